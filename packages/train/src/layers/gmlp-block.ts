@@ -1,0 +1,87 @@
+/**
+ * One gMLP block (Liu et al. 2021, "Pay Attention to MLPs", arXiv:2105.08050), as the seed writes
+ * it:
+ *
+ *   x      = LN1(inputs)
+ *   [u, v] = split(Dropout(GELU(Dense_2D(x))), 2, channels)
+ *   s      = u * T(Dense_P(T(LN2(v))))          spatial gating unit; Dense_P's bias starts at ones
+ *   out    = x + Dense_D(s)
+ *
+ * T swaps the patch and channel axes. The residual adds the normalised x, not the block's input:
+ * that is how the seed is written (the paper adds the input), and mlpx keeps the seed's model.
+ *
+ * Usage: new GMlpBlock({ dropoutRate: 0.2 }).apply(x)   // x: [batch, patches, channels]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
+import { checkBlockArgs, checkBlockInputShape } from './block-args.js';
+import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
+import { denseLastAxis, transposeLastTwo } from './ops/dense.js';
+import { dropout } from './ops/dropout.js';
+import { gelu, type GeluApproximation } from './ops/gelu.js';
+import { layerNorm } from './ops/layer-norm.js';
+
+export interface GMlpBlockArgs extends LayerArgs {
+  /** Dropout after the first channel projection, in [0, 1). */
+  dropoutRate: number;
+  /** GELU form; the seed ran the exact (erf) one. */
+  gelu?: GeluApproximation;
+}
+
+export class GMlpBlock extends BlockLayer {
+  static className = 'GMlpBlock';
+  readonly dropoutRate: number;
+  readonly gelu: GeluApproximation;
+  private norm1!: NormWeights;
+  private channelProjection1!: DenseWeights;
+  private norm2!: NormWeights;
+  private spatialProjection!: DenseWeights;
+  private channelProjection2!: DenseWeights;
+
+  constructor(args: GMlpBlockArgs) {
+    super(args);
+    checkBlockArgs('GMlpBlock', args);
+    this.dropoutRate = args.dropoutRate;
+    this.gelu = args.gelu ?? 'exact';
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const [patches, channels] = checkBlockInputShape('GMlpBlock', singleShape(inputShape));
+    this.norm1 = this.addNorm('norm1', channels);
+    this.channelProjection1 = this.addDense('channel_projection_1', channels, 2 * channels);
+    this.norm2 = this.addNorm('norm2', channels);
+    this.spatialProjection = this.addDense('spatial_projection', patches, patches, 'ones');
+    this.channelProjection2 = this.addDense('channel_projection_2', channels, channels);
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const input = singleInput(inputs, 'GMlpBlock');
+      const training = kwargs['training'] === true;
+      const x = layerNorm(input, this.norm1.gamma.read(), this.norm1.beta.read());
+      const projected = dropout(
+        gelu(denseLastAxis(x, this.channelProjection1.kernel.read(), this.channelProjection1.bias.read()), this.gelu),
+        this.dropoutRate,
+        training,
+      );
+      const [u, v] = tf.split(projected, 2, 2) as [tf.Tensor, tf.Tensor];
+      const vNorm = layerNorm(v, this.norm2.gamma.read(), this.norm2.beta.read());
+      const gate = transposeLastTwo(
+        denseLastAxis(transposeLastTwo(vNorm), this.spatialProjection.kernel.read(), this.spatialProjection.bias.read()),
+      );
+      const gated = tf.mul(u, gate);
+      return tf.add(x, denseLastAxis(gated, this.channelProjection2.kernel.read(), this.channelProjection2.bias.read()));
+    });
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return singleShape(inputShape);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), dropoutRate: this.dropoutRate, gelu: this.gelu };
+  }
+}
+
+tf.serialization.registerClass(GMlpBlock);

@@ -1,0 +1,93 @@
+/**
+ * The real part of the 2-D discrete Fourier transform over the last two axes of [B, N, D]
+ * (patches x channels), which is what FNet's token mixing uses (Lee-Thorp et al. 2021,
+ * arXiv:2105.03824; the seed computes tf.cast(tf.signal.fft2d(x), float32), keeping the real part).
+ *
+ * With C_K[j,k] = cos(2 pi j k / K) and S_K[j,k] = sin(2 pi j k / K) the DFT matrix is C_K - i S_K,
+ * so   Re(F_N X F_D) = C_N X C_D - S_N X S_D.
+ * Written as matmuls it runs on every tfjs backend (the wasm backend has no FFT kernel):
+ *   Y = X [C_D | S_D]                 ([B, N, 2D], one 2-D matmul)
+ *   out = [C_N | -S_N] [Y_C ; Y_S]      (Y's halves stacked along the patch axis)
+ * All four matrices are symmetric and the map is linear, so it is its own adjoint: the gradient
+ * is the same map applied to the incoming gradient (a custom gradient, cheaper than autodiff).
+ * The matrices are computed in float64 and rounded once to float32.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface DftMatrices {
+  /** [D, 2D]: [C_D | S_D]. */
+  readonly right: tf.Tensor2D;
+  /** [1, N, 2N]: [C_N | -S_N], batched for a broadcasting matmul. */
+  readonly left: tf.Tensor3D;
+}
+
+const cache = new Map<string, DftMatrices>();
+
+/** cos and sin of 2 pi j k / size, float64, row-major [size, size]. */
+export function dftCosSin(size: number): { cos: Float64Array; sin: Float64Array } {
+  const cos = new Float64Array(size * size);
+  const sin = new Float64Array(size * size);
+  for (let j = 0; j < size; j++) {
+    for (let k = 0; k < size; k++) {
+      // Reduce j*k modulo size first: exact integer arithmetic keeps the angle accurate.
+      const angle = (2 * Math.PI * ((j * k) % size)) / size;
+      cos[j * size + k] = Math.cos(angle);
+      sin[j * size + k] = Math.sin(angle);
+    }
+  }
+  return { cos, sin };
+}
+
+/** Kept for the life of the process, shared by every block of the same shape. */
+function matrices(patches: number, channels: number): DftMatrices {
+  const key = `${patches}x${channels}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const d = dftCosSin(channels);
+  const right = new Float32Array(channels * 2 * channels);
+  for (let j = 0; j < channels; j++) {
+    for (let k = 0; k < channels; k++) {
+      right[j * 2 * channels + k] = d.cos[j * channels + k];
+      right[j * 2 * channels + channels + k] = d.sin[j * channels + k];
+    }
+  }
+  const n = dftCosSin(patches);
+  const left = new Float32Array(patches * 2 * patches);
+  for (let j = 0; j < patches; j++) {
+    for (let k = 0; k < patches; k++) {
+      left[j * 2 * patches + k] = n.cos[j * patches + k];
+      left[j * 2 * patches + patches + k] = -n.sin[j * patches + k];
+    }
+  }
+  const built: DftMatrices = {
+    right: tf.keep(tf.tensor2d(right, [channels, 2 * channels])),
+    left: tf.keep(tf.tensor3d(left, [1, patches, 2 * patches])),
+  };
+  cache.set(key, built);
+  return built;
+}
+
+function applyRealDft2d(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [batch, patches, channels] = x.shape as [number, number, number];
+    const { right, left } = matrices(patches, channels);
+    const y = tf.reshape(tf.matMul(tf.reshape(x, [batch * patches, channels]), right), [batch, patches, 2 * channels]);
+    const [yCos, ySin] = tf.split(y, 2, 2);
+    const stacked = tf.concat([yCos, ySin], 1) as tf.Tensor3D;
+    return tf.matMul(tf.broadcastTo(left, [batch, patches, 2 * patches]) as tf.Tensor3D, stacked);
+  });
+}
+
+const realDft2dWithGradient = tf.customGrad((x, save) => {
+  void save;
+  return {
+    value: applyRealDft2d(x as tf.Tensor),
+    gradFunc: (dy: tf.Tensor) => applyRealDft2d(dy),
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
+
+/** Re(fft2d(x)) over the last two axes of a [B, N, D] tensor. */
+export function realDft2d(x: tf.Tensor): tf.Tensor {
+  if (x.rank !== 3) throw new Error(`realDft2d expects [batch, patches, channels], got shape [${x.shape}]`);
+  return realDft2dWithGradient(x);
+}

@@ -1,0 +1,63 @@
+/**
+ * Builds the seed's classifier around a stack of blocks (SEED.md, "The classifier"):
+ *
+ *   images [B, H, W, C] (raw 0-255)
+ *   -> Normalization (per-channel, adapted on the training images) -> BilinearResize(imageSize)
+ *   -> RandomFlip -> RandomZoom(0.2)                      (training only)
+ *   -> Patches(patchSize) -> Dense(embeddingDim) [+ PatchPositionEmbedding for FNet]
+ *   -> blocks x N -> GlobalAveragePooling1D -> SeededDropout -> Dense(numClasses) = logits
+ *
+ * Weight initialisers draw their seeds from the training random stream: reseed it first for a
+ * reproducible model.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BilinearResize } from '../layers/bilinear-resize.js';
+import { FNetBlock } from '../layers/fnet-block.js';
+import { GMlpBlock } from '../layers/gmlp-block.js';
+import { MixerBlock } from '../layers/mixer-block.js';
+import { Normalization, type ChannelStatistics } from '../layers/normalization.js';
+import { PatchPositionEmbedding } from '../layers/patch-position-embedding.js';
+import { Patches } from '../layers/patches.js';
+import { RandomFlip } from '../layers/random-flip.js';
+import { randomSource } from '../layers/random-source.js';
+import { RandomZoom } from '../layers/random-zoom.js';
+import { SeededDropout } from '../layers/seeded-dropout.js';
+import { checkModelConfig, type ModelConfig, ZOOM_FACTOR } from './model-config.js';
+
+function block(config: ModelConfig, index: number): tf.layers.Layer {
+  const args = { dropoutRate: config.dropout, gelu: config.gelu, name: `${config.model}_block_${index + 1}` };
+  switch (config.model) {
+    case 'mixer':
+      return new MixerBlock(args);
+    case 'fnet':
+      return new FNetBlock(args);
+    case 'gmlp':
+      return new GMlpBlock(args);
+  }
+}
+
+function seededGlorot(): ReturnType<typeof tf.initializers.glorotUniform> {
+  return tf.initializers.glorotUniform({ seed: randomSource.nextSeed() });
+}
+
+export function buildClassifier(config: ModelConfig, statistics: ChannelStatistics): tf.LayersModel {
+  checkModelConfig(config);
+  const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: 'images' });
+  const normalization = new Normalization({ name: 'normalization' });
+  let x = normalization.apply(input) as tf.SymbolicTensor;
+  x = new BilinearResize({ height: config.imageSize, width: config.imageSize, name: 'resize' }).apply(x) as tf.SymbolicTensor;
+  x = new RandomFlip({ name: 'random_flip' }).apply(x) as tf.SymbolicTensor;
+  x = new RandomZoom({ heightFactor: ZOOM_FACTOR, widthFactor: ZOOM_FACTOR, name: 'random_zoom' }).apply(x) as tf.SymbolicTensor;
+  x = new Patches({ patchSize: config.patchSize, name: 'patches' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: config.embeddingDim, kernelInitializer: seededGlorot(), name: 'patch_embedding' }).apply(x) as tf.SymbolicTensor;
+  if (config.model === 'fnet') {
+    x = new PatchPositionEmbedding({ name: 'position_embedding' }).apply(x) as tf.SymbolicTensor;
+  }
+  for (let i = 0; i < config.blocks; i++) x = block(config, i).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling1d({ name: 'global_average_pooling' }).apply(x) as tf.SymbolicTensor;
+  x = new SeededDropout({ rate: config.dropout, name: 'head_dropout' }).apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: config.numClasses, kernelInitializer: seededGlorot(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: logits, name: `${config.model}_classifier` });
+  normalization.setStatistics(statistics);
+  return model;
+}

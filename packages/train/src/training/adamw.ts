@@ -1,0 +1,75 @@
+/**
+ * AdamW (Loshchilov & Hutter 2019, arXiv:1711.05101) as the seed ran it: TensorFlow Addons'
+ * AdamW, i.e. Keras Adam (beta1 0.9, beta2 0.999, epsilon 1e-7) plus decoupled weight decay
+ * that subtracts weightDecay * w every step, NOT scaled by the learning rate (so
+ * ReduceLROnPlateau lowers the learning rate but not the decay). Every trainable variable decays.
+ *
+ *   w <- w - weightDecay * w - lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)
+ *
+ * Written here rather than taken from tf.train.adam so the decay is tfa's and the state (moments,
+ * step) is plain data that can be saved and restored.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamWOptions {
+  learningRate: number;
+  weightDecay: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export class AdamW {
+  learningRate: number;
+  readonly weightDecay: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** Steps taken so far (Adam's t). */
+  step = 0;
+  private readonly moments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable }>();
+
+  constructor(options: AdamWOptions) {
+    if (!(options.learningRate > 0)) throw new RangeError(`learning rate must be positive, got ${options.learningRate}`);
+    if (!(options.weightDecay >= 0)) throw new RangeError(`weight decay must be >= 0, got ${options.weightDecay}`);
+    this.learningRate = options.learningRate;
+    this.weightDecay = options.weightDecay;
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-7;
+  }
+
+  /** Applies one update; gradients[i] belongs to variables[i]. */
+  applyGradients(variables: readonly tf.Variable[], gradients: readonly tf.Tensor[]): void {
+    this.step += 1;
+    const t = this.step;
+    const stepSize = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    tf.tidy(() => {
+      variables.forEach((variable, i) => {
+        const gradient = gradients[i]!;
+        const { m, v } = this.momentsOf(variable);
+        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1)));
+        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2)));
+        const adam = tf.div(m, tf.add(tf.sqrt(v), this.epsilon));
+        variable.assign(tf.sub(tf.mul(variable, 1 - this.weightDecay), tf.mul(adam, stepSize)));
+      });
+    });
+  }
+
+  private momentsOf(variable: tf.Variable): { m: tf.Variable; v: tf.Variable } {
+    let state = this.moments.get(variable);
+    if (!state) {
+      state = { m: tf.variable(tf.zerosLike(variable), false), v: tf.variable(tf.zerosLike(variable), false) };
+      this.moments.set(variable, state);
+    }
+    return state;
+  }
+
+  dispose(): void {
+    for (const { m, v } of this.moments.values()) {
+      m.dispose();
+      v.dispose();
+    }
+    this.moments.clear();
+  }
+}

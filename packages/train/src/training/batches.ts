@@ -1,0 +1,64 @@
+/**
+ * Turns uint8 NHWC images into float32 batch tensors, and makes the seed's splits: Keras'
+ * validation_split takes the LAST fraction of the training arrays, before any shuffling.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ImageSplit } from '../data/dataset.js';
+
+export interface ImageShape {
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/** The images and labels at `indices`, as a [n, H, W, C] float32 tensor and an int32 vector. */
+export function gatherBatch(split: ImageSplit, shape: ImageShape, indices: ArrayLike<number>): { images: tf.Tensor4D; labels: tf.Tensor1D } {
+  const pixels = shape.height * shape.width * shape.channels;
+  const images = new Float32Array(indices.length * pixels);
+  const labels = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]!;
+    const offset = index * pixels;
+    images.set(split.images.subarray(offset, offset + pixels), i * pixels);
+    labels[i] = split.labels[index]!;
+  }
+  return {
+    images: tf.tensor4d(images, [indices.length, shape.height, shape.width, shape.channels]),
+    labels: tf.tensor1d(labels, 'int32'),
+  };
+}
+
+/** The first `count` examples of a split, without copying. */
+export function headOf(split: ImageSplit, shape: ImageShape, count: number): ImageSplit {
+  const pixels = shape.height * shape.width * shape.channels;
+  const n = Math.min(count, split.count);
+  return { images: split.images.subarray(0, n * pixels), labels: split.labels.subarray(0, n), count: n };
+}
+
+/** Keras' validation_split: the last round(fraction * n) examples validate, the rest train. */
+export function validationSplit(split: ImageSplit, shape: ImageShape, fraction: number): { train: ImageSplit; validation: ImageSplit } {
+  if (!(fraction > 0 && fraction < 1)) throw new RangeError(`validation split must be in (0, 1), got ${fraction}`);
+  const pixels = shape.height * shape.width * shape.channels;
+  // Keras: split_at = int(num_samples * (1 - validation_split)).
+  const splitAt = Math.floor(split.count * (1 - fraction));
+  if (splitAt < 1 || splitAt >= split.count) {
+    throw new RangeError(`${split.count} training images are too few for a ${fraction * 100}% validation split`);
+  }
+  return {
+    train: { images: split.images.subarray(0, splitAt * pixels), labels: split.labels.subarray(0, splitAt), count: splitAt },
+    validation: { images: split.images.subarray(splitAt * pixels), labels: split.labels.subarray(splitAt), count: split.count - splitAt },
+  };
+}
+
+/** 0..n-1 in an order drawn from `random` (Fisher-Yates). */
+export function shuffledIndices(n: number, random: () => number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = order[i]!;
+    order[i] = order[j]!;
+    order[j] = swap;
+  }
+  return order;
+}

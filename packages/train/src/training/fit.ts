@@ -1,0 +1,172 @@
+/**
+ * The training loop: the seed's model.fit(validation_split=0.1, shuffle each epoch) with AdamW,
+ * ReduceLROnPlateau and EarlyStopping(restore_best_weights) on val_loss, written out so that the
+ * optimizer, schedule and random state are ours to report and (later) to checkpoint.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ImageSplit } from '../data/dataset.js';
+import { MlpxError } from '../errors.js';
+import { randomSource } from '../layers/random-source.js';
+import { AdamW } from './adamw.js';
+import { gatherBatch, type ImageShape, shuffledIndices } from './batches.js';
+import { EarlyStopping } from './early-stopping.js';
+import { evaluate } from './evaluate.js';
+import { addTotals, batchTotals, crossEntropyLoss, emptyTotals, scoresOf } from './metrics.js';
+import { ReduceLrOnPlateau } from './reduce-lr-on-plateau.js';
+
+export interface FitOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly weightDecay: number;
+  /** ReduceLROnPlateau: factor 0.5, patience 5 in the seed. */
+  readonly lrFactor?: number;
+  readonly lrPatience?: number;
+  /** EarlyStopping patience: 10 in the seed. */
+  readonly earlyStoppingPatience?: number;
+  readonly observer?: TrainingObserver;
+}
+
+export interface StepLogs {
+  readonly step: number;
+  readonly steps: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly imagesPerSec: number;
+}
+
+export interface EpochLogs {
+  /** 1-based. */
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly top5: number;
+  readonly valLoss: number;
+  readonly valAccuracy: number;
+  readonly valTop5: number;
+  /** The learning rate this epoch trained with. */
+  readonly learningRate: number;
+  readonly seconds: number;
+  /** Training images per second over the epoch's steps (validation excluded). */
+  readonly imagesPerSec: number;
+}
+
+export interface TrainingObserver {
+  onEpochStart?(epoch: number, epochs: number, steps: number): void;
+  onStep?(logs: StepLogs): void;
+  onEpochEnd?(logs: EpochLogs): void;
+  onInfo?(message: string): void;
+}
+
+export interface FitResult {
+  readonly history: EpochLogs[];
+  readonly stoppedEarly: boolean;
+  /** 1-based epoch whose weights the model holds at the end. */
+  readonly finalWeightsEpoch: number;
+  readonly bestEpoch: number;
+  /** Training images per second over all epochs. */
+  readonly imagesPerSec: number;
+}
+
+function checkFinite(loss: number, epoch: number, step: number): void {
+  if (!Number.isFinite(loss)) {
+    throw new MlpxError(`training diverged: the loss became ${loss} at epoch ${epoch}, step ${step}; try a lower --lr`);
+  }
+}
+
+export async function fit(
+  model: tf.LayersModel,
+  data: { train: ImageSplit; validation: ImageSplit },
+  shape: ImageShape,
+  options: FitOptions,
+): Promise<FitResult> {
+  const { train, validation } = data;
+  const observer = options.observer ?? {};
+  const optimizer = new AdamW({ learningRate: options.learningRate, weightDecay: options.weightDecay });
+  const reduceLr = new ReduceLrOnPlateau({ factor: options.lrFactor ?? 0.5, patience: options.lrPatience ?? 5 });
+  const earlyStopping = new EarlyStopping(options.earlyStoppingPatience ?? 10);
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const steps = Math.ceil(train.count / options.batchSize);
+  const history: EpochLogs[] = [];
+  let bestWeights: tf.Tensor[] | undefined;
+  let stoppedEarly = false;
+  let trainingSeconds = 0;
+  let trainedImages = 0;
+
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      observer.onEpochStart?.(epoch, options.epochs, steps);
+      const epochStart = performance.now();
+      const order = shuffledIndices(train.count, () => randomSource.next());
+      const totals = emptyTotals();
+      for (let step = 0; step < steps; step++) {
+        const indices = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.count));
+        const values = tf.tidy(() => {
+          const batch = gatherBatch(train, shape, indices);
+          let logits: tf.Tensor | undefined;
+          const { value, grads } = tf.variableGrads(() => {
+            logits = tf.keep(model.apply(batch.images, { training: true }) as tf.Tensor);
+            return crossEntropyLoss(logits, batch.labels);
+          }, variables);
+          value.dispose();
+          optimizer.applyGradients(variables, variables.map((variable) => grads[variable.name]!));
+          return batchTotals(logits!, batch.labels);
+        });
+        const batchValues = await values.data();
+        values.dispose();
+        addTotals(totals, batchValues, indices.length);
+        checkFinite(batchValues[0]! / indices.length, epoch, step + 1);
+        const elapsed = (performance.now() - epochStart) / 1000;
+        const running = scoresOf(totals);
+        observer.onStep?.({ step: step + 1, steps, loss: running.loss, accuracy: running.accuracy, imagesPerSec: totals.count / elapsed });
+      }
+      const stepSeconds = (performance.now() - epochStart) / 1000;
+      trainingSeconds += stepSeconds;
+      trainedImages += totals.count;
+      const scores = scoresOf(totals);
+      const val = await evaluate(model, validation, shape, options.batchSize);
+      const logs: EpochLogs = {
+        epoch,
+        loss: scores.loss,
+        accuracy: scores.accuracy,
+        top5: scores.top5,
+        valLoss: val.loss,
+        valAccuracy: val.accuracy,
+        valTop5: val.top5,
+        learningRate: optimizer.learningRate,
+        seconds: (performance.now() - epochStart) / 1000,
+        imagesPerSec: totals.count / stepSeconds,
+      };
+      history.push(logs);
+      observer.onEpochEnd?.(logs);
+      checkFinite(val.loss, epoch, steps);
+
+      const { improved, stop } = earlyStopping.onEpochEnd(epoch, val.loss);
+      if (improved) {
+        bestWeights?.forEach((tensor) => tensor.dispose());
+        bestWeights = variables.map((variable) => tf.clone(variable));
+      }
+      if (stop) {
+        stoppedEarly = true;
+        observer.onInfo?.(`early stopping: val_loss has not improved for ${earlyStopping.patience} epochs; restoring the weights of epoch ${earlyStopping.bestEpoch}`);
+        variables.forEach((variable, i) => variable.assign(bestWeights![i]!));
+        break;
+      }
+      const nextRate = reduceLr.onEpochEnd(val.loss, optimizer.learningRate);
+      if (nextRate !== optimizer.learningRate) {
+        observer.onInfo?.(`reducing the learning rate to ${nextRate} (val_loss has not improved for ${reduceLr.patience} epochs)`);
+        optimizer.learningRate = nextRate;
+      }
+    }
+  } finally {
+    bestWeights?.forEach((tensor) => tensor.dispose());
+    optimizer.dispose();
+  }
+  return {
+    history,
+    stoppedEarly,
+    finalWeightsEpoch: stoppedEarly ? earlyStopping.bestEpoch : history.length,
+    bestEpoch: earlyStopping.bestEpoch,
+    imagesPerSec: trainedImages / Math.max(trainingSeconds, 1e-9),
+  };
+}

@@ -1,0 +1,9 @@
+/** Runs a test file on a given tfjs backend (wasm unless a test says otherwise). */
+import { beforeAll } from 'vitest';
+import { selectBackend } from '../../packages/train/src/backend/select-backend.js';
+
+export function useBackend(name: 'wasm' | 'cpu' = 'wasm'): void {
+  beforeAll(async () => {
+    await selectBackend(name);
+  });
+}

@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
+import { randomSource } from '../../../packages/train/src/layers/random-source.js';
+import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
+import { MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/models/model-config.js';
+import { evaluate } from '../../../packages/train/src/training/evaluate.js';
+import { fit } from '../../../packages/train/src/training/fit.js';
+import { useBackend } from '../../helpers/backend.js';
+import { syntheticImages } from '../../helpers/synthetic-images.js';
+
+useBackend('wasm');
+
+const shape = { height: 16, width: 16, channels: 3 };
+
+function smallConfig(model: ModelConfig['model']): ModelConfig {
+  return { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 4, imageSize: 16, patchSize: 4, embeddingDim: 32, blocks: 2, dropout: 0.1, gelu: 'exact' };
+}
+
+describe('fit', () => {
+  for (const name of MODEL_NAMES) {
+    it(`trains ${name} on wasm and its loss falls`, async () => {
+      randomSource.reseed(1);
+      const train = syntheticImages({ count: 256, classes: 4, size: 16, channels: 3, seed: 2 });
+      const validation = syntheticImages({ count: 64, classes: 4, size: 16, channels: 3, seed: 3 });
+      const model = buildClassifier(smallConfig(name), channelStatistics(train.images, 3));
+      const before = await evaluate(model, train, shape, 64);
+      const result = await fit(model, { train, validation }, shape, { epochs: 3, batchSize: 32, learningRate: 0.003, weightDecay: 1e-4 });
+      const after = await evaluate(model, train, shape, 64);
+      expect(result.history).toHaveLength(3);
+      expect(after.loss).toBeLessThan(before.loss * 0.7);
+      expect(result.history[2]!.loss).toBeLessThan(result.history[0]!.loss);
+      model.dispose();
+    });
+  }
+
+  it('is reproducible for a seed on the same backend', async () => {
+    const train = syntheticImages({ count: 96, classes: 4, size: 16, channels: 3, seed: 2 });
+    const validation = syntheticImages({ count: 32, classes: 4, size: 16, channels: 3, seed: 3 });
+    const run = async (): Promise<Float32Array> => {
+      randomSource.reseed(7);
+      const model = buildClassifier(smallConfig('gmlp'), channelStatistics(train.images, 3));
+      await fit(model, { train, validation }, shape, { epochs: 2, batchSize: 32, learningRate: 0.003, weightDecay: 1e-4 });
+      const logits = tf.tidy(() => model.predict(tf.tensor4d(Float32Array.from(validation.images), [32, 16, 16, 3])) as tf.Tensor);
+      const values = (await logits.data()) as Float32Array;
+      logits.dispose();
+      model.dispose();
+      return values;
+    };
+    const first = await run();
+    const second = await run();
+    expect(Array.from(second)).toEqual(Array.from(first));
+  });
+});
