@@ -1,1 +1,36 @@
-export async function main(_argv: string[]): Promise<number> { return 0; }
+/**
+ * The mlpx command line. Each subcommand lives in commands/; errors meant for users (MlpxError,
+ * bad flags) print one line and exit 1, anything else is a bug and prints its stack.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { MlpxError } from '@mlpx/train';
+import { trainCommand } from './commands/train.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function program(): Command {
+  return new Command('mlpx')
+    .description('Train MLP-Mixer, FNet and gMLP image classifiers in Node.js, export them to ONNX, run them anywhere.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .addCommand(trainCommand());
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const cli = program();
+  try {
+    for (const command of cli.commands) command.exitOverride();
+    await cli.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof MlpxError) {
+      process.stderr.write(`mlpx: error: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

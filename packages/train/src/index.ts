@@ -1,1 +1,33 @@
-export {};
+/**
+ * @mlpx/train: MLP-Mixer, FNet and gMLP as TensorFlow.js layers, their datasets, and training.
+ * Importing this package registers the custom layer classes, so tf.loadLayersModel (or
+ * loadModel below) can read a saved run.
+ */
+
+// Errors meant for users (the CLI prints their message without a stack).
+export { MlpxError } from './errors.js';
+
+// Layers and models.
+export * from './layers/index.js';
+export { buildClassifier } from './models/build-classifier.js';
+export { checkModelConfig, isModelName, MODEL_NAMES, SEED_ARCHITECTURE, type ModelConfig, type ModelName } from './models/model-config.js';
+
+// Data.
+export type { DownloadProgress, ImageDataset, ImageSplit, LoadDatasetOptions } from './data/dataset.js';
+export { DATASET_SPECS, loadDataset, type LoadDatasetRequest } from './data/load-dataset.js';
+
+// Backends.
+export { BACKEND_CHOICES, selectBackend, type BackendChoice, type SelectedBackend } from './backend/select-backend.js';
+
+// Training.
+export { fit, type EpochLogs, type FitOptions, type FitResult, type StepLogs, type TrainingObserver } from './training/fit.js';
+export { evaluate } from './training/evaluate.js';
+export type { Scores } from './training/metrics.js';
+
+// Runs: the run folder and its files.
+export { trainRun, type TrainRunHooks, type TrainRunResult } from './run/train-run.js';
+export { SEED_LEARNING_RATES, SEED_RECIPE, type TrainSettings } from './run/recipe.js';
+export { CURVES_SVG, LABELS_JSON, METRICS_JSON, type RunMetrics } from './run/run-metrics.js';
+export { LATEST, RUNS_ROOT } from './run/run-folder.js';
+export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files.js';
+export { writeFileAtomic } from './run/atomic-write.js';

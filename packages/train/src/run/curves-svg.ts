@@ -14,7 +14,7 @@ interface Series {
 
 const PANEL_WIDTH = 420;
 const PANEL_HEIGHT = 280;
-const MARGIN = { left: 56, right: 16, top: 36, bottom: 44 };
+const MARGIN = { left: 56, right: 16, top: 48, bottom: 44 };
 
 function niceTicks(min: number, max: number, count: number): number[] {
   const span = max - min || Math.abs(max) || 1;
@@ -22,7 +22,12 @@ function niceTicks(min: number, max: number, count: number): number[] {
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
   const ticks: number[] = [];
-  for (let t = Math.floor(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  let t = Math.floor(min / step) * step;
+  ticks.push(Number(t.toPrecision(12)));
+  while (t < max - step * 1e-9) {
+    t += step;
+    ticks.push(Number(t.toPrecision(12)));
+  }
   return ticks;
 }
 
@@ -56,8 +61,9 @@ function panel(title: string, series: readonly Series[], epochs: number, offsetX
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     parts.push(`<polyline points="${points}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`);
     s.values.forEach((v, e) => parts.push(`<circle cx="${x(e + 1).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${s.color}"/>`));
-    const legendY = MARGIN.top + 14 + i * 16;
-    const legendX = offsetX + PANEL_WIDTH - MARGIN.right - 110;
+    // Legend: one row between the title and the plot, so it never hides a curve.
+    const legendY = 38;
+    const legendX = offsetX + MARGIN.left + i * 110;
     parts.push(`<line x1="${legendX}" x2="${legendX + 20}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${s.color}" stroke-width="2"${dash}/>`);
     parts.push(`<text x="${legendX + 26}" y="${legendY}">${escapeXml(s.label)}</text>`);
   });

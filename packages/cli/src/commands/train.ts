@@ -1,0 +1,125 @@
+/** `mlpx train`: flags to TrainSettings, progress to the terminal, the run folder at the end. */
+import { Command, Option } from 'commander';
+import {
+  BACKEND_CHOICES,
+  GELU_APPROXIMATIONS,
+  MODEL_NAMES,
+  SEED_ARCHITECTURE,
+  SEED_LEARNING_RATES,
+  SEED_RECIPE,
+  trainRun,
+  type BackendChoice,
+  type GeluApproximation,
+  type ModelName,
+  type TrainSettings,
+} from '@mlpx/train';
+import { nonNegativeInteger, openFraction, positiveInteger, positiveNumber, rate, nonNegativeNumber } from '../option-parsers.js';
+import { downloadProgress } from '../progress/download-progress.js';
+import { epochProgress } from '../progress/epoch-progress.js';
+import { formatDuration, info, percent } from '../progress/terminal.js';
+
+interface TrainFlags {
+  model: ModelName;
+  dataset: string;
+  dataFile?: string;
+  dataDir?: string;
+  inputSize?: number;
+  limit?: number;
+  epochs: number;
+  batchSize: number;
+  lr?: number;
+  weightDecay: number;
+  imageSize: number;
+  patchSize: number;
+  embeddingDim: number;
+  blocks: number;
+  dropout: number;
+  gelu: GeluApproximation;
+  validationSplit: number;
+  seed: number;
+  backend: BackendChoice;
+  out?: string;
+}
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('train MLP-Mixer, FNet or gMLP with the seed recipe and write a run folder')
+    .addOption(new Option('-m, --model <name>', 'architecture').choices(MODEL_NAMES).default('mixer'))
+    .option('-d, --dataset <spec>', "'cifar100', 'fashion-mnist' or 'folder:<dir>' (one sub-folder per class)", 'cifar100')
+    .option('--data-file <path>', 'a local copy of the dataset (CIFAR-100 .tar.gz or folder; Fashion-MNIST folder): checked for format, not checksum')
+    .option('--data-dir <dir>', 'download cache (default $MLPX_DATA_DIR or ~/.cache/mlpx)')
+    .option('--input-size <n>', 'folder: datasets only: images are resized to n x n (default 32)', positiveInteger)
+    .option('--limit <n>', 'train on the first n training images, test on the first min(n, test size)', positiveInteger)
+    .option('--epochs <n>', 'epochs (early stopping may end sooner)', positiveInteger, SEED_RECIPE.epochs)
+    .option('--batch-size <n>', 'batch size', positiveInteger, SEED_RECIPE.batchSize)
+    .option('--lr <rate>', `learning rate (default per model: mixer ${SEED_LEARNING_RATES.mixer}, fnet ${SEED_LEARNING_RATES.fnet}, gmlp ${SEED_LEARNING_RATES.gmlp})`, positiveNumber)
+    .option('--weight-decay <rate>', 'AdamW decoupled weight decay', nonNegativeNumber, SEED_RECIPE.weightDecay)
+    .option('--image-size <n>', 'images are resized to n x n inside the model', positiveInteger, SEED_ARCHITECTURE.imageSize)
+    .option('--patch-size <n>', 'patch side; must divide --image-size', positiveInteger, SEED_ARCHITECTURE.patchSize)
+    .option('--embedding-dim <n>', 'channels per patch', positiveInteger, SEED_ARCHITECTURE.embeddingDim)
+    .option('--blocks <n>', 'number of blocks', positiveInteger, SEED_ARCHITECTURE.blocks)
+    .option('--dropout <rate>', 'dropout rate', rate, SEED_ARCHITECTURE.dropout)
+    .addOption(new Option('--gelu <form>', 'GELU form (the seed ran exact)').choices(GELU_APPROXIMATIONS).default(SEED_ARCHITECTURE.gelu))
+    .option('--validation-split <fraction>', 'the last fraction of the training images validates (Keras validation_split)', openFraction, SEED_RECIPE.validationSplit)
+    .option('--seed <n>', 'random seed (same seed, same backend: same run)', nonNegativeInteger, SEED_RECIPE.seed)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('-o, --out <dir>', 'run folder (default runs/<model>-<dataset>-<timestamp>, with runs/latest pointing at it)')
+    .action(async (flags: TrainFlags) => {
+      await runTrain(flags);
+    });
+}
+
+async function runTrain(flags: TrainFlags): Promise<void> {
+  const settings: TrainSettings = {
+    dataset: flags.dataset,
+    model: flags.model,
+    architecture: {
+      imageSize: flags.imageSize,
+      patchSize: flags.patchSize,
+      embeddingDim: flags.embeddingDim,
+      blocks: flags.blocks,
+      dropout: flags.dropout,
+      gelu: flags.gelu,
+    },
+    epochs: flags.epochs,
+    batchSize: flags.batchSize,
+    learningRate: flags.lr ?? SEED_LEARNING_RATES[flags.model],
+    weightDecay: flags.weightDecay,
+    validationSplit: flags.validationSplit,
+    seed: flags.seed,
+    backend: flags.backend,
+    ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+    ...(flags.dataFile === undefined ? {} : { dataFile: flags.dataFile }),
+    ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
+    ...(flags.inputSize === undefined ? {} : { folderImageSize: flags.inputSize }),
+  };
+  const { folder, metrics } = await trainRun(
+    settings,
+    {
+      ...epochProgress(),
+      onDownloadProgress: downloadProgress(),
+      onBackend(backend) {
+        info(`backend: ${backend.name} (${backend.description})`);
+        for (const skipped of backend.skipped) info(`  not ${skipped.name}: ${skipped.reason}`);
+      },
+      onDataset(dataset) {
+        info(
+          `dataset: ${dataset.name} from ${dataset.source}: ${dataset.train.count} training and ${dataset.test.count} test images, ` +
+            `${dataset.width}x${dataset.height}x${dataset.channels}, ${dataset.classNames.length} classes`,
+        );
+        info(
+          `model: ${settings.model}, image ${settings.architecture.imageSize}, patch ${settings.architecture.patchSize}, ` +
+            `embedding ${settings.architecture.embeddingDim}, ${settings.architecture.blocks} blocks; lr ${settings.learningRate}, ` +
+            `batch ${settings.batchSize}, ${settings.epochs} epochs`,
+        );
+      },
+    },
+    flags.out,
+  );
+  const t = metrics.test;
+  process.stdout.write(
+    `test: ${percent(t.accuracy)} top-1, ${percent(t.top5)} top-5 on the first ${t.images} ${t.dataset} test images\n` +
+      `training: ${metrics.imagesPerSec.toFixed(1)} images/s on ${metrics.backend.name}, ${formatDuration(metrics.wallSeconds)} in all\n` +
+      `run folder: ${folder}\n`,
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The seed's training recipe (SEED.md, "Training"), and the settings a train run records.
+ */
+import type { BackendChoice } from '../backend/select-backend.js';
+import type { ModelConfig, ModelName } from '../models/model-config.js';
+
+/** Learning rates the seed used per model. */
+export const SEED_LEARNING_RATES: Readonly<Record<ModelName, number>> = { mixer: 0.005, fnet: 0.001, gmlp: 0.003 };
+
+export const SEED_RECIPE = {
+  epochs: 50,
+  batchSize: 128,
+  weightDecay: 1e-4,
+  validationSplit: 0.1,
+  lrFactor: 0.5,
+  lrPatience: 5,
+  earlyStoppingPatience: 10,
+  seed: 42,
+} as const;
+
+export interface TrainSettings {
+  readonly dataset: string;
+  readonly model: ModelName;
+  readonly architecture: Pick<ModelConfig, 'imageSize' | 'patchSize' | 'embeddingDim' | 'blocks' | 'dropout' | 'gelu'>;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly weightDecay: number;
+  readonly validationSplit: number;
+  readonly seed: number;
+  readonly backend: BackendChoice;
+  /** Train on the first `limit` training images, test on the first min(limit, test size). */
+  readonly limit?: number;
+  readonly dataFile?: string;
+  readonly dataDir?: string;
+  /** Square side folder: images are resized to. */
+  readonly folderImageSize?: number;
+}
