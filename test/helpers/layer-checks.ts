@@ -10,8 +10,6 @@ import { expect } from 'vitest';
 import { loadModel, saveModel } from '../../packages/train/src/run/model-files.js';
 import { randomSource } from '../../packages/train/src/layers/random-source.js';
 
-type LayerClass = tf.serialization.SerializableConstructor<tf.layers.Layer> & { className: string };
-
 export async function checkLayer(options: {
   make: () => tf.layers.Layer;
   /** Without the batch axis. */
@@ -28,10 +26,10 @@ export async function checkLayer(options: {
 
   // Config round trip: a layer rebuilt from its config has the same config.
   const config = layer.getConfig();
-  const cls = layer.constructor as LayerClass;
-  const rebuilt = tf.serialization.SerializationMap.getMap().classNameMap[cls.className]!;
-  expect(rebuilt).toBeDefined();
-  const copy = (rebuilt[1] as (c: typeof cls, config: tf.serialization.ConfigDict) => tf.layers.Layer)(cls, config);
+  const registered = tf.serialization.SerializationMap.getMap().classNameMap[layer.getClassName()];
+  expect(registered, `${layer.getClassName()} is registered`).toBeDefined();
+  const [constructor, fromConfig] = registered!;
+  const copy = fromConfig(constructor, config) as tf.layers.Layer;
   expect(copy.getConfig()).toEqual(config);
 
   const x = tf.randomNormal([3, ...options.inputShape], 0, 1, 'float32', 5);

@@ -1,0 +1,43 @@
+/**
+ * The single entry point to the datasets of `mlpx train`: a dataset spec ('cifar100',
+ * 'fashion-mnist' or 'folder:<dir>') to an ImageDataset, cut to its first `limit` images when
+ * asked.
+ */
+import { MlpxError } from '../errors.js';
+import { loadCifar100 } from './cifar100.js';
+import type { ImageDataset, LoadDatasetOptions } from './dataset.js';
+import { loadFashionMnist } from './fashion-mnist.js';
+import { loadImageFolder } from './image-folder.js';
+import { checkLimit, limitDataset } from './limit.js';
+
+export const DATASET_SPECS = ['cifar100', 'fashion-mnist', 'folder:<dir>'] as const;
+
+const FOLDER_PREFIX = 'folder:';
+
+export type LoadDatasetRequest = LoadDatasetOptions & {
+  /** Keep the first `limit` training images and the first min(limit, test count) test images. */
+  readonly limit?: number;
+  /** Side of the square that folder: images are resized to (default 32). */
+  readonly folderImageSize?: number;
+};
+
+export async function loadDataset(
+  spec: string,
+  options: LoadDatasetRequest = {},
+): Promise<ImageDataset> {
+  if (options.limit !== undefined) checkLimit(options.limit);
+  const dataset = await loadSpec(spec, options);
+  return options.limit === undefined ? dataset : limitDataset(dataset, options.limit);
+}
+
+function loadSpec(spec: string, options: LoadDatasetRequest): Promise<ImageDataset> {
+  if (spec === 'cifar100') return loadCifar100(options);
+  if (spec === 'fashion-mnist') return loadFashionMnist(options);
+  if (spec.startsWith(FOLDER_PREFIX) && spec.length > FOLDER_PREFIX.length) {
+    return loadImageFolder(spec.slice(FOLDER_PREFIX.length), {
+      imageSize: options.folderImageSize,
+      onInfo: options.onInfo,
+    });
+  }
+  throw new MlpxError(`unknown dataset '${spec}': expected one of ${DATASET_SPECS.join(', ')}`);
+}
