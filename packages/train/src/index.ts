@@ -10,7 +10,7 @@ export { MlpxError } from './errors.js';
 // Layers and models.
 export * from './layers/index.js';
 export { buildClassifier } from './models/build-classifier.js';
-export { checkModelConfig, isModelName, MODEL_NAMES, SEED_ARCHITECTURE, type ModelConfig, type ModelName } from './models/model-config.js';
+export { checkArchitecture, checkModelConfig, isModelName, MODEL_NAMES, SEED_ARCHITECTURE, type Architecture, type ModelConfig, type ModelName } from './models/model-config.js';
 
 // Data.
 export type { DownloadProgress, ImageDataset, ImageSplit, LoadDatasetOptions } from './data/dataset.js';

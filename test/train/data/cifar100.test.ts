@@ -13,7 +13,7 @@ import {
   tempDir,
   writeCifarArchive,
   writeTarGz,
-} from './fixtures.js';
+} from '../../helpers/dataset-fixtures.js';
 
 let dir: { path: string; remove: () => Promise<void> };
 beforeEach(async () => {

@@ -20,7 +20,7 @@ import {
   tempDir,
   unreachableUrl,
   writeCifarArchive,
-} from './fixtures.js';
+} from '../../helpers/dataset-fixtures.js';
 
 const BODY = Buffer.from('0123456789'.repeat(10_000));
 const md5 = (data: Buffer): Checksum => ({

@@ -9,7 +9,7 @@ import {
   loadFashionMnist,
 } from '../../../packages/train/src/data/fashion-mnist.js';
 import { loadDataset } from '../../../packages/train/src/data/load-dataset.js';
-import { expectMlpxError, idxFile, idxImages, idxLabels, tempDir } from './fixtures.js';
+import { expectMlpxError, idxFile, idxImages, idxLabels, tempDir } from '../../helpers/dataset-fixtures.js';
 
 let dir: { path: string; remove: () => Promise<void> };
 beforeEach(async () => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { loadImageFolder } from '../../../packages/train/src/data/image-folder.js';
 import { loadDataset } from '../../../packages/train/src/data/load-dataset.js';
-import { expectMlpxError, tempDir } from './fixtures.js';
+import { expectMlpxError, tempDir } from '../../helpers/dataset-fixtures.js';
 
 let dir: { path: string; remove: () => Promise<void> };
 beforeEach(async () => {

@@ -35,6 +35,7 @@ interface TrainFlags {
   blocks: number;
   dropout: number;
   gelu: GeluApproximation;
+  augment: boolean;
   validationSplit: number;
   seed: number;
   backend: BackendChoice;
@@ -60,6 +61,7 @@ export function trainCommand(): Command {
     .option('--blocks <n>', 'number of blocks', positiveInteger, SEED_ARCHITECTURE.blocks)
     .option('--dropout <rate>', 'dropout rate', rate, SEED_ARCHITECTURE.dropout)
     .addOption(new Option('--gelu <form>', 'GELU form (the seed ran exact)').choices(GELU_APPROXIMATIONS).default(SEED_ARCHITECTURE.gelu))
+    .option('--no-augment', 'train without the random flip and zoom augmentation (the seed augments)')
     .option('--validation-split <fraction>', 'the last fraction of the training images validates (Keras validation_split)', openFraction, SEED_RECIPE.validationSplit)
     .option('--seed <n>', 'random seed (same seed, same backend: same run)', nonNegativeInteger, SEED_RECIPE.seed)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
@@ -80,6 +82,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       blocks: flags.blocks,
       dropout: flags.dropout,
       gelu: flags.gelu,
+      augment: flags.augment,
     },
     epochs: flags.epochs,
     batchSize: flags.batchSize,

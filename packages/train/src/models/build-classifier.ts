@@ -3,7 +3,7 @@
  *
  *   images [B, H, W, C] (raw 0-255)
  *   -> Normalization (per-channel, adapted on the training images) -> BilinearResize(imageSize)
- *   -> RandomFlip -> RandomZoom(0.2)                      (training only)
+ *   -> RandomFlip -> RandomZoom(0.2)                      (training only; omitted with augment: false)
  *   -> Patches(patchSize) -> Dense(embeddingDim) [+ PatchPositionEmbedding for FNet]
  *   -> blocks x N -> GlobalAveragePooling1D -> SeededDropout -> Dense(numClasses) = logits
  *
@@ -46,8 +46,10 @@ export function buildClassifier(config: ModelConfig, statistics: ChannelStatisti
   const normalization = new Normalization({ name: 'normalization' });
   let x = normalization.apply(input) as tf.SymbolicTensor;
   x = new BilinearResize({ height: config.imageSize, width: config.imageSize, name: 'resize' }).apply(x) as tf.SymbolicTensor;
-  x = new RandomFlip({ name: 'random_flip' }).apply(x) as tf.SymbolicTensor;
-  x = new RandomZoom({ heightFactor: ZOOM_FACTOR, widthFactor: ZOOM_FACTOR, name: 'random_zoom' }).apply(x) as tf.SymbolicTensor;
+  if (config.augment ?? true) {
+    x = new RandomFlip({ name: 'random_flip' }).apply(x) as tf.SymbolicTensor;
+    x = new RandomZoom({ heightFactor: ZOOM_FACTOR, widthFactor: ZOOM_FACTOR, name: 'random_zoom' }).apply(x) as tf.SymbolicTensor;
+  }
   x = new Patches({ patchSize: config.patchSize, name: 'patches' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dense({ units: config.embeddingDim, kernelInitializer: seededGlorot(), name: 'patch_embedding' }).apply(x) as tf.SymbolicTensor;
   if (config.model === 'fnet') {

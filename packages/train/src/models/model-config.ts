@@ -21,6 +21,8 @@ export interface ModelConfig {
   readonly blocks: number;
   readonly dropout: number;
   readonly gelu: GeluApproximation;
+  /** Training-time augmentation (the seed's RandomFlip + RandomZoom); true by default. */
+  readonly augment?: boolean;
 }
 
 export const SEED_ARCHITECTURE = {
@@ -39,18 +41,30 @@ export function isModelName(name: string): name is ModelName {
   return (MODEL_NAMES as readonly string[]).includes(name);
 }
 
-/** Throws with a message naming the offending setting; the CLI turns it into a flag error. */
-export function checkModelConfig(config: ModelConfig): void {
-  const positive: (keyof ModelConfig)[] = ['inputHeight', 'inputWidth', 'inputChannels', 'numClasses', 'imageSize', 'patchSize', 'embeddingDim', 'blocks'];
-  for (const key of positive) {
-    const value = config[key];
+/** The sizes a user chooses; the input sizes come from the dataset. */
+export type Architecture = Pick<ModelConfig, 'imageSize' | 'patchSize' | 'embeddingDim' | 'blocks' | 'dropout' | 'gelu' | 'augment'>;
+
+function checkPositiveIntegers<T extends object>(values: T, keys: readonly (keyof T)[]): void {
+  for (const key of keys) {
+    const value = values[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new RangeError(`${key} must be a positive integer, got ${String(value)}`);
+      throw new RangeError(`${String(key)} must be a positive integer, got ${String(value)}`);
     }
   }
-  if (config.imageSize % config.patchSize !== 0) {
-    throw new RangeError(`patch size ${config.patchSize} does not divide image size ${config.imageSize}`);
+}
+
+/** Throws with a message naming the offending setting. */
+export function checkArchitecture(architecture: Architecture): void {
+  checkPositiveIntegers(architecture, ['imageSize', 'patchSize', 'embeddingDim', 'blocks']);
+  if (architecture.imageSize % architecture.patchSize !== 0) {
+    throw new RangeError(`patch size ${architecture.patchSize} does not divide image size ${architecture.imageSize}`);
   }
-  if (!(config.dropout >= 0 && config.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${config.dropout}`);
+  if (!(architecture.dropout >= 0 && architecture.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${architecture.dropout}`);
+}
+
+/** Throws with a message naming the offending setting. */
+export function checkModelConfig(config: ModelConfig): void {
+  checkArchitecture(config);
+  checkPositiveIntegers(config, ['inputHeight', 'inputWidth', 'inputChannels', 'numClasses']);
   if (config.numClasses < 2) throw new RangeError(`a classifier needs at least 2 classes, got ${config.numClasses}`);
 }

@@ -1,10 +1,11 @@
 /**
  * Saves and loads a model in the TensorFlow.js Layers format (model.json + weights.bin), the
  * format tf.loadLayersModel reads. Written through our own IO handler because the file:// handler
- * exists only with tfjs-node. Import '@mlpx/train' (which registers the custom layers) before
- * loading.
+ * exists only with tfjs-node. Loading needs mlpx's layer classes registered with tfjs, which the
+ * side-effect import of the layers below guarantees.
  */
 import * as tf from '@tensorflow/tfjs';
+import '../layers/index.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, MlpxError } from '../errors.js';

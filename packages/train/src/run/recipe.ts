@@ -2,7 +2,7 @@
  * The seed's training recipe (SEED.md, "Training"), and the settings a train run records.
  */
 import type { BackendChoice } from '../backend/select-backend.js';
-import type { ModelConfig, ModelName } from '../models/model-config.js';
+import type { Architecture, ModelName } from '../models/model-config.js';
 
 /** Learning rates the seed used per model. */
 export const SEED_LEARNING_RATES: Readonly<Record<ModelName, number>> = { mixer: 0.005, fnet: 0.001, gmlp: 0.003 };
@@ -21,7 +21,7 @@ export const SEED_RECIPE = {
 export interface TrainSettings {
   readonly dataset: string;
   readonly model: ModelName;
-  readonly architecture: Pick<ModelConfig, 'imageSize' | 'patchSize' | 'embeddingDim' | 'blocks' | 'dropout' | 'gelu'>;
+  readonly architecture: Architecture;
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;

@@ -12,7 +12,7 @@ import { MlpxError } from '../errors.js';
 import { channelStatistics } from '../layers/normalization.js';
 import { randomSource } from '../layers/random-source.js';
 import { buildClassifier } from '../models/build-classifier.js';
-import { checkModelConfig, type ModelConfig } from '../models/model-config.js';
+import { checkArchitecture, checkModelConfig, type ModelConfig } from '../models/model-config.js';
 import { validationSplit } from '../training/batches.js';
 import { evaluate } from '../training/evaluate.js';
 import { fit, type TrainingObserver } from '../training/fit.js';
@@ -46,16 +46,21 @@ function modelConfigFor(settings: TrainSettings, dataset: ImageDataset): ModelCo
     numClasses: dataset.classNames.length,
     ...settings.architecture,
   };
+  asSettingsError(() => checkModelConfig(config));
+  return config;
+}
+
+function asSettingsError(check: () => void): void {
   try {
-    checkModelConfig(config);
+    check();
   } catch (error) {
     throw new MlpxError(`invalid model settings: ${(error as Error).message}`);
   }
-  return config;
 }
 
 export async function trainRun(settings: TrainSettings, hooks: TrainRunHooks = {}, out?: string): Promise<TrainRunResult> {
   const started = performance.now();
+  asSettingsError(() => checkArchitecture(settings.architecture));
   const folder = out ?? defaultRunFolder(settings.model, settings.dataset);
   await checkRunFolderFree(folder);
   const backend = await selectBackend(settings.backend);

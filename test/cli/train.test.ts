@@ -1,0 +1,146 @@
+/** `mlpx train` as a user runs it: the built CLI in a child process. */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
+import { loadModel } from '../../packages/train/src/run/model-files.js';
+import type { RunMetrics } from '../../packages/train/src/run/run-metrics.js';
+import { evaluate } from '../../packages/train/src/training/evaluate.js';
+import { headOf } from '../../packages/train/src/training/batches.js';
+import { useBackend } from '../helpers/backend.js';
+import { tempDir, writeCifarArchive } from '../helpers/dataset-fixtures.js';
+import { runCli, STACK_LINE } from '../helpers/run-cli.js';
+
+useBackend('wasm');
+
+const TINY = ['--image-size', '28', '--patch-size', '7', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32'];
+
+let work: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  work = await tempDir();
+});
+afterAll(async () => {
+  await work.remove();
+});
+
+describe('mlpx train --help', () => {
+  it('lists the flags of the recipe', async () => {
+    const result = await runCli(['train', '--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--model', '--dataset', '--epochs', '--batch-size', '--lr', '--weight-decay', '--image-size', '--patch-size', '--embedding-dim', '--blocks', '--dropout', '--gelu', '--seed', '--backend', '--limit', '--data-file', '--out']) {
+      expect(result.stdout).toContain(flag);
+    }
+  });
+});
+
+describe('mlpx train with bad input: one clear message, exit 1, nothing written', () => {
+  const cases: { name: string; args: (dir: string) => Promise<string[]> | string[]; message: RegExp }[] = [
+    { name: 'unknown model', args: () => ['--model', 'resnet'], message: /--model.*'resnet' is invalid.*mixer, fnet, gmlp/ },
+    { name: 'unknown dataset', args: () => ['--dataset', 'imagenet'], message: /unknown dataset 'imagenet'/ },
+    { name: 'patch size that does not divide the image size', args: () => ['--patch-size', '5'], message: /patch size 5 does not divide image size 64/ },
+    { name: 'zero epochs', args: () => ['--epochs', '0'], message: /--epochs.*positive integer/ },
+    { name: 'missing data file', args: (dir) => ['--dataset', 'cifar100', '--data-file', join(dir, 'nope.tar.gz')], message: /nope\.tar\.gz/ },
+    {
+      name: 'truncated data file',
+      args: async (dir) => {
+        const archive = join(dir, 'cut.tar.gz');
+        await writeCifarArchive(archive);
+        const bytes = await readFile(archive);
+        await writeFile(archive, bytes.subarray(0, bytes.length >> 1));
+        return ['--dataset', 'cifar100', '--data-file', archive];
+      },
+      message: /cut\.tar\.gz/,
+    },
+    {
+      name: 'empty class folder',
+      args: async (dir) => {
+        const root = join(dir, 'classes');
+        await mkdir(join(root, 'cat'), { recursive: true });
+        await mkdir(join(root, 'dog'), { recursive: true });
+        await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(join(root, 'cat', 'a.png'));
+        return ['--dataset', `folder:${root}`];
+      },
+      message: /dog/,
+    },
+    { name: 'a tensorflow backend that is not installed', args: () => ['--backend', 'tensorflow'], message: /tfjs-node-gpu is not installed.*\n?.*README/s },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const dir = join(work.path, c.name.replace(/\W+/g, '-'));
+      await mkdir(dir, { recursive: true });
+      const out = join(dir, 'run');
+      const result = await runCli(['train', ...(await c.args(dir)), '--epochs', c.name === 'zero epochs' ? '0' : '1', '--out', out], { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(c.message);
+      expect(result.stderr).not.toMatch(STACK_LINE);
+      expect(existsSync(out)).toBe(false);
+      expect((await readdir(dir)).filter((name) => name.includes('run'))).toEqual([]);
+    });
+  }
+});
+
+describe('mlpx train writes a run folder', () => {
+  it('fnet on Fashion-MNIST: default folder, runs/latest, metrics that match the saved model', async () => {
+    const cwd = join(work.path, 'fnet');
+    await mkdir(cwd);
+    const result = await runCli(['train', '--model', 'fnet', '--dataset', 'fashion-mnist', '--epochs', '2', '--limit', '600', ...TINY], { cwd });
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/backend: wasm/);
+    expect(result.stderr).toMatch(/epoch 2\/2 .*val_acc/);
+    expect(result.stdout).toMatch(/test: [\d.]+% top-1, [\d.]+% top-5 on the first 600 fashion-mnist test images/);
+
+    const runs = (await readdir(join(cwd, 'runs'))).filter((name) => name !== 'latest');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatch(/^fnet-fashion-mnist-\d{8}-\d{6}$/);
+    expect(await readlink(join(cwd, 'runs', 'latest'))).toBe(runs[0]);
+    const folder = join(cwd, 'runs', runs[0]!);
+    expect((await readdir(folder)).sort()).toEqual(['curves.svg', 'labels.json', 'metrics.json', 'model.json', 'weights.bin']);
+
+    const metrics = JSON.parse(await readFile(join(folder, 'metrics.json'), 'utf8')) as RunMetrics;
+    expect(metrics.backend.name).toBe('wasm');
+    expect(metrics.dataset).toMatchObject({ name: 'fashion-mnist', inputShape: [28, 28, 1], numClasses: 10, trainImages: 540, validationImages: 60 });
+    expect(metrics.history).toHaveLength(2);
+    expect(Object.keys(metrics.history[0]!)).toEqual(expect.arrayContaining(['loss', 'accuracy', 'top5', 'valLoss', 'valAccuracy', 'valTop5', 'learningRate', 'imagesPerSec']));
+    expect(metrics.test).toMatchObject({ dataset: 'fashion-mnist', split: 'test', firstIndex: 0, images: 600 });
+    expect(metrics.imagesPerSec).toBeGreaterThan(0);
+    expect(metrics.wallSeconds).toBeGreaterThan(0);
+    expect(JSON.parse(await readFile(join(folder, 'labels.json'), 'utf8'))).toHaveLength(10);
+    expect(await readFile(join(folder, 'curves.svg'), 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
+
+    // The saved model is the trained one: it scores exactly what metrics.json recorded.
+    const model = await loadModel(folder);
+    const dataset = await loadDataset('fashion-mnist', { limit: 600 });
+    const scores = await evaluate(model, headOf(dataset.test, { height: 28, width: 28, channels: 1 }, 600), { height: 28, width: 28, channels: 1 }, 128);
+    expect(scores.accuracy).toBeCloseTo(metrics.test.accuracy, 6);
+    expect(scores.loss).toBeCloseTo(metrics.test.loss, 4);
+    model.dispose();
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('gmlp on data in the CIFAR-100 binary format (--data-file), tanh GELU', async () => {
+    const cwd = join(work.path, 'gmlp');
+    await mkdir(cwd);
+    const archive = join(cwd, 'cifar-100-binary.tar.gz');
+    await writeCifarArchive(archive);
+    const out = join(cwd, 'my-run');
+    const result = await runCli(['train', '--model', 'gmlp', '--dataset', 'cifar100', '--data-file', archive, '--epochs', '1', '--gelu', 'tanh', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '8', '--out', out], { cwd });
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    expect(result.code).toBe(0);
+    const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as RunMetrics;
+    expect(metrics.dataset).toMatchObject({ name: 'cifar100', inputShape: [32, 32, 3], numClasses: 100, trainImages: 18, validationImages: 2 });
+    expect(metrics.modelConfig).toMatchObject({ model: 'gmlp', gelu: 'tanh', imageSize: 32, patchSize: 8 });
+    expect(metrics.test.images).toBe(10);
+    expect(existsSync(join(cwd, 'runs'))).toBe(false); // --out outside runs/ leaves runs/latest alone
+  });
+
+  it('refuses to overwrite a finished run', async () => {
+    const cwd = join(work.path, 'gmlp');
+    const result = await runCli(['train', '--model', 'gmlp', '--dataset', 'fashion-mnist', '--epochs', '1', '--limit', '100', ...TINY, '--out', join(cwd, 'my-run')], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/my-run already exists and is not empty/);
+  });
+});
