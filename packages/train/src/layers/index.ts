@@ -11,5 +11,5 @@ export { RandomZoom, type RandomZoomArgs } from './random-zoom.js';
 export { SeededDropout, type SeededDropoutArgs } from './seeded-dropout.js';
 export { gelu, GELU_APPROXIMATIONS, type GeluApproximation } from './ops/gelu.js';
 export { LAYER_NORM_EPSILON } from './ops/layer-norm.js';
-export { dftCosSin, realDft2d } from './ops/real-dft2d.js';
+export { dftCosSin, realDft2d, realDftMatrices } from './ops/real-dft2d.js';
 export { randomSource, type RandomState } from './random-source.js';

@@ -38,27 +38,36 @@ export function dftCosSin(size: number): { cos: Float64Array; sin: Float64Array 
   return { cos, sin };
 }
 
-/** Kept for the life of the process, shared by every block of the same shape. */
-function matrices(patches: number, channels: number): DftMatrices {
-  const key = `${patches}x${channels}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
+/**
+ * The two constant matrices of the matmul form, float32, row-major: right = [C_D | S_D] with shape
+ * [D, 2D], left = [C_N | -S_N] with shape [N, 2N]. The ONNX exporter writes the same values.
+ */
+export function realDftMatrices(patches: number, channels: number): { right: Float32Array; left: Float32Array } {
   const d = dftCosSin(channels);
   const right = new Float32Array(channels * 2 * channels);
   for (let j = 0; j < channels; j++) {
     for (let k = 0; k < channels; k++) {
-      right[j * 2 * channels + k] = d.cos[j * channels + k];
-      right[j * 2 * channels + channels + k] = d.sin[j * channels + k];
+      right[j * 2 * channels + k] = d.cos[j * channels + k]!;
+      right[j * 2 * channels + channels + k] = d.sin[j * channels + k]!;
     }
   }
   const n = dftCosSin(patches);
   const left = new Float32Array(patches * 2 * patches);
   for (let j = 0; j < patches; j++) {
     for (let k = 0; k < patches; k++) {
-      left[j * 2 * patches + k] = n.cos[j * patches + k];
-      left[j * 2 * patches + patches + k] = -n.sin[j * patches + k];
+      left[j * 2 * patches + k] = n.cos[j * patches + k]!;
+      left[j * 2 * patches + patches + k] = -n.sin[j * patches + k]!;
     }
   }
+  return { right, left };
+}
+
+/** Kept for the life of the process, shared by every block of the same shape. */
+function matrices(patches: number, channels: number): DftMatrices {
+  const key = `${patches}x${channels}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const { right, left } = realDftMatrices(patches, channels);
   const built: DftMatrices = {
     right: tf.keep(tf.tensor2d(right, [channels, 2 * channels])),
     left: tf.keep(tf.tensor3d(left, [1, patches, 2 * patches])),

@@ -1,0 +1,36 @@
+/**
+ * FNetBlock ->
+ *   x   = LN1(Re(fft2d(inputs)) + inputs)       (--fft matmul: cos/sin matrices; --fft dft: DFT op)
+ *   out = LN2(x + Dense(GELU(Dense(x))))
+ * Dropout is the identity at inference.
+ */
+import type { FNetBlock } from '@mlpx/train';
+import { denseLastAxis } from '../emit/dense.js';
+import { gelu } from '../emit/gelu.js';
+import { layerNorm } from '../emit/layer-norm.js';
+import { realDft2d } from '../emit/real-dft2d.js';
+import type { Converter } from './converter.js';
+import { registerConverter } from './registry.js';
+
+export const fnetBlockConverter: Converter = {
+  className: 'FNetBlock',
+  minOpset: 13,
+  convert({ graph, layer, inputs, inputShape, name, fft, weight, constant }) {
+    const approximation = (layer as FNetBlock).gelu;
+    const [, patches, channels] = inputShape as [null, number, number];
+    const dense = (prefix: string) => ({ kernel: weight(`${prefix}/kernel`), bias: weight(`${prefix}/bias`) });
+    const norm = (prefix: string, x: string): string => {
+      const gamma = weight(`${prefix}/gamma`);
+      const beta = weight(`${prefix}/beta`);
+      return layerNorm(graph, x, constant(`${prefix}/gamma`, gamma.values, gamma.shape), constant(`${prefix}/beta`, beta.values, beta.shape), `${name}/${prefix}`);
+    };
+    const input = inputs[0]!;
+    const fourier = realDft2d(graph, input, patches, channels, fft, `${name}/fourier`);
+    const x = norm('norm1', graph.op('Add', [fourier, input], { name: `${name}/fourier_residual` }));
+    const hidden = gelu(graph, denseLastAxis(graph, x, dense('ffn_1'), `${name}/ffn_1`), approximation, `${name}/ffn_gelu`);
+    const ffn = denseLastAxis(graph, hidden, dense('ffn_2'), `${name}/ffn_2`);
+    return norm('norm2', graph.op('Add', [x, ffn], { name: `${name}/ffn_residual` }));
+  },
+};
+
+registerConverter(fnetBlockConverter);

@@ -1,0 +1,43 @@
+/**
+ * GMlpBlock ->
+ *   x      = LN1(inputs)
+ *   [u, v] = Split(GELU(Dense_2D(x)), channels)
+ *   out    = x + Dense(u * Dense_over_patches(LN2(v)))     spatial gating unit
+ * The spatial projection multiplies by its transposed kernel from the left (emit/dense.ts), so
+ * the layer's two transposes do not appear in the graph. Dropout is the identity at inference.
+ */
+import type { GMlpBlock } from '@mlpx/train';
+import { attr } from '../onnx/attributes.js';
+import { denseLastAxis, denseOverRows } from '../emit/dense.js';
+import { gelu } from '../emit/gelu.js';
+import { layerNorm } from '../emit/layer-norm.js';
+import type { Converter } from './converter.js';
+import { registerConverter } from './registry.js';
+
+export const gmlpBlockConverter: Converter = {
+  className: 'GMlpBlock',
+  minOpset: 13,
+  convert({ graph, layer, inputs, inputShape, name, weight, constant }) {
+    const approximation = (layer as GMlpBlock).gelu;
+    const channels = inputShape[2] as number;
+    const dense = (prefix: string) => ({ kernel: weight(`${prefix}/kernel`), bias: weight(`${prefix}/bias`) });
+    const norm = (prefix: string, x: string): string => {
+      const gamma = weight(`${prefix}/gamma`);
+      const beta = weight(`${prefix}/beta`);
+      return layerNorm(graph, x, constant(`${prefix}/gamma`, gamma.values, gamma.shape), constant(`${prefix}/beta`, beta.values, beta.shape), `${name}/${prefix}`);
+    };
+    const x = norm('norm1', inputs[0]!);
+    const projected = gelu(graph, denseLastAxis(graph, x, dense('channel_projection_1'), `${name}/channel_projection_1`), approximation, `${name}/gelu`);
+    const [u, v] = graph.node('Split', [projected, graph.int64Constant(`${name}/split_sizes`, [channels, channels])], {
+      name: `${name}/split`,
+      attributes: { axis: attr.int(2) },
+      outputs: 2,
+    }) as [string, string];
+    const gate = denseOverRows(graph, norm('norm2', v), dense('spatial_projection'), `${name}/spatial_projection`);
+    const gated = graph.op('Mul', [u, gate], { name: `${name}/gating` });
+    const out = denseLastAxis(graph, gated, dense('channel_projection_2'), `${name}/channel_projection_2`);
+    return graph.op('Add', [x, out], { name: `${name}/residual` });
+  },
+};
+
+registerConverter(gmlpBlockConverter);

@@ -1,0 +1,24 @@
+/**
+ * Converters by tfjs class name. A class may have several converters for different opsets; the
+ * one with the highest minOpset at or below the target opset is used (as tf2onnx does).
+ */
+import type { Converter } from './converter.js';
+
+const converters = new Map<string, Converter[]>();
+
+export function registerConverter(converter: Converter): void {
+  const list = converters.get(converter.className) ?? [];
+  list.push(converter);
+  list.sort((a, b) => b.minOpset - a.minOpset);
+  converters.set(converter.className, list);
+}
+
+/** The converter for a class at an opset, or undefined. */
+export function converterFor(className: string, opset: number): Converter | undefined {
+  return converters.get(className)?.find((c) => c.minOpset <= opset && (c.maxOpset === undefined || opset <= c.maxOpset));
+}
+
+/** Registered class names, for error messages and the README's support table. */
+export function registeredClassNames(): string[] {
+  return [...converters.keys()].sort();
+}

@@ -1,0 +1,25 @@
+/**
+ * Layer normalization over the last axis with mlpx's epsilon (1e-6, as the seed; ONNX's default
+ * is 1e-5). Opset 17+: the LayerNormalization operator. Below 17, decomposed:
+ *   mean = ReduceMean(x); d = x - mean; var = ReduceMean(d * d); y = d / Sqrt(var + eps) * g + b
+ */
+import { LAYER_NORM_EPSILON } from '@mlpx/train';
+import { attr } from '../onnx/attributes.js';
+import type { GraphBuilder } from '../onnx/graph-builder.js';
+import { reduceMean } from './reduce-mean.js';
+
+export function layerNorm(graph: GraphBuilder, x: string, gamma: string, beta: string, name: string): string {
+  if (graph.opset >= 17) {
+    return graph.op('LayerNormalization', [x, gamma, beta], {
+      name,
+      attributes: { axis: attr.int(-1), epsilon: attr.float(LAYER_NORM_EPSILON) },
+    });
+  }
+  const mean = reduceMean(graph, x, [-1], true, `${name}/mean`);
+  const centred = graph.op('Sub', [x, mean], { name: `${name}/centre` });
+  const variance = reduceMean(graph, graph.op('Mul', [centred, centred], { name: `${name}/square` }), [-1], true, `${name}/variance`);
+  const epsilon = graph.floatConstant(`${name}/epsilon`, Float32Array.of(LAYER_NORM_EPSILON), []);
+  const std = graph.op('Sqrt', [graph.op('Add', [variance, epsilon], { name: `${name}/add_epsilon` })], { name: `${name}/std` });
+  const normalized = graph.op('Div', [centred, std], { name: `${name}/normalize` });
+  return graph.op('Add', [graph.op('Mul', [normalized, gamma], { name: `${name}/scale` }), beta], { name: `${name}/shift` });
+}

@@ -1,0 +1,27 @@
+import { describe, it } from 'vitest';
+import { FNetBlock, type GeluApproximation } from '../../../packages/train/src/layers/index.js';
+import { useBackend } from '../../helpers/backend.js';
+import { expectOnnxParity } from '../../helpers/onnx-parity.js';
+import { OPSETS_UNDER_TEST, randomInput, singleLayerModel } from '../../helpers/single-layer-model.js';
+
+useBackend('wasm');
+
+describe('FNetBlock converter', () => {
+  for (const gelu of ['exact', 'tanh'] as GeluApproximation[]) {
+    for (const opset of OPSETS_UNDER_TEST) {
+      it(`matches tfjs at opset ${opset}, ${gelu} GELU`, async () => {
+        const model = singleLayerModel(() => new FNetBlock({ dropoutRate: 0.2, gelu }), [6, 8]);
+        await expectOnnxParity(model, randomInput([3, 6, 8]), { opset });
+      });
+    }
+  }
+});
+
+describe('FNetBlock converter with the DFT operator', () => {
+  for (const opset of [17, 18, 20, 21]) {
+    it(`matches tfjs at opset ${opset}, --fft dft`, async () => {
+      const model = singleLayerModel(() => new FNetBlock({ dropoutRate: 0.2 }), [6, 8]);
+      await expectOnnxParity(model, randomInput([3, 6, 8]), { opset, fft: 'dft' });
+    });
+  }
+});

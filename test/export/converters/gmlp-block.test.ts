@@ -1,0 +1,18 @@
+import { describe, it } from 'vitest';
+import { GMlpBlock, type GeluApproximation } from '../../../packages/train/src/layers/index.js';
+import { useBackend } from '../../helpers/backend.js';
+import { expectOnnxParity } from '../../helpers/onnx-parity.js';
+import { OPSETS_UNDER_TEST, randomInput, singleLayerModel } from '../../helpers/single-layer-model.js';
+
+useBackend('wasm');
+
+describe('GMlpBlock converter', () => {
+  for (const gelu of ['exact', 'tanh'] as GeluApproximation[]) {
+    for (const opset of OPSETS_UNDER_TEST) {
+      it(`matches tfjs at opset ${opset}, ${gelu} GELU`, async () => {
+        const model = singleLayerModel(() => new GMlpBlock({ dropoutRate: 0.2, gelu }), [6, 8]);
+        await expectOnnxParity(model, randomInput([3, 6, 8]), { opset });
+      });
+    }
+  }
+});
