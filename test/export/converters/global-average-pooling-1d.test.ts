@@ -1,0 +1,16 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, it } from 'vitest';
+import { useBackend } from '../../helpers/backend.js';
+import { expectOnnxParity } from '../../helpers/onnx-parity.js';
+import { OPSETS_UNDER_TEST, randomInput, singleLayerModel } from '../../helpers/single-layer-model.js';
+
+useBackend('wasm');
+
+describe('GlobalAveragePooling1D converter', () => {
+  for (const opset of OPSETS_UNDER_TEST) {
+    it(`matches tfjs at opset ${opset}`, async () => {
+      const model = singleLayerModel(() => tf.layers.globalAveragePooling1d({}), [6, 8]);
+      await expectOnnxParity(model, randomInput([3, 6, 8]), { opset });
+    });
+  }
+});
