@@ -10,7 +10,7 @@ export function singleLayerModel(make: () => tf.layers.Layer, inputShape: number
   const layer = make();
   const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
   layer.weights.forEach((weight, i) => {
-    weight.write(tf.randomNormal(weight.shape, 0, 0.5, 'float32', seed * 100 + i));
+    weight.write(tf.randomNormal(weight.shape as number[], 0, 0.5, 'float32', seed * 100 + i));
   });
   return model;
 }

@@ -2,20 +2,20 @@
  * The mlpx command line. Each subcommand lives in commands/; errors meant for users (MlpxError,
  * bad flags) print one line and exit 1, anything else is a bug and prints its stack.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { MlpxError } from '@mlpx/train';
+import { exportCommand } from './commands/export.js';
 import { trainCommand } from './commands/train.js';
-
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+import { MLPX_VERSION } from './version.js';
 
 export function program(): Command {
   return new Command('mlpx')
     .description('Train MLP-Mixer, FNet and gMLP image classifiers in Node.js, export them to ONNX, run them anywhere.')
-    .version(VERSION)
+    .version(MLPX_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .addCommand(trainCommand());
+    .addCommand(trainCommand())
+    .addCommand(exportCommand());
 }
 
 /** Runs the CLI; returns the process exit code. */

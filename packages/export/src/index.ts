@@ -13,3 +13,7 @@ export { converterFor, registerConverter, registeredClassNames, type Converter, 
 
 // Verification against ONNX Runtime.
 export { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationReport } from './verify/verify-export.js';
+
+// Exporting a run folder (what `mlpx export` does).
+export { DEFAULT_RUN, exportRun, type ExportRunOptions, type ExportRunResult } from './export-run.js';
+export { METADATA_KEYS, type PreprocessingMetadata } from './run-metadata.js';

@@ -5,7 +5,7 @@
  */
 
 // Errors meant for users (the CLI prints their message without a stack).
-export { MlpxError } from './errors.js';
+export { describeError, MlpxError } from './errors.js';
 
 // Layers and models.
 export * from './layers/index.js';

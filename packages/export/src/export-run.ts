@@ -1,0 +1,125 @@
+/**
+ * `mlpx export` as a library call: a run folder (default runs/latest) to a verified .onnx file.
+ * The model is exported, run through TensorFlow.js and ONNX Runtime on the same images at two
+ * batch sizes, and written (to a temporary name, renamed into place) only if they agree.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { access, constants, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { describeError, LABELS_JSON, LATEST, loadModel, METRICS_JSON, MODEL_JSON, MlpxError, RUNS_ROOT, writeFileAtomic, type RunMetrics } from '@mlpx/train';
+import type { FftMode } from './converters/converter.js';
+import { exportToOnnx } from './export-to-onnx.js';
+import { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
+import { DEFAULT_OPSET } from './onnx/versions.js';
+import { runMetadata } from './run-metadata.js';
+import { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationReport } from './verify/verify-export.js';
+
+export const DEFAULT_RUN = join(RUNS_ROOT, LATEST);
+/** Images the CLI verifies with, at batch 1 and at this batch. */
+export const VERIFICATION_BATCH = 16;
+
+export interface ExportRunOptions {
+  readonly run?: string;
+  readonly output: string;
+  readonly opset?: number;
+  readonly fft?: FftMode;
+  readonly tolerance?: number;
+  readonly mlpxVersion: string;
+}
+
+export interface ExportRunResult {
+  readonly output: string;
+  readonly bytes: number;
+  readonly summary: OnnxSummary;
+  /** The model's own parameter count (trainable and not). */
+  readonly modelParameters: number;
+  readonly verification: VerificationReport;
+}
+
+async function readJson<T>(path: string, what: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new MlpxError(`cannot read ${what} ${path}: ${describeError(error)}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new MlpxError(`${path} is not valid JSON: ${describeError(error)}`);
+  }
+}
+
+async function checkRunFolder(run: string): Promise<void> {
+  const info = await stat(run).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    const hint = run === DEFAULT_RUN ? ' (train a model first with mlpx train, or name a run folder with --run)' : '';
+    throw new MlpxError(`run folder ${run} does not exist${hint}`);
+  }
+  for (const file of [MODEL_JSON, METRICS_JSON, LABELS_JSON]) {
+    if (!(await stat(join(run, file)).catch(() => undefined))) {
+      throw new MlpxError(`run folder ${run} has no ${file}: is it a run folder written by mlpx train?`);
+    }
+  }
+}
+
+async function checkWritable(output: string): Promise<void> {
+  const folder = dirname(resolve(output));
+  try {
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    throw new MlpxError(`cannot write ${output}: ${describeError(error)}`);
+  }
+  if ((await stat(output).catch(() => undefined))?.isDirectory()) throw new MlpxError(`cannot write ${output}: it is a folder`);
+}
+
+function normalizationStatistics(model: tf.LayersModel): { mean: Float32Array; variance: Float32Array } {
+  const layer = model.layers.find((l) => l.getClassName() === 'Normalization');
+  const read = (suffix: string): Float32Array => {
+    const weight = layer?.weights.find((w) => w.originalName.endsWith(`/${suffix}`));
+    if (!weight) throw new MlpxError(`the model has no Normalization ${suffix}: is it a model trained by mlpx?`);
+    return weight.read().dataSync() as Float32Array;
+  };
+  return { mean: read('mean'), variance: read('variance') };
+}
+
+export async function exportRun(options: ExportRunOptions): Promise<ExportRunResult> {
+  const run = options.run ?? DEFAULT_RUN;
+  const opset = options.opset ?? DEFAULT_OPSET;
+  await checkRunFolder(run);
+  await checkWritable(options.output);
+  const metrics = await readJson<RunMetrics>(join(run, METRICS_JSON), 'the run metrics');
+  const labels = await readJson<string[]>(join(run, LABELS_JSON), 'the class labels');
+  const model = await loadModel(run);
+  try {
+    const bytes = exportToOnnx(model, {
+      opset,
+      fft: options.fft ?? 'matmul',
+      producerVersion: options.mlpxVersion,
+      description: `${metrics.modelConfig.model} trained by mlpx on ${metrics.dataset.name}; test top-1 ${(metrics.test.accuracy * 100).toFixed(2)}% on ${metrics.test.images} images`,
+      metadata: runMetadata({ metrics, labels, normalization: normalizationStatistics(model), mlpxVersion: options.mlpxVersion }),
+    });
+    const [height, width, channels] = metrics.dataset.inputShape;
+    const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+    const images = verificationImages(VERIFICATION_BATCH, height, width, channels);
+    const batched = await verifyExport(model, bytes, images, [VERIFICATION_BATCH, height, width, channels], tolerance);
+    const pixels = height * width * channels;
+    const single = await verifyExport(model, bytes, images.subarray(2 * pixels, 3 * pixels), [1, height, width, channels], tolerance);
+    const verification: VerificationReport = {
+      ...batched,
+      maxLogitDifference: Math.max(batched.maxLogitDifference, single.maxLogitDifference),
+      passed: batched.passed && single.passed,
+    };
+    if (!verification.passed) {
+      throw new MlpxError(
+        `the exported model disagrees with TensorFlow.js: largest logit difference ${verification.maxLogitDifference.toExponential(2)} ` +
+          `(tolerance ${tolerance} x max(1, ${verification.logitScale.toFixed(3)})), top-1 agreement ${(verification.top1Agreement * 100).toFixed(1)}%; ` +
+          `${options.output} was not written. Please report this with the run folder.`,
+      );
+    }
+    await writeFileAtomic(options.output, bytes);
+    return { output: options.output, bytes: bytes.length, summary: summarizeOnnx(bytes), modelParameters: model.countParams(), verification };
+  } finally {
+    model.dispose();
+  }
+}
