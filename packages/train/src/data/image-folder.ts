@@ -2,7 +2,7 @@
  * A dataset from a folder of images in the ImageFolder layout (one sub-folder per class, named
  * after the class; class indices follow the sorted folder names). PNG, JPEG and WebP files are
  * decoded with sharp, turned upright from their EXIF orientation, stripped of alpha, converted to
- * sRGB (so greyscale becomes 3 channels) and resized to size x size with fit 'fill': stretched to
+ * sRGB (so greyscale becomes 3 channels) and resized to size x size with fit 'fill' (decode-image.ts): stretched to
  * the square, never cropped or padded, so aspect ratios are not preserved.
  * Splits: `<dir>/train` and `<dir>/test` when both exist (with the same class folders), else every
  * 10th image of each class, in sorted file-name order, is held out as the test split.
@@ -11,9 +11,9 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
-import sharp from 'sharp';
+import { decodeImage } from './decode-image.js';
 
-import { MlpxError, describeError } from '../errors.js';
+import { MlpxError } from '../errors.js';
 import type { ImageDataset, ImageSplit, LoadDatasetOptions } from './dataset.js';
 import { forEachConcurrent } from './map-concurrent.js';
 import { fileError, statIfExists } from './read-file.js';
@@ -164,29 +164,7 @@ async function decodeSplit(files: SplitFiles, size: number): Promise<ImageSplit>
   const images = new Uint8Array(items.length * imageBytes);
   const labels = Int32Array.from(items, (item) => item.label);
   await forEachConcurrent(items, availableParallelism(), async ({ file }, index) => {
-    images.set(await decodeImage(file, size), index * imageBytes);
+    images.set(await decodeImage(file, { height: size, width: size, channels: CHANNELS }), index * imageBytes);
   });
   return { images, labels, count: items.length };
-}
-
-async function decodeImage(file: string, size: number): Promise<Buffer> {
-  let decoded: { data: Buffer; info: sharp.OutputInfo };
-  try {
-    decoded = await sharp(file)
-      .autoOrient()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .resize(size, size, { fit: 'fill' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-  } catch (error) {
-    throw new MlpxError(`cannot decode image ${file}: ${describeError(error)}`, { cause: error });
-  }
-  const { data, info } = decoded;
-  if (data.length !== size * size * CHANNELS) {
-    throw new MlpxError(
-      `cannot decode image ${file}: it decoded to ${info.width}x${info.height}x${info.channels}, expected ${size}x${size}x${CHANNELS}`,
-    );
-  }
-  return data;
 }

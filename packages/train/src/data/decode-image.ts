@@ -1,0 +1,36 @@
+/**
+ * Decodes an image file (PNG, JPEG, WebP, ...) with sharp into raw uint8 pixels, HWC, at a given
+ * size and channel count: turned upright from its EXIF orientation, alpha removed, converted to
+ * sRGB (3 channels) or greyscale (1 channel), and resized only if its size differs, with sharp's
+ * default kernel (Lanczos-3) and fit 'fill' (stretched to the size, aspect ratio not kept). Used
+ * for folder: datasets and by `mlpx infer`, so the same file gives the same pixels in both.
+ */
+import sharp from 'sharp';
+import { describeError, MlpxError } from '../errors.js';
+
+export interface PixelSize {
+  readonly height: number;
+  readonly width: number;
+  /** 1 (greyscale) or 3 (RGB). */
+  readonly channels: number;
+}
+
+export async function decodeImage(source: string | Uint8Array, size: PixelSize, label = typeof source === 'string' ? source : 'image'): Promise<Uint8Array> {
+  if (size.channels !== 1 && size.channels !== 3) throw new MlpxError(`cannot decode ${label} to ${size.channels} channels: only 1 or 3 are supported`);
+  let decoded: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    const image = sharp(source, { failOn: 'error' }).autoOrient().removeAlpha().toColourspace(size.channels === 1 ? 'b-w' : 'srgb');
+    const { width, height } = (await sharp(source).metadata()).autoOrient;
+    if (width !== size.width || height !== size.height) image.resize(size.width, size.height, { fit: 'fill' });
+    decoded = await image.raw().toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw new MlpxError(`cannot decode image ${label}: ${describeError(error)}`, { cause: error });
+  }
+  const { data, info } = decoded;
+  if (data.length !== size.height * size.width * size.channels) {
+    throw new MlpxError(
+      `cannot decode image ${label}: it decoded to ${info.width}x${info.height}x${info.channels}, expected ${size.width}x${size.height}x${size.channels}`,
+    );
+  }
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
