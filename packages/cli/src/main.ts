@@ -4,7 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { MlpxError } from '@mlpx/train';
+import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
+import { inferCommand } from './commands/infer.js';
+import { quickstartCommand } from './commands/quickstart.js';
+import { setupCommand } from './commands/setup.js';
 import { trainCommand } from './commands/train.js';
 import { MLPX_VERSION } from './version.js';
 
@@ -15,16 +19,26 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .addCommand(trainCommand())
-    .addCommand(exportCommand());
+    .addCommand(exportCommand())
+    .addCommand(inferCommand())
+    .addCommand(evalCommand())
+    .addCommand(setupCommand())
+    .addCommand(quickstartCommand(main));
 }
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const cli = program();
   try {
-    for (const command of cli.commands) command.exitOverride();
+    const overrideExits = (command: Command): void => {
+      command.exitOverride();
+      command.commands.forEach(overrideExits);
+    };
+    overrideExits(cli);
+    process.exitCode = undefined;
     await cli.parseAsync([...argv]);
-    return 0;
+    // Commands report partial failure (images that failed, accuracies that disagree) this way.
+    return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof MlpxError) {

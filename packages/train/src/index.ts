@@ -15,6 +15,7 @@ export { checkArchitecture, checkModelConfig, isModelName, MODEL_NAMES, SEED_ARC
 // Data.
 export type { DownloadProgress, ImageDataset, ImageSplit, LoadDatasetOptions } from './data/dataset.js';
 export { DATASET_SPECS, loadDataset, type LoadDatasetRequest } from './data/load-dataset.js';
+export { decodeImage, type PixelSize } from './data/decode-image.js';
 
 // Backends.
 export { BACKEND_CHOICES, selectBackend, type BackendChoice, type SelectedBackend } from './backend/select-backend.js';
@@ -28,6 +29,6 @@ export type { Scores } from './training/metrics.js';
 export { trainRun, type TrainRunHooks, type TrainRunResult } from './run/train-run.js';
 export { SEED_LEARNING_RATES, SEED_RECIPE, type TrainSettings } from './run/recipe.js';
 export { CURVES_SVG, LABELS_JSON, METRICS_JSON, type RunMetrics } from './run/run-metrics.js';
-export { LATEST, RUNS_ROOT } from './run/run-folder.js';
+export { defaultRunFolder, LATEST, RUNS_ROOT } from './run/run-folder.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files.js';
 export { writeFileAtomic } from './run/atomic-write.js';

@@ -1,0 +1,62 @@
+/** `mlpx eval`: the deployed model's accuracy next to the accuracy it had when trained. */
+import { Command } from 'commander';
+import { createClassifier, DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type ExecutionProvider } from '@mlpx/infer';
+import { nonNegativeNumber, positiveInteger } from '../option-parsers.js';
+import { downloadProgress } from '../progress/download-progress.js';
+import { info, percent } from '../progress/terminal.js';
+import { executionProviderOption, reportExecutionProvider } from './execution-provider-option.js';
+
+interface EvalFlags {
+  model: string;
+  dataset?: string;
+  dataFile?: string;
+  limit?: number;
+  all?: boolean;
+  ep: ExecutionProvider[];
+  batch: number;
+  tolerance: number;
+}
+
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description("measure an exported model's top-1 and top-5 on a test split and compare with its training accuracy")
+    .option('--model <file>', 'the .onnx model written by mlpx export', 'model.onnx')
+    .option('-d, --dataset <spec>', 'dataset (default: the one the model was trained on)')
+    .option('--data-file <path>', 'a local copy of the dataset (as for mlpx train)')
+    .option('--limit <n>', 'the first n test images (default: the images training measured)', positiveInteger)
+    .option('--all', 'the whole test split')
+    .addOption(executionProviderOption())
+    .option('--batch <n>', 'images per batch', positiveInteger, 256)
+    .option('--tolerance <points>', 'largest top-1 difference from training allowed, in percentage points', nonNegativeNumber, DEFAULT_ACCURACY_TOLERANCE * 100)
+    .action(async (flags: EvalFlags) => {
+      const classifier = await createClassifier(flags.model, { executionProviders: flags.ep });
+      try {
+        reportExecutionProvider(classifier);
+        const report = await evaluateDataset(classifier, {
+          ...(flags.dataset === undefined ? {} : { dataset: flags.dataset }),
+          ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+          all: flags.all === true,
+          batchSize: flags.batch,
+          tolerance: flags.tolerance / 100,
+          dataOptions: { ...(flags.dataFile === undefined ? {} : { dataFile: flags.dataFile }), onDownloadProgress: downloadProgress(), onInfo: info },
+        });
+        const deployed = `deployed (ONNX Runtime, ${report.executionProvider}):`;
+        const trainedLabel = 'trained (TensorFlow.js):';
+        const width = Math.max(deployed.length, trainedLabel.length);
+        const lines = [
+          `${deployed.padEnd(width)} top-1 ${percent(report.top1)}, top-5 ${percent(report.top5)} on the first ${report.images} ${report.dataset} test images (${report.imagesPerSec.toFixed(0)} images/s)`,
+        ];
+        if (report.trained) {
+          lines.push(`${trainedLabel.padEnd(width)} top-1 ${percent(report.trained.top1)}, top-5 ${percent(report.trained.top5)} on the same images`);
+          const gap = Math.abs(report.top1 - report.trained.top1) * 100;
+          lines.push(report.agrees ? `agrees: top-1 differs by ${gap.toFixed(2)} points (tolerance ${flags.tolerance})` : `DISAGREES: top-1 differs by ${gap.toFixed(2)} points (tolerance ${flags.tolerance}): the deployed model is not the trained one`);
+          if (!report.agrees) process.exitCode = 1;
+        } else {
+          lines.push('no training accuracy to compare with on these images (the model records none, or it was measured on other images)');
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        await classifier.close();
+      }
+    });
+}

@@ -1,0 +1,18 @@
+/** `mlpx setup cuda`: fetch onnxruntime-node's CUDA execution provider (skipped at install). */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Command } from 'commander';
+import { MlpxError } from '@mlpx/train';
+
+export function setupCommand(): Command {
+  return new Command('setup')
+    .description('fetch optional runtime parts')
+    .addCommand(
+      new Command('cuda').description("fetch onnxruntime-node's CUDA 12 execution provider (about 300 MB, from NuGet)").action(() => {
+        const script = join(dirname(createRequire(import.meta.url).resolve('@mlpx/infer/package.json')), 'scripts', 'fetch-cuda-provider.mjs');
+        const result = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+        if (result.status !== 0) throw new MlpxError('mlpx setup cuda failed (see above)');
+      }),
+    );
+}

@@ -1,0 +1,17 @@
+/**
+ * @mlpx/infer: run mlpx's exported ONNX models with onnxruntime-node (CPU, CUDA, WebGPU) and check
+ * them against the accuracy they had when trained.
+ */
+
+// Embedding a model.
+export { createClassifier, type Classification, type Classifier, type ClassifierOptions, type ImageInput } from './classifier.js';
+export type { Prediction } from './predictions.js';
+export { readModel, type ModelInfo, type TrainedAccuracy } from './model/read-model.js';
+
+// Execution providers.
+export { EXECUTION_PROVIDERS, parseExecutionProviders, type ExecutionProvider } from './runtime/execution-providers.js';
+export { diagnoseCuda } from './runtime/diagnose-cuda.js';
+
+// What the CLI's infer and eval do.
+export { inferFiles, type InferOptions, type InferResult } from './infer-files.js';
+export { DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalOptions, type EvalReport } from './eval/evaluate-dataset.js';

@@ -1,0 +1,67 @@
+/**
+ * The only file that touches onnxruntime-node. Opens an InferenceSession on the first execution
+ * provider of a fallback list that works, says which one ran and why each earlier one did not,
+ * and runs batches.
+ *
+ * Each provider is tried on its own (not as one ONNX Runtime list) so that the one that ran is
+ * known: ONNX Runtime would otherwise fall back node by node without saying so.
+ */
+import * as ort from 'onnxruntime-node';
+import { MlpxError } from '@mlpx/train';
+import { diagnoseCuda } from './diagnose-cuda.js';
+import type { ExecutionProvider } from './execution-providers.js';
+
+export interface OpenedSession {
+  readonly session: ort.InferenceSession;
+  readonly executionProvider: ExecutionProvider;
+  /** Providers asked for before the one that ran, with the reason each failed. */
+  readonly skipped: readonly { executionProvider: ExecutionProvider; reason: string }[];
+}
+
+const WEBGPU_HINT =
+  'WebGPU needs a Vulkan driver: on Linux install libvulkan1 and a GPU driver; without a GPU, the SwiftShader ' +
+  'driver from Debian\'s chromium package works (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json XDG_RUNTIME_DIR=/tmp)';
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+}
+
+function explain(provider: ExecutionProvider, error: unknown): string {
+  const message = firstLine(error);
+  if (provider === 'cuda') return `${diagnoseCuda()} (ONNX Runtime: ${message})`;
+  if (provider === 'webgpu') return `${message}. ${WEBGPU_HINT}`;
+  return message;
+}
+
+export async function openSession(model: Uint8Array, providers: readonly ExecutionProvider[], label: string): Promise<OpenedSession> {
+  const skipped: { executionProvider: ExecutionProvider; reason: string }[] = [];
+  for (const provider of providers) {
+    try {
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 4, // failures are reported by the error below, not by ONNX Runtime's log
+      });
+      return { session, executionProvider: provider, skipped };
+    } catch (error) {
+      skipped.push({ executionProvider: provider, reason: explain(provider, error) });
+    }
+  }
+  const reasons = skipped.map((s) => `  ${s.executionProvider}: ${s.reason}`).join('\n');
+  throw new MlpxError(`cannot run ${label} on ${providers.join(', ')}:\n${reasons}`);
+}
+
+/** Runs float32 NHWC images through the session; returns logits and probabilities, row-major. */
+export async function runBatch(
+  session: ort.InferenceSession,
+  images: Float32Array,
+  shape: readonly [number, number, number, number],
+): Promise<{ logits: Float32Array; probabilities: Float32Array }> {
+  const input = new ort.Tensor('float32', images, [...shape]);
+  try {
+    const results = await session.run({ images: input });
+    return { logits: results['logits']!.data as Float32Array, probabilities: results['probabilities']!.data as Float32Array };
+  } finally {
+    input.dispose();
+  }
+}
