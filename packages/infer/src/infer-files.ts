@@ -33,14 +33,13 @@ export async function inferFiles(classifier: Classifier, paths: readonly string[
   const started = performance.now();
   for (let start = 0; start < images.length; start += batchSize) {
     const files = images.slice(start, start + batchSize);
+    // sharp decodes on libuv's thread pool: a batch decodes in parallel.
+    const settled = await Promise.allSettled(files.map((file) => decodeImage(file, { height, width, channels })));
     const decoded: { file: string; pixels: Uint8Array }[] = [];
-    for (const file of files) {
-      try {
-        decoded.push({ file, pixels: await decodeImage(file, { height, width, channels }) });
-      } catch (error) {
-        failed.push({ file, error: describeError(error) });
-      }
-    }
+    settled.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') decoded.push({ file: files[i]!, pixels: outcome.value });
+      else failed.push({ file: files[i]!, error: describeError(outcome.reason) });
+    });
     if (decoded.length > 0) {
       const batch = new Float32Array(decoded.length * pixels);
       decoded.forEach((d, i) => batch.set(d.pixels, i * pixels));

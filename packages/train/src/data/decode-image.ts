@@ -1,8 +1,9 @@
 /**
  * Decodes an image file (PNG, JPEG, WebP, ...) with sharp into raw uint8 pixels, HWC, at a given
  * size and channel count: turned upright from its EXIF orientation, alpha removed, converted to
- * sRGB (3 channels) or greyscale (1 channel), and resized only if its size differs, with sharp's
- * default kernel (Lanczos-3) and fit 'fill' (stretched to the size, aspect ratio not kept). Used
+ * sRGB (3 channels) or greyscale (1 channel), and resized with sharp's default kernel (Lanczos-3)
+ * and fit 'fill' (stretched to the size, aspect ratio not kept). An image already at the size is
+ * not resampled (sharp skips a resize by 1), so its pixels arrive unchanged. Used
  * for folder: datasets and by `mlpx infer`, so the same file gives the same pixels in both.
  */
 import sharp from 'sharp';
@@ -19,10 +20,13 @@ export async function decodeImage(source: string | Uint8Array, size: PixelSize, 
   if (size.channels !== 1 && size.channels !== 3) throw new MlpxError(`cannot decode ${label} to ${size.channels} channels: only 1 or 3 are supported`);
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
-    const image = sharp(source, { failOn: 'error' }).autoOrient().removeAlpha().toColourspace(size.channels === 1 ? 'b-w' : 'srgb');
-    const { width, height } = (await sharp(source).metadata()).autoOrient;
-    if (width !== size.width || height !== size.height) image.resize(size.width, size.height, { fit: 'fill' });
-    decoded = await image.raw().toBuffer({ resolveWithObject: true });
+    decoded = await sharp(source, { failOn: 'error' })
+      .autoOrient()
+      .removeAlpha()
+      .toColourspace(size.channels === 1 ? 'b-w' : 'srgb')
+      .resize(size.width, size.height, { fit: 'fill' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new MlpxError(`cannot decode image ${label}: ${describeError(error)}`, { cause: error });
   }
