@@ -8,6 +8,7 @@ import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { inferCommand } from './commands/infer.js';
 import { quickstartCommand } from './commands/quickstart.js';
+import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
 import { trainCommand } from './commands/train.js';
 import { MLPX_VERSION } from './version.js';
@@ -22,6 +23,7 @@ export function program(): Command {
     .addCommand(exportCommand())
     .addCommand(inferCommand())
     .addCommand(evalCommand())
+    .addCommand(serveCommand())
     .addCommand(setupCommand())
     .addCommand(quickstartCommand(main));
 }

@@ -9,7 +9,8 @@
  * model's input size as `mlpx infer` does, or raw pixels already at that size.
  */
 import { decodeImage } from '@mlpx/train';
-import { readModel, type ModelInfo, type TrainedAccuracy } from './model/read-model.js';
+import type { TrainedAccuracy } from './model/model-info.js';
+import { readModel, type ModelFile } from './model/read-model.js';
 import { topPredictions, type Prediction } from './predictions.js';
 import type { ExecutionProvider } from './runtime/execution-providers.js';
 import { openSession, runBatch } from './runtime/onnxruntime-node.js';
@@ -46,7 +47,7 @@ export interface ClassifierOptions {
 }
 
 export async function createClassifier(modelPath: string, options: ClassifierOptions = {}): Promise<Classifier> {
-  const info: ModelInfo = await readModel(modelPath);
+  const info: ModelFile = await readModel(modelPath);
   const opened = await openSession(info.bytes, options.executionProviders ?? ['cpu'], modelPath);
   const [height, width, channels] = info.inputShape;
   const pixelsPerImage = height * width * channels;

@@ -6,7 +6,8 @@
 // Embedding a model.
 export { createClassifier, type Classification, type Classifier, type ClassifierOptions, type ImageInput } from './classifier.js';
 export type { Prediction } from './predictions.js';
-export { readModel, type ModelInfo, type TrainedAccuracy } from './model/read-model.js';
+export { parseModelInfo, type ModelInfo, type TrainedAccuracy } from './model/model-info.js';
+export { readModel, type ModelFile } from './model/read-model.js';
 
 // Execution providers.
 export { EXECUTION_PROVIDERS, parseExecutionProviders, type ExecutionProvider } from './runtime/execution-providers.js';

@@ -1,0 +1,47 @@
+/**
+ * Pixels for the model from what a page has (img, canvas, ImageBitmap, ImageData): drawn at the
+ * model's input size without colour-space conversion, so an image already that size reaches the
+ * model pixel for pixel, exactly as `mlpx infer` reads it in Node. Other sizes are resized by the
+ * browser's canvas (high-quality smoothing), which is not the resampling sharp does in Node:
+ * predictions then agree closely but not bit for bit. Greyscale models get Rec. 709 luma, which
+ * for grey images (R = G = B) is the grey value itself, as in Node.
+ */
+export type WebImageInput = HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | ImageBitmap | ImageData;
+
+export interface InputSize {
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+async function rgbaAt(input: WebImageInput, width: number, height: number): Promise<Uint8ClampedArray> {
+  if (input instanceof ImageData && input.width === width && input.height === height) return input.data;
+  const bitmap = await createImageBitmap(input, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  try {
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) throw new Error('no 2-D canvas context');
+    context.imageSmoothingEnabled = true;
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(bitmap, 0, 0, width, height);
+    return context.getImageData(0, 0, width, height).data;
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** float32 0-255 pixels, [height, width, channels]. */
+export async function imagePixels(input: WebImageInput, size: InputSize): Promise<Float32Array> {
+  const rgba = await rgbaAt(input, size.width, size.height);
+  const pixels = new Float32Array(size.height * size.width * size.channels);
+  for (let i = 0, p = 0; i < size.height * size.width; i++, p += 4) {
+    if (size.channels === 1) {
+      pixels[i] = Math.round(0.2126 * rgba[p]! + 0.7152 * rgba[p + 1]! + 0.0722 * rgba[p + 2]!);
+    } else {
+      pixels[i * 3] = rgba[p]!;
+      pixels[i * 3 + 1] = rgba[p + 1]!;
+      pixels[i * 3 + 2] = rgba[p + 2]!;
+    }
+  }
+  return pixels;
+}

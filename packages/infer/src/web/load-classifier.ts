@@ -1,0 +1,106 @@
+/**
+ * The web bundle's one call: load an exported mlpx model in a page and classify images with it,
+ * on WebGPU where the browser has an adapter and on wasm where it does not.
+ *
+ *   import { loadClassifier } from './mlpx-web.js';
+ *   const clf = await loadClassifier('model.onnx', { executionProviders: ['webgpu', 'wasm'] });
+ *   const top5 = await clf.classify(document.querySelector('img'), { topK: 5 });
+ *
+ * Labels and the input size come from the model's metadata (written by mlpx export).
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+import { MlpxError } from '@mlpx/train/errors';
+import { parseModelInfo, type TrainedAccuracy } from '../model/model-info.js';
+import { topPredictions, type Prediction } from '../predictions.js';
+import { fetchModel, type DownloadProgress } from './fetch-model.js';
+import { imagePixels, type InputSize, type WebImageInput } from './image-pixels.js';
+
+export type WebExecutionProvider = 'webgpu' | 'wasm';
+
+export interface LoadClassifierOptions {
+  /** Tried in order (default ['webgpu', 'wasm']). */
+  readonly executionProviders?: readonly WebExecutionProvider[];
+  /** Where onnxruntime-web's .wasm file is served (default: beside this bundle). */
+  readonly wasmPaths?: string;
+  /** Download progress of the model. */
+  readonly onProgress?: (progress: DownloadProgress) => void;
+  /** Keep the model in the Cache API (default true). */
+  readonly cache?: boolean;
+}
+
+export interface WebClassifier {
+  readonly executionProvider: WebExecutionProvider;
+  /** Providers asked for before the one that runs, and why each could not. */
+  readonly skipped: readonly { executionProvider: WebExecutionProvider; reason: string }[];
+  readonly labels: readonly string[];
+  readonly inputSize: InputSize;
+  readonly trained: TrainedAccuracy | undefined;
+  /** Whether the model came from the Cache API rather than the network. */
+  readonly fromCache: boolean;
+  classify(input: WebImageInput, options?: { topK?: number }): Promise<Prediction[]>;
+  /** Raw pixels [height, width, channels] in, all class probabilities out. */
+  probabilities(pixels: Float32Array): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+async function webgpuUnavailable(): Promise<string | undefined> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return 'this browser has no WebGPU (navigator.gpu is undefined)';
+  try {
+    if (!(await gpu.requestAdapter())) return 'the browser offers no WebGPU adapter';
+  } catch (error) {
+    return `requesting a WebGPU adapter failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return undefined;
+}
+
+export async function loadClassifier(modelUrl: string, options: LoadClassifierOptions = {}): Promise<WebClassifier> {
+  ort.env.wasm.wasmPaths = options.wasmPaths ?? new URL('./', import.meta.url).href;
+  if (!globalThis.crossOriginIsolated) ort.env.wasm.numThreads = 1;
+  const fetched = await fetchModel(modelUrl, { cache: options.cache ?? true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const info = parseModelInfo(fetched.bytes, modelUrl);
+  await fetched.store();
+
+  const skipped: { executionProvider: WebExecutionProvider; reason: string }[] = [];
+  let session: ort.InferenceSession | undefined;
+  let executionProvider: WebExecutionProvider | undefined;
+  for (const provider of options.executionProviders ?? ['webgpu', 'wasm']) {
+    const unavailable = provider === 'webgpu' ? await webgpuUnavailable() : undefined;
+    if (unavailable) {
+      skipped.push({ executionProvider: provider, reason: unavailable });
+      continue;
+    }
+    try {
+      session = await ort.InferenceSession.create(fetched.bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+      executionProvider = provider;
+      break;
+    } catch (error) {
+      skipped.push({ executionProvider: provider, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  if (!session || !executionProvider) {
+    throw new MlpxError(`cannot run ${modelUrl}: ${skipped.map((s) => `${s.executionProvider}: ${s.reason}`).join('; ')}`);
+  }
+
+  const [height, width, channels] = info.inputShape;
+  const inputSize = { height, width, channels };
+  const activeSession = session;
+  const probabilities = async (pixels: Float32Array): Promise<Float32Array> => {
+    const input = new ort.Tensor('float32', pixels, [1, height, width, channels]);
+    const results = await activeSession.run({ images: input });
+    return results['probabilities']!.data as Float32Array;
+  };
+  return {
+    executionProvider,
+    skipped,
+    labels: info.labels,
+    inputSize,
+    trained: info.trained,
+    fromCache: fetched.fromCache,
+    probabilities,
+    async classify(input, { topK = 5 } = {}) {
+      return topPredictions(await probabilities(await imagePixels(input, inputSize)), info.labels, topK);
+    },
+    release: () => activeSession.release(),
+  };
+}
