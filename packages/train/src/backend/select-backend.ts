@@ -3,15 +3,19 @@
  *
  *   tensorflow  @tensorflow/tfjs-node-gpu, else @tensorflow/tfjs-node (libtensorflow; CUDA with
  *               -gpu). Optional peer dependencies: installed by the user where they can load.
+ *   webgpu      @tensorflow/tfjs-backend-webgpu on Dawn (the optional `webgpu` package): any GPU
+ *               with a Vulkan, Metal or D3D12 driver, no CUDA toolkit.
  *   wasm        @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD), always installed.
  *   cpu         tfjs's pure-JavaScript kernels: slow, but runs anywhere.
- *   auto        the first of tensorflow, wasm, cpu that loads; the reasons the others were not
- *               used are reported.
+ *   auto        the first of tensorflow, webgpu (only on a hardware adapter: a software one is
+ *               slower than wasm), wasm, cpu that loads; the reasons the others were not used are
+ *               reported.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeError, MlpxError } from '../errors.js';
+import { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './webgpu-adapter.js';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface SelectedBackend {
@@ -21,6 +25,13 @@ export interface SelectedBackend {
   readonly description: string;
   /** Why each backend tried before it was not used. */
   readonly skipped: readonly { name: string; reason: string }[];
+  /** The WebGPU adapter, when the backend is webgpu. */
+  readonly adapter?: WebgpuAdapterInfo;
+}
+
+export interface SelectBackendOptions {
+  /** Finds the WebGPU adapter (tests replace it to fake one). */
+  readonly probeWebgpu?: () => Promise<WebgpuAdapterInfo>;
 }
 
 const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
@@ -40,6 +51,12 @@ async function loadTensorflow(): Promise<string> {
   throw new Error(failures.join('; '));
 }
 
+async function loadWebgpu(adapter: WebgpuAdapterInfo): Promise<string> {
+  await import('@tensorflow/tfjs-backend-webgpu');
+  await activate('webgpu');
+  return `@tensorflow/tfjs-backend-webgpu ${tf.version_core} on ${describeAdapter(adapter)}`;
+}
+
 async function loadWasm(): Promise<string> {
   await import('@tensorflow/tfjs-backend-wasm');
   await activate('wasm');
@@ -57,19 +74,27 @@ async function activate(name: string): Promise<void> {
   await tf.ready();
 }
 
-const LOADERS: Record<Exclude<BackendChoice, 'auto'>, () => Promise<string>> = {
+type Candidate = Exclude<BackendChoice, 'auto'>;
+
+const LOADERS: Record<Exclude<Candidate, 'webgpu'>, () => Promise<string>> = {
   tensorflow: loadTensorflow,
   wasm: loadWasm,
   cpu: loadCpu,
 };
 
-export async function selectBackend(choice: BackendChoice): Promise<SelectedBackend> {
-  const candidates = choice === 'auto' ? (['tensorflow', 'wasm', 'cpu'] as const) : [choice];
+export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions = {}): Promise<SelectedBackend> {
+  const candidates: readonly Candidate[] = choice === 'auto' ? ['tensorflow', 'webgpu', 'wasm', 'cpu'] : [choice];
   const skipped: { name: string; reason: string }[] = [];
   for (const name of candidates) {
     try {
-      const description = await LOADERS[name]();
-      return { name, description, skipped };
+      if (name === 'webgpu') {
+        const adapter = await (options.probeWebgpu ?? probeWebgpuAdapter)();
+        if (choice === 'auto' && adapter.software) {
+          throw new Error(`only a software adapter is available (${describeAdapter(adapter)}), which trains slower than wasm`);
+        }
+        return { name, description: await loadWebgpu(adapter), skipped, adapter };
+      }
+      return { name, description: await LOADERS[name](), skipped };
     } catch (error) {
       skipped.push({ name, reason: describeError(error) });
     }

@@ -2,12 +2,12 @@
  * Training-time augmentation: zooms each image in or out by independent random factors for height
  * and width, as the seed's Keras RandomZoom(height_factor=0.2, width_factor=0.2): zoom drawn
  * uniformly from [1 - factor, 1 + factor] (above 1 zooms out), about the image centre, bilinear
- * sampling, 'reflect' fill. The projective transform per image is Keras' zoom matrix
- *   [zx, 0, (W-1)/2 (1-zx), 0, zy, (H-1)/2 (1-zy), 0, 0].
- * Identity at inference, so the exporter leaves it out.
+ * sampling, 'reflect' fill: Keras' zoom matrix [zx, 0, (W-1)/2 (1-zx), 0, zy, (H-1)/2 (1-zy), 0, 0],
+ * computed by ops/zoom.ts. Identity at inference, so the exporter leaves it out.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
+import { zoomImages } from './ops/zoom.js';
 import { randomSource } from './random-source.js';
 
 export interface RandomZoomArgs extends LayerArgs {
@@ -32,16 +32,11 @@ export class RandomZoom extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const x = singleInput(inputs, 'RandomZoom') as tf.Tensor4D;
     if (kwargs['training'] !== true) return x;
-    return tf.tidy(() => {
-      const [batch, height, width] = x.shape;
-      const heightZoom = tf.randomUniform([batch, 1], 1 - this.heightFactor, 1 + this.heightFactor, 'float32', randomSource.nextSeed());
-      const widthZoom = tf.randomUniform([batch, 1], 1 - this.widthFactor, 1 + this.widthFactor, 'float32', randomSource.nextSeed());
-      const zeros = tf.zeros([batch, 1]);
-      const xOffset = tf.mul((width - 1) / 2, tf.sub(1, widthZoom));
-      const yOffset = tf.mul((height - 1) / 2, tf.sub(1, heightZoom));
-      const transforms = tf.concat([widthZoom, zeros, xOffset, zeros, heightZoom, yOffset, zeros, zeros], 1) as tf.Tensor2D;
-      return tf.image.transform(x, transforms, 'bilinear', 'reflect');
-    });
+    const batch = x.shape[0];
+    const draw = (factor: number): number[] => Array.from({ length: batch }, () => 1 - factor + 2 * factor * randomSource.next());
+    const heightZoom = draw(this.heightFactor);
+    const widthZoom = draw(this.widthFactor);
+    return zoomImages(x, heightZoom, widthZoom);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
+import type { WebgpuAdapterInfo } from '../../../packages/train/src/backend/webgpu-adapter.js';
+import { useSwiftShader } from '../../helpers/swiftshader.js';
+
+useSwiftShader();
+
+const HARDWARE: WebgpuAdapterInfo = { vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100 (faked)', software: false };
+
+describe('selectBackend', () => {
+  it('names the software adapter it gets with --backend webgpu', async () => {
+    const selected = await selectBackend('webgpu');
+    expect(selected.name).toBe('webgpu');
+    expect(selected.adapter?.software).toBe(true);
+    expect(selected.description).toMatch(/SwiftShader.*a software adapter/i);
+    expect(tf.getBackend()).toBe('webgpu');
+  }, 60_000);
+
+  it('auto stays on wasm with only a software adapter, and says why', async () => {
+    const selected = await selectBackend('auto');
+    expect(selected.name).toBe('wasm');
+    expect(selected.skipped.map((s) => s.name)).toEqual(['tensorflow', 'webgpu']);
+    expect(selected.skipped[1]!.reason).toMatch(/only a software adapter is available .*SwiftShader.*slower than wasm/i);
+  }, 60_000);
+
+  it('auto chooses webgpu when the adapter is a GPU', async () => {
+    const selected = await selectBackend('auto', { probeWebgpu: async () => HARDWARE });
+    expect(selected.name).toBe('webgpu');
+    expect(selected.description).toMatch(/NVIDIA H100 \(faked\)/);
+    expect(selected.skipped.map((s) => s.name)).toEqual(['tensorflow']);
+  }, 60_000);
+
+  it('explains a missing WebGPU adapter', async () => {
+    await expect(selectBackend('webgpu', { probeWebgpu: async () => Promise.reject(new Error('no WebGPU adapter: Dawn found no Vulkan driver')) })).rejects.toThrow(
+      /--backend webgpu: no backend could be loaded:\n {2}webgpu: no WebGPU adapter/,
+    );
+  });
+});

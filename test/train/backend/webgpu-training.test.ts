@@ -1,0 +1,76 @@
+/**
+ * Training on tfjs's WebGPU backend (Dawn on SwiftShader here): one training step of each model
+ * from the same weights, batch and random stream gives the loss of the wasm backend within 1e-4
+ * and its gradients within 1e-3 (relative); and a short run's loss falls.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
+import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
+import { randomSource } from '../../../packages/train/src/layers/random-source.js';
+import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
+import { MODEL_NAMES, type ModelConfig, type ModelName } from '../../../packages/train/src/models/model-config.js';
+import { gatherBatch } from '../../../packages/train/src/training/batches.js';
+import { evaluate } from '../../../packages/train/src/training/evaluate.js';
+import { fit } from '../../../packages/train/src/training/fit.js';
+import { crossEntropyLoss } from '../../../packages/train/src/training/metrics.js';
+import { useSwiftShader } from '../../helpers/swiftshader.js';
+import { syntheticImages } from '../../helpers/synthetic-images.js';
+
+useSwiftShader();
+
+const SHAPE = { height: 16, width: 16, channels: 3 };
+
+function config(model: ModelName): ModelConfig {
+  return { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 4, imageSize: 20, patchSize: 4, embeddingDim: 16, blocks: 2, dropout: 0.2, gelu: 'exact' };
+}
+
+/** Loss and gradients of one training step (dropout and augmentation on), on the active backend. */
+async function step(model: tf.LayersModel, images: tf.Tensor4D, labels: tf.Tensor1D): Promise<{ loss: number; grads: Float32Array[] }> {
+  randomSource.reseed(123);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { value, grads } = tf.variableGrads(() => crossEntropyLoss(model.apply(images, { training: true }) as tf.Tensor, labels), variables);
+  const result = { loss: (await value.data())[0]!, grads: await Promise.all(variables.map(async (v) => (await grads[v.name]!.data()) as Float32Array)) };
+  tf.dispose([value, ...Object.values(grads)]);
+  return result;
+}
+
+describe('the webgpu backend', () => {
+  for (const name of MODEL_NAMES) {
+    it(`${name}: one step matches wasm (loss within 1e-4, gradients within 1e-3 relative)`, async () => {
+      await selectBackend('wasm');
+      const data = syntheticImages({ count: 8, classes: 4, size: 16, channels: 3, seed: 4 });
+      randomSource.reseed(9);
+      const model = buildClassifier(config(name), channelStatistics(data.images, 3));
+      const batch = gatherBatch(data, SHAPE, Array.from({ length: 8 }, (_, i) => i));
+      const wasm = await step(model, batch.images, batch.labels);
+      await selectBackend('webgpu');
+      const webgpu = await step(model, batch.images, batch.labels);
+      expect(Math.abs(webgpu.loss - wasm.loss)).toBeLessThan(1e-4);
+      wasm.grads.forEach((expected, i) => {
+        let difference = 0;
+        let scale = 1e-6;
+        expected.forEach((v, j) => {
+          difference = Math.max(difference, Math.abs(v - webgpu.grads[i]![j]!));
+          scale = Math.max(scale, Math.abs(v));
+        });
+        expect(difference / scale, model.trainableWeights[i]!.originalName).toBeLessThan(1e-3);
+      });
+      model.dispose();
+      tf.dispose([batch.images, batch.labels]);
+    }, 120_000);
+  }
+
+  it('trains: a short run on webgpu lowers the loss', async () => {
+    await selectBackend('webgpu');
+    const train = syntheticImages({ count: 64, classes: 4, size: 16, channels: 3, seed: 2 });
+    const validation = syntheticImages({ count: 16, classes: 4, size: 16, channels: 3, seed: 3 });
+    randomSource.reseed(1);
+    const model = buildClassifier(config('mixer'), channelStatistics(train.images, 3));
+    const before = await evaluate(model, train, SHAPE, 64);
+    await fit(model, { train, validation }, SHAPE, { epochs: 3, batchSize: 16, learningRate: 0.003, weightDecay: 1e-4 });
+    const after = await evaluate(model, train, SHAPE, 64);
+    expect(after.loss).toBeLessThan(before.loss * 0.8);
+    model.dispose();
+  }, 300_000);
+});
