@@ -25,7 +25,9 @@ describe('fit', () => {
       const validation = syntheticImages({ count: 64, classes: 4, size: 16, channels: 3, seed: 3 });
       const model = buildClassifier(smallConfig(name), channelStatistics(train.images, 3));
       const before = await evaluate(model, train, shape, 64);
+      const tensorsBefore = tf.memory().numTensors;
       const result = await fit(model, { train, validation }, shape, { epochs: 3, batchSize: 32, learningRate: 0.003, weightDecay: 1e-4 });
+      expect(tf.memory().numTensors, 'tensors leaked by training').toBe(tensorsBefore);
       const after = await evaluate(model, train, shape, 64);
       expect(result.history).toHaveLength(3);
       expect(after.loss).toBeLessThan(before.loss * 0.7);

@@ -11,8 +11,9 @@ import { AdamW } from './adamw.js';
 import { gatherBatch, type ImageShape, shuffledIndices } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
 import { evaluate } from './evaluate.js';
-import { addTotals, batchTotals, crossEntropyLoss, emptyTotals, scoresOf } from './metrics.js';
+import { addTotals, emptyTotals, scoresOf } from './metrics.js';
 import { ReduceLrOnPlateau } from './reduce-lr-on-plateau.js';
+import { trainStep } from './train-step.js';
 
 export interface FitOptions {
   readonly epochs: number;
@@ -101,17 +102,9 @@ export async function fit(
       const totals = emptyTotals();
       for (let step = 0; step < steps; step++) {
         const indices = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.count));
-        const values = tf.tidy(() => {
-          const batch = gatherBatch(train, shape, indices);
-          let logits: tf.Tensor | undefined;
-          const { value, grads } = tf.variableGrads(() => {
-            logits = tf.keep(model.apply(batch.images, { training: true }) as tf.Tensor);
-            return crossEntropyLoss(logits, batch.labels);
-          }, variables);
-          value.dispose();
-          optimizer.applyGradients(variables, variables.map((variable) => grads[variable.name]!));
-          return batchTotals(logits!, batch.labels);
-        });
+        const batch = gatherBatch(train, shape, indices);
+        const values = trainStep(model, optimizer, variables, batch.images, batch.labels);
+        tf.dispose([batch.images, batch.labels]);
         const batchValues = await values.data();
         values.dispose();
         addTotals(totals, batchValues, indices.length);
