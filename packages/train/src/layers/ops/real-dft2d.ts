@@ -62,9 +62,12 @@ export function realDftMatrices(patches: number, channels: number): { right: Flo
   return { right, left };
 }
 
-/** Kept for the life of the process, shared by every block of the same shape. */
+/**
+ * Kept for the life of the process, shared by every block of the same shape on the same backend
+ * (a tensor lives on the backend that made it: one made on webgpu cannot be read by wasm).
+ */
 function matrices(patches: number, channels: number): DftMatrices {
-  const key = `${patches}x${channels}`;
+  const key = `${tf.getBackend()}:${patches}x${channels}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const { right, left } = realDftMatrices(patches, channels);
