@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { MlpxError } from '@mlpx/train';
+import { doctorCommand } from './commands/doctor.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { inferCommand } from './commands/infer.js';
@@ -25,6 +26,7 @@ export function program(): Command {
     .addCommand(evalCommand())
     .addCommand(serveCommand())
     .addCommand(setupCommand())
+    .addCommand(doctorCommand())
     .addCommand(quickstartCommand(main));
 }
 

@@ -18,7 +18,7 @@ export { DATASET_SPECS, loadDataset, type LoadDatasetRequest } from './data/load
 export { decodeImage, type PixelSize } from './data/decode-image.js';
 
 // Backends.
-export { BACKEND_CHOICES, selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend.js';
+export { BACKEND_CHOICES, NoBackendError, selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend.js';
 export { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './backend/webgpu-adapter.js';
 
 // Training.

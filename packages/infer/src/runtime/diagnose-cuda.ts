@@ -41,5 +41,5 @@ export function diagnoseCuda(): string {
     return 'the CUDA 12 runtime was not found (libcudart.so.12 and libcublas.so.12): install CUDA 12 or add its lib64 folder to LD_LIBRARY_PATH';
   }
   if (!hasLibrary('libcudnn.so.9', known)) return 'cuDNN 9 was not found (libcudnn.so.9): install cuDNN 9 for CUDA 12 or add it to LD_LIBRARY_PATH';
-  return 'the CUDA provider, driver, CUDA 12 and cuDNN 9 all seem present; see ONNX Runtime\'s message';
+  return 'the CUDA provider, driver, CUDA 12 and cuDNN 9 all seem present';
 }

@@ -99,7 +99,17 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
       skipped.push({ name, reason: describeError(error) });
     }
   }
-  const reasons = skipped.map((s) => `  ${s.name}: ${s.reason}`).join('\n');
-  const hint = choice === 'tensorflow' ? '\nSee the README, "Training on a GPU", to install @tensorflow/tfjs-node-gpu.' : '';
-  throw new MlpxError(`--backend ${choice}: no backend could be loaded:\n${reasons}${hint}`);
+  throw new NoBackendError(choice, skipped);
+}
+
+/** No backend of those asked for could load; `skipped` says why for each. */
+export class NoBackendError extends MlpxError {
+  constructor(
+    readonly choice: BackendChoice,
+    readonly skipped: readonly { name: string; reason: string }[],
+  ) {
+    const reasons = skipped.map((s) => `  ${s.name}: ${s.reason}`).join('\n');
+    const hint = choice === 'tensorflow' ? '\nSee the README, "Training on a GPU", to install @tensorflow/tfjs-node-gpu.' : '';
+    super(`--backend ${choice}: no backend could be loaded:\n${reasons}${hint}`);
+  }
 }

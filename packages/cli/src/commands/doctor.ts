@@ -1,0 +1,39 @@
+/**
+ * `mlpx doctor`: what this machine can run. Training backends (tfjs-node-gpu, WebGPU with the
+ * adapter Dawn finds, wasm, cpu) and inference execution providers (CPU, CUDA with the reason it
+ * cannot run, WebGPU through the same Vulkan driver), one line each.
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { Command } from 'commander';
+import { diagnoseCuda } from '@mlpx/infer';
+import { describeAdapter, describeError, NoBackendError, probeWebgpuAdapter, selectBackend } from '@mlpx/train';
+
+async function line(label: string, check: () => Promise<string>): Promise<string> {
+  try {
+    return `  ${label.padEnd(12)} ${await check()}`;
+  } catch (error) {
+    const reason = error instanceof NoBackendError ? error.skipped.map((s) => s.reason).join('; ') : describeError(error).split('\n').join(' ');
+    return `  ${label.padEnd(12)} unavailable: ${reason}`;
+  }
+}
+
+export function doctorCommand(): Command {
+  return new Command('doctor').description('show which training backends and inference execution providers this machine can use').action(async () => {
+    const lines = [
+      `mlpx on Node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`,
+      'training backends (mlpx train --backend):',
+      await line('tensorflow', async () => (await selectBackend('tensorflow')).description),
+      await line('webgpu', async () => {
+        const adapter = await probeWebgpuAdapter();
+        return `${describeAdapter(adapter)}${adapter.software ? '; --backend auto stays on wasm' : '; --backend auto uses it'}`;
+      }),
+      await line('wasm', async () => (await selectBackend('wasm')).description),
+      await line('cpu', async () => (await selectBackend('cpu')).description),
+      'inference execution providers (mlpx infer --ep):',
+      '  cpu          available',
+      `  cuda         ${diagnoseCuda()}`,
+      await line('webgpu', async () => `uses the same Vulkan driver: ${describeAdapter(await probeWebgpuAdapter())}`),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+}
