@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { SWIFTSHADER_ENV } from '../helpers/swiftshader.js';
+
+describe('mlpx doctor', () => {
+  it('lists the training backends and inference providers, naming a software WebGPU adapter', async () => {
+    const result = await runCli(['doctor'], { env: SWIFTSHADER_ENV });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/tensorflow +unavailable: @tensorflow\/tfjs-node-gpu is not installed/);
+    expect(result.stdout).toMatch(/webgpu +SwiftShader.*a software adapter.*--backend auto stays on wasm/);
+    expect(result.stdout).toMatch(/wasm +@tensorflow\/tfjs-backend-wasm 4\.22\.0 \(SIMD\)/);
+    expect(result.stdout).toMatch(/cuda +the CUDA provider libraries are not installed/);
+  }, 60_000);
+});
