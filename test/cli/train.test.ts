@@ -98,7 +98,9 @@ describe('mlpx train writes a run folder', () => {
     expect(runs[0]).toMatch(/^fnet-fashion-mnist-\d{8}-\d{6}$/);
     expect(await readlink(join(cwd, 'runs', 'latest'))).toBe(runs[0]);
     const folder = join(cwd, 'runs', runs[0]!);
-    expect((await readdir(folder)).sort()).toEqual(['curves.svg', 'labels.json', 'metrics.json', 'model.json', 'weights.bin']);
+    const files = (await readdir(folder)).sort();
+    expect(files.filter((f) => !f.startsWith('checkpoint'))).toEqual(['curves.svg', 'labels.json', 'metrics.json', 'model.json', 'weights.bin']);
+    expect(files.filter((f) => f.startsWith('checkpoint'))).toEqual([expect.stringMatching(/^checkpoint-2-end-[0-9a-f]+\.bin$/), 'checkpoint.json']);
 
     const metrics = JSON.parse(await readFile(join(folder, 'metrics.json'), 'utf8')) as RunMetrics;
     expect(metrics.backend.name).toBe('wasm');

@@ -22,12 +22,13 @@ export { BACKEND_CHOICES, NoBackendError, selectBackend, type BackendChoice, typ
 export { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './backend/webgpu-adapter.js';
 
 // Training.
-export { fit, type EpochLogs, type FitOptions, type FitResult, type StepLogs, type TrainingObserver } from './training/fit.js';
+export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './training/fit.js';
 export { evaluate } from './training/evaluate.js';
 export type { Scores } from './training/metrics.js';
 
 // Runs: the run folder and its files.
-export { trainRun, type TrainRunHooks, type TrainRunResult } from './run/train-run.js';
+export { resumeRun, RunStopped, trainRun, type TrainRunHooks, type TrainRunResult } from './run/train-run.js';
+export { CHECKPOINT_JSON, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint/checkpoint-files.js';
 export { SEED_LEARNING_RATES, SEED_RECIPE, type TrainSettings } from './run/recipe.js';
 export { CURVES_SVG, LABELS_JSON, METRICS_JSON, type RunMetrics } from './run/run-metrics.js';
 export { defaultRunFolder, LATEST, RUNS_ROOT } from './run/run-folder.js';

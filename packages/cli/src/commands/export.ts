@@ -28,7 +28,8 @@ export function exportCommand(): Command {
     .addOption(new Option('--fft <form>', "FNet's Fourier transform: matmul (cos/sin matrices, every runtime) or dft (the DFT operator, opset 17+)").choices(['matmul', 'dft']).default('matmul'))
     .option('--tolerance <t>', 'largest logit difference allowed, relative to max(1, largest |logit|)', positiveNumber, DEFAULT_TOLERANCE)
     .action(async (output: string, flags: ExportFlags) => {
-      const backend = await selectBackend('auto');
+      // wasm, not auto: the exporter reads weights synchronously, which WebGPU in Node cannot do.
+      const backend = await selectBackend('wasm');
       info(`exporting ${flags.run} (opset ${flags.opset}, --fft ${flags.fft}); checking against TensorFlow.js on ${backend.name}`);
       const result = await exportRun({ run: flags.run, output, opset: flags.opset, fft: flags.fft, tolerance: flags.tolerance, mlpxVersion: MLPX_VERSION });
       const v = result.verification;

@@ -7,8 +7,12 @@ import {
   SEED_ARCHITECTURE,
   SEED_LEARNING_RATES,
   SEED_RECIPE,
+  MlpxError,
+  resumeRun,
+  RunStopped,
   trainRun,
   type BackendChoice,
+  type TrainRunHooks,
   type GeluApproximation,
   type ModelName,
   type TrainSettings,
@@ -17,6 +21,7 @@ import { nonNegativeInteger, openFraction, positiveInteger, positiveNumber, rate
 import { downloadProgress } from '../progress/download-progress.js';
 import { epochProgress } from '../progress/epoch-progress.js';
 import { formatDuration, info, percent } from '../progress/terminal.js';
+import { stopOnSignals } from '../progress/stop-on-signals.js';
 
 interface TrainFlags {
   model: ModelName;
@@ -40,6 +45,7 @@ interface TrainFlags {
   seed: number;
   backend: BackendChoice;
   out?: string;
+  resume?: string;
 }
 
 export function trainCommand(): Command {
@@ -66,7 +72,12 @@ export function trainCommand(): Command {
     .option('--seed <n>', 'random seed (same seed, same backend: same run)', nonNegativeInteger, SEED_RECIPE.seed)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
     .option('-o, --out <dir>', 'run folder (default runs/<model>-<dataset>-<timestamp>, with runs/latest pointing at it)')
-    .action(async (flags: TrainFlags) => {
+    .option('--resume <dir>', 'continue an interrupted run from its checkpoint, with the settings it started with')
+    .action(async (flags: TrainFlags, command: Command) => {
+      if (flags.resume !== undefined) {
+        const given = command.options.filter((o) => o.attributeName() !== 'resume' && command.getOptionValueSource(o.attributeName()) === 'cli');
+        if (given.length > 0) throw new MlpxError(`--resume continues with the run's own settings; drop ${given.map((o) => o.long).join(', ')}`);
+      }
       await runTrain(flags);
     });
 }
@@ -96,29 +107,42 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
     ...(flags.inputSize === undefined ? {} : { folderImageSize: flags.inputSize }),
   };
-  const { folder, metrics } = await trainRun(
-    settings,
-    {
-      ...epochProgress(),
-      onDownloadProgress: downloadProgress(),
-      onBackend(backend) {
-        info(`backend: ${backend.name} (${backend.description})`);
-        for (const skipped of backend.skipped) info(`  not ${skipped.name}: ${skipped.reason}`);
-      },
-      onDataset(dataset) {
-        info(
-          `dataset: ${dataset.name} from ${dataset.source}: ${dataset.train.count} training and ${dataset.test.count} test images, ` +
-            `${dataset.width}x${dataset.height}x${dataset.channels}, ${dataset.classNames.length} classes`,
-        );
-        info(
-          `model: ${settings.model}, image ${settings.architecture.imageSize}, patch ${settings.architecture.patchSize}, ` +
-            `embedding ${settings.architecture.embeddingDim}, ${settings.architecture.blocks} blocks; lr ${settings.learningRate}, ` +
-            `batch ${settings.batchSize}, ${settings.epochs} epochs`,
-        );
-      },
+  const stop = stopOnSignals();
+  const hooks: TrainRunHooks = {
+    ...epochProgress(),
+    stopRequested: stop.requested,
+    onDownloadProgress: downloadProgress(),
+    onBackend(backend) {
+      info(`backend: ${backend.name} (${backend.description})`);
+      for (const skipped of backend.skipped) info(`  not ${skipped.name}: ${skipped.reason}`);
     },
-    flags.out,
-  );
+    onDataset(dataset) {
+      info(
+        `dataset: ${dataset.name} from ${dataset.source}: ${dataset.train.count} training and ${dataset.test.count} test images, ` +
+          `${dataset.width}x${dataset.height}x${dataset.channels}, ${dataset.classNames.length} classes`,
+      );
+      if (flags.resume !== undefined) return; // the run's own settings: resumeRun reports them
+      info(
+        `model: ${settings.model}, image ${settings.architecture.imageSize}, patch ${settings.architecture.patchSize}, ` +
+          `embedding ${settings.architecture.embeddingDim}, ${settings.architecture.blocks} blocks; lr ${settings.learningRate}, ` +
+          `batch ${settings.batchSize}, ${settings.epochs} epochs`,
+      );
+    },
+  };
+  let result;
+  try {
+    result = flags.resume !== undefined ? await resumeRun(flags.resume, hooks) : await trainRun(settings, hooks, flags.out);
+  } catch (error) {
+    if (error instanceof RunStopped) {
+      info(error.message);
+      process.exitCode = stop.exitCode();
+      return;
+    }
+    throw error;
+  } finally {
+    stop.dispose();
+  }
+  const { folder, metrics } = result;
   const t = metrics.test;
   process.stdout.write(
     `test: ${percent(t.accuracy)} top-1, ${percent(t.top5)} top-5 on the first ${t.images} ${t.dataset} test images\n` +

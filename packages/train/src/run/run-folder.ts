@@ -1,7 +1,8 @@
 /**
  * Where a run's files go: runs/<model>-<dataset>-<timestamp>/ by default, with runs/latest (a
- * symlink) pointing at the newest. A run folder appears complete or not at all: its files are
- * written into a hidden staging folder beside it, which is renamed into place at the end.
+ * symlink) pointing at the newest finished run. The folder is created when training starts and
+ * holds a checkpoint from the first epoch on; the trained model and metrics.json (written last)
+ * appear when it ends.
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
@@ -35,25 +36,17 @@ export async function checkRunFolderFree(folder: string): Promise<void> {
   }
 }
 
-/** Creates the hidden staging folder for `folder` (beside it, so the final rename is atomic). */
-export async function createStaging(folder: string): Promise<string> {
-  const staging = join(dirname(folder), `.${basename(folder)}.partial-${randomBytes(4).toString('hex')}`);
+/** Creates the run folder (training writes its checkpoint there after every epoch). */
+export async function createRunFolder(folder: string): Promise<void> {
   try {
-    await mkdir(staging, { recursive: true });
+    await mkdir(folder, { recursive: true });
   } catch (error) {
     throw new MlpxError(`cannot create the run folder ${folder}: ${describeError(error)}`, { cause: error });
   }
-  return staging;
 }
 
-/** Moves the finished staging folder into place and points <runs>/latest at it. */
-export async function publishRun(staging: string, folder: string): Promise<void> {
-  try {
-    await rm(folder, { recursive: true, force: true }); // only ever an empty folder: checked before training
-    await rename(staging, folder);
-  } catch (error) {
-    throw new MlpxError(`cannot move the finished run into ${folder} (its files are in ${staging}): ${describeError(error)}`, { cause: error });
-  }
+/** Points <runs>/latest at a finished run, when the run lives directly in runs/. */
+export async function markLatest(folder: string): Promise<void> {
   if (resolve(dirname(folder)) === resolve(RUNS_ROOT)) await pointLatestAt(folder);
 }
 
@@ -69,9 +62,4 @@ async function pointLatestAt(folder: string): Promise<void> {
     await rm(temporary, { force: true });
     throw new MlpxError(`cannot update ${link}: ${describeError(error)}`, { cause: error });
   }
-}
-
-/** Removes a staging folder after a failure. */
-export async function discardStaging(staging: string): Promise<void> {
-  await rm(staging, { recursive: true, force: true });
 }

@@ -1,11 +1,15 @@
 /**
- * One `mlpx train` run end to end: backend, data, model, training, test evaluation, and the run
- * folder (model.json + weights.bin, metrics.json, labels.json, curves.svg). The CLI is a thin
- * layer over this function; other programs can call it too.
+ * One `mlpx train` run end to end: backend, data, model, training with a checkpoint after every
+ * epoch, test evaluation, and the run folder (model.json + weights.bin, metrics.json,
+ * labels.json, curves.svg). resumeRun continues an interrupted run from its checkpoint. The CLI is
+ * a thin layer over these functions; other programs can call them too.
  */
+import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectBackend, type SelectedBackend } from '../backend/select-backend.js';
+import { CHECKPOINT_JSON, readCheckpoint, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
 import type { ImageDataset, LoadDatasetOptions } from '../data/dataset.js';
 import { loadDataset } from '../data/load-dataset.js';
 import { MlpxError } from '../errors.js';
@@ -15,19 +19,20 @@ import { buildClassifier } from '../models/build-classifier.js';
 import { checkArchitecture, checkModelConfig, type ModelConfig } from '../models/model-config.js';
 import { validationSplit } from '../training/batches.js';
 import { evaluate } from '../training/evaluate.js';
-import { fit, type TrainingObserver } from '../training/fit.js';
+import { fit, TrainingStopped, type TrainingObserver } from '../training/fit.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { curvesSvg } from './curves-svg.js';
 import { saveModel } from './model-files.js';
-import type { TrainSettings } from './recipe.js';
-import { SEED_RECIPE } from './recipe.js';
-import { checkRunFolderFree, createStaging, defaultRunFolder, discardStaging, publishRun } from './run-folder.js';
+import { SEED_RECIPE, type TrainSettings } from './recipe.js';
+import { checkRunFolderFree, createRunFolder, defaultRunFolder, markLatest } from './run-folder.js';
 import { CURVES_SVG, LABELS_JSON, METRICS_JSON, type RunMetrics } from './run-metrics.js';
 
 export interface TrainRunHooks extends TrainingObserver {
   onBackend?(backend: SelectedBackend): void;
   onDataset?(dataset: ImageDataset): void;
   onDownloadProgress?: LoadDatasetOptions['onDownloadProgress'];
+  /** Polled after every step; when true, the run checkpoints and stops (RunStopped). */
+  stopRequested?(): boolean;
 }
 
 export interface TrainRunResult {
@@ -35,7 +40,26 @@ export interface TrainRunResult {
   readonly metrics: RunMetrics;
 }
 
+/** The run stopped on request; its checkpoint is in `folder`. */
+export class RunStopped extends MlpxError {
+  constructor(
+    readonly folder: string,
+    readonly epoch: number,
+    readonly step: number,
+  ) {
+    super(`training stopped ${step > 0 ? `at epoch ${epoch}, step ${step}` : `before epoch ${epoch}`}; the checkpoint is in ${folder}. Resume with: mlpx train --resume ${folder}`);
+  }
+}
+
 const MLPX_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function asSettingsError(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    throw new MlpxError(`invalid model settings: ${(error as Error).message}`);
+  }
+}
 
 function modelConfigFor(settings: TrainSettings, dataset: ImageDataset): ModelConfig {
   const config: ModelConfig = {
@@ -50,19 +74,7 @@ function modelConfigFor(settings: TrainSettings, dataset: ImageDataset): ModelCo
   return config;
 }
 
-function asSettingsError(check: () => void): void {
-  try {
-    check();
-  } catch (error) {
-    throw new MlpxError(`invalid model settings: ${(error as Error).message}`);
-  }
-}
-
-export async function trainRun(settings: TrainSettings, hooks: TrainRunHooks = {}, out?: string): Promise<TrainRunResult> {
-  const started = performance.now();
-  asSettingsError(() => checkArchitecture(settings.architecture));
-  const folder = out ?? defaultRunFolder(settings.model, settings.dataset);
-  await checkRunFolderFree(folder);
+async function prepare(settings: TrainSettings, hooks: TrainRunHooks): Promise<{ dataset: ImageDataset; backend: SelectedBackend }> {
   const backend = await selectBackend(settings.backend);
   hooks.onBackend?.(backend);
   const dataset = await loadDataset(settings.dataset, {
@@ -74,24 +86,65 @@ export async function trainRun(settings: TrainSettings, hooks: TrainRunHooks = {
     onInfo: hooks.onInfo,
   });
   hooks.onDataset?.(dataset);
+  return { dataset, backend };
+}
+
+async function namedWeights(model: tf.LayersModel): Promise<Checkpoint['weights']> {
+  const values = await Promise.all(model.weights.map(async (w) => ((await w.read().data()) as Float32Array).slice()));
+  return new Map(model.weights.map((w, i) => [w.originalName, { values: values[i]!, shape: w.shape as number[] }]));
+}
+
+function restoreWeights(model: tf.LayersModel, weights: Checkpoint['weights'], folder: string): void {
+  for (const weight of model.weights) {
+    const saved = weights.get(weight.originalName);
+    if (!saved || saved.values.length !== weight.read().size) {
+      throw new MlpxError(`the checkpoint in ${folder} does not fit the model: weight ${weight.originalName} is ${saved ? 'of another size' : 'missing'}`);
+    }
+    weight.write(tf.tensor(saved.values, weight.shape as number[]));
+  }
+}
+
+async function train(
+  settings: TrainSettings,
+  folder: string,
+  hooks: TrainRunHooks,
+  prepared: { dataset: ImageDataset; backend: SelectedBackend },
+  checkpoint: Checkpoint | undefined,
+  started: number,
+): Promise<TrainRunResult> {
+  const { dataset, backend } = prepared;
   const config = modelConfigFor(settings, dataset);
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
-
   randomSource.reseed(settings.seed);
   // As the seed: statistics adapted on all training images, then Keras' validation_split.
   const model = buildClassifier(config, channelStatistics(dataset.train.images, dataset.channels));
   try {
+    if (checkpoint) restoreWeights(model, checkpoint.weights, folder);
+    else await createRunFolder(folder);
     const split = validationSplit(dataset.train, shape, settings.validationSplit);
-    const result = await fit(model, split, shape, {
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-      learningRate: settings.learningRate,
-      weightDecay: settings.weightDecay,
-      lrFactor: SEED_RECIPE.lrFactor,
-      lrPatience: SEED_RECIPE.lrPatience,
-      earlyStoppingPatience: SEED_RECIPE.earlyStoppingPatience,
-      observer: hooks,
-    });
+    let result;
+    try {
+      result = await fit(model, split, shape, {
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        learningRate: settings.learningRate,
+        weightDecay: settings.weightDecay,
+        lrFactor: SEED_RECIPE.lrFactor,
+        lrPatience: SEED_RECIPE.lrPatience,
+        earlyStoppingPatience: SEED_RECIPE.earlyStoppingPatience,
+        observer: hooks,
+        ...(checkpoint ? { resume: checkpoint.state } : {}),
+        ...(hooks.stopRequested ? { stopRequested: () => hooks.stopRequested!() } : {}),
+        onCheckpoint: async (state) => writeCheckpoint(folder, { settings, modelConfig: config, weights: await namedWeights(model), state, createdAt: new Date().toISOString() }),
+      });
+    } catch (error) {
+      if (error instanceof TrainingStopped) throw new RunStopped(folder, error.epoch, error.step);
+      if (error instanceof MlpxError && /diverged/.test(error.message)) {
+        const kept = (await stat(join(folder, CHECKPOINT_JSON)).catch(() => undefined)) ? ` The last good checkpoint is in ${folder}.` : '';
+        throw new MlpxError(`${error.message}.${kept}`);
+      }
+      throw error;
+    }
     const test = await evaluate(model, dataset.test, shape, settings.batchSize);
     const metrics: RunMetrics = {
       mlpxVersion: MLPX_VERSION,
@@ -115,19 +168,31 @@ export async function trainRun(settings: TrainSettings, hooks: TrainRunHooks = {
       imagesPerSec: result.imagesPerSec,
       wallSeconds: (performance.now() - started) / 1000,
     };
-    const staging = await createStaging(folder);
-    try {
-      await saveModel(model, staging);
-      await writeFileAtomic(join(staging, LABELS_JSON), `${JSON.stringify(dataset.classNames, null, 2)}\n`);
-      await writeFileAtomic(join(staging, CURVES_SVG), curvesSvg(result.history, `${settings.model} on ${dataset.name}`));
-      await writeFileAtomic(join(staging, METRICS_JSON), `${JSON.stringify(metrics, null, 2)}\n`);
-      await publishRun(staging, folder);
-    } catch (error) {
-      await discardStaging(staging);
-      throw error;
-    }
+    await saveModel(model, folder);
+    await writeFileAtomic(join(folder, LABELS_JSON), `${JSON.stringify(dataset.classNames, null, 2)}\n`);
+    await writeFileAtomic(join(folder, CURVES_SVG), curvesSvg(result.history, `${settings.model} on ${dataset.name}`));
+    await writeFileAtomic(join(folder, METRICS_JSON), `${JSON.stringify(metrics, null, 2)}\n`); // written last: the run is finished
+    await markLatest(folder);
     return { folder, metrics };
   } finally {
     model.dispose();
   }
+}
+
+export async function trainRun(settings: TrainSettings, hooks: TrainRunHooks = {}, out?: string): Promise<TrainRunResult> {
+  const started = performance.now();
+  asSettingsError(() => checkArchitecture(settings.architecture));
+  const folder = out ?? defaultRunFolder(settings.model, settings.dataset);
+  await checkRunFolderFree(folder);
+  return train(settings, folder, hooks, await prepare(settings, hooks), undefined, started);
+}
+
+/** Continues an interrupted run from the checkpoint in `folder`, with the settings it started with. */
+export async function resumeRun(folder: string, hooks: TrainRunHooks = {}): Promise<TrainRunResult> {
+  const started = performance.now();
+  if (await stat(join(folder, METRICS_JSON)).catch(() => undefined)) throw new MlpxError(`${folder} is a finished run (it has ${METRICS_JSON}): nothing to resume`);
+  const checkpoint = await readCheckpoint(folder);
+  const done = checkpoint.state.inProgress ? `epoch ${checkpoint.state.inProgress.epoch}, step ${checkpoint.state.inProgress.nextStep}` : `epoch ${checkpoint.state.epochsDone}`;
+  hooks.onInfo?.(`resuming ${folder} after ${done} of ${checkpoint.settings.epochs}`);
+  return train(checkpoint.settings, folder, hooks, await prepare(checkpoint.settings, hooks), checkpoint, started);
 }

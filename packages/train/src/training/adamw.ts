@@ -19,6 +19,14 @@ export interface AdamWOptions {
   epsilon?: number;
 }
 
+/** AdamW's state: moments per variable (undefined before its first update) and the step. */
+export interface AdamWState {
+  readonly learningRate: number;
+  readonly step: number;
+  readonly m: readonly (Float32Array | undefined)[];
+  readonly v: readonly (Float32Array | undefined)[];
+}
+
 export class AdamW {
   learningRate: number;
   readonly weightDecay: number;
@@ -53,6 +61,36 @@ export class AdamW {
         const adam = tf.div(m, tf.add(tf.sqrt(v), this.epsilon));
         variable.assign(tf.sub(tf.mul(variable, 1 - this.weightDecay), tf.mul(adam, stepSize)));
       });
+    });
+  }
+
+  /**
+   * The moments (in the order of `variables`) and step, as plain arrays, for a checkpoint. Read
+   * asynchronously: WebGPU in Node cannot read tensors synchronously.
+   */
+  async exportState(variables: readonly tf.Variable[]): Promise<AdamWState> {
+    const moments = variables.map((variable) => this.moments.get(variable));
+    const read = async (tensor: tf.Tensor | undefined): Promise<Float32Array | undefined> => (tensor ? ((await tensor.data()) as Float32Array).slice() : undefined);
+    return {
+      learningRate: this.learningRate,
+      step: this.step,
+      m: await Promise.all(moments.map((state) => read(state?.m))),
+      v: await Promise.all(moments.map((state) => read(state?.v))),
+    };
+  }
+
+  /** Restores what exportState wrote, for the same variables in the same order. */
+  importState(variables: readonly tf.Variable[], state: AdamWState): void {
+    this.learningRate = state.learningRate;
+    this.step = state.step;
+    variables.forEach((variable, i) => {
+      const m = state.m[i];
+      const v = state.v[i];
+      if (!m || !v) return;
+      if (m.length !== variable.size || v.length !== variable.size) throw new Error(`optimizer state for ${variable.name} has ${m.length} values, expected ${variable.size}`);
+      const moments = this.momentsOf(variable);
+      moments.m.assign(tf.tensor(m, variable.shape));
+      moments.v.assign(tf.tensor(v, variable.shape));
     });
   }
 

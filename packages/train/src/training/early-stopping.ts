@@ -12,6 +12,17 @@ export class EarlyStopping {
 
   constructor(readonly patience: number) {}
 
+  /** Plain data for a checkpoint (best is null until an epoch ends: JSON has no Infinity). */
+  state(): { best: number | null; wait: number; bestEpoch: number } {
+    return { best: Number.isFinite(this.best) ? this.best : null, wait: this.wait, bestEpoch: this.bestEpoch };
+  }
+
+  restore(state: { best: number | null; wait: number; bestEpoch: number }): void {
+    this.best = state.best ?? Infinity;
+    this.wait = state.wait;
+    this.bestEpoch = state.bestEpoch;
+  }
+
   /** Records an epoch; returns whether it is the new best and whether to stop. */
   onEpochEnd(epoch: number, valLoss: number): { improved: boolean; stop: boolean } {
     if (valLoss < this.best) {

@@ -1,17 +1,21 @@
 /**
  * The training loop: the seed's model.fit(validation_split=0.1, shuffle each epoch) with AdamW,
  * ReduceLROnPlateau and EarlyStopping(restore_best_weights) on val_loss, written out so that the
- * optimizer, schedule and random state are ours to report and (later) to checkpoint.
+ * optimizer, schedule and random state are ours to report and to checkpoint.
+ *
+ * Everything needed to continue is FitState: after each epoch (and when asked to stop) it goes to
+ * onCheckpoint, and fit(resume: state) carries on from it, giving the weights an uninterrupted
+ * run on the same backend gives.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageSplit } from '../data/dataset.js';
 import { MlpxError } from '../errors.js';
-import { randomSource } from '../layers/random-source.js';
-import { AdamW } from './adamw.js';
+import { randomSource, type RandomState } from '../layers/random-source.js';
+import { AdamW, type AdamWState } from './adamw.js';
 import { gatherBatch, type ImageShape, shuffledIndices } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
 import { evaluate } from './evaluate.js';
-import { addTotals, emptyTotals, scoresOf } from './metrics.js';
+import { addTotals, emptyTotals, scoresOf, type Totals } from './metrics.js';
 import { ReduceLrOnPlateau } from './reduce-lr-on-plateau.js';
 import { trainStep } from './train-step.js';
 
@@ -26,6 +30,12 @@ export interface FitOptions {
   /** EarlyStopping patience: 10 in the seed. */
   readonly earlyStoppingPatience?: number;
   readonly observer?: TrainingObserver;
+  /** Continue from a checkpoint instead of starting. */
+  readonly resume?: FitState;
+  /** Called with the state after every epoch, and when stopping on request. */
+  readonly onCheckpoint?: (state: FitState) => Promise<void>;
+  /** Polled after every step: when it returns true, fit checkpoints and throws TrainingStopped. */
+  readonly stopRequested?: () => boolean;
 }
 
 export interface StepLogs {
@@ -59,6 +69,22 @@ export interface TrainingObserver {
   onInfo?(message: string): void;
 }
 
+/** Where training is: plain data plus arrays, everything a checkpoint holds besides the weights. */
+export interface FitState {
+  readonly epochsDone: number;
+  readonly history: readonly EpochLogs[];
+  /** An epoch stopped part way (on request). */
+  readonly inProgress?: { readonly epoch: number; readonly nextStep: number; readonly totals: Totals; readonly order: Int32Array; readonly seconds: number };
+  readonly optimizer: AdamWState;
+  readonly reduceLr: ReturnType<ReduceLrOnPlateau['state']>;
+  readonly earlyStopping: ReturnType<EarlyStopping['state']>;
+  readonly random: RandomState;
+  /** The trainable weights of the best epoch so far (restore_best_weights), in variable order. */
+  readonly bestWeights?: readonly Float32Array[];
+  readonly trainingSeconds: number;
+  readonly trainedImages: number;
+}
+
 export interface FitResult {
   readonly history: EpochLogs[];
   readonly stoppedEarly: boolean;
@@ -69,18 +95,20 @@ export interface FitResult {
   readonly imagesPerSec: number;
 }
 
+/** fit stopped because stopRequested said so, after writing a checkpoint. */
+export class TrainingStopped extends Error {
+  constructor(readonly epoch: number, readonly step: number) {
+    super(`training stopped at epoch ${epoch}, step ${step}`);
+  }
+}
+
 function checkFinite(loss: number, epoch: number, step: number): void {
   if (!Number.isFinite(loss)) {
     throw new MlpxError(`training diverged: the loss became ${loss} at epoch ${epoch}, step ${step}; try a lower --lr`);
   }
 }
 
-export async function fit(
-  model: tf.LayersModel,
-  data: { train: ImageSplit; validation: ImageSplit },
-  shape: ImageShape,
-  options: FitOptions,
-): Promise<FitResult> {
+export async function fit(model: tf.LayersModel, data: { train: ImageSplit; validation: ImageSplit }, shape: ImageShape, options: FitOptions): Promise<FitResult> {
   const { train, validation } = data;
   const observer = options.observer ?? {};
   const optimizer = new AdamW({ learningRate: options.learningRate, weightDecay: options.weightDecay });
@@ -88,19 +116,40 @@ export async function fit(
   const earlyStopping = new EarlyStopping(options.earlyStoppingPatience ?? 10);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const steps = Math.ceil(train.count / options.batchSize);
-  const history: EpochLogs[] = [];
-  let bestWeights: tf.Tensor[] | undefined;
+  const resume = options.resume;
+  const history: EpochLogs[] = [...(resume?.history ?? [])];
+  let bestWeights: Float32Array[] | undefined = resume?.bestWeights?.map((w) => w.slice());
   let stoppedEarly = false;
-  let trainingSeconds = 0;
-  let trainedImages = 0;
+  let trainingSeconds = resume?.trainingSeconds ?? 0;
+  let trainedImages = resume?.trainedImages ?? 0;
+  if (resume) {
+    optimizer.importState(variables, resume.optimizer);
+    reduceLr.restore(resume.reduceLr);
+    earlyStopping.restore(resume.earlyStopping);
+    randomSource.restore(resume.random);
+  }
+
+  const state = async (inProgress?: FitState['inProgress']): Promise<FitState> => ({
+    epochsDone: history.length,
+    history: [...history],
+    ...(inProgress ? { inProgress } : {}),
+    optimizer: await optimizer.exportState(variables),
+    reduceLr: reduceLr.state(),
+    earlyStopping: earlyStopping.state(),
+    random: randomSource.state(),
+    ...(bestWeights ? { bestWeights } : {}),
+    trainingSeconds,
+    trainedImages,
+  });
 
   try {
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    for (let epoch = history.length + 1; epoch <= options.epochs; epoch++) {
       observer.onEpochStart?.(epoch, options.epochs, steps);
-      const epochStart = performance.now();
-      const order = shuffledIndices(train.count, () => randomSource.next());
-      const totals = emptyTotals();
-      for (let step = 0; step < steps; step++) {
+      const continuing = resume?.inProgress?.epoch === epoch ? resume.inProgress : undefined;
+      const order = continuing?.order ?? shuffledIndices(train.count, () => randomSource.next());
+      const totals: Totals = continuing ? { ...continuing.totals } : emptyTotals();
+      const epochStart = performance.now() - (continuing?.seconds ?? 0) * 1000;
+      for (let step = continuing?.nextStep ?? 0; step < steps; step++) {
         const indices = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.count));
         const batch = gatherBatch(train, shape, indices);
         const values = trainStep(model, optimizer, variables, batch.images, batch.labels);
@@ -112,6 +161,10 @@ export async function fit(
         const elapsed = (performance.now() - epochStart) / 1000;
         const running = scoresOf(totals);
         observer.onStep?.({ step: step + 1, steps, loss: running.loss, accuracy: running.accuracy, imagesPerSec: totals.count / elapsed });
+        if (options.stopRequested?.() && step + 1 < steps) {
+          await options.onCheckpoint?.(await state({ epoch, nextStep: step + 1, totals: { ...totals }, order, seconds: elapsed }));
+          throw new TrainingStopped(epoch, step + 1);
+        }
       }
       const stepSeconds = (performance.now() - epochStart) / 1000;
       trainingSeconds += stepSeconds;
@@ -130,19 +183,16 @@ export async function fit(
         seconds: (performance.now() - epochStart) / 1000,
         imagesPerSec: totals.count / stepSeconds,
       };
+      checkFinite(val.loss, epoch, steps);
       history.push(logs);
       observer.onEpochEnd?.(logs);
-      checkFinite(val.loss, epoch, steps);
 
       const { improved, stop } = earlyStopping.onEpochEnd(epoch, val.loss);
-      if (improved) {
-        bestWeights?.forEach((tensor) => tensor.dispose());
-        bestWeights = variables.map((variable) => tf.clone(variable));
-      }
+      if (improved) bestWeights = await Promise.all(variables.map(async (variable) => ((await variable.data()) as Float32Array).slice()));
       if (stop) {
         stoppedEarly = true;
         observer.onInfo?.(`early stopping: val_loss has not improved for ${earlyStopping.patience} epochs; restoring the weights of epoch ${earlyStopping.bestEpoch}`);
-        variables.forEach((variable, i) => variable.assign(bestWeights![i]!));
+        variables.forEach((variable, i) => variable.assign(tf.tensor(bestWeights![i]!, variable.shape)));
         break;
       }
       const nextRate = reduceLr.onEpochEnd(val.loss, optimizer.learningRate);
@@ -150,9 +200,10 @@ export async function fit(
         observer.onInfo?.(`reducing the learning rate to ${nextRate} (val_loss has not improved for ${reduceLr.patience} epochs)`);
         optimizer.learningRate = nextRate;
       }
+      await options.onCheckpoint?.(await state());
+      if (options.stopRequested?.() && epoch < options.epochs) throw new TrainingStopped(epoch + 1, 0);
     }
   } finally {
-    bestWeights?.forEach((tensor) => tensor.dispose());
     optimizer.dispose();
   }
   return {

@@ -25,6 +25,16 @@ export class ReduceLrOnPlateau {
     this.minLearningRate = options.minLearningRate ?? 0;
   }
 
+  /** Plain data for a checkpoint (best is null until an epoch ends: JSON has no Infinity). */
+  state(): { best: number | null; wait: number } {
+    return { best: Number.isFinite(this.best) ? this.best : null, wait: this.wait };
+  }
+
+  restore(state: { best: number | null; wait: number }): void {
+    this.best = state.best ?? Infinity;
+    this.wait = state.wait;
+  }
+
   /** Returns the learning rate to use for the next epoch. */
   onEpochEnd(valLoss: number, learningRate: number): number {
     if (valLoss < this.best - this.minDelta) {
