@@ -4,7 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,12 +121,12 @@ export async function tempDir(): Promise<{ path: string; remove: () => Promise<v
 
 /** A local HTTP server on a free port; `handle` answers each request to a path. */
 export async function startServer(
-  handle: (path: string, response: ServerResponse) => void,
+  handle: (path: string, response: ServerResponse, request: IncomingMessage) => void,
 ): Promise<{ url: (path: string) => string; requests: string[]; close: () => Promise<void> }> {
   const requests: string[] = [];
   const server: Server = createServer((request, response) => {
     requests.push(request.url ?? '');
-    handle(request.url ?? '', response);
+    handle(request.url ?? '', response, request);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -32,12 +32,29 @@ const sha256 = (data: Buffer): Checksum => ({
   hex: createHash('sha256').update(data).digest('hex'),
 });
 
-/** Files the server serves, by path; '/truncated' sends half of BODY under BODY's length. */
+/**
+ * Files the server serves, by path. '/truncated' sends half of BODY under BODY's length;
+ * '/resumable' does so too, but answers a Range request with the rest (206); '/no-range' ignores
+ * Range and sends the whole file.
+ */
 const served = new Map<string, Buffer>([['/file.bin', BODY]]);
+const ranges: (string | undefined)[] = [];
 let server: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {
-  server = await startServer((path, response) => {
-    if (path === '/truncated') {
+  server = await startServer((path, response, request) => {
+    const range = request.headers.range;
+    ranges.push(range);
+    const start = range ? Number(/^bytes=(\d+)-$/.exec(range)?.[1]) : 0;
+    if (path === '/resumable' && start > 0) {
+      response.writeHead(206, { 'content-length': String(BODY.length - start), 'content-range': `bytes ${start}-${BODY.length - 1}/${BODY.length}` });
+      response.end(BODY.subarray(start));
+      return;
+    }
+    if (path === '/no-range' && start > 0) {
+      response.writeHead(200, { 'content-length': String(BODY.length) }).end(BODY);
+      return;
+    }
+    if (path === '/truncated' || path === '/resumable' || path === '/no-range') {
       response.writeHead(200, { 'content-length': String(BODY.length) });
       response.write(BODY.subarray(0, BODY.length / 2), () => response.socket?.destroy());
       return;
@@ -58,6 +75,7 @@ let dir: { path: string; remove: () => Promise<void> };
 beforeEach(async () => {
   dir = await tempDir();
   server.requests.length = 0;
+  ranges.length = 0;
 });
 afterEach(async () => {
   await dir.remove();
@@ -100,7 +118,7 @@ describe('downloadFile', () => {
     expect(await cacheEntries()).toEqual([]);
   });
 
-  it('rejects a body shorter than Content-Length and keeps nothing', async () => {
+  it('rejects a body shorter than Content-Length, keeping the bytes for the next download', async () => {
     await expectMlpxError(
       downloadFile({
         url: server.url('/truncated'),
@@ -110,6 +128,32 @@ describe('downloadFile', () => {
       server.url('/truncated'),
       `is truncated: received ${BODY.length / 2} bytes of the ${BODY.length} announced by Content-Length`,
     );
+    expect(await cacheEntries()).toEqual(['file.bin.partial']);
+    expect((await readFile(`${destination()}.partial`)).length).toBe(BODY.length / 2);
+  });
+
+  it('resumes a cut download with a Range request, and verifies the whole file', async () => {
+    const request = { url: server.url('/resumable'), destination: destination(), checksum: sha256(BODY) };
+    await expect(downloadFile(request)).rejects.toThrow(/is truncated/);
+    await downloadFile(request);
+    expect(ranges).toEqual([undefined, `bytes=${BODY.length / 2}-`]);
+    expect(await readFile(destination())).toEqual(BODY);
+    expect(await cacheEntries()).toEqual(['file.bin']);
+  });
+
+  it('starts over when the server ignores Range', async () => {
+    const request = { url: server.url('/no-range'), destination: destination(), checksum: md5(BODY) };
+    await expect(downloadFile(request)).rejects.toThrow(/is truncated/);
+    await downloadFile(request);
+    expect(await readFile(destination())).toEqual(BODY);
+    expect(await cacheEntries()).toEqual(['file.bin']);
+  });
+
+  it('discards kept bytes that do not make the published file', async () => {
+    const request = { url: server.url('/resumable'), destination: destination(), checksum: md5(BODY) };
+    await expect(downloadFile(request)).rejects.toThrow(/is truncated/);
+    await writeFile(`${destination()}.partial`, Buffer.alloc(BODY.length / 2, 0x21));
+    await expect(downloadFile(request)).rejects.toThrow(/checksum mismatch/);
     expect(await cacheEntries()).toEqual([]);
   });
 

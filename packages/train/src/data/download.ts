@@ -1,15 +1,18 @@
 /**
  * Downloads one dataset file over HTTP(S) into the cache. The body streams to
- * `<destination>.part-<random>` while it is hashed; the file is renamed to `destination` only
- * when all Content-Length bytes arrived and the checksum matches. On any failure the partial
- * file is deleted, so the cache only ever holds verified files.
+ * `<destination>.partial` while it is hashed; the file is renamed to `destination` only when all
+ * Content-Length bytes arrived and the checksum matches, so `destination` only ever names a
+ * verified file. A download cut short keeps its `.partial` file, and the next download asks the
+ * server for the rest (an HTTP Range request) and hashes the kept bytes first; a server that
+ * ignores Range sends the whole file again. A checksum mismatch or a local error deletes the
+ * partial file.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
 
 import { MlpxError, describeError } from '../errors.js';
 import type { DownloadProgress } from './dataset.js';
@@ -43,28 +46,40 @@ export async function downloadFile(request: DownloadRequest): Promise<void> {
     });
   }
 
-  const partial = `${destination}.part-${randomBytes(6).toString('hex')}`;
+  const partial = `${destination}.partial`;
+  let keepPartial = false;
   try {
-    const { body, totalBytes } = await requestFile(url);
+    const kept = (await stat(partial).catch(() => undefined))?.size ?? 0;
+    const { body, totalBytes, resumedFrom } = await requestFile(url, kept);
     const hash = createHash(checksum.algorithm);
-    let receivedBytes = 0;
-    const meter = new Transform({
-      transform(chunk: Uint8Array, _encoding, callback) {
+    if (resumedFrom > 0) for await (const chunk of createReadStream(partial, { end: resumedFrom - 1 })) hash.update(chunk as Buffer);
+    let receivedBytes = resumedFrom;
+    // Written chunk by chunk (not with pipeline) so that when the body breaks off, what arrived
+    // is flushed to the partial file rather than discarded with the destroyed stream.
+    const out = createWriteStream(partial, { flags: resumedFrom > 0 ? 'a' : 'w' });
+    let writeError: Error | undefined;
+    out.on('error', (error) => (writeError ??= error));
+    let cut: unknown;
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
         receivedBytes += chunk.length;
         hash.update(chunk);
         onProgress?.({ url, receivedBytes, totalBytes });
-        callback(null, chunk);
-      },
-    });
-    try {
-      await pipeline(body, meter, createWriteStream(partial, { flags: 'wx' }));
+        if (!out.write(chunk)) await once(out, 'drain');
+      }
     } catch (error) {
-      // A local file error (it has a syscall) is reported below as a failure to save.
-      if ((error as NodeJS.ErrnoException).syscall !== undefined) throw error;
-      throw truncated(url, receivedBytes, totalBytes, describeError(underlying(error)));
+      if ((error as NodeJS.ErrnoException).syscall !== undefined) throw error; // a local file error
+      cut = error;
+    }
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    if (writeError) throw writeError;
+    if (cut !== undefined) {
+      keepPartial = true;
+      throw truncated(url, partial, receivedBytes, totalBytes, describeError(underlying(cut)));
     }
     if (totalBytes !== undefined && receivedBytes !== totalBytes) {
-      throw truncated(url, receivedBytes, totalBytes, 'the body ended early');
+      keepPartial = receivedBytes < totalBytes;
+      throw truncated(url, partial, receivedBytes, totalBytes, 'the body ended early');
     }
     const actual = hash.digest('hex');
     if (actual !== checksum.hex.toLowerCase()) {
@@ -74,7 +89,7 @@ export async function downloadFile(request: DownloadRequest): Promise<void> {
     }
     await rename(partial, destination);
   } catch (error) {
-    await rm(partial, { force: true });
+    if (!keepPartial) await rm(partial, { force: true });
     if (error instanceof MlpxError) throw error;
     throw new MlpxError(`cannot save ${url} to ${destination}: ${describeError(error)}`, {
       cause: error,
@@ -84,12 +99,17 @@ export async function downloadFile(request: DownloadRequest): Promise<void> {
 
 interface ResponseBody {
   readonly body: Readable;
-  /** From Content-Length, when the server sends it. */
+  /** The whole file's size (Content-Length, or Content-Range's total), when the server says. */
   readonly totalBytes: number | undefined;
+  /** The byte the body starts at: `from` when the server honoured the Range request, else 0. */
+  readonly resumedFrom: number;
 }
 
-/** The body of a successful response, or an MlpxError saying why there is none. */
-async function requestFile(url: string): Promise<ResponseBody> {
+/**
+ * The body of a successful response (from byte `from` when the server supports ranges), or an
+ * MlpxError saying why there is none.
+ */
+async function requestFile(url: string, from: number): Promise<ResponseBody> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -102,12 +122,17 @@ async function requestFile(url: string): Promise<ResponseBody> {
   let response: Response;
   try {
     // Identity encoding: the checksum is of the file's bytes, not of a re-encoded transfer.
-    response = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
+    response = await fetch(url, { headers: { 'accept-encoding': 'identity', ...(from > 0 ? { range: `bytes=${from}-` } : {}) } });
   } catch (error) {
     throw new MlpxError(
       `cannot reach ${parsed.host} to download ${url}: ${describeError(underlying(error))}`,
       { cause: error },
     );
+  }
+  if (from > 0 && response.status === 416) {
+    // The kept bytes are not a prefix the server can continue (the file changed): start over.
+    await response.body?.cancel();
+    return requestFile(url, 0);
   }
   if (!response.ok || response.body === null) {
     await response.body?.cancel();
@@ -115,14 +140,22 @@ async function requestFile(url: string): Promise<ResponseBody> {
       `download of ${url} failed: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
     );
   }
-  return {
-    body: Readable.fromWeb(response.body),
-    totalBytes: parseContentLength(response.headers.get('content-length')),
-  };
+  const body = Readable.fromWeb(response.body);
+  const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
+  if (from > 0 && response.status === 206 && range && Number(range[1]) === from) {
+    return { body, totalBytes: Number(range[2]), resumedFrom: from };
+  }
+  if (response.status === 206) {
+    body.destroy();
+    if (from === 0) throw new MlpxError(`download of ${url} failed: the server sent part of the file (HTTP 206) when asked for all of it`);
+    return requestFile(url, 0); // a range we did not ask for: fetch the whole file
+  }
+  return { body, totalBytes: parseContentLength(response.headers.get('content-length')), resumedFrom: 0 };
 }
 
 function truncated(
   url: string,
+  partial: string,
   receivedBytes: number,
   totalBytes: number | undefined,
   reason: string,
@@ -130,7 +163,8 @@ function truncated(
   const expected =
     totalBytes === undefined ? '' : ` of the ${totalBytes} announced by Content-Length`;
   return new MlpxError(
-    `download of ${url} is truncated: received ${receivedBytes} bytes${expected} (${reason})`,
+    `download of ${url} is truncated: received ${receivedBytes} bytes${expected} (${reason}); ` +
+      `they are kept in ${partial} and the next download continues from them`,
   );
 }
 
