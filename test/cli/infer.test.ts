@@ -11,7 +11,7 @@ import { exportToOnnx } from '../../packages/export/src/export-to-onnx.js';
 import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
 import { useBackend } from '../helpers/backend.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
-import { runCli, STACK_LINE } from '../helpers/run-cli.js';
+import { runCli, STACK_LINE, trainAndExport } from '../helpers/run-cli.js';
 import { singleLayerModel } from '../helpers/single-layer-model.js';
 import * as tf from '@tensorflow/tfjs';
 
@@ -25,15 +25,7 @@ let images: string;
 
 beforeAll(async () => {
   work = await tempDir();
-  const run = join(work.path, 'run');
-  const trained = await runCli(
-    ['train', '--model', 'gmlp', '--dataset', 'fashion-mnist', '--limit', '300', '--epochs', '1', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32', '--out', run],
-    { cwd: work.path },
-  );
-  expect(trained.code, trained.stderr).toBe(0);
-  model = join(work.path, 'model.onnx');
-  const exported = await runCli(['export', '--run', run, model], { cwd: work.path });
-  expect(exported.code, exported.stderr).toBe(0);
+  model = await trainAndExport(work.path, ['--model', 'gmlp', '--limit', '300', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1']);
   images = join(work.path, 'images');
   await mkdir(images);
   const data = await loadDataset('fashion-mnist', { limit: 16 });

@@ -27,3 +27,17 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
 
 /** A stack trace line, which a user-facing error must never show. */
 export const STACK_LINE = /^\s+at .+\(.*:\d+:\d+\)$/m;
+
+/**
+ * `mlpx train` (a short Fashion-MNIST run with `trainArgs`) then `mlpx export`, into `folder`;
+ * returns the .onnx path. The tests that need a deployed model start here.
+ */
+export async function trainAndExport(folder: string, trainArgs: readonly string[]): Promise<string> {
+  const run = join(folder, 'run');
+  const trained = await runCli(['train', '--dataset', 'fashion-mnist', '--epochs', '1', '--batch-size', '32', ...trainArgs, '--out', run], { cwd: folder });
+  if (trained.code !== 0) throw new Error(`mlpx train failed:\n${trained.stderr}`);
+  const model = join(folder, 'model.onnx');
+  const exported = await runCli(['export', '--run', run, model], { cwd: folder });
+  if (exported.code !== 0) throw new Error(`mlpx export failed:\n${exported.stderr}`);
+  return model;
+}

@@ -17,7 +17,7 @@ import { createClassifier } from '../../packages/infer/src/classifier.js';
 import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
-import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { REPO_ROOT, trainAndExport } from '../helpers/run-cli.js';
 import { singleLayerModel } from '../helpers/single-layer-model.js';
 
 const IMAGES = 12;
@@ -32,14 +32,7 @@ let labels: readonly string[];
 
 beforeAll(async () => {
   work = await tempDir();
-  const run = join(work.path, 'run');
-  const trained = await runCli(
-    ['train', '--model', 'mixer', '--dataset', 'fashion-mnist', '--limit', '500', '--epochs', '1', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '32', '--blocks', '2', '--batch-size', '32', '--out', run],
-    { cwd: work.path },
-  );
-  expect(trained.code, trained.stderr).toBe(0);
-  const model = join(work.path, 'model.onnx');
-  expect((await runCli(['export', '--run', run, model])).code).toBe(0);
+  const model = await trainAndExport(work.path, ['--model', 'mixer', '--limit', '500', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '32', '--blocks', '2']);
   const data = await loadDataset('fashion-mnist', { limit: IMAGES });
   pngs = await Promise.all(
     Array.from({ length: IMAGES }, (_, i) => sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer()),

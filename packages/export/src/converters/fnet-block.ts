@@ -7,23 +7,20 @@
 import type { FNetBlock } from '@mlpx/train';
 import { denseLastAxis } from '../emit/dense.js';
 import { gelu } from '../emit/gelu.js';
-import { layerNorm } from '../emit/layer-norm.js';
 import { realDft2d } from '../emit/real-dft2d.js';
 import type { Converter } from './converter.js';
+import { denseWeightsOf, layerNormOf } from './layer-weights.js';
 import { registerConverter } from './registry.js';
 
 export const fnetBlockConverter: Converter = {
   className: 'FNetBlock',
   minOpset: 13,
-  convert({ graph, layer, inputs, inputShape, name, fft, weight, constant }) {
+  convert(context) {
+    const { graph, layer, inputs, inputShape, name, fft } = context;
     const approximation = (layer as FNetBlock).gelu;
     const [, patches, channels] = inputShape as [null, number, number];
-    const dense = (prefix: string) => ({ kernel: weight(`${prefix}/kernel`), bias: weight(`${prefix}/bias`) });
-    const norm = (prefix: string, x: string): string => {
-      const gamma = weight(`${prefix}/gamma`);
-      const beta = weight(`${prefix}/beta`);
-      return layerNorm(graph, x, constant(`${prefix}/gamma`, gamma.values, gamma.shape), constant(`${prefix}/beta`, beta.values, beta.shape), `${name}/${prefix}`);
-    };
+    const dense = (prefix: string) => denseWeightsOf(context, prefix);
+    const norm = (prefix: string, x: string): string => layerNormOf(context, prefix, x);
     const input = inputs[0]!;
     const fourier = realDft2d(graph, input, patches, channels, fft, `${name}/fourier`);
     const x = norm('norm1', graph.op('Add', [fourier, input], { name: `${name}/fourier_residual` }));

@@ -10,22 +10,19 @@ import type { GMlpBlock } from '@mlpx/train';
 import { attr } from '../onnx/attributes.js';
 import { denseLastAxis, denseOverRows } from '../emit/dense.js';
 import { gelu } from '../emit/gelu.js';
-import { layerNorm } from '../emit/layer-norm.js';
 import type { Converter } from './converter.js';
+import { denseWeightsOf, layerNormOf } from './layer-weights.js';
 import { registerConverter } from './registry.js';
 
 export const gmlpBlockConverter: Converter = {
   className: 'GMlpBlock',
   minOpset: 13,
-  convert({ graph, layer, inputs, inputShape, name, weight, constant }) {
+  convert(context) {
+    const { graph, layer, inputs, inputShape, name } = context;
     const approximation = (layer as GMlpBlock).gelu;
     const channels = inputShape[2] as number;
-    const dense = (prefix: string) => ({ kernel: weight(`${prefix}/kernel`), bias: weight(`${prefix}/bias`) });
-    const norm = (prefix: string, x: string): string => {
-      const gamma = weight(`${prefix}/gamma`);
-      const beta = weight(`${prefix}/beta`);
-      return layerNorm(graph, x, constant(`${prefix}/gamma`, gamma.values, gamma.shape), constant(`${prefix}/beta`, beta.values, beta.shape), `${name}/${prefix}`);
-    };
+    const dense = (prefix: string) => denseWeightsOf(context, prefix);
+    const norm = (prefix: string, x: string): string => layerNormOf(context, prefix, x);
     const x = norm('norm1', inputs[0]!);
     const projected = gelu(graph, denseLastAxis(graph, x, dense('channel_projection_1'), `${name}/channel_projection_1`), approximation, `${name}/gelu`);
     const [u, v] = graph.node('Split', [projected, graph.int64Constant(`${name}/split_sizes`, [channels, channels])], {

@@ -10,14 +10,16 @@ import { denseLastAxis, denseOverRows } from '../emit/dense.js';
 import { gelu } from '../emit/gelu.js';
 import { layerNorm } from '../emit/layer-norm.js';
 import type { Converter } from './converter.js';
+import { denseWeightsOf } from './layer-weights.js';
 import { registerConverter } from './registry.js';
 
 export const mixerBlockConverter: Converter = {
   className: 'MixerBlock',
   minOpset: 13,
-  convert({ graph, layer, inputs, name, weight, constant }) {
+  convert(context) {
+    const { graph, layer, inputs, name, weight, constant } = context;
     const approximation = (layer as MixerBlock).gelu;
-    const dense = (prefix: string) => ({ kernel: weight(`${prefix}/kernel`), bias: weight(`${prefix}/bias`) });
+    const dense = (prefix: string) => denseWeightsOf(context, prefix);
     const gammaWeight = weight('norm/gamma');
     const betaWeight = weight('norm/beta');
     const gamma = constant('norm/gamma', gammaWeight.values, gammaWeight.shape);
