@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,31 +67,28 @@ describe('interrupting training', () => {
   it('SIGKILL at random moments, several times: the run folder always loads, resumes, and finishes', async () => {
     const random = seedrandom.alea('kill');
     const folder = join(work.path, 'sigkill');
-    const args = [...TINY, '--limit', '400', '--epochs', '40', '--out', folder];
-    let kills = 0;
-    for (let attempt = 0; attempt < 12 && !existsSync(join(folder, 'metrics.json')); attempt++) {
+    const epochs = 40;
+    const args = [...TINY, '--limit', '400', '--epochs', String(epochs), '--out', folder];
+    let reached = 0;
+    for (let kill = 0; kill < 4; kill++) {
       const resuming = existsSync(join(folder, CHECKPOINT_JSON));
       const run = startTraining(resuming ? ['--resume', folder] : args);
-      if (kills < 4) {
-        await new Promise((r) => setTimeout(r, 1500 + random() * 1500));
-        run.child.kill('SIGKILL');
-        const { signal } = await run.exited;
-        if (signal === 'SIGKILL') kills++;
-        if (existsSync(join(folder, CHECKPOINT_JSON))) await readCheckpoint(folder); // loads: never a torn checkpoint
-        else if (existsSync(folder)) {
-          // Killed before the first checkpoint: the folder holds nothing a fresh start would refuse.
-          expect((await readdir(folder)).filter((f) => !f.startsWith('.'))).toEqual([]);
-          await rm(folder, { recursive: true, force: true });
-        }
-      } else {
-        const { code } = await run.exited;
-        expect(code, run.stderr()).toBe(0);
-      }
+      // Kill a few epochs further on, at a random instant within an epoch (checkpoint writes included).
+      const target = reached + 2 + Math.floor(random() * 4);
+      await waitFor(() => new RegExp(`epoch ${target}/${epochs} `).test(run.stderr()), 60_000);
+      await new Promise((r) => setTimeout(r, random() * 150));
+      run.child.kill('SIGKILL');
+      expect((await run.exited).signal).toBe('SIGKILL');
+      reached = target;
+      // The folder loads: checkpoint.json names a complete binary, never a torn one.
+      const checkpoint = await readCheckpoint(folder);
+      expect(checkpoint.state.epochsDone).toBeGreaterThanOrEqual(target - 1);
     }
-    expect(kills).toBe(4);
+    const finished = await runCli(['train', '--resume', folder], { cwd: work.path });
+    expect(finished.code, finished.stderr).toBe(0);
     expect(existsSync(join(folder, 'metrics.json'))).toBe(true);
-    const binaries = (await readdir(folder)).filter((f) => f.endsWith('.bin') && f.startsWith('checkpoint'));
-    expect(binaries).toHaveLength(1);
+    const leftovers = (await readdir(folder)).filter((f) => (f.endsWith('.bin') && f.startsWith('checkpoint')) || f.startsWith('.'));
+    expect(leftovers).toHaveLength(1);
   }, 300_000);
 });
 

@@ -24,6 +24,8 @@ const TEMPORARY = /^\.checkpoint.*\.tmp-[0-9a-f]+$/;
 export type NamedWeights = ReadonlyMap<string, { values: Float32Array; shape: readonly number[] }>;
 
 export interface Checkpoint {
+  /** The binary file checkpoint.json names (set when read). */
+  readonly binary?: string;
   readonly settings: TrainSettings;
   readonly modelConfig: ModelConfig;
   readonly weights: NamedWeights;
@@ -98,9 +100,16 @@ export async function writeCheckpoint(folder: string, checkpoint: Checkpoint): P
   };
   await writeFileAtomic(join(folder, name), binary);
   await writeFileAtomic(join(folder, CHECKPOINT_JSON), `${JSON.stringify(json)}\n`);
-  // Older binaries, and temporary files a killed process left behind.
+  await removeStaleCheckpointFiles(folder, name);
+}
+
+/**
+ * Removes the binaries checkpoint.json does not name, and temporary files a killed process left
+ * behind (a kill between writing checkpoint.json and this clean-up leaves an old binary).
+ */
+export async function removeStaleCheckpointFiles(folder: string, current: string): Promise<void> {
   for (const file of await readdir(folder)) {
-    if ((BINARY.test(file) && file !== name) || TEMPORARY.test(file)) await rm(join(folder, file), { force: true });
+    if ((BINARY.test(file) && file !== current) || TEMPORARY.test(file)) await rm(join(folder, file), { force: true });
   }
 }
 
@@ -163,5 +172,5 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
     ...(inProgress ? { inProgress: { ...inProgress, order: order! } } : {}),
     ...(hasBestWeights ? { bestWeights: best } : {}),
   };
-  return { settings: json.settings, modelConfig: json.modelConfig, weights, state, createdAt: json.createdAt };
+  return { binary: json.binary, settings: json.settings, modelConfig: json.modelConfig, weights, state, createdAt: json.createdAt };
 }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectBackend, type SelectedBackend } from '../backend/select-backend.js';
-import { CHECKPOINT_JSON, readCheckpoint, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
+import { CHECKPOINT_JSON, readCheckpoint, removeStaleCheckpointFiles, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
 import type { ImageDataset, LoadDatasetOptions } from '../data/dataset.js';
 import { loadDataset } from '../data/load-dataset.js';
 import { MlpxError } from '../errors.js';
@@ -192,6 +192,7 @@ export async function resumeRun(folder: string, hooks: TrainRunHooks = {}): Prom
   const started = performance.now();
   if (await stat(join(folder, METRICS_JSON)).catch(() => undefined)) throw new MlpxError(`${folder} is a finished run (it has ${METRICS_JSON}): nothing to resume`);
   const checkpoint = await readCheckpoint(folder);
+  await removeStaleCheckpointFiles(folder, checkpoint.binary!);
   const done = checkpoint.state.inProgress ? `epoch ${checkpoint.state.inProgress.epoch}, step ${checkpoint.state.inProgress.nextStep}` : `epoch ${checkpoint.state.epochsDone}`;
   hooks.onInfo?.(`resuming ${folder} after ${done} of ${checkpoint.settings.epochs}`);
   return train(checkpoint.settings, folder, hooks, await prepare(checkpoint.settings, hooks), checkpoint, started);
