@@ -12,6 +12,7 @@ import { exportToOnnx } from '../../packages/export/src/export-to-onnx.js';
 import { decodeModel } from '../../packages/export/src/onnx/schema.js';
 import { parseModelInfo } from '../../packages/infer/src/model/model-info.js';
 import { readCheckpoint } from '../../packages/train/src/checkpoint/checkpoint-files.js';
+import { parseLabels, parseRunMetrics } from '../../packages/train/src/run/run-metrics.js';
 import { parseCifar100Records } from '../../packages/train/src/data/cifar-binary.js';
 import { decodeImage } from '../../packages/train/src/data/decode-image.js';
 import { gunzipIfCompressed } from '../../packages/train/src/data/gunzip.js';
@@ -112,6 +113,26 @@ describe('parsers meet bad input with one clear error', () => {
         acceptsOrExplains(() => decodeImage(bytes, { height: 8, width: 8, channels: 3 }, 'photo.png'), 'photo.png'),
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('metrics.json and labels.json of a run', async () => {
+    const valid = JSON.stringify({
+      modelConfig: { model: 'mixer', imageSize: 64 },
+      dataset: { name: 'cifar100', inputShape: [32, 32, 3], numClasses: 100 },
+      test: { dataset: 'cifar100', images: 10, accuracy: 0.5, top5: 0.8 },
+      history: [],
+      settings: {},
+      backend: {},
+    });
+    expect(() => parseRunMetrics(valid, 'metrics.json')).not.toThrow();
+    const mutated = fc.tuple(fc.nat({ max: valid.length }), fc.string({ maxLength: 8 })).map(([at, text]) => valid.slice(0, at) + text + valid.slice(at + text.length));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated, fc.json({ maxDepth: 3 }), fc.string({ maxLength: 100 })), async (text) => {
+        await acceptsOrExplains(() => parseRunMetrics(text, 'runs/x/metrics.json'), 'runs/x/metrics.json');
+        await acceptsOrExplains(() => parseLabels(text, 'runs/x/labels.json', 10), 'runs/x/labels.json');
+      }),
+      { numRuns: RUNS },
     );
   });
 

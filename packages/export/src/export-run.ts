@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { describeError, LABELS_JSON, LATEST, loadModel, METRICS_JSON, MODEL_JSON, MlpxError, RUNS_ROOT, writeFileAtomic, type RunMetrics } from '@mlpx/train';
+import { describeError, LABELS_JSON, LATEST, loadModel, METRICS_JSON, MODEL_JSON, MlpxError, parseLabels, parseRunMetrics, RUNS_ROOT, writeFileAtomic } from '@mlpx/train';
 import type { FftMode } from './converters/converter.js';
 import { exportToOnnx } from './export-to-onnx.js';
 import { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
@@ -36,17 +36,11 @@ export interface ExportRunResult {
   readonly verification: VerificationReport;
 }
 
-async function readJson<T>(path: string, what: string): Promise<T> {
-  let text: string;
+async function readText(path: string, what: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     throw new MlpxError(`cannot read ${what} ${path}: ${describeError(error)}`);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new MlpxError(`${path} is not valid JSON: ${describeError(error)}`);
   }
 }
 
@@ -88,8 +82,10 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
   const opset = options.opset ?? DEFAULT_OPSET;
   await checkRunFolder(run);
   await checkWritable(options.output);
-  const metrics = await readJson<RunMetrics>(join(run, METRICS_JSON), 'the run metrics');
-  const labels = await readJson<string[]>(join(run, LABELS_JSON), 'the class labels');
+  const metricsPath = join(run, METRICS_JSON);
+  const metrics = parseRunMetrics(await readText(metricsPath, 'the run metrics'), metricsPath);
+  const labelsPath = join(run, LABELS_JSON);
+  const labels = parseLabels(await readText(labelsPath, 'the class labels'), labelsPath, metrics.dataset.numClasses);
   const model = await loadModel(run);
   try {
     const bytes = exportToOnnx(model, {

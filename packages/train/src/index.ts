@@ -30,7 +30,7 @@ export type { Scores } from './training/metrics.js';
 export { resumeRun, RunStopped, trainRun, type TrainRunHooks, type TrainRunResult } from './run/train-run.js';
 export { CHECKPOINT_JSON, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint/checkpoint-files.js';
 export { SEED_LEARNING_RATES, SEED_RECIPE, type TrainSettings } from './run/recipe.js';
-export { CURVES_SVG, LABELS_JSON, METRICS_JSON, type RunMetrics } from './run/run-metrics.js';
+export { CURVES_SVG, LABELS_JSON, METRICS_JSON, parseLabels, parseRunMetrics, type RunMetrics } from './run/run-metrics.js';
 export { defaultRunFolder, LATEST, RUNS_ROOT } from './run/run-folder.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files.js';
 export { writeFileAtomic } from './run/atomic-write.js';

@@ -3,6 +3,7 @@
  * accuracy and which test images it was measured on into the ONNX metadata; eval checks against
  * it). Its shape is part of the public API: add fields, do not rename them.
  */
+import { describeError, MlpxError } from '../errors.js';
 import type { ModelConfig } from '../models/model-config.js';
 import type { EpochLogs } from '../training/fit.js';
 import type { TrainSettings } from './recipe.js';
@@ -44,4 +45,47 @@ export interface RunMetrics {
   /** Training images per second (training steps only). */
   readonly imagesPerSec: number;
   readonly wallSeconds: number;
+}
+
+/**
+ * Reads metrics.json text back, checking the fields later steps rely on (export writes them into
+ * the model, eval compares with them), so a damaged or foreign file gives one clear error naming
+ * it rather than a crash deep inside.
+ */
+export function parseRunMetrics(text: string, path: string): RunMetrics {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new MlpxError(`${path} is not valid JSON: ${describeError(error)}`);
+  }
+  const problem = (what: string): MlpxError => new MlpxError(`${path} is not a metrics.json written by mlpx train: ${what}`);
+  const object = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const positiveInteger = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
+  const fraction = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
+  if (!object(value)) throw problem('it is not a JSON object');
+  const { modelConfig, dataset, test, history, settings, backend } = value;
+  if (!object(modelConfig) || typeof modelConfig['model'] !== 'string' || !positiveInteger(modelConfig['imageSize'])) throw problem('modelConfig is missing or incomplete');
+  if (!object(dataset) || typeof dataset['name'] !== 'string' || !Array.isArray(dataset['inputShape']) || dataset['inputShape'].length !== 3 || !dataset['inputShape'].every(positiveInteger) || !positiveInteger(dataset['numClasses'])) {
+    throw problem('dataset is missing or incomplete');
+  }
+  if (!object(test) || typeof test['dataset'] !== 'string' || !Number.isInteger(test['images']) || (test['images'] as number) < 0 || !fraction(test['accuracy']) || !fraction(test['top5'])) {
+    throw problem('test is missing or incomplete');
+  }
+  if (!Array.isArray(history) || !object(settings) || !object(backend)) throw problem('history, settings or backend is missing');
+  return value as unknown as RunMetrics;
+}
+
+/** Reads labels.json text back: a list of `classes` names. */
+export function parseLabels(text: string, path: string, classes: number): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new MlpxError(`${path} is not valid JSON: ${describeError(error)}`);
+  }
+  if (!Array.isArray(value) || value.length !== classes || !value.every((v) => typeof v === 'string')) {
+    throw new MlpxError(`${path} is not a list of ${classes} class names`);
+  }
+  return value as string[];
 }
