@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { MlpxError } from '@mlpx/train';
+import { benchCommand } from './commands/bench.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
@@ -27,6 +28,7 @@ export function program(): Command {
     .addCommand(serveCommand())
     .addCommand(setupCommand())
     .addCommand(doctorCommand())
+    .addCommand(benchCommand())
     .addCommand(quickstartCommand(main));
 }
 

@@ -16,3 +16,6 @@ export { diagnoseCuda } from './runtime/diagnose-cuda.js';
 // What the CLI's infer and eval do.
 export { inferFiles, type InferOptions, type InferResult } from './infer-files.js';
 export { DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalOptions, type EvalReport } from './eval/evaluate-dataset.js';
+
+// Benchmarks.
+export { measureInferenceThroughput, type InferenceThroughputOptions } from './bench/inference-throughput.js';

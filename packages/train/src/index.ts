@@ -35,3 +35,4 @@ export { defaultRunFolder, LATEST, RUNS_ROOT } from './run/run-folder.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files.js';
 export { writeFileAtomic } from './run/atomic-write.js';
 export { measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
+export { measurePredictThroughput } from './bench/predict-throughput.js';
