@@ -36,3 +36,4 @@ export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files
 export { writeFileAtomic } from './run/atomic-write.js';
 export { measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
 export { measurePredictThroughput } from './bench/predict-throughput.js';
+export { imagesPerSecond, median, type RepetitionOptions } from './bench/images-per-second.js';

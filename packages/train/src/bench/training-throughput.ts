@@ -12,6 +12,7 @@ import { buildClassifier } from '../models/build-classifier.js';
 import { SEED_ARCHITECTURE, type Architecture, type ModelName } from '../models/model-config.js';
 import { AdamW } from '../training/adamw.js';
 import { trainStep } from '../training/train-step.js';
+import { median } from './images-per-second.js';
 
 export interface TrainingThroughputOptions {
   readonly model: ModelName;
@@ -32,12 +33,6 @@ export interface TrainingThroughput {
   /** batchSize / the median step time. */
   readonly imagesPerSec: number;
   readonly stepSeconds: readonly number[];
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export async function measureTrainingThroughput(options: TrainingThroughputOptions): Promise<TrainingThroughput> {
