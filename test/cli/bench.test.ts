@@ -5,18 +5,23 @@ import { SWIFTSHADER_ENV } from '../helpers/swiftshader.js';
 
 interface BenchJson {
   machine: { cores: number };
-  training: { model: string; backend: string; imagesPerSec: number }[];
+  training: { model: string; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number }[];
   inference: { model: string; ep: string; batch: number; imagesPerSec: number; tfjsImagesPerSec: number }[];
   peakRssMiB: number;
 }
 
 describe('mlpx bench --quick', () => {
-  it('measures every model on wasm and webgpu, and inference on ONNX Runtime against tfjs', async () => {
+  it('measures every model on wasm and webgpu against the plain baseline, and inference on ONNX Runtime against tfjs', async () => {
     const result = await runCli(['bench', '--quick', '--json', '--backends', 'wasm,webgpu'], { env: SWIFTSHADER_ENV });
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as BenchJson;
     expect(report.training.map((t) => `${t.model}/${t.backend}`)).toEqual(['mixer/wasm', 'fnet/wasm', 'gmlp/wasm', 'mixer/webgpu', 'fnet/webgpu', 'gmlp/webgpu']);
-    for (const row of report.training) expect(row.imagesPerSec).toBeGreaterThan(0);
+    for (const row of report.training) {
+      expect(row.imagesPerSec).toBeGreaterThan(0);
+      expect(row.baselineImagesPerSec).toBeGreaterThan(0);
+      // Data-parallel on wasm (batch 32: 16 examples for each of up to 2 threads), one thread on webgpu.
+      expect(row.threads).toBe(row.backend === 'wasm' ? Math.min(report.machine.cores, 2) : 1);
+    }
     expect(report.inference.map((i) => `${i.model}/${i.batch}`)).toEqual(['mixer/1', 'mixer/16', 'fnet/1', 'fnet/16', 'gmlp/1', 'gmlp/16']);
     for (const row of report.inference) {
       expect(row.imagesPerSec).toBeGreaterThan(0);

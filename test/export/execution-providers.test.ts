@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { exportToOnnx } from '../../packages/export/src/export-to-onnx.js';
-import { BilinearResize, FNetBlock, GMlpBlock, MixerBlock, Normalization, PatchPositionEmbedding, Patches } from '../../packages/train/src/layers/index.js';
+import { BilinearResize, FNetBlock, GMlpBlock, MixerBlock, Normalization, PatchEmbedding, PatchPositionEmbedding, Patches } from '../../packages/train/src/layers/index.js';
 import { useBackend } from '../helpers/backend.js';
 import { randomInput, singleLayerModel } from '../helpers/single-layer-model.js';
 import { useSwiftShader } from '../helpers/swiftshader.js';
@@ -21,6 +21,7 @@ const CASES: [string, () => tf.layers.Layer, number[]][] = [
   ['BilinearResize 6x6x3 to 12', () => new BilinearResize({ height: 12, width: 12 }), [6, 6, 3]],
   ['Patches', () => new Patches({ patchSize: 4 }), [8, 8, 3]],
   ['Dense', () => tf.layers.dense({ units: 8 }), [6, 16]],
+  ['PatchEmbedding', () => new PatchEmbedding({ units: 8 }), [6, 16]],
   ['GlobalAveragePooling1D', () => tf.layers.globalAveragePooling1d({}), [6, 8]],
   ['PatchPositionEmbedding', () => new PatchPositionEmbedding({}), [6, 8]],
   ['MixerBlock', () => new MixerBlock({ dropoutRate: 0 }), [8, 16]],

@@ -24,6 +24,7 @@ export { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './b
 // Training.
 export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './training/fit.js';
 export { evaluate } from './training/evaluate.js';
+export { autoThreads, DATA_PARALLEL_BACKENDS, DataParallelTrainStep } from './parallel/data-parallel-step.js';
 export type { Scores } from './training/metrics.js';
 
 // Runs: the run folder and its files.
@@ -34,6 +35,7 @@ export { CURVES_SVG, LABELS_JSON, METRICS_JSON, parseLabels, parseRunMetrics, ty
 export { defaultRunFolder, LATEST, RUNS_ROOT } from './run/run-folder.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files.js';
 export { writeFileAtomic } from './run/atomic-write.js';
-export { measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
+export { measurePlainTrainingThroughput, measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
+export { buildPlainClassifier } from './baseline/build-plain-classifier.js';
 export { measurePredictThroughput } from './bench/predict-throughput.js';
 export { imagesPerSecond, median, type RepetitionOptions } from './bench/images-per-second.js';

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
-import { zoomImages } from '../../../packages/train/src/layers/ops/zoom.js';
+import { zoomImages, zoomImagesWithGathers, zoomTaps } from '../../../packages/train/src/layers/ops/zoom.js';
 
 const ZOOMS: [number, number][] = [
   [1.2, 1.15],
@@ -52,6 +52,17 @@ describe('zoomImages', () => {
     await selectBackend('wasm');
     const actual = await zoomImages(images, heightZoom, widthZoom).data();
     expect(maxDifference(actual, expected)).toBeLessThan(1e-3);
+  });
+
+  it('computes the same on the host (wasm, cpu) as with gathers (other backends)', async () => {
+    await selectBackend('wasm');
+    const images = tf.tensor4d(Float32Array.from({ length: 4 * 9 * 12 * 3 }, (_, i) => (i * 7919) % 256), [4, 9, 12, 3]);
+    const heightZoom = ZOOMS.map((z) => z[0]);
+    const widthZoom = ZOOMS.map((z) => z[1]);
+    const host = await zoomImages(images, heightZoom, widthZoom).data();
+    const gathered = await zoomImagesWithGathers(images, zoomTaps(images.shape, heightZoom, widthZoom)).data();
+    expect(maxDifference(host, gathered)).toBeLessThan(1e-3);
+    expect(maxDifference(host, await images.data())).toBeGreaterThan(1);
   });
 
   it("records that wasm's Transform kernel gets 'reflect' wrong when zooming out", async () => {

@@ -2,19 +2,22 @@
  * `mlpx bench`: one run, one machine, side by side: training images/s of each model on each
  * training backend, and inference images/s of each model exported to ONNX on onnxruntime-node's
  * CPU provider against TensorFlow.js predict on wasm, at batch 1 and 128, plus peak memory.
- * Seed configuration (CIFAR-100 input, batch 128) by default; --quick is a smoke run with a tiny
- * configuration (not a measurement). The plain-tfjs training baseline comes with the training
- * speed work (issue 6).
+ * Training is measured against a baseline trained in the same run: the same architecture from
+ * stock tfjs layers, trained by model.fit (buildPlainClassifier). Seed configuration (CIFAR-100
+ * input, batch 128) by default; --quick is a smoke run with a tiny configuration (not a
+ * measurement).
  */
 import { availableParallelism, cpus } from 'node:os';
 import { Command } from 'commander';
 import { exportToOnnx } from '@mlpx/export';
 import { measureInferenceThroughput } from '@mlpx/infer';
 import {
+  autoThreads,
   buildClassifier,
   channelStatistics,
   describeError,
   MODEL_NAMES,
+  measurePlainTrainingThroughput,
   measurePredictThroughput,
   measureTrainingThroughput,
   MlpxError,
@@ -40,7 +43,7 @@ interface BenchFlags {
 interface BenchReport {
   machine: { cpu: string; cores: number; node: string; platform: string };
   configuration: { quick: boolean; architecture: Architecture; inputShape: [number, number, number]; trainingBatch: number };
-  training: { model: ModelName; backend: string; imagesPerSec: number }[];
+  training: { model: ModelName; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number }[];
   skipped: { backend: string; reason: string }[];
   inference: { model: ModelName; ep: 'cpu'; batch: number; imagesPerSec: number; tfjsImagesPerSec: number }[];
   peakRssMiB: number;
@@ -69,8 +72,11 @@ function table(report: BenchReport): string {
     `machine: ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}`,
     `configuration: ${report.configuration.quick ? 'quick (a smoke run, not a measurement)' : 'seed'}: input ${report.configuration.inputShape.join('x')}, image ${report.configuration.architecture.imageSize}, patch ${report.configuration.architecture.patchSize}, embedding ${report.configuration.architecture.embeddingDim}, ${report.configuration.architecture.blocks} blocks, training batch ${report.configuration.trainingBatch}`,
     '',
-    'training (images/s)',
-    ...report.training.map((t) => `  ${t.model.padEnd(6)} ${t.backend.padEnd(7)} ${t.imagesPerSec.toFixed(1).padStart(9)}`),
+    'training (images/s): mlpx vs the plain tfjs model.fit baseline',
+    ...report.training.map(
+      (t) =>
+        `  ${t.model.padEnd(6)} ${t.backend.padEnd(7)} ${`${t.threads} thread${t.threads > 1 ? 's' : ''}`.padEnd(9)} ${t.imagesPerSec.toFixed(1).padStart(7)} vs ${t.baselineImagesPerSec.toFixed(1).padStart(6)}  (${(t.imagesPerSec / t.baselineImagesPerSec).toFixed(1)}x)`,
+    ),
     ...report.skipped.map((s) => `  ${s.backend}: skipped, ${s.reason}`),
     '',
     'inference (images/s): ONNX Runtime CPU vs TensorFlow.js predict (wasm)',
@@ -95,7 +101,7 @@ export function benchCommand(): Command {
       const backends = flags.backends ? parseList(flags.backends, TRAINING_BACKENDS, '--backends') : await defaultBackends(skipped);
       const architecture: Architecture = quick ? { imageSize: 16, patchSize: 4, embeddingDim: 16, blocks: 1, dropout: 0.2, gelu: 'exact' } : { ...SEED_ARCHITECTURE };
       const inputShape: [number, number, number] = [32, 32, 3];
-      const trainingBatch = quick ? 16 : 128;
+      const trainingBatch = quick ? 32 : 128;
       const report: BenchReport = {
         machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${process.platform}/${process.arch}` },
         configuration: { quick, architecture, inputShape, trainingBatch },
@@ -113,8 +119,11 @@ export function benchCommand(): Command {
         }
         for (const model of models) {
           if (!flags.json) info(`training ${model} on ${backend}...`);
-          const result = await measureTrainingThroughput({ model, architecture, inputShape, batchSize: trainingBatch, warmupSteps: 1, steps: quick ? 1 : 3 });
-          report.training.push({ model, backend, imagesPerSec: result.imagesPerSec });
+          const options = { model, architecture, inputShape, batchSize: trainingBatch, warmupSteps: 1, steps: quick ? 1 : 3 };
+          const result = await measureTrainingThroughput({ ...options, threads: autoThreads(backend, trainingBatch) });
+          if (!flags.json) info(`  the plain tfjs baseline of ${model} on ${backend}...`);
+          const baseline = await measurePlainTrainingThroughput(options);
+          report.training.push({ model, backend, threads: result.threads, imagesPerSec: result.imagesPerSec, baselineImagesPerSec: baseline.imagesPerSec });
         }
       }
       await selectBackend('wasm');

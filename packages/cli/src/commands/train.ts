@@ -44,6 +44,7 @@ interface TrainFlags {
   validationSplit: number;
   seed: number;
   backend: BackendChoice;
+  threads?: number;
   out?: string;
   resume?: string;
 }
@@ -71,6 +72,7 @@ export function trainCommand(): Command {
     .option('--validation-split <fraction>', 'the last fraction of the training images validates (Keras validation_split)', openFraction, SEED_RECIPE.validationSplit)
     .option('--seed <n>', 'random seed (same seed, same backend: same run)', nonNegativeInteger, SEED_RECIPE.seed)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--threads <n>', 'threads per training step on wasm and cpu (data-parallel; same result up to rounding); default: one per core, at most 4', positiveInteger)
     .option('-o, --out <dir>', 'run folder (default runs/<model>-<dataset>-<timestamp>, with runs/latest pointing at it)')
     .option('--resume <dir>', 'continue an interrupted run from its checkpoint, with the settings it started with')
     .action(async (flags: TrainFlags, command: Command) => {
@@ -102,6 +104,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     validationSplit: flags.validationSplit,
     seed: flags.seed,
     backend: flags.backend,
+    ...(flags.threads === undefined ? {} : { threads: flags.threads }),
     ...(flags.limit === undefined ? {} : { limit: flags.limit }),
     ...(flags.dataFile === undefined ? {} : { dataFile: flags.dataFile }),
     ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
@@ -131,7 +134,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   };
   let result;
   try {
-    result = flags.resume !== undefined ? await resumeRun(flags.resume, hooks) : await trainRun(settings, hooks, flags.out);
+    result = flags.resume !== undefined ? await resumeRun(flags.resume, hooks, flags.threads === undefined ? {} : { threads: flags.threads }) : await trainRun(settings, hooks, flags.out);
   } catch (error) {
     if (error instanceof RunStopped) {
       info(error.message);
@@ -146,7 +149,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const t = metrics.test;
   process.stdout.write(
     `test: ${percent(t.accuracy)} top-1, ${percent(t.top5)} top-5 on the first ${t.images} ${t.dataset} test images\n` +
-      `training: ${metrics.imagesPerSec.toFixed(1)} images/s on ${metrics.backend.name}, ${formatDuration(metrics.wallSeconds)} in all\n` +
+      `training: ${metrics.imagesPerSec.toFixed(1)} images/s on ${metrics.backend.name}${(metrics.backend.threads ?? 1) > 1 ? ` (${metrics.backend.threads} threads)` : ""}, ${formatDuration(metrics.wallSeconds)} in all\n` +
       `run folder: ${folder}\n`,
   );
 }

@@ -6,6 +6,7 @@ export { globalAveragePooling1dConverter } from './global-average-pooling-1d.js'
 export { gmlpBlockConverter } from './gmlp-block.js';
 export { mixerBlockConverter } from './mixer-block.js';
 export { normalizationConverter } from './normalization.js';
+export { patchEmbeddingConverter } from './patch-embedding.js';
 export { patchPositionEmbeddingConverter } from './patch-position-embedding.js';
 export { patchesConverter } from './patches.js';
 export { trainingOnlyConverters } from './training-only.js';

@@ -2,16 +2,19 @@
  * Training throughput on the active backend: images per second of the full training step
  * (forward with dropout and augmentation, gradients, AdamW) at a given configuration, on seeded
  * synthetic images. Warm-up steps first (kernel compilation, memory pools), then the median of
- * the timed steps. Used by `mlpx bench` and the GPU measurements in BENCHMARKS.md.
+ * the timed steps. Used by `mlpx bench` and the GPU measurements in BENCHMARKS.md, for mlpx's
+ * training step and for the plain tfjs baseline it is compared with.
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-import { channelStatistics } from '../layers/normalization.js';
+import { channelStatistics, type ChannelStatistics } from '../layers/normalization.js';
 import { randomSource } from '../layers/random-source.js';
+import { buildPlainClassifier } from '../baseline/build-plain-classifier.js';
 import { buildClassifier } from '../models/build-classifier.js';
-import { SEED_ARCHITECTURE, type Architecture, type ModelName } from '../models/model-config.js';
+import { SEED_ARCHITECTURE, type Architecture, type ModelConfig, type ModelName } from '../models/model-config.js';
 import { AdamW } from '../training/adamw.js';
 import { trainStep } from '../training/train-step.js';
+import { DataParallelTrainStep } from '../parallel/data-parallel-step.js';
 import { median } from './images-per-second.js';
 
 export interface TrainingThroughputOptions {
@@ -24,6 +27,8 @@ export interface TrainingThroughputOptions {
   readonly batchSize?: number;
   readonly warmupSteps?: number;
   readonly steps?: number;
+  /** Threads per step for mlpx's step (data-parallel on wasm and cpu); default 1. */
+  readonly threads?: number;
 }
 
 export interface TrainingThroughput {
@@ -33,38 +38,99 @@ export interface TrainingThroughput {
   /** batchSize / the median step time. */
   readonly imagesPerSec: number;
   readonly stepSeconds: readonly number[];
+  readonly threads: number;
 }
 
-export async function measureTrainingThroughput(options: TrainingThroughputOptions): Promise<TrainingThroughput> {
+interface SyntheticBatch {
+  readonly config: ModelConfig;
+  readonly statistics: ChannelStatistics;
+  readonly pixels: Uint8Array;
+  readonly labels: Int32Array;
+  readonly batchSize: number;
+  readonly total: number;
+  readonly warmup: number;
+}
+
+/** Seeded images and labels for one batch, and the model configuration to measure. */
+function syntheticBatch(options: TrainingThroughputOptions): SyntheticBatch {
   const [height, width, channels] = options.inputShape ?? [32, 32, 3];
   const batchSize = options.batchSize ?? 128;
   const numClasses = options.numClasses ?? 100;
   const random = seedrandom.alea('throughput');
   const pixels = Uint8Array.from({ length: batchSize * height * width * channels }, () => Math.floor(random() * 256));
   const labels = Int32Array.from({ length: batchSize }, () => Math.floor(random() * numClasses));
+  const config: ModelConfig = { model: options.model, inputHeight: height, inputWidth: width, inputChannels: channels, numClasses, ...(options.architecture ?? SEED_ARCHITECTURE) };
+  const warmup = options.warmupSteps ?? 1;
+  return { config, statistics: channelStatistics(pixels, channels), pixels, labels, batchSize, warmup, total: warmup + (options.steps ?? 3) };
+}
+
+function result(options: TrainingThroughputOptions, batchSize: number, stepSeconds: number[], threads: number): TrainingThroughput {
+  return { model: options.model, backend: tf.getBackend(), batchSize, imagesPerSec: batchSize / median(stepSeconds), stepSeconds, threads };
+}
+
+/** mlpx's training step: its layers, trainStep (or the data-parallel step) and AdamW. */
+export async function measureTrainingThroughput(options: TrainingThroughputOptions): Promise<TrainingThroughput> {
+  const { config, statistics, pixels, labels, batchSize, warmup, total } = syntheticBatch(options);
   randomSource.reseed(1);
-  const model = buildClassifier(
-    { model: options.model, inputHeight: height, inputWidth: width, inputChannels: channels, numClasses, ...(options.architecture ?? SEED_ARCHITECTURE) },
-    channelStatistics(pixels, channels),
-  );
+  const model = buildClassifier(config, statistics);
   const optimizer = new AdamW({ learningRate: 1e-3, weightDecay: 1e-4 });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const images = tf.tensor4d(Float32Array.from(pixels), [batchSize, height, width, channels]);
+  const images = tf.tensor4d(Float32Array.from(pixels), [batchSize, config.inputHeight, config.inputWidth, config.inputChannels]);
   const labelTensor = tf.tensor1d(labels, 'int32');
   const stepSeconds: number[] = [];
+  const threads = options.threads ?? 1;
+  const parallel = threads > 1 ? await DataParallelTrainStep.start(model, threads) : undefined;
   try {
-    const total = (options.warmupSteps ?? 1) + (options.steps ?? 3);
     for (let step = 0; step < total; step++) {
       const started = performance.now();
-      const totals = trainStep(model, optimizer, variables, images, labelTensor);
+      const totals = parallel ? await parallel.step(optimizer, variables, images, labelTensor) : trainStep(model, optimizer, variables, images, labelTensor);
       await totals.data();
       totals.dispose();
-      if (step >= (options.warmupSteps ?? 1)) stepSeconds.push((performance.now() - started) / 1000);
+      if (step >= warmup) stepSeconds.push((performance.now() - started) / 1000);
     }
   } finally {
+    await parallel?.close();
     tf.dispose([images, labelTensor]);
     optimizer.dispose();
     model.dispose();
   }
-  return { model: options.model, backend: tf.getBackend(), batchSize, imagesPerSec: batchSize / median(stepSeconds), stepSeconds };
+  return result(options, batchSize, stepSeconds, threads);
+}
+
+/**
+ * The plain baseline: the same architecture from stock tfjs layers (buildPlainClassifier),
+ * trained by model.fit with tfjs's Adam (tfjs has no AdamW) and softmax cross-entropy. Each
+ * batch's time runs from onBatchBegin to onBatchEnd, which fit calls after reading the loss.
+ */
+export async function measurePlainTrainingThroughput(options: TrainingThroughputOptions): Promise<TrainingThroughput> {
+  const { config, statistics, pixels, labels, batchSize, warmup, total } = syntheticBatch(options);
+  randomSource.reseed(1);
+  const model = buildPlainClassifier(config, statistics);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: (y: tf.Tensor, logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, logits) });
+  const batch = Float32Array.from(pixels);
+  const images = tf.tidy(() => tf.tile(tf.tensor4d(batch, [batchSize, config.inputHeight, config.inputWidth, config.inputChannels]), [total, 1, 1, 1]));
+  const oneHot = tf.tidy(() => tf.tile(tf.oneHot(tf.tensor1d(labels, 'int32'), config.numClasses), [total, 1]));
+  const stepSeconds: number[] = [];
+  let started = 0;
+  try {
+    await model.fit(images, oneHot, {
+      batchSize,
+      epochs: 1,
+      shuffle: false,
+      verbose: 0,
+      callbacks: {
+        onBatchBegin: async () => {
+          started = performance.now();
+        },
+        onBatchEnd: async (batchIndex: number) => {
+          if (batchIndex >= warmup) stepSeconds.push((performance.now() - started) / 1000);
+        },
+      },
+    });
+  } finally {
+    tf.dispose([images, oneHot]);
+    model.optimizer.dispose();
+    model.dispose();
+  }
+  return result(options, batchSize, stepSeconds, 1);
 }

@@ -60,12 +60,19 @@ export class GMlpBlock extends BlockLayer {
       const input = singleInput(inputs, 'GMlpBlock');
       const training = kwargs['training'] === true;
       const x = layerNorm(input, this.norm1.gamma.read(), this.norm1.beta.read());
-      const projected = dropout(
-        gelu(denseLastAxis(x, this.channelProjection1.kernel.read(), this.channelProjection1.bias.read()), this.gelu),
-        this.dropoutRate,
-        training,
-      );
-      const [u, v] = tf.split(projected, 2, 2) as [tf.Tensor, tf.Tensor];
+      // The projection to 2D channels, split into u and v, computed as two projections by the
+      // kernel's halves: the same values without wasm's slow SplitV of [B, P, 2D] (and the
+      // concat in its gradient), and two smaller weight-gradient matmuls instead of one large.
+      const kernel = this.channelProjection1.kernel.read();
+      const bias = this.channelProjection1.bias.read();
+      const half = kernel.shape[1]! / 2;
+      const [u, v] = [0, half].map((start) =>
+        dropout(
+          gelu(denseLastAxis(x, tf.slice(kernel, [0, start], [-1, half]), tf.slice(bias, [start], [half])), this.gelu),
+          this.dropoutRate,
+          training,
+        ),
+      ) as [tf.Tensor, tf.Tensor];
       const vNorm = layerNorm(v, this.norm2.gamma.read(), this.norm2.beta.read());
       const gate = transposeLastTwo(
         denseLastAxis(transposeLastTwo(vNorm), this.spatialProjection.kernel.read(), this.spatialProjection.bias.read()),

@@ -17,8 +17,8 @@ export class RandomFlip extends tf.layers.Layer {
     const x = singleInput(inputs, 'RandomFlip') as tf.Tensor4D;
     if (kwargs['training'] !== true) return x;
     return tf.tidy(() => {
-      const draws = tf.randomUniform([x.shape[0], 1, 1, 1], 0, 1, 'float32', randomSource.nextSeed());
-      const flip = tf.cast(tf.less(draws, 0.5), 'float32');
+      const batch = x.shape[0];
+      const flip = tf.tensor4d(randomSource.perExample(batch).map((u) => (u < 0.5 ? 1 : 0)), [batch, 1, 1, 1]);
       return tf.add(x, tf.mul(flip, tf.sub(tf.image.flipLeftRight(x), x)));
     });
   }

@@ -33,7 +33,7 @@ export class RandomZoom extends tf.layers.Layer {
     const x = singleInput(inputs, 'RandomZoom') as tf.Tensor4D;
     if (kwargs['training'] !== true) return x;
     const batch = x.shape[0];
-    const draw = (factor: number): number[] => Array.from({ length: batch }, () => 1 - factor + 2 * factor * randomSource.next());
+    const draw = (factor: number): number[] => randomSource.perExample(batch).map((u) => 1 - factor + 2 * factor * u);
     const heightZoom = draw(this.heightFactor);
     const widthZoom = draw(this.widthFactor);
     return zoomImages(x, heightZoom, widthZoom);

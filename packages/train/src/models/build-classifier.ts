@@ -4,7 +4,7 @@
  *   images [B, H, W, C] (raw 0-255)
  *   -> Normalization (per-channel, adapted on the training images) -> BilinearResize(imageSize)
  *   -> RandomFlip -> RandomZoom(0.2)                      (training only; omitted with augment: false)
- *   -> Patches(patchSize) -> Dense(embeddingDim) [+ PatchPositionEmbedding for FNet]
+ *   -> Patches(patchSize) -> PatchEmbedding(embeddingDim) (a Dense) [+ PatchPositionEmbedding for FNet]
  *   -> blocks x N -> GlobalAveragePooling1D -> SeededDropout -> Dense(numClasses) = logits
  *
  * Weight initialisers draw their seeds from the training random stream: reseed it first for a
@@ -16,6 +16,7 @@ import { FNetBlock } from '../layers/fnet-block.js';
 import { GMlpBlock } from '../layers/gmlp-block.js';
 import { MixerBlock } from '../layers/mixer-block.js';
 import { Normalization, type ChannelStatistics } from '../layers/normalization.js';
+import { PatchEmbedding } from '../layers/patch-embedding.js';
 import { PatchPositionEmbedding } from '../layers/patch-position-embedding.js';
 import { Patches } from '../layers/patches.js';
 import { RandomFlip } from '../layers/random-flip.js';
@@ -40,9 +41,12 @@ function seededGlorot(): ReturnType<typeof tf.initializers.glorotUniform> {
   return tf.initializers.glorotUniform({ seed: randomSource.nextSeed() });
 }
 
-export function buildClassifier(config: ModelConfig, statistics: ChannelStatistics): tf.LayersModel {
-  checkModelConfig(config);
-  const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: 'images' });
+/**
+ * The layers every classifier starts with (and the plain baseline shares): Normalization, resize,
+ * augmentation, patches. Returns the patches [B, P, patch*patch*C] and the Normalization layer,
+ * whose statistics are set once the model is built.
+ */
+export function preprocessingLayers(config: ModelConfig, input: tf.SymbolicTensor): { patches: tf.SymbolicTensor; normalization: Normalization } {
   const normalization = new Normalization({ name: 'normalization' });
   let x = normalization.apply(input) as tf.SymbolicTensor;
   x = new BilinearResize({ height: config.imageSize, width: config.imageSize, name: 'resize' }).apply(x) as tf.SymbolicTensor;
@@ -50,8 +54,14 @@ export function buildClassifier(config: ModelConfig, statistics: ChannelStatisti
     x = new RandomFlip({ name: 'random_flip' }).apply(x) as tf.SymbolicTensor;
     x = new RandomZoom({ heightFactor: ZOOM_FACTOR, widthFactor: ZOOM_FACTOR, name: 'random_zoom' }).apply(x) as tf.SymbolicTensor;
   }
-  x = new Patches({ patchSize: config.patchSize, name: 'patches' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: config.embeddingDim, kernelInitializer: seededGlorot(), name: 'patch_embedding' }).apply(x) as tf.SymbolicTensor;
+  return { patches: new Patches({ patchSize: config.patchSize, name: 'patches' }).apply(x) as tf.SymbolicTensor, normalization };
+}
+
+export function buildClassifier(config: ModelConfig, statistics: ChannelStatistics): tf.LayersModel {
+  checkModelConfig(config);
+  const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: 'images' });
+  const { patches, normalization } = preprocessingLayers(config, input);
+  let x = new PatchEmbedding({ units: config.embeddingDim, name: 'patch_embedding' }).apply(patches) as tf.SymbolicTensor;
   if (config.model === 'fnet') {
     x = new PatchPositionEmbedding({ name: 'position_embedding' }).apply(x) as tf.SymbolicTensor;
   }

@@ -35,4 +35,6 @@ export interface TrainSettings {
   readonly dataDir?: string;
   /** Square side folder: images are resized to. */
   readonly folderImageSize?: number;
+  /** Threads per training step (data-parallel on wasm and cpu); default: autoThreads. */
+  readonly threads?: number;
 }

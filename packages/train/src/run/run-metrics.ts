@@ -27,7 +27,7 @@ export interface RunMetrics {
     readonly trainImages: number;
     readonly validationImages: number;
   };
-  readonly backend: { readonly name: string; readonly description: string };
+  readonly backend: { readonly name: string; readonly description: string; /** Threads per training step (absent before data-parallel training). */ readonly threads?: number };
   readonly history: readonly EpochLogs[];
   readonly stoppedEarly: boolean;
   /** The 1-based epoch whose weights were saved. */

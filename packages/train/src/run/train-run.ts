@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectBackend, type SelectedBackend } from '../backend/select-backend.js';
+import { autoThreads } from '../parallel/data-parallel-step.js';
 import { CHECKPOINT_JSON, readCheckpoint, removeStaleCheckpointFiles, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
 import type { ImageDataset, LoadDatasetOptions } from '../data/dataset.js';
 import { loadDataset } from '../data/load-dataset.js';
@@ -114,6 +115,8 @@ async function train(
 ): Promise<TrainRunResult> {
   const { dataset, backend } = prepared;
   const config = modelConfigFor(settings, dataset);
+  const threads = settings.threads ?? autoThreads(backend.name, settings.batchSize);
+  if (threads > 1) hooks.onInfo?.(`training on ${threads} threads (data-parallel, each with its own ${backend.name} backend)`);
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
   randomSource.reseed(settings.seed);
   // As the seed: statistics adapted on all training images, then Keras' validation_split.
@@ -133,6 +136,7 @@ async function train(
         lrPatience: SEED_RECIPE.lrPatience,
         earlyStoppingPatience: SEED_RECIPE.earlyStoppingPatience,
         observer: hooks,
+        threads,
         ...(checkpoint ? { resume: checkpoint.state } : {}),
         ...(hooks.stopRequested ? { stopRequested: () => hooks.stopRequested!() } : {}),
         onCheckpoint: async (state) => writeCheckpoint(folder, { settings, modelConfig: config, weights: await namedWeights(model), state, createdAt: new Date().toISOString() }),
@@ -160,7 +164,7 @@ async function train(
         trainImages: split.train.count,
         validationImages: split.validation.count,
       },
-      backend: { name: backend.name, description: backend.description },
+      backend: { name: backend.name, description: backend.description, threads },
       history: result.history,
       stoppedEarly: result.stoppedEarly,
       savedWeightsEpoch: result.finalWeightsEpoch,
@@ -187,13 +191,17 @@ export async function trainRun(settings: TrainSettings, hooks: TrainRunHooks = {
   return train(settings, folder, hooks, await prepare(settings, hooks), undefined, started);
 }
 
-/** Continues an interrupted run from the checkpoint in `folder`, with the settings it started with. */
-export async function resumeRun(folder: string, hooks: TrainRunHooks = {}): Promise<TrainRunResult> {
+/**
+ * Continues an interrupted run from the checkpoint in `folder`, with the settings it started with
+ * (threads may change: they do not change what is computed).
+ */
+export async function resumeRun(folder: string, hooks: TrainRunHooks = {}, overrides: Pick<TrainSettings, 'threads'> = {}): Promise<TrainRunResult> {
   const started = performance.now();
   if (await stat(join(folder, METRICS_JSON)).catch(() => undefined)) throw new MlpxError(`${folder} is a finished run (it has ${METRICS_JSON}): nothing to resume`);
   const checkpoint = await readCheckpoint(folder);
   await removeStaleCheckpointFiles(folder, checkpoint.binary!);
   const done = checkpoint.state.inProgress ? `epoch ${checkpoint.state.inProgress.epoch}, step ${checkpoint.state.inProgress.nextStep}` : `epoch ${checkpoint.state.epochsDone}`;
   hooks.onInfo?.(`resuming ${folder} after ${done} of ${checkpoint.settings.epochs}`);
-  return train(checkpoint.settings, folder, hooks, await prepare(checkpoint.settings, hooks), checkpoint, started);
+  const settings: TrainSettings = { ...checkpoint.settings, ...overrides };
+  return train(settings, folder, hooks, await prepare(settings, hooks), checkpoint, started);
 }

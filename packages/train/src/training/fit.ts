@@ -18,6 +18,7 @@ import { evaluate } from './evaluate.js';
 import { addTotals, emptyTotals, scoresOf, type Totals } from './metrics.js';
 import { ReduceLrOnPlateau } from './reduce-lr-on-plateau.js';
 import { trainStep } from './train-step.js';
+import { DataParallelTrainStep } from '../parallel/data-parallel-step.js';
 
 export interface FitOptions {
   readonly epochs: number;
@@ -36,6 +37,8 @@ export interface FitOptions {
   readonly onCheckpoint?: (state: FitState) => Promise<void>;
   /** Polled after every step: when it returns true, fit checkpoints and throws TrainingStopped. */
   readonly stopRequested?: () => boolean;
+  /** Threads per step (data-parallel on the CPU backends, parallel/data-parallel-step.ts); default 1. */
+  readonly threads?: number;
 }
 
 export interface StepLogs {
@@ -142,6 +145,8 @@ export async function fit(model: tf.LayersModel, data: { train: ImageSplit; vali
     trainedImages,
   });
 
+  const threads = options.threads ?? 1;
+  const parallel = threads > 1 ? await DataParallelTrainStep.start(model, threads) : undefined;
   try {
     for (let epoch = history.length + 1; epoch <= options.epochs; epoch++) {
       observer.onEpochStart?.(epoch, options.epochs, steps);
@@ -152,7 +157,7 @@ export async function fit(model: tf.LayersModel, data: { train: ImageSplit; vali
       for (let step = continuing?.nextStep ?? 0; step < steps; step++) {
         const indices = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.count));
         const batch = gatherBatch(train, shape, indices);
-        const values = trainStep(model, optimizer, variables, batch.images, batch.labels);
+        const values = parallel ? await parallel.step(optimizer, variables, batch.images, batch.labels) : trainStep(model, optimizer, variables, batch.images, batch.labels);
         tf.dispose([batch.images, batch.labels]);
         const batchValues = await values.data();
         values.dispose();
@@ -204,6 +209,7 @@ export async function fit(model: tf.LayersModel, data: { train: ImageSplit; vali
       if (options.stopRequested?.() && epoch < options.epochs) throw new TrainingStopped(epoch + 1, 0);
     }
   } finally {
+    await parallel?.close();
     optimizer.dispose();
   }
   return {

@@ -4,12 +4,26 @@
  * 2-D matmul over B*R rows.
  *
  * Its gradient is written out with plain matmuls of explicitly transposed operands,
- *   dx = dy W^T,   dW = x^T dy,   db = sum over rows of dy,
+ *   dx = dy W^T,   [dW; db] = [x^T; ones] dy,
  * because autodiff's matMul gradient uses the transposeA/transposeB forms, which the wasm backend
  * runs 7 to 25 times slower than the plain form (shared/NOTES.md). The values are the same up to
- * rounding (test/train/layers/dense-gradient.test.ts).
+ * rounding (test/train/layers/fast-gradients.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+
+/**
+ * dW = x^T dy and db = the column sums of dy, from one matmul: [x^T; ones] dy = [dW; db]. The
+ * explicit transpose is needed anyway (the plain matmul form is the fast one on wasm), and the
+ * appended row of ones costs one more row of output instead of a separate reduction over rows.
+ */
+function weightGradients(input: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
+  return tf.tidy(() => {
+    const [rows, features] = input.shape;
+    const units = dy.shape[1];
+    const both = tf.matMul(tf.concat([tf.transpose(input), tf.ones([1, rows])], 0), dy);
+    return [tf.slice(both, [0, 0], [features, units]) as tf.Tensor2D, tf.reshape(tf.slice(both, [features, 0], [1, units]), [units]) as tf.Tensor1D];
+  });
+}
 
 const matmulWithPlainGradient = tf.customGrad((x, kernel, bias, save) => {
   const x2 = x as tf.Tensor2D;
@@ -20,16 +34,40 @@ const matmulWithPlainGradient = tf.customGrad((x, kernel, bias, save) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [input, weights] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = dy as tf.Tensor2D;
-      return [tf.matMul(dy2, tf.transpose(weights)), tf.matMul(tf.transpose(input), dy2), tf.sum(dy2, 0)];
+      return [tf.matMul(dy2, tf.transpose(weights)), ...weightGradients(input, dy2)];
     },
   };
 }) as (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
 
-export function denseLastAxis(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+/** The same matmul for an input that needs no gradient: x is a constant of the op, so dx is never computed. */
+function matmulOfConstantInput(x: tf.Tensor2D): (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D {
+  return tf.customGrad((kernel, bias, save) => {
+    // Saved so that the tape keeps it past the caller's tidy, until the backward pass.
+    (save as tf.GradSaveFunc)([x]);
+    return {
+      value: tf.add(tf.matMul(x, kernel as tf.Tensor2D), bias as tf.Tensor1D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => weightGradients(saved[0] as tf.Tensor2D, dy as tf.Tensor2D),
+    };
+  }) as (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
+}
+
+export interface DenseOptions {
+  /**
+   * false when nothing before this layer is trainable (the patch embedding, fed by preprocessing
+   * and augmentation): the input then gets no gradient, as if behind tf.stopGradient, and the
+   * step skips the [B*R, out] x [out, in] matmul that would compute it. Default true.
+   */
+  readonly inputGradient?: boolean;
+}
+
+export function denseLastAxis(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, options: DenseOptions = {}): tf.Tensor {
   return tf.tidy(() => {
     const [batch, rows, features] = x.shape as [number, number, number];
     const flat = tf.reshape(x, [batch * rows, features]) as tf.Tensor2D;
-    const y = matmulWithPlainGradient(flat, kernel as tf.Tensor2D, bias as tf.Tensor1D);
+    const y =
+      options.inputGradient === false
+        ? matmulOfConstantInput(flat)(kernel as tf.Tensor2D, bias as tf.Tensor1D)
+        : matmulWithPlainGradient(flat, kernel as tf.Tensor2D, bias as tf.Tensor1D);
     return tf.reshape(y, [batch, rows, kernel.shape[1]!]);
   });
 }

@@ -1,11 +1,41 @@
 /**
  * Inverted dropout drawing its mask seed from the training random stream, so that every step gets
  * a new mask and a seeded run repeats exactly. Identity outside training.
+ *
+ * The mask is drawn here rather than by tf.dropout: tfjs draws each value through seedrandom's
+ * alea and then needs three more ops to make the mask, about 30 ms for a [128, 64, 256] tensor on
+ * wasm, nine times a step. A mulberry32 stream writes the scaled mask (0 or 1 / keep) directly, in
+ * about a third of that.
  */
 import * as tf from '@tensorflow/tfjs';
 import { randomSource } from '../random-source.js';
 
+/**
+ * size values, each 1 / (1 - rate) with probability 1 - rate and 0 otherwise: values start ..
+ * start + size of a seeded mulberry32 stream. mulberry32 is a counter (state_i = seed + i * C), so
+ * any stretch of the stream is computed directly: a thread holding part of a batch draws its part
+ * of the whole batch's mask.
+ */
+export function dropoutMask(size: number, rate: number, seed: number, start = 0): Float32Array {
+  const mask = new Float32Array(size);
+  const keep = 1 - rate;
+  const scale = 1 / keep;
+  // P(uniform 32-bit value < threshold) = keep.
+  const threshold = Math.floor(keep * 2 ** 32);
+  let state = (seed + Math.imul(start, 0x6d2b79f5)) | 0;
+  for (let i = 0; i < size; i++) {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    if ((t ^ (t >>> 14)) >>> 0 < threshold) mask[i] = scale;
+  }
+  return mask;
+}
+
 export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
   if (!training || rate === 0) return x;
-  return tf.dropout(x, rate, undefined, randomSource.nextSeed());
+  const batch = x.shape[0]!;
+  const { offset } = randomSource.batchSlice(batch);
+  const mask = dropoutMask(x.size, rate, randomSource.nextSeed(), offset * (x.size / batch));
+  return tf.tidy(() => tf.mul(x, tf.tensor(mask, x.shape, 'float32')));
 }

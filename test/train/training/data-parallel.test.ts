@@ -1,0 +1,103 @@
+/**
+ * Data-parallel training (parallel/data-parallel-step.ts) against one thread: the same gradients
+ * and batch totals within 1e-4, with augmentation and dropout on, and the random stream left in
+ * the same state; and fit on two threads trains as fit on one does.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
+import { randomSource } from '../../../packages/train/src/layers/random-source.js';
+import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
+import { MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/models/model-config.js';
+import { autoThreads, DataParallelTrainStep, splitBatch } from '../../../packages/train/src/parallel/data-parallel-step.js';
+import { fit } from '../../../packages/train/src/training/fit.js';
+import { gradientsOfSlice } from '../../../packages/train/src/training/train-step.js';
+import { useBackend } from '../../helpers/backend.js';
+import { syntheticImages } from '../../helpers/synthetic-images.js';
+
+useBackend('wasm');
+
+function config(model: ModelConfig['model']): ModelConfig {
+  return { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 10, imageSize: 32, patchSize: 8, embeddingDim: 32, blocks: 2, dropout: 0.2, gelu: 'exact' };
+}
+
+function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let difference = 0;
+  let scale = 1e-12;
+  for (let i = 0; i < a.length; i++) {
+    difference = Math.max(difference, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return difference / scale;
+}
+
+describe('splitBatch and autoThreads', () => {
+  it('splits a batch into contiguous runs as equal as possible, dropping empty ones', () => {
+    expect(splitBatch(128, 2)).toEqual([[0, 64], [64, 64]]);
+    expect(splitBatch(7, 3)).toEqual([[0, 3], [3, 2], [5, 2]]);
+    expect(splitBatch(1, 2)).toEqual([[0, 1]]);
+  });
+  it('uses threads only on the CPU backends, and only with 16 examples each', () => {
+    expect(autoThreads('webgpu', 128)).toBe(1);
+    expect(autoThreads('wasm', 16)).toBe(1);
+    expect(autoThreads('wasm', 128)).toBeGreaterThanOrEqual(1);
+    expect(autoThreads('wasm', 128)).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('DataParallelTrainStep', () => {
+  for (const model of MODEL_NAMES) {
+    it(`${model}: three threads give one thread's gradients, with augmentation and dropout`, async () => {
+      const data = syntheticImages({ count: 20, classes: 10, size: 16, channels: 3, seed: 4 });
+      randomSource.reseed(2);
+      const classifier = buildClassifier(config(model), channelStatistics(data.images, 3));
+      const variables = classifier.trainableWeights.map((w) => w.read() as tf.Variable);
+      const images = tf.tensor4d(Float32Array.from(data.images), [20, 16, 16, 3]);
+      const labels = tf.tensor1d(data.labels, 'int32');
+      const parallel = await DataParallelTrainStep.start(classifier, 3);
+      try {
+        randomSource.reseed(7);
+        const start = randomSource.state();
+        const one = gradientsOfSlice(classifier, variables, images, labels, { offset: 0, total: 20 });
+        const endOne = JSON.stringify(randomSource.state());
+        randomSource.restore(start);
+        const three = await parallel.gradients(variables, images, labels);
+        expect(JSON.stringify(randomSource.state())).toBe(endOne);
+        expect(maxRelative(await three.totals.data(), await one.totals.data())).toBeLessThan(1e-4);
+        one.grads.forEach((grad, i) => expect(maxRelative(three.grads[i]!.dataSync(), grad.dataSync()), variables[i]!.name).toBeLessThan(1e-4));
+        tf.dispose([...one.grads, one.totals, ...three.grads, three.totals]);
+      } finally {
+        await parallel.close();
+        tf.dispose([images, labels]);
+        classifier.dispose();
+      }
+    });
+  }
+
+  it('refuses fewer than two threads', async () => {
+    const data = syntheticImages({ count: 4, classes: 10, size: 16, channels: 3, seed: 4 });
+    const classifier = buildClassifier(config('mixer'), channelStatistics(data.images, 3));
+    await expect(DataParallelTrainStep.start(classifier, 1)).rejects.toThrow(/2 or more threads/);
+    classifier.dispose();
+  });
+});
+
+describe('fit on two threads', () => {
+  it('gives the loss history of one thread, up to rounding, and leaks no tensors', async () => {
+    const shape = { height: 16, width: 16, channels: 3 };
+    const train = syntheticImages({ count: 96, classes: 10, size: 16, channels: 3, seed: 2 });
+    const validation = syntheticImages({ count: 32, classes: 10, size: 16, channels: 3, seed: 3 });
+    const run = async (threads: number): Promise<number[]> => {
+      randomSource.reseed(1);
+      const model = buildClassifier(config('gmlp'), channelStatistics(train.images, 3));
+      const tensorsBefore = tf.memory().numTensors;
+      const result = await fit(model, { train, validation }, shape, { epochs: 2, batchSize: 32, learningRate: 0.003, weightDecay: 1e-4, threads });
+      expect(tf.memory().numTensors, 'tensors leaked by training').toBe(tensorsBefore);
+      model.dispose();
+      return result.history.flatMap((h) => [h.loss, h.valLoss]);
+    };
+    const one = await run(1);
+    const two = await run(2);
+    expect(maxRelative(two, one)).toBeLessThan(1e-3);
+  });
+});
