@@ -5,7 +5,7 @@ import { SWIFTSHADER_ENV } from '../helpers/swiftshader.js';
 
 interface BenchJson {
   machine: { cores: number };
-  training: { model: string; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number }[];
+  training: { model: string; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number; gflops: number; peakGflops: number }[];
   inference: { model: string; ep: string; batch: number; imagesPerSec: number; tfjsImagesPerSec: number }[];
   peakRssMiB: number;
 }
@@ -19,6 +19,8 @@ describe('mlpx bench --quick', () => {
     for (const row of report.training) {
       expect(row.imagesPerSec).toBeGreaterThan(0);
       expect(row.baselineImagesPerSec).toBeGreaterThan(0);
+      expect(row.gflops).toBeGreaterThan(0);
+      expect(row.peakGflops).toBeGreaterThan(0);
       // Data-parallel on wasm (batch 32: 16 examples for each of up to 2 threads), one thread on webgpu.
       expect(row.threads).toBe(row.backend === 'wasm' ? Math.min(report.machine.cores, 2) : 1);
     }

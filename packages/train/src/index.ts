@@ -38,4 +38,6 @@ export { writeFileAtomic } from './run/atomic-write.js';
 export { measurePlainTrainingThroughput, measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
 export { buildPlainClassifier } from './baseline/build-plain-classifier.js';
 export { measurePredictThroughput } from './bench/predict-throughput.js';
+export { trainingFlopsPerImage } from './bench/training-flops.js';
+export { measureMatmulGflops } from './bench/matmul-peak.js';
 export { imagesPerSecond, median, type RepetitionOptions } from './bench/images-per-second.js';

@@ -74,6 +74,18 @@ describe('DataParallelTrainStep', () => {
     });
   }
 
+  it('reports a worker that cannot build the model as one clear error', async () => {
+    // A layer class registered only in this thread: the worker cannot deserialize it.
+    class OnlyHere extends tf.layers.Layer {
+      static className = 'OnlyHereForTheTest';
+    }
+    tf.serialization.registerClass(OnlyHere);
+    const input = tf.input({ shape: [4] });
+    const model = tf.model({ inputs: input, outputs: new OnlyHere({}).apply(input) as tf.SymbolicTensor });
+    await expect(DataParallelTrainStep.start(model, 2)).rejects.toThrow(/data-parallel training failed in a worker thread: .*OnlyHereForTheTest.*--threads 1/);
+    model.dispose();
+  });
+
   it('refuses fewer than two threads', async () => {
     const data = syntheticImages({ count: 4, classes: 10, size: 16, channels: 3, seed: 4 });
     const classifier = buildClassifier(config('mixer'), channelStatistics(data.images, 3));

@@ -17,6 +17,7 @@ import {
   channelStatistics,
   describeError,
   MODEL_NAMES,
+  measureMatmulGflops,
   measurePlainTrainingThroughput,
   measurePredictThroughput,
   measureTrainingThroughput,
@@ -25,6 +26,7 @@ import {
   randomSource,
   SEED_ARCHITECTURE,
   selectBackend,
+  trainingFlopsPerImage,
   type Architecture,
   type ModelName,
 } from '@mlpx/train';
@@ -43,7 +45,11 @@ interface BenchFlags {
 interface BenchReport {
   machine: { cpu: string; cores: number; node: string; platform: string };
   configuration: { quick: boolean; architecture: Architecture; inputShape: [number, number, number]; trainingBatch: number };
-  training: { model: ModelName; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number }[];
+  /**
+   * gflops: the step's matmul FLOPs per second (trainingFlopsPerImage x images/s); peakGflops: the
+   * backend's plain matmul rate on one thread, measured in the same run, times the threads.
+   */
+  training: { model: ModelName; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number; gflops: number; peakGflops: number }[];
   skipped: { backend: string; reason: string }[];
   inference: { model: ModelName; ep: 'cpu'; batch: number; imagesPerSec: number; tfjsImagesPerSec: number }[];
   peakRssMiB: number;
@@ -75,7 +81,8 @@ function table(report: BenchReport): string {
     'training (images/s): mlpx vs the plain tfjs model.fit baseline',
     ...report.training.map(
       (t) =>
-        `  ${t.model.padEnd(6)} ${t.backend.padEnd(7)} ${`${t.threads} thread${t.threads > 1 ? 's' : ''}`.padEnd(9)} ${t.imagesPerSec.toFixed(1).padStart(7)} vs ${t.baselineImagesPerSec.toFixed(1).padStart(6)}  (${(t.imagesPerSec / t.baselineImagesPerSec).toFixed(1)}x)`,
+        `  ${t.model.padEnd(6)} ${t.backend.padEnd(7)} ${`${t.threads} thread${t.threads > 1 ? 's' : ''}`.padEnd(9)} ${t.imagesPerSec.toFixed(1).padStart(7)} vs ${t.baselineImagesPerSec.toFixed(1).padStart(6)}  (${(t.imagesPerSec / t.baselineImagesPerSec).toFixed(1)}x)` +
+        `  matmuls at ${t.gflops.toFixed(1)} of ${t.peakGflops.toFixed(0)} GFLOP/s`,
     ),
     ...report.skipped.map((s) => `  ${s.backend}: skipped, ${s.reason}`),
     '',
@@ -117,13 +124,23 @@ export function benchCommand(): Command {
           skipped.push({ backend, reason: describeError(error).split('\n').join(' ') });
           continue;
         }
+        const matmulGflops = await measureMatmulGflops(quick ? 2 : 7);
         for (const model of models) {
           if (!flags.json) info(`training ${model} on ${backend}...`);
           const options = { model, architecture, inputShape, batchSize: trainingBatch, warmupSteps: 1, steps: quick ? 1 : 3 };
           const result = await measureTrainingThroughput({ ...options, threads: autoThreads(backend, trainingBatch) });
           if (!flags.json) info(`  the plain tfjs baseline of ${model} on ${backend}...`);
           const baseline = await measurePlainTrainingThroughput(options);
-          report.training.push({ model, backend, threads: result.threads, imagesPerSec: result.imagesPerSec, baselineImagesPerSec: baseline.imagesPerSec });
+          const flops = trainingFlopsPerImage({ model, inputChannels: inputShape[2], numClasses: 100, ...architecture });
+          report.training.push({
+            model,
+            backend,
+            threads: result.threads,
+            imagesPerSec: result.imagesPerSec,
+            baselineImagesPerSec: baseline.imagesPerSec,
+            gflops: (result.imagesPerSec * flops) / 1e9,
+            peakGflops: matmulGflops * result.threads,
+          });
         }
       }
       await selectBackend('wasm');

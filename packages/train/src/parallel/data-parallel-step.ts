@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { MlpxError } from '../errors.js';
 import { randomSource } from '../layers/random-source.js';
 import type { AdamW } from '../training/adamw.js';
 import { gradientsOfSlice, type SliceGradients } from '../training/train-step.js';
@@ -51,7 +52,7 @@ class GradientWorker {
     this.worker = new Worker(workerFile());
     this.worker.on('message', (reply: WorkerReply) => this.settle((p) => p.resolve(reply)));
     this.worker.on('error', (error) => this.settle((p) => p.reject(error)));
-    this.worker.on('exit', (code) => this.settle((p) => p.reject(new Error(`a gradient worker exited with code ${code}`))));
+    this.worker.on('exit', (code) => this.settle((p) => p.reject(new MlpxError(`a data-parallel training thread exited with code ${code} (--threads 1 trains on one thread)`))));
   }
 
   private settle(action: (pending: NonNullable<GradientWorker['pending']>) => void): void {
@@ -66,7 +67,9 @@ class GradientWorker {
       this.pending = { resolve, reject };
       this.worker.postMessage(message);
     });
-    if (reply.type === 'error') throw new Error(`gradient worker: ${reply.message}`);
+    if (reply.type === 'error') {
+      throw new MlpxError(`data-parallel training failed in a worker thread: ${reply.message.split('\n')[0]} (--threads 1 trains on one thread)`);
+    }
     return reply;
   }
 
