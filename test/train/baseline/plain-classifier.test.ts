@@ -13,19 +13,10 @@ import { buildClassifier } from '../../../packages/train/src/models/build-classi
 import { MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/models/model-config.js';
 import { crossEntropyLoss } from '../../../packages/train/src/training/metrics.js';
 import { useBackend } from '../../helpers/backend.js';
+import { maxRelative } from '../../helpers/max-relative.js';
 
 useBackend('wasm');
 
-/** Largest absolute difference over the largest magnitude of the reference. */
-function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let difference = 0;
-  let scale = 1e-12;
-  for (let i = 0; i < a.length; i++) {
-    difference = Math.max(difference, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return difference / scale;
-}
 
 function lossAndGradients(model: tf.LayersModel, images: tf.Tensor, labels: tf.Tensor1D): { loss: number; grads: Float32Array[] } {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);

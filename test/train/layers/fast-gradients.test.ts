@@ -8,18 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { denseLastAxis, denseLastAxisAutodiff } from '../../../packages/train/src/layers/ops/dense.js';
 import { layerNorm, layerNormAutodiff } from '../../../packages/train/src/layers/ops/layer-norm.js';
 import { useBackend } from '../../helpers/backend.js';
+import { maxRelative } from '../../helpers/max-relative.js';
 
 useBackend('wasm');
 
-function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let difference = 0;
-  let scale = 1e-6;
-  for (let i = 0; i < a.length; i++) {
-    difference = Math.max(difference, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return difference / scale;
-}
 
 describe('denseLastAxis', () => {
   for (const [batch, rows, inputs, units] of [

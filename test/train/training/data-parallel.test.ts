@@ -13,6 +13,7 @@ import { autoThreads, DataParallelTrainStep, splitBatch } from '../../../package
 import { fit } from '../../../packages/train/src/training/fit.js';
 import { gradientsOfSlice } from '../../../packages/train/src/training/train-step.js';
 import { useBackend } from '../../helpers/backend.js';
+import { maxRelative } from '../../helpers/max-relative.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';
 
 useBackend('wasm');
@@ -21,15 +22,6 @@ function config(model: ModelConfig['model']): ModelConfig {
   return { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 10, imageSize: 32, patchSize: 8, embeddingDim: 32, blocks: 2, dropout: 0.2, gelu: 'exact' };
 }
 
-function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let difference = 0;
-  let scale = 1e-12;
-  for (let i = 0; i < a.length; i++) {
-    difference = Math.max(difference, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return difference / scale;
-}
 
 describe('splitBatch and autoThreads', () => {
   it('splits a batch into contiguous runs as equal as possible, dropping empty ones', () => {
