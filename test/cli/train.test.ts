@@ -1,6 +1,7 @@
 /** `mlpx train` as a user runs it: the built CLI in a child process. */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -42,6 +43,7 @@ describe('mlpx train with bad input: one clear message, exit 1, nothing written'
     { name: 'unknown dataset', args: () => ['--dataset', 'imagenet'], message: /unknown dataset 'imagenet'/ },
     { name: 'patch size that does not divide the image size', args: () => ['--patch-size', '5'], message: /patch size 5 does not divide image size 64/ },
     { name: 'zero epochs', args: () => ['--epochs', '0'], message: /--epochs.*positive integer/ },
+    { name: 'zero threads', args: () => ['--threads', '0'], message: /--threads.*positive integer/ },
     { name: 'missing data file', args: (dir) => ['--dataset', 'cifar100', '--data-file', join(dir, 'nope.tar.gz')], message: /nope\.tar\.gz/ },
     {
       name: 'truncated data file',
@@ -90,6 +92,12 @@ describe('mlpx train writes a run folder', () => {
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/backend: wasm/);
+    // Batch 32: data-parallel on up to 2 threads (16 images each), one per core.
+    const threads = Math.min(availableParallelism(), 2);
+    if (threads > 1) {
+      expect(result.stderr).toMatch(/training on 2 threads \(data-parallel/);
+      expect(result.stdout).toMatch(/images\/s on wasm \(2 threads\)/);
+    }
     expect(result.stderr).toMatch(/epoch 2\/2 .*val_acc/);
     expect(result.stdout).toMatch(/test: [\d.]+% top-1, [\d.]+% top-5 on the first 600 fashion-mnist test images/);
 
@@ -103,7 +111,7 @@ describe('mlpx train writes a run folder', () => {
     expect(files.filter((f) => f.startsWith('checkpoint'))).toEqual([expect.stringMatching(/^checkpoint-2-end-[0-9a-f]+\.bin$/), 'checkpoint.json']);
 
     const metrics = JSON.parse(await readFile(join(folder, 'metrics.json'), 'utf8')) as RunMetrics;
-    expect(metrics.backend.name).toBe('wasm');
+    expect(metrics.backend).toMatchObject({ name: 'wasm', threads });
     expect(metrics.dataset).toMatchObject({ name: 'fashion-mnist', inputShape: [28, 28, 1], numClasses: 10, trainImages: 540, validationImages: 60 });
     expect(metrics.history).toHaveLength(2);
     expect(Object.keys(metrics.history[0]!)).toEqual(expect.arrayContaining(['loss', 'accuracy', 'top5', 'valLoss', 'valAccuracy', 'valTop5', 'learningRate', 'imagesPerSec']));
@@ -129,10 +137,12 @@ describe('mlpx train writes a run folder', () => {
     const archive = join(cwd, 'cifar-100-binary.tar.gz');
     await writeCifarArchive(archive);
     const out = join(cwd, 'my-run');
-    const result = await runCli(['train', '--model', 'gmlp', '--dataset', 'cifar100', '--data-file', archive, '--epochs', '1', '--gelu', 'tanh', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '8', '--out', out], { cwd });
+    const result = await runCli(['train', '--model', 'gmlp', '--dataset', 'cifar100', '--data-file', archive, '--epochs', '1', '--gelu', 'tanh', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '8', '--threads', '1', '--out', out], { cwd });
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/training on \d+ threads/);
     const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as RunMetrics;
+    expect(metrics.backend.threads).toBe(1);
     expect(metrics.dataset).toMatchObject({ name: 'cifar100', inputShape: [32, 32, 3], numClasses: 100, trainImages: 18, validationImages: 2 });
     expect(metrics.modelConfig).toMatchObject({ model: 'gmlp', gelu: 'tanh', imageSize: 32, patchSize: 8 });
     expect(metrics.test.images).toBe(10);

@@ -77,8 +77,9 @@ export function trainCommand(): Command {
     .option('--resume <dir>', 'continue an interrupted run from its checkpoint, with the settings it started with')
     .action(async (flags: TrainFlags, command: Command) => {
       if (flags.resume !== undefined) {
-        const given = command.options.filter((o) => o.attributeName() !== 'resume' && command.getOptionValueSource(o.attributeName()) === 'cli');
-        if (given.length > 0) throw new MlpxError(`--resume continues with the run's own settings; drop ${given.map((o) => o.long).join(', ')}`);
+        // --threads may change on resume: it does not change what is computed.
+        const given = command.options.filter((o) => !['resume', 'threads'].includes(o.attributeName()) && command.getOptionValueSource(o.attributeName()) === 'cli');
+        if (given.length > 0) throw new MlpxError(`--resume continues with the run's own settings (--threads aside); drop ${given.map((o) => o.long).join(', ')}`);
       }
       await runTrain(flags);
     });
