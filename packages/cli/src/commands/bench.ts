@@ -76,7 +76,7 @@ async function defaultBackends(skipped: BenchReport['skipped']): Promise<Trainin
 function table(report: BenchReport): string {
   const lines = [
     `machine: ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}`,
-    `configuration: ${report.configuration.quick ? 'quick (a smoke run, not a measurement)' : 'seed'}: input ${report.configuration.inputShape.join('x')}, image ${report.configuration.architecture.imageSize}, patch ${report.configuration.architecture.patchSize}, embedding ${report.configuration.architecture.embeddingDim}, ${report.configuration.architecture.blocks} blocks, training batch ${report.configuration.trainingBatch}`,
+    `configuration: ${report.configuration.quick ? 'quick (a smoke run, not a measurement)' : 'seed'}: input ${report.configuration.inputShape.join('x')}, image ${report.configuration.architecture.imageSize}, patch ${report.configuration.architecture.patchSize}, embedding ${report.configuration.architecture.embeddingDim}, ${report.configuration.architecture.blocks} block${report.configuration.architecture.blocks === 1 ? "" : "s"}, training batch ${report.configuration.trainingBatch}`,
     '',
     'training (images/s): mlpx vs the plain tfjs model.fit baseline',
     ...report.training.map(
