@@ -9,7 +9,7 @@ import { channelStatistics } from '../../../packages/train/src/layers/normalizat
 import { randomSource } from '../../../packages/train/src/layers/random-source.js';
 import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
 import { MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/models/model-config.js';
-import { autoThreads, DataParallelTrainStep, splitBatch } from '../../../packages/train/src/parallel/data-parallel-step.js';
+import { autoThreads, checkDataParallelBackend, DataParallelTrainStep, splitBatch } from '../../../packages/train/src/parallel/data-parallel-step.js';
 import { fit } from '../../../packages/train/src/training/fit.js';
 import { gradientsOfSlice } from '../../../packages/train/src/training/train-step.js';
 import { useBackend } from '../../helpers/backend.js';
@@ -83,6 +83,12 @@ describe('DataParallelTrainStep', () => {
     const classifier = buildClassifier(config('mixer'), channelStatistics(data.images, 3));
     await expect(DataParallelTrainStep.start(classifier, 1)).rejects.toThrow(/2 or more threads/);
     classifier.dispose();
+  });
+
+  it('refuses a backend that is not on the CPU, naming the flag', () => {
+    expect(() => checkDataParallelBackend('webgpu', 2)).toThrow(/--threads 2: data-parallel training runs on wasm or cpu, not webgpu/);
+    expect(() => checkDataParallelBackend('webgpu', 1)).not.toThrow();
+    expect(() => checkDataParallelBackend('wasm', 4)).not.toThrow();
   });
 });
 

@@ -39,6 +39,13 @@ export function autoThreads(backend: string, batchSize: number): number {
   return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_THREADS, Math.floor(batchSize / MIN_EXAMPLES_PER_THREAD)));
 }
 
+/** Throws, naming the flag, when `threads` > 1 is asked of a backend that does not compute on this machine's CPU. */
+export function checkDataParallelBackend(backend: string, threads: number): void {
+  if (threads > 1 && !DATA_PARALLEL_BACKENDS.has(backend)) {
+    throw new MlpxError(`--threads ${threads}: data-parallel training runs on ${[...DATA_PARALLEL_BACKENDS].join(' or ')}, not ${backend} (which parallelises inside each op); drop --threads`);
+  }
+}
+
 /** The compiled worker, found through the package's exports (so that tests running the TypeScript sources use the build). */
 function workerFile(): string {
   return createRequire(import.meta.url).resolve('@mlpx/train/gradient-worker');
@@ -101,7 +108,7 @@ export class DataParallelTrainStep {
   static async start(model: tf.LayersModel, threads: number): Promise<DataParallelTrainStep> {
     if (!Number.isInteger(threads) || threads < 2) throw new RangeError(`data-parallel training needs 2 or more threads, got ${threads}`);
     const backend = tf.getBackend();
-    if (!DATA_PARALLEL_BACKENDS.has(backend)) throw new Error(`data-parallel training runs on ${[...DATA_PARALLEL_BACKENDS].join(' or ')}, not ${backend}`);
+    checkDataParallelBackend(backend, threads);
     const workers = Array.from({ length: threads - 1 }, () => new GradientWorker());
     const init: WorkerRequest = {
       type: 'init',

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectBackend, type SelectedBackend } from '../backend/select-backend.js';
-import { autoThreads } from '../parallel/data-parallel-step.js';
+import { autoThreads, checkDataParallelBackend } from '../parallel/data-parallel-step.js';
 import { CHECKPOINT_JSON, readCheckpoint, removeStaleCheckpointFiles, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
 import type { ImageDataset, LoadDatasetOptions } from '../data/dataset.js';
 import { loadDataset } from '../data/load-dataset.js';
@@ -78,6 +78,7 @@ function modelConfigFor(settings: TrainSettings, dataset: ImageDataset): ModelCo
 async function prepare(settings: TrainSettings, hooks: TrainRunHooks): Promise<{ dataset: ImageDataset; backend: SelectedBackend }> {
   const backend = await selectBackend(settings.backend);
   hooks.onBackend?.(backend);
+  checkDataParallelBackend(backend.name, settings.threads ?? 1);
   const dataset = await loadDataset(settings.dataset, {
     limit: settings.limit,
     dataFile: settings.dataFile,
