@@ -24,7 +24,7 @@ export { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './b
 // Training.
 export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './training/fit.js';
 export { evaluate } from './training/evaluate.js';
-export { autoThreads, DATA_PARALLEL_BACKENDS, DataParallelTrainStep } from './parallel/data-parallel-step.js';
+export { autoThreads, DataParallelTrainStep } from './parallel/data-parallel-step.js';
 export type { Scores } from './training/metrics.js';
 
 // Runs: the run folder and its files.

@@ -13,8 +13,7 @@ import { buildPlainClassifier } from '../baseline/build-plain-classifier.js';
 import { buildClassifier } from '../models/build-classifier.js';
 import { SEED_ARCHITECTURE, type Architecture, type ModelConfig, type ModelName } from '../models/model-config.js';
 import { AdamW } from '../training/adamw.js';
-import { trainStep } from '../training/train-step.js';
-import { DataParallelTrainStep } from '../parallel/data-parallel-step.js';
+import { startTrainStep } from '../training/step-runner.js';
 import { median } from './images-per-second.js';
 
 export interface TrainingThroughputOptions {
@@ -78,23 +77,22 @@ export async function measureTrainingThroughput(options: TrainingThroughputOptio
   const images = tf.tensor4d(Float32Array.from(pixels), [batchSize, config.inputHeight, config.inputWidth, config.inputChannels]);
   const labelTensor = tf.tensor1d(labels, 'int32');
   const stepSeconds: number[] = [];
-  const threads = options.threads ?? 1;
-  const parallel = threads > 1 ? await DataParallelTrainStep.start(model, threads) : undefined;
+  const runner = await startTrainStep(model, options.threads);
   try {
     for (let step = 0; step < total; step++) {
       const started = performance.now();
-      const totals = parallel ? await parallel.step(optimizer, variables, images, labelTensor) : trainStep(model, optimizer, variables, images, labelTensor);
+      const totals = await runner.step(optimizer, variables, images, labelTensor);
       await totals.data();
       totals.dispose();
       if (step >= warmup) stepSeconds.push((performance.now() - started) / 1000);
     }
   } finally {
-    await parallel?.close();
+    await runner.close();
     tf.dispose([images, labelTensor]);
     optimizer.dispose();
     model.dispose();
   }
-  return result(options, batchSize, stepSeconds, threads);
+  return result(options, batchSize, stepSeconds, runner.threads);
 }
 
 /**

@@ -17,8 +17,7 @@ import { EarlyStopping } from './early-stopping.js';
 import { evaluate } from './evaluate.js';
 import { addTotals, emptyTotals, scoresOf, type Totals } from './metrics.js';
 import { ReduceLrOnPlateau } from './reduce-lr-on-plateau.js';
-import { trainStep } from './train-step.js';
-import { DataParallelTrainStep } from '../parallel/data-parallel-step.js';
+import { startTrainStep } from './step-runner.js';
 
 export interface FitOptions {
   readonly epochs: number;
@@ -145,8 +144,7 @@ export async function fit(model: tf.LayersModel, data: { train: ImageSplit; vali
     trainedImages,
   });
 
-  const threads = options.threads ?? 1;
-  const parallel = threads > 1 ? await DataParallelTrainStep.start(model, threads) : undefined;
+  const runner = await startTrainStep(model, options.threads);
   try {
     for (let epoch = history.length + 1; epoch <= options.epochs; epoch++) {
       observer.onEpochStart?.(epoch, options.epochs, steps);
@@ -157,7 +155,7 @@ export async function fit(model: tf.LayersModel, data: { train: ImageSplit; vali
       for (let step = continuing?.nextStep ?? 0; step < steps; step++) {
         const indices = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.count));
         const batch = gatherBatch(train, shape, indices);
-        const values = parallel ? await parallel.step(optimizer, variables, batch.images, batch.labels) : trainStep(model, optimizer, variables, batch.images, batch.labels);
+        const values = await runner.step(optimizer, variables, batch.images, batch.labels);
         tf.dispose([batch.images, batch.labels]);
         const batchValues = await values.data();
         values.dispose();
@@ -209,7 +207,7 @@ export async function fit(model: tf.LayersModel, data: { train: ImageSplit; vali
       if (options.stopRequested?.() && epoch < options.epochs) throw new TrainingStopped(epoch + 1, 0);
     }
   } finally {
-    await parallel?.close();
+    await runner.close();
     optimizer.dispose();
   }
   return {

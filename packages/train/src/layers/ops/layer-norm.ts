@@ -11,7 +11,7 @@
  * (layerNormAutodiff) in test/train/layers/fast-gradients.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { HOST_BACKENDS } from './host-backends.js';
+import { CPU_BACKENDS } from '../../backend/cpu-backends.js';
 
 export const LAYER_NORM_EPSILON = 1e-6;
 
@@ -22,7 +22,7 @@ function rows(x: tf.Tensor): tf.Tensor2D {
 
 /** [dgamma, dbeta] = column sums of [dy * x^, dy] over the rows of [rows, features] matrices. */
 function parameterGradients(dy: tf.Tensor2D, xHat: tf.Tensor2D): [tf.Tensor1D, tf.Tensor1D] {
-  if (!HOST_BACKENDS.has(tf.getBackend())) return [tf.sum(tf.mul(dy, xHat), 0), tf.sum(dy, 0)];
+  if (!CPU_BACKENDS.has(tf.getBackend())) return [tf.sum(tf.mul(dy, xHat), 0), tf.sum(dy, 0)];
   // One pass over both arrays on the CPU backends: wasm's Sum over axis 0 transposes first, about
   // 10 ms for [8192, 256] against 2 ms here.
   const [count, features] = dy.shape;
@@ -41,10 +41,15 @@ function parameterGradients(dy: tf.Tensor2D, xHat: tf.Tensor2D): [tf.Tensor1D, t
   return [tf.tensor1d(Float32Array.from(gamma)), tf.tensor1d(Float32Array.from(beta))];
 }
 
-const layerNormWithGradient = tf.customGrad((x, gamma, beta, save) => {
-  const { mean, variance } = tf.moments(x as tf.Tensor, -1, true);
+/** (x - mean) * rstd over the last axis, and rstd = 1 / sqrt(var + eps). */
+function standardize(x: tf.Tensor): { normalized: tf.Tensor; rstd: tf.Tensor } {
+  const { mean, variance } = tf.moments(x, -1, true);
   const rstd = tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON));
-  const normalized = tf.mul(tf.sub(x as tf.Tensor, mean), rstd);
+  return { normalized: tf.mul(tf.sub(x, mean), rstd), rstd };
+}
+
+const layerNormWithGradient = tf.customGrad((x, gamma, beta, save) => {
+  const { normalized, rstd } = standardize(x as tf.Tensor);
   (save as tf.GradSaveFunc)([normalized, rstd, gamma as tf.Tensor]);
   return {
     value: tf.add(tf.mul(normalized, gamma as tf.Tensor), beta as tf.Tensor),
@@ -64,9 +69,5 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.T
 
 /** The same layer differentiated by tfjs's autodiff: the reference the written-out gradient is tested against. */
 export function layerNormAutodiff(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON)));
-    return tf.add(tf.mul(normalized, gamma), beta);
-  });
+  return tf.tidy(() => tf.add(tf.mul(standardize(x).normalized, gamma), beta));
 }

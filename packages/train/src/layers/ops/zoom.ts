@@ -11,7 +11,7 @@
  * after the first wrongly (test/train/layers/zoom.test.ts records both).
  */
 import * as tf from '@tensorflow/tfjs';
-import { HOST_BACKENDS } from './host-backends.js';
+import { CPU_BACKENDS } from '../../backend/cpu-backends.js';
 
 /** TensorFlow's REFLECT coordinate mapping (d c b a | a b c d | d c b a), clamped to the image. */
 export function reflectCoordinate(coordinate: number, length: number): number {
@@ -125,7 +125,7 @@ function interpolateRowsOnHost(m: Float32Array, n: number, low: Int32Array, high
 export function zoomImages(images: tf.Tensor4D, heightZoom: readonly number[], widthZoom: readonly number[]): tf.Tensor4D {
   const [batch, height, width, channels] = images.shape;
   const t = zoomTaps(images.shape, heightZoom, widthZoom);
-  if (HOST_BACKENDS.has(tf.getBackend())) {
+  if (CPU_BACKENDS.has(tf.getBackend())) {
     const alongRows = interpolateRowsOnHost(images.dataSync() as Float32Array, width * channels, t.rowLow, t.rowHigh, t.rowWeight);
     const alongColumns = interpolateRowsOnHost(alongRows, channels, t.columnLow, t.columnHigh, t.columnWeight);
     return tf.tensor4d(alongColumns, [batch, height, width, channels]);
