@@ -53,4 +53,23 @@ describe('fit', () => {
     const second = await run();
     expect(Array.from(second)).toEqual(Array.from(first));
   });
+
+  it('stops early on a validation set it cannot learn, restores the best epoch\'s weights, and leaks no tensors', async () => {
+    const train = syntheticImages({ count: 96, classes: 4, size: 16, channels: 3, seed: 2 });
+    // Other class patterns: what training learns does not transfer, so val_loss soon rises.
+    const validation = syntheticImages({ count: 32, classes: 4, size: 16, channels: 3, seed: 99 });
+    randomSource.reseed(3);
+    const model = buildClassifier(smallConfig('mixer'), channelStatistics(train.images, 3));
+    const tensorsBefore = tf.memory().numTensors;
+    const result = await fit(model, { train, validation }, shape, { epochs: 12, batchSize: 32, learningRate: 0.01, weightDecay: 1e-4, earlyStoppingPatience: 1 });
+    expect(tf.memory().numTensors, 'tensors leaked by training').toBe(tensorsBefore);
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.history.length).toBeLessThan(12);
+    expect(result.finalWeightsEpoch).toBe(result.bestEpoch);
+    const best = result.history[result.bestEpoch - 1]!;
+    expect(Math.min(...result.history.map((h) => h.valLoss))).toBe(best.valLoss);
+    const restored = await evaluate(model, validation, shape, 32);
+    expect(restored.loss).toBeCloseTo(best.valLoss, 4);
+    model.dispose();
+  });
 });

@@ -60,8 +60,10 @@ export class Normalization extends tf.layers.Layer {
 
   /** Sets the adapted statistics (Keras' adapt()); call once the layer is built. */
   setStatistics(statistics: ChannelStatistics): void {
-    this.mean.write(tf.tensor1d(statistics.mean));
-    this.variance.write(tf.tensor1d(statistics.variance));
+    tf.tidy(() => {
+      this.mean.write(tf.tensor1d(statistics.mean));
+      this.variance.write(tf.tensor1d(statistics.variance));
+    });
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {

@@ -102,7 +102,9 @@ function restoreWeights(model: tf.LayersModel, weights: Checkpoint['weights'], f
     if (!saved || saved.values.length !== weight.read().size) {
       throw new MlpxError(`the checkpoint in ${folder} does not fit the model: weight ${weight.originalName} is ${saved ? 'of another size' : 'missing'}`);
     }
-    weight.write(tf.tensor(saved.values, weight.shape as number[]));
+    tf.tidy(() => {
+      weight.write(tf.tensor(saved.values, weight.shape as number[]));
+    });
   }
 }
 

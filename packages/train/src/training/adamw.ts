@@ -89,8 +89,10 @@ export class AdamW {
       if (!m || !v) return;
       if (m.length !== variable.size || v.length !== variable.size) throw new Error(`optimizer state for ${variable.name} has ${m.length} values, expected ${variable.size}`);
       const moments = this.momentsOf(variable);
-      moments.m.assign(tf.tensor(m, variable.shape));
-      moments.v.assign(tf.tensor(v, variable.shape));
+      tf.tidy(() => {
+        moments.m.assign(tf.tensor(m, variable.shape));
+        moments.v.assign(tf.tensor(v, variable.shape));
+      });
     });
   }
 

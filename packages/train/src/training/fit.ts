@@ -195,7 +195,7 @@ export async function fit(model: tf.LayersModel, data: { train: ImageSplit; vali
       if (stop) {
         stoppedEarly = true;
         observer.onInfo?.(`early stopping: val_loss has not improved for ${earlyStopping.patience} epochs; restoring the weights of epoch ${earlyStopping.bestEpoch}`);
-        variables.forEach((variable, i) => variable.assign(tf.tensor(bestWeights![i]!, variable.shape)));
+        tf.tidy(() => variables.forEach((variable, i) => variable.assign(tf.tensor(bestWeights![i]!, variable.shape))));
         break;
       }
       const nextRate = reduceLr.onEpochEnd(val.loss, optimizer.learningRate);
