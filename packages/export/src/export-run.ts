@@ -8,7 +8,7 @@ import { access, constants, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { describeError, LABELS_JSON, LATEST, loadModel, METRICS_JSON, MODEL_JSON, MlpxError, parseLabels, parseRunMetrics, RUNS_ROOT, writeFileAtomic } from '@mlpx/train';
 import type { FftMode } from './converters/converter.js';
-import { exportToOnnx } from './export-to-onnx.js';
+import { exportToOnnx, weightReader } from './export-to-onnx.js';
 import { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
 import { DEFAULT_OPSET } from './onnx/versions.js';
 import { runMetadata } from './run-metadata.js';
@@ -69,12 +69,9 @@ async function checkWritable(output: string): Promise<void> {
 
 function normalizationStatistics(model: tf.LayersModel): { mean: Float32Array; variance: Float32Array } {
   const layer = model.layers.find((l) => l.getClassName() === 'Normalization');
-  const read = (suffix: string): Float32Array => {
-    const weight = layer?.weights.find((w) => w.originalName.endsWith(`/${suffix}`));
-    if (!weight) throw new MlpxError(`the model has no Normalization ${suffix}: is it a model trained by mlpx?`);
-    return weight.read().dataSync() as Float32Array;
-  };
-  return { mean: read('mean'), variance: read('variance') };
+  if (!layer) throw new MlpxError('the model has no Normalization layer: is it a model trained by mlpx?');
+  const read = weightReader(layer);
+  return { mean: read('mean').values, variance: read('variance').values };
 }
 
 export async function exportRun(options: ExportRunOptions): Promise<ExportRunResult> {
@@ -98,9 +95,16 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
     const [height, width, channels] = metrics.dataset.inputShape;
     const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
     const images = verificationImages(VERIFICATION_BATCH, height, width, channels);
-    const batched = await verifyExport(model, bytes, images, [VERIFICATION_BATCH, height, width, channels], tolerance);
     const pixels = height * width * channels;
-    const single = await verifyExport(model, bytes, images.subarray(2 * pixels, 3 * pixels), [1, height, width, channels], tolerance);
+    const [batched, single] = (await verifyExport(
+      model,
+      bytes,
+      [
+        { images, shape: [VERIFICATION_BATCH, height, width, channels] },
+        { images: images.subarray(2 * pixels, 3 * pixels), shape: [1, height, width, channels] },
+      ],
+      tolerance,
+    )) as [VerificationReport, VerificationReport];
     const verification: VerificationReport = {
       ...batched,
       maxLogitDifference: Math.max(batched.maxLogitDifference, single.maxLogitDifference),

@@ -59,7 +59,8 @@ function checkOptions(opset: number, fft: FftMode): void {
   }
 }
 
-function weightReader(layer: tf.layers.Layer): ConverterContext['weight'] {
+/** The layer's weight named `<layer>/<suffix>` (or ending in `/<suffix>`): its values and shape. */
+export function weightReader(layer: tf.layers.Layer): ConverterContext['weight'] {
   return (suffix) => {
     const found = layer.weights.find((w) => w.originalName === `${layer.name}/${suffix}` || w.originalName.endsWith(`/${suffix}`));
     if (!found) throw new Error(`layer ${layer.name} has no weight '${suffix}'`);

@@ -12,7 +12,7 @@ export { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from './onnx/versions.js';
 export { converterFor, registerConverter, registeredClassNames, type Converter, type ConverterContext, type FftMode } from './converters/index.js';
 
 // Verification against ONNX Runtime.
-export { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationReport } from './verify/verify-export.js';
+export { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationBatch, type VerificationReport } from './verify/verify-export.js';
 
 // Exporting a run folder (what `mlpx export` does).
 export { DEFAULT_RUN, exportRun, type ExportRunOptions, type ExportRunResult } from './export-run.js';

@@ -5,6 +5,9 @@
 import * as ort from 'onnxruntime-node';
 import { MlpxError } from '@mlpx/train';
 
+/** A loaded model (opaque to the rest of the exporter, which does not import onnxruntime-node). */
+export type OnnxSession = ort.InferenceSession;
+
 export interface OnnxOutputs {
   readonly logits: Float32Array;
   readonly logitsShape: readonly number[];

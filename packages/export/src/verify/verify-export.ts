@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-import { loadOnnx, runOnnx } from './onnxruntime-session.js';
+import { loadOnnx, runOnnx, type OnnxSession } from './onnxruntime-session.js';
 
 export const DEFAULT_TOLERANCE = 1e-4;
 
@@ -41,32 +41,39 @@ function argmaxRows(values: ArrayLike<number>, rows: number, columns: number): n
   });
 }
 
-export async function verifyExport(
-  model: tf.LayersModel,
-  onnx: Uint8Array,
-  images: Float32Array,
-  shape: readonly [number, number, number, number],
-  tolerance = DEFAULT_TOLERANCE,
-): Promise<VerificationReport> {
+/** A batch of images to verify with: float32 NHWC pixels and their shape [n, h, w, c]. */
+export interface VerificationBatch {
+  readonly images: Float32Array;
+  readonly shape: readonly [number, number, number, number];
+}
+
+async function compareBatch(model: tf.LayersModel, session: OnnxSession, { images, shape }: VerificationBatch, tolerance: number): Promise<VerificationReport> {
   const [count] = shape;
   const expectedTensor = tf.tidy(() => model.predict(tf.tensor4d(images, [...shape])) as tf.Tensor);
   const expected = (await expectedTensor.data()) as Float32Array;
   const classes = expectedTensor.shape[1]!;
   expectedTensor.dispose();
+  const { logits } = await runOnnx(session, images, shape);
+  let maxDifference = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    maxDifference = Math.max(maxDifference, Math.abs(logits[i]! - expected[i]!));
+    scale = Math.max(scale, Math.abs(expected[i]!));
+  }
+  const a = argmaxRows(expected, count, classes);
+  const b = argmaxRows(logits, count, classes);
+  const agreement = a.filter((cls, i) => cls === b[i]).length / count;
+  const passed = logits.length === expected.length && maxDifference <= tolerance * Math.max(1, scale) && agreement === 1;
+  return { images: count, maxLogitDifference: maxDifference, logitScale: scale, top1Agreement: agreement, tolerance, passed };
+}
+
+/** One report per batch, each batch run through the same ONNX Runtime session of `onnx`. */
+export async function verifyExport(model: tf.LayersModel, onnx: Uint8Array, batches: readonly VerificationBatch[], tolerance = DEFAULT_TOLERANCE): Promise<VerificationReport[]> {
   const session = await loadOnnx(onnx);
   try {
-    const { logits } = await runOnnx(session, images, shape);
-    let maxDifference = 0;
-    let scale = 0;
-    for (let i = 0; i < expected.length; i++) {
-      maxDifference = Math.max(maxDifference, Math.abs(logits[i]! - expected[i]!));
-      scale = Math.max(scale, Math.abs(expected[i]!));
-    }
-    const a = argmaxRows(expected, count, classes);
-    const b = argmaxRows(logits, count, classes);
-    const agreement = a.filter((cls, i) => cls === b[i]).length / count;
-    const passed = logits.length === expected.length && maxDifference <= tolerance * Math.max(1, scale) && agreement === 1;
-    return { images: count, maxLogitDifference: maxDifference, logitScale: scale, top1Agreement: agreement, tolerance, passed };
+    const reports: VerificationReport[] = [];
+    for (const batch of batches) reports.push(await compareBatch(model, session, batch, tolerance));
+    return reports;
   } finally {
     await session.release();
   }
