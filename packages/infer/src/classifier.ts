@@ -75,8 +75,10 @@ export async function createClassifier(modelPath: string, options: ClassifierOpt
     run,
     async classify(images, { topK = 5 } = {}) {
       if (images.length === 0) return [];
+      // sharp decodes on libuv's thread pool: the batch decodes in parallel, as inferFiles does.
+      const decoded = await Promise.all(images.map((image, i) => toPixels(image, i)));
       const batch = new Float32Array(images.length * pixelsPerImage);
-      for (let i = 0; i < images.length; i++) batch.set(await toPixels(images[i]!, i), i * pixelsPerImage);
+      decoded.forEach((pixels, i) => batch.set(pixels, i * pixelsPerImage));
       const { logits, probabilities } = await run(batch, images.length);
       return images.map((_, i) => {
         const rowProbabilities = probabilities.slice(i * classes, (i + 1) * classes);

@@ -25,7 +25,8 @@ export { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './b
 export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './training/fit.js';
 export { evaluate } from './training/evaluate.js';
 export { autoThreads, DataParallelTrainStep } from './parallel/data-parallel-step.js';
-export type { Scores } from './training/metrics.js';
+export { TOP_K, type Scores } from './training/metrics.js';
+export { headOf } from './training/batches.js';
 
 // Runs: the run folder and its files.
 export { resumeRun, RunStopped, trainRun, type TrainRunHooks, type TrainRunResult } from './run/train-run.js';

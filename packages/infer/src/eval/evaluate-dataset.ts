@@ -6,7 +6,7 @@
  * trained. Top-k counts a class as in the top k when fewer than k classes have a strictly larger
  * logit, as training does.
  */
-import { describeError, loadDataset, MlpxError, type ImageSplit, type LoadDatasetOptions } from '@mlpx/train';
+import { describeError, headOf, loadDataset, MlpxError, TOP_K, type ImageSplit, type LoadDatasetOptions } from '@mlpx/train';
 import type { Classifier } from '../classifier.js';
 
 export const DEFAULT_ACCURACY_TOLERANCE = 0.001;
@@ -56,7 +56,7 @@ async function scoreSplit(classifier: Classifier, split: ImageSplit, batchSize: 
       let larger = 0;
       for (let c = 0; c < classes; c++) if (row[c]! > truth) larger++;
       if (larger === 0) top1++;
-      if (larger < 5) top5++;
+      if (larger < TOP_K) top5++;
     }
     onProgress?.(start + count, split.count);
   }
@@ -81,8 +81,7 @@ export async function evaluateDataset(classifier: Classifier, options: EvalOptio
   }
   const sameDataset = recorded !== undefined && recorded.dataset === loaded.name;
   const count = options.all ? loaded.test.count : Math.min(options.limit ?? (sameDataset ? recorded.images : loaded.test.count), loaded.test.count);
-  const pixels = height * width * channels;
-  const split: ImageSplit = { images: loaded.test.images.subarray(0, count * pixels), labels: loaded.test.labels.subarray(0, count), count };
+  const split = headOf(loaded.test, { height, width, channels }, count);
   const scores = await scoreSplit(classifier, split, options.batchSize ?? 256, options.onProgress);
   const tolerance = options.tolerance ?? DEFAULT_ACCURACY_TOLERANCE;
   const comparable = sameDataset && recorded.images === count && (recorded.firstIndex ?? 0) === 0;
