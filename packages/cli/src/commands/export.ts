@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_OPSET, DEFAULT_RUN, DEFAULT_TOLERANCE, exportRun, MAX_OPSET, MIN_OPSET, type FftMode } from '@mlpx/export';
 import { selectBackend } from '@mlpx/train';
 import { positiveNumber } from '../option-parsers.js';
-import { info } from '../progress/terminal.js';
+import { info, percent } from '../progress/terminal.js';
 import { MLPX_VERSION } from '../version.js';
 
 interface ExportFlags {
@@ -36,7 +36,7 @@ export function exportCommand(): Command {
       process.stdout.write(
         `wrote ${result.output}: opset ${result.summary.opset}, ${result.summary.nodes} nodes, ${result.modelParameters.toLocaleString('en-US')} parameters, ${(result.bytes / 1024 / 1024).toFixed(2)} MB\n` +
           `verified against TensorFlow.js on ${v.images} images (and batch 1): largest logit difference ${v.maxLogitDifference.toExponential(2)} ` +
-          `(logits up to ${v.logitScale.toFixed(2)}), top-1 agreement ${(v.top1Agreement * 100).toFixed(1)}%\n`,
+          `(logits up to ${v.logitScale.toFixed(2)}), top-1 agreement ${percent(v.top1Agreement, 1)}\n`,
       );
     });
 }

@@ -1,12 +1,9 @@
 /** infer's three output formats: an aligned table, one JSON document, CSV (RFC 4180 quoting). */
 import type { InferResult } from '@mlpx/infer';
+import { percent } from '../progress/terminal.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-function percent(p: number): string {
-  return `${(p * 100).toFixed(1)}%`;
-}
 
 function csvField(value: string | number): string {
   const text = String(value);
@@ -15,7 +12,7 @@ function csvField(value: string | number): string {
 
 export function formatTable(result: InferResult): string {
   const width = Math.max(4, ...result.results.map((r) => r.file.length));
-  const lines = result.results.map((r) => `${r.file.padEnd(width)}  ${r.predictions.map((p) => `${p.label} ${percent(p.probability)}`).join('  |  ')}`);
+  const lines = result.results.map((r) => `${r.file.padEnd(width)}  ${r.predictions.map((p) => `${p.label} ${percent(p.probability, 1)}`).join('  |  ')}`);
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 

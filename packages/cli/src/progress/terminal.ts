@@ -17,6 +17,7 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-export function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(2)}%`;
+/** A fraction as a percentage: percent(0.78651) = '78.65%'; `digits` after the point (default 2). */
+export function percent(fraction: number, digits = 2): string {
+  return `${(fraction * 100).toFixed(digits)}%`;
 }
