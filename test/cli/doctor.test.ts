@@ -1,12 +1,15 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { SWIFTSHADER_ENV } from '../helpers/swiftshader.js';
 
 describe('mlpx doctor', () => {
   it('lists the training backends and inference providers, naming a software WebGPU adapter', async () => {
-    const result = await runCli(['doctor'], { env: SWIFTSHADER_ENV });
+    // With no native engine set up (the engine set up is test/cli/setup-tensorflow.test.ts's).
+    const result = await runCli(['doctor'], { env: { ...SWIFTSHADER_ENV, MLPX_TENSORFLOW_DIR: join(tmpdir(), 'mlpx-test-no-engine') } });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/tensorflow +unavailable: @tensorflow\/tfjs-node-gpu is not installed/);
+    expect(result.stdout).toMatch(/tensorflow +unavailable: no engine set up in .*mlpx-test-no-engine \(run `mlpx setup tensorflow`\); @tensorflow\/tfjs-node-gpu is not installed/);
     expect(result.stdout).toMatch(/webgpu +SwiftShader.*a software adapter.*--backend auto stays on wasm/);
     expect(result.stdout).toMatch(/wasm +@tensorflow\/tfjs-backend-wasm 4\.22\.0 \(SIMD\)/);
     expect(result.stdout).toMatch(/cuda +the CUDA provider libraries are not installed/);

@@ -1,7 +1,7 @@
 /** `mlpx train` as a user runs it: the built CLI in a child process. */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -16,6 +16,9 @@ import { tempDir, writeCifarArchive } from '../helpers/dataset-fixtures.js';
 import { runCli, STACK_LINE } from '../helpers/run-cli.js';
 
 useBackend('wasm');
+
+/** An engine folder where `mlpx setup tensorflow` never ran: --backend auto and tensorflow see no engine. */
+const NO_TENSORFLOW = { MLPX_TENSORFLOW_DIR: join(tmpdir(), 'mlpx-test-no-engine') };
 
 const TINY = ['--image-size', '28', '--patch-size', '7', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32'];
 
@@ -67,14 +70,18 @@ describe('mlpx train with bad input: one clear message, exit 1, nothing written'
       },
       message: /dog/,
     },
-    { name: 'a tensorflow backend that is not installed', args: () => ['--backend', 'tensorflow'], message: /tfjs-node-gpu is not installed.*\n?.*README/s },
+    {
+      name: 'a tensorflow backend that is not set up',
+      args: () => ['--backend', 'tensorflow'],
+      message: /tensorflow: no engine set up in .*no-engine \(run `mlpx setup tensorflow`\); @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed\nRun `mlpx setup tensorflow`/,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const dir = join(work.path, c.name.replace(/\W+/g, '-'));
       await mkdir(dir, { recursive: true });
       const out = join(dir, 'run');
-      const result = await runCli(['train', ...(await c.args(dir)), '--epochs', c.name === 'zero epochs' ? '0' : '1', '--out', out], { cwd: dir });
+      const result = await runCli(['train', ...(await c.args(dir)), '--epochs', c.name === 'zero epochs' ? '0' : '1', '--out', out], { cwd: dir, env: NO_TENSORFLOW });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(c.message);
       expect(result.stderr).not.toMatch(STACK_LINE);
@@ -88,7 +95,8 @@ describe('mlpx train writes a run folder', () => {
   it('fnet on Fashion-MNIST: default folder, runs/latest, metrics that match the saved model', async () => {
     const cwd = join(work.path, 'fnet');
     await mkdir(cwd);
-    const result = await runCli(['train', '--model', 'fnet', '--dataset', 'fashion-mnist', '--epochs', '2', '--limit', '600', ...TINY], { cwd });
+    // Without the native engine, --backend auto trains on wasm here (no hardware WebGPU adapter).
+    const result = await runCli(['train', '--model', 'fnet', '--dataset', 'fashion-mnist', '--epochs', '2', '--limit', '600', ...TINY], { cwd, env: NO_TENSORFLOW });
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/backend: wasm/);

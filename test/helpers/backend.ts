@@ -2,7 +2,7 @@
 import { beforeAll } from 'vitest';
 import { selectBackend } from '../../packages/train/src/backend/select-backend.js';
 
-export function useBackend(name: 'wasm' | 'cpu' | 'webgpu' = 'wasm'): void {
+export function useBackend(name: 'wasm' | 'cpu' | 'webgpu' | 'tensorflow' = 'wasm'): void {
   beforeAll(async () => {
     await selectBackend(name);
   });

@@ -20,6 +20,16 @@ export { decodeImage, type PixelSize } from './data/decode-image.js';
 // Backends.
 export { BACKEND_CHOICES, NoBackendError, selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend.js';
 export { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './backend/webgpu-adapter.js';
+export { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from './backend/tensorflow/tensorflow-install.js';
+export { listTensorflowDevices } from './backend/tensorflow/list-devices.js';
+export {
+  DEFAULT_TENSORFLOW_VERSION,
+  setupTensorflow,
+  TESTED_TENSORFLOW_VERSIONS,
+  type SetupProgress,
+  type SetupTensorflowOptions,
+  type SetupTensorflowResult,
+} from './backend/tensorflow/setup/setup-tensorflow.js';
 
 // Training.
 export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './training/fit.js';

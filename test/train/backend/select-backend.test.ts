@@ -1,10 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
 import type { WebgpuAdapterInfo } from '../../../packages/train/src/backend/webgpu-adapter.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';
 
 useSwiftShader();
+// The order of --backend auto below the native engine: as on a machine where `mlpx setup tensorflow` never ran.
+process.env.MLPX_TENSORFLOW_DIR = join(tmpdir(), 'mlpx-test-no-engine');
 
 const HARDWARE: WebgpuAdapterInfo = { vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100 (faked)', software: false };
 

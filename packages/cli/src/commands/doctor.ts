@@ -1,12 +1,12 @@
 /**
- * `mlpx doctor`: what this machine can run. Training backends (tfjs-node-gpu, WebGPU with the
+ * `mlpx doctor`: what this machine can run. Training backends (native TensorFlow, WebGPU with the
  * adapter Dawn finds, wasm, cpu) and inference execution providers (CPU, CUDA with the reason it
  * cannot run, WebGPU through the same Vulkan driver), one line each.
  */
 import { availableParallelism, cpus } from 'node:os';
 import { Command } from 'commander';
 import { diagnoseCuda } from '@mlpx/infer';
-import { describeAdapter, describeError, NoBackendError, probeWebgpuAdapter, selectBackend } from '@mlpx/train';
+import { describeAdapter, describeError, listTensorflowDevices, NoBackendError, probeWebgpuAdapter, readTensorflowInstall, selectBackend, tensorflowRoot } from '@mlpx/train';
 
 async function line(label: string, check: () => Promise<string>): Promise<string> {
   try {
@@ -17,12 +17,21 @@ async function line(label: string, check: () => Promise<string>): Promise<string
   }
 }
 
+/** The engine and where it lives; for mlpx's own install, the devices TensorFlow sees by name. */
+async function tensorflowLine(): Promise<string> {
+  const description = (await selectBackend('tensorflow')).description;
+  const install = await readTensorflowInstall();
+  if (!install) return description;
+  const indent = ' '.repeat(15);
+  return [description, `${indent}in ${install.libraryDir}`, `${indent}(set up in ${tensorflowRoot()}, ${install.builtAt})`, `${indent}devices: ${await listTensorflowDevices(install)}`].join('\n');
+}
+
 export function doctorCommand(): Command {
   return new Command('doctor').description('show which training backends and inference execution providers this machine can use').action(async () => {
     const lines = [
       `mlpx on Node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`,
       'training backends (mlpx train --backend):',
-      await line('tensorflow', async () => (await selectBackend('tensorflow')).description),
+      await line('tensorflow', tensorflowLine),
       await line('webgpu', async () => {
         const adapter = await probeWebgpuAdapter();
         return `${describeAdapter(adapter)}${adapter.software ? '; --backend auto stays on wasm' : '; --backend auto uses it'}`;

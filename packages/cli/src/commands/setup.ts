@@ -1,13 +1,15 @@
-/** `mlpx setup cuda`: fetch onnxruntime-node's CUDA execution provider (skipped at install). */
+/** `mlpx setup`: optional runtime parts, fetched or built on demand. */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { MlpxError } from '@mlpx/train';
+import { setupTensorflowCommand } from './setup-tensorflow.js';
 
 export function setupCommand(): Command {
   return new Command('setup')
-    .description('fetch optional runtime parts')
+    .description('fetch or build optional runtime parts: native TensorFlow for training, the CUDA provider for inference')
+    .addCommand(setupTensorflowCommand())
     .addCommand(
       new Command('cuda').description("fetch onnxruntime-node's CUDA 12 execution provider (about 300 MB, from NuGet)").action(() => {
         const script = join(dirname(createRequire(import.meta.url).resolve('@mlpx/infer/package.json')), 'scripts', 'fetch-cuda-provider.mjs');

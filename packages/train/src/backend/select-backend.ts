@@ -1,8 +1,9 @@
 /**
  * Picks the TensorFlow.js backend training runs on, and says why.
  *
- *   tensorflow  @tensorflow/tfjs-node-gpu, else @tensorflow/tfjs-node (libtensorflow; CUDA with
- *               -gpu). Optional peer dependencies: installed by the user where they can load.
+ *   tensorflow  native TensorFlow through tfjs-node's addon: the engine `mlpx setup tensorflow`
+ *               built against PyPI's TensorFlow (CPU, or CUDA with --gpu), else the
+ *               @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node package where one is installed.
  *   webgpu      @tensorflow/tfjs-backend-webgpu on Dawn (the optional `webgpu` package): any GPU
  *               with a Vulkan, Metal or D3D12 driver, no CUDA toolkit.
  *   wasm        @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD), always installed.
@@ -13,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeError, MlpxError } from '../errors.js';
+import { loadTensorflow } from './tensorflow/load-tensorflow.js';
 import { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './webgpu-adapter.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -32,23 +34,6 @@ export interface SelectedBackend {
 export interface SelectBackendOptions {
   /** Finds the WebGPU adapter (tests replace it to fake one). */
   readonly probeWebgpu?: () => Promise<WebgpuAdapterInfo>;
-}
-
-const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
-
-async function loadTensorflow(): Promise<string> {
-  const failures: string[] = [];
-  for (const pkg of TFJS_NODE_PACKAGES) {
-    try {
-      await import(pkg);
-      await activate('tensorflow');
-      return pkg;
-    } catch (error) {
-      const message = describeError(error).split('\n')[0]!;
-      failures.push(/Cannot find (package|module)/.test(message) ? `${pkg} is not installed` : `${pkg} failed to load: ${message}`);
-    }
-  }
-  throw new Error(failures.join('; '));
 }
 
 async function loadWebgpu(adapter: WebgpuAdapterInfo): Promise<string> {
@@ -77,7 +62,11 @@ async function activate(name: string): Promise<void> {
 type Candidate = Exclude<BackendChoice, 'auto'>;
 
 const LOADERS: Record<Exclude<Candidate, 'webgpu'>, () => Promise<string>> = {
-  tensorflow: loadTensorflow,
+  tensorflow: async () => {
+    const description = await loadTensorflow();
+    await activate('tensorflow');
+    return description;
+  },
   wasm: loadWasm,
   cpu: loadCpu,
 };
@@ -109,7 +98,7 @@ export class NoBackendError extends MlpxError {
     readonly skipped: readonly { name: string; reason: string }[],
   ) {
     const reasons = skipped.map((s) => `  ${s.name}: ${s.reason}`).join('\n');
-    const hint = choice === 'tensorflow' ? '\nSee the README, "Training on a GPU", to install @tensorflow/tfjs-node-gpu.' : '';
+    const hint = choice === 'tensorflow' ? '\nRun `mlpx setup tensorflow` (or `mlpx setup tensorflow --gpu` for CUDA) to build it; see the README, "Native TensorFlow".' : '';
     super(`--backend ${choice}: no backend could be loaded:\n${reasons}${hint}`);
   }
 }

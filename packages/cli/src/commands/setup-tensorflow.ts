@@ -1,0 +1,60 @@
+/** `mlpx setup tensorflow`: native TensorFlow for `--backend tensorflow`, built from PyPI's wheels. */
+import { Command } from 'commander';
+import { DEFAULT_TENSORFLOW_VERSION, setupTensorflow, type SetupProgress } from '@mlpx/train';
+import { formatDuration, info, progressStream } from '../progress/terminal.js';
+
+interface SetupTensorflowFlags {
+  gpu?: boolean;
+  tensorflow?: string;
+  python?: string;
+  from?: string;
+  force?: boolean;
+}
+
+/** One line per step ("[2/6] Installing …"), the tools' own progress beneath it, then its time. */
+function stepProgress(): SetupProgress {
+  let lineOpen = false;
+  return {
+    step(index, total, title) {
+      progressStream.write(`[${index}/${total}] ${title}...`);
+      lineOpen = true;
+    },
+    output(text) {
+      if (lineOpen) progressStream.write('\n');
+      lineOpen = false;
+      progressStream.write(text);
+    },
+    done(seconds) {
+      progressStream.write(`${lineOpen ? ' ' : '      '}done (${formatDuration(seconds)})\n`);
+      lineOpen = false;
+    },
+  };
+}
+
+export function setupTensorflowCommand(): Command {
+  return new Command('tensorflow')
+    .description(`build native TensorFlow for \`mlpx train --backend tensorflow\`: tfjs-node's addon against TensorFlow from PyPI (default ${DEFAULT_TENSORFLOW_VERSION}, CPU)`)
+    .option('--gpu', 'install tensorflow[and-cuda]: a CUDA build, with CUDA 12 and cuDNN 9 as PyPI wheels (no CUDA toolkit needed; an NVIDIA driver is)')
+    .option('--tensorflow <version>', `the TensorFlow version to pip-install (default ${DEFAULT_TENSORFLOW_VERSION})`)
+    .option('--python <path>', 'the Python that creates the private venv (default python3)')
+    .option('--from <dir>', 'build against an existing TensorFlow (its package folder, site-packages or venv) instead of pip-installing one')
+    .option('--force', 'rebuild even when this engine is already set up')
+    .action(async (flags: SetupTensorflowFlags) => {
+      const result = await setupTensorflow({
+        ...(flags.gpu ? { gpu: true } : {}),
+        ...(flags.tensorflow ? { tensorflowVersion: flags.tensorflow } : {}),
+        ...(flags.python ? { python: flags.python } : {}),
+        ...(flags.from ? { from: flags.from } : {}),
+        ...(flags.force ? { force: true } : {}),
+        progress: stepProgress(),
+      });
+      const { install } = result;
+      const what = `TensorFlow ${install.tensorflowVersion} (${install.from ? `from ${install.from}` : install.distribution}${install.gpu ? ', CUDA build' : ''})`;
+      if (result.reused) {
+        process.stdout.write(`${what} is already set up in ${result.root} (built ${install.builtAt}); --force rebuilds it\n`);
+      } else {
+        info(`checked the ${result.symbolsChecked} TensorFlow C API symbols the addon calls; all defined`);
+        process.stdout.write(`${what} is set up in ${result.root} (${formatDuration(result.seconds)}); train on it with: mlpx train --backend tensorflow\n`);
+      }
+    });
+}

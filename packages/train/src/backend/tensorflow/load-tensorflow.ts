@@ -1,0 +1,84 @@
+/**
+ * Loads TensorFlow as tfjs's 'tensorflow' backend: the engine `mlpx setup tensorflow` built, else
+ * the @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node package where a user installed one.
+ * Importing tfjs-node registers the backend and makes it the active one.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describeError, MlpxError } from '../../errors.js';
+import { linkSharedTfjs } from './link-tfjs.js';
+import { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from './tensorflow-install.js';
+
+/** The addon tfjs-node loads, relative to its package folder (N-API 8; node-pre-gyp's layout). */
+export const ADDON_PATH = join('lib', 'napi-v8', 'tfjs_binding.node');
+
+const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+/** What the 'tensorflow' backend's binding reports about itself. */
+interface TensorflowBinding {
+  readonly TF_Version: string;
+}
+
+interface TensorflowKernelBackend {
+  readonly binding: TensorflowBinding;
+  readonly isUsingGpuDevice: boolean;
+}
+
+/**
+ * TensorFlow's defaults, unless the user set them: GPU memory grows as needed instead of being
+ * taken whole at start (tfjs-node sets no GPU options; tfjs issues #671, #2611), and only errors
+ * are logged (its start-up INFO and WARNING lines would interleave with training's output).
+ */
+function setTensorflowDefaults(): void {
+  process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+}
+
+/** Loads the engine `mlpx setup tensorflow` built; returns the backend's description. */
+export async function loadInstalledTensorflow(install: TensorflowInstall): Promise<string> {
+  const addon = join(install.packageDir, ADDON_PATH);
+  if (!existsSync(addon)) {
+    throw new MlpxError(`the TensorFlow engine set up in ${tensorflowRoot()} is incomplete (${addon} is missing); run \`mlpx setup tensorflow --force\``);
+  }
+  await linkSharedTfjs(dirname(dirname(install.packageDir)));
+  setTensorflowDefaults();
+  try {
+    createRequire(join(install.packageDir, 'package.json'))(install.packageDir);
+  } catch (error) {
+    throw new MlpxError(`TensorFlow ${install.tensorflowVersion} (set up in ${tensorflowRoot()}) failed to load: ${describeError(error).split('\n')[0]}; run \`mlpx setup tensorflow --force\` to rebuild it`, { cause: error });
+  }
+  return `TensorFlow ${activeTensorflowVersion()} (${install.distribution}${install.gpu ? ', CUDA build' : ''}, set up by mlpx) ${deviceSummary(install.gpu)}`;
+}
+
+/** The TensorFlow version the active 'tensorflow' backend's library reports. */
+export function activeTensorflowVersion(): string {
+  return (tf.findBackend('tensorflow') as unknown as TensorflowKernelBackend | null)?.binding.TF_Version ?? 'unknown';
+}
+
+/** Where TensorFlow computes: 'on the GPU', or on the CPU, saying so in one line when a GPU was expected. */
+export function deviceSummary(gpuBuild: boolean): string {
+  const backend = tf.findBackend('tensorflow') as unknown as TensorflowKernelBackend | null;
+  if (backend?.isUsingGpuDevice) return 'on the GPU';
+  return gpuBuild ? 'on the CPU: TensorFlow sees no GPU' : 'on the CPU';
+}
+
+/** The engine: mlpx's own install first, then the tfjs-node packages; throws with every reason. */
+export async function loadTensorflow(): Promise<string> {
+  const failures: string[] = [];
+  const install = await readTensorflowInstall();
+  if (install) return loadInstalledTensorflow(install);
+  failures.push(`no engine set up in ${tensorflowRoot()} (run \`mlpx setup tensorflow\`)`);
+  for (const pkg of TFJS_NODE_PACKAGES) {
+    try {
+      setTensorflowDefaults();
+      await import(pkg);
+      return `${pkg} (TensorFlow ${activeTensorflowVersion()}) ${deviceSummary(pkg.endsWith('-gpu'))}`;
+    } catch (error) {
+      const message = describeError(error).split('\n')[0]!;
+      failures.push(/Cannot find (package|module)/.test(message) ? `${pkg} is not installed` : `${pkg} failed to load: ${message}`);
+    }
+  }
+  throw new Error(failures.join('; '));
+}

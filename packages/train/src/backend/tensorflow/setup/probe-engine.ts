@@ -1,0 +1,27 @@
+/**
+ * Run as a child process by setup, before the manifest is written: loads a freshly built engine
+ * (the install described by argv[2], JSON) the way training will, runs one matmul on it, and
+ * prints what TensorFlow reports. A library that does not resolve fails here, in the child, with
+ * the dynamic loader's own message, instead of in the user's first training run.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { activeTensorflowVersion, loadInstalledTensorflow } from '../load-tensorflow.js';
+import type { TensorflowInstall } from '../tensorflow-install.js';
+
+export interface ProbeReport {
+  readonly version: string;
+  readonly backend: string;
+  readonly usingGpu: boolean;
+  readonly matmul: number[];
+}
+
+const install = JSON.parse(process.argv[2]!) as TensorflowInstall;
+await loadInstalledTensorflow(install);
+const product = tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2]));
+const report: ProbeReport = {
+  version: activeTensorflowVersion(),
+  backend: tf.getBackend(),
+  usingGpu: (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true,
+  matmul: Array.from(await product.data()),
+};
+process.stdout.write(`${JSON.stringify(report)}\n`);
