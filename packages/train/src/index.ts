@@ -22,6 +22,7 @@ export { BACKEND_CHOICES, NoBackendError, selectBackend, type BackendChoice, typ
 export { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './backend/webgpu-adapter.js';
 export { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from './backend/tensorflow/tensorflow-install.js';
 export { listTensorflowDevices } from './backend/tensorflow/list-devices.js';
+export { describeCudaWheels, findCudaWheels, type CudaWheels } from './backend/tensorflow/cuda-wheels.js';
 export {
   DEFAULT_TENSORFLOW_VERSION,
   setupTensorflow,

@@ -6,7 +6,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { Command } from 'commander';
 import { diagnoseCuda } from '@mlpx/infer';
-import { describeAdapter, describeError, listTensorflowDevices, NoBackendError, probeWebgpuAdapter, readTensorflowInstall, selectBackend, tensorflowRoot } from '@mlpx/train';
+import { describeAdapter, describeCudaWheels, describeError, findCudaWheels, listTensorflowDevices, NoBackendError, probeWebgpuAdapter, readTensorflowInstall, selectBackend, tensorflowRoot } from '@mlpx/train';
 
 async function line(label: string, check: () => Promise<string>): Promise<string> {
   try {
@@ -23,7 +23,9 @@ async function tensorflowLine(): Promise<string> {
   const install = await readTensorflowInstall();
   if (!install) return description;
   const indent = ' '.repeat(15);
-  return [description, `${indent}in ${install.libraryDir}`, `${indent}(set up in ${tensorflowRoot()}, ${install.builtAt})`, `${indent}devices: ${await listTensorflowDevices(install)}`].join('\n');
+  const lines = [description, `${indent}in ${install.libraryDir}`, `${indent}(set up in ${tensorflowRoot()}, ${install.builtAt})`, `${indent}devices: ${await listTensorflowDevices(install)}`];
+  if (install.gpu) lines.push(`${indent}${describeCudaWheels(await findCudaWheels(install.libraryDir))}`);
+  return lines.join('\n');
 }
 
 export function doctorCommand(): Command {

@@ -23,6 +23,7 @@ import { describeError, MlpxError } from '../../../errors.js';
 import { writeFileAtomic } from '../../../run/atomic-write.js';
 import { ADDON_PATH } from '../load-tensorflow.js';
 import { INSTALL_JSON, readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from '../tensorflow-install.js';
+import { describeCudaWheels, findCudaWheels, REQUIRED_CUDA_WHEELS } from '../cuda-wheels.js';
 import { checkAddonSymbols } from './addon-symbols.js';
 import { buildAddon } from './build-addon.js';
 import { findBuildTools } from './build-tools.js';
@@ -169,7 +170,12 @@ export async function setupTensorflow(options: SetupTensorflowOptions = {}): Pro
         distribution = located.distribution;
         return describeTensorflowDir(located.dir);
       });
-      if (options.gpu && !library.cudaBuild) throw new MlpxError(`--gpu: ${library.dir} is not a CUDA build of TensorFlow`);
+      if (options.gpu) {
+        if (!library.cudaBuild) throw new MlpxError(`--gpu: ${library.dir} is not a CUDA build of TensorFlow`);
+        const wheels = await findCudaWheels(library.dir);
+        const absent = REQUIRED_CUDA_WHEELS.filter((wheel) => !wheels.found.includes(wheel));
+        if (absent.length > 0) throw new MlpxError(`--gpu: TensorFlow ${library.version} will not find CUDA's ${absent.join(', ')} (${describeCudaWheels(wheels)}); pip did not install them`);
+      }
     }
     const tfjsNodeVersion = tf.version_core;
     const packageDir = await step(`Fetching @tensorflow/tfjs-node ${tfjsNodeVersion} (npm, its download of libtensorflow skipped)`, () =>
