@@ -48,6 +48,8 @@ export { defaultRunFolder, LATEST, RUNS_ROOT } from './run/run-folder.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files.js';
 export { writeFileAtomic } from './run/atomic-write.js';
 export { measurePlainTrainingThroughput, measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
+export { measureTrainingThroughputInChild, type IsolatedTrainingThroughput } from './bench/isolated-training-throughput.js';
+export { KERAS_PEER_SCRIPT, kerasPeerPython, measureKerasPeerThroughput, type KerasPeerThroughput } from './bench/keras-peer-throughput.js';
 export { buildPlainClassifier } from './baseline/build-plain-classifier.js';
 export { measurePredictThroughput } from './bench/predict-throughput.js';
 export { trainingFlopsPerImage } from './bench/training-flops.js';

@@ -5,7 +5,9 @@
  * Training is measured against a baseline trained in the same run: the same architecture from
  * stock tfjs layers, trained by model.fit (buildPlainClassifier). Seed configuration (CIFAR-100
  * input, batch 128) by default; --quick is a smoke run with a tiny configuration (not a
- * measurement).
+ * measurement). --peer keras adds, for each model on tensorflow, the seed's own Keras model trained
+ * by model.fit on the same TensorFlow, mlpx and Keras each in a process of its own (so that each
+ * peak memory figure is one model's training).
  */
 import { availableParallelism, cpus } from 'node:os';
 import { Command } from 'commander';
@@ -16,11 +18,14 @@ import {
   buildClassifier,
   channelStatistics,
   describeError,
+  kerasPeerPython,
   MODEL_NAMES,
+  measureKerasPeerThroughput,
   measureMatmulGflops,
   measurePlainTrainingThroughput,
   measurePredictThroughput,
   measureTrainingThroughput,
+  measureTrainingThroughputInChild,
   MlpxError,
   probeWebgpuAdapter,
   randomSource,
@@ -29,17 +34,30 @@ import {
   trainingFlopsPerImage,
   type Architecture,
   type ModelName,
+  type TrainingThroughput,
+  type TrainingThroughputOptions,
 } from '@mlpx/train';
 import { info } from '../progress/terminal.js';
 
 const TRAINING_BACKENDS = ['wasm', 'webgpu', 'cpu', 'tensorflow'] as const;
 type TrainingBackend = (typeof TRAINING_BACKENDS)[number];
+const PEERS = ['keras'] as const;
+type Peer = (typeof PEERS)[number];
 
 interface BenchFlags {
   quick?: boolean;
   json?: boolean;
   models: string;
   backends?: string;
+  peer?: string;
+}
+
+/** With --peer: mlpx's training measured in a child process, against the peer's in another. */
+interface PeerFigures {
+  /** mlpx's child process. */
+  peakRssMiB: number;
+  peerImagesPerSec: number;
+  peerPeakRssMiB: number;
 }
 
 interface BenchReport {
@@ -49,7 +67,9 @@ interface BenchReport {
    * gflops: the step's matmul FLOPs per second (trainingFlopsPerImage x images/s); peakGflops: the
    * backend's plain matmul rate on one thread, measured in the same run, times the threads.
    */
-  training: { model: ModelName; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number; gflops: number; peakGflops: number }[];
+  training: ({ model: ModelName; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number; gflops: number; peakGflops: number } & Partial<PeerFigures>)[];
+  /** With --peer: what the peer ran on. */
+  peer?: { name: Peer; python: string; tensorflowVersion: string; kerasVersion: string };
   skipped: { backend: string; reason: string }[];
   inference: { model: ModelName; ep: 'cpu'; batch: number; imagesPerSec: number; tfjsImagesPerSec: number }[];
   peakRssMiB: number;
@@ -73,6 +93,51 @@ async function defaultBackends(skipped: BenchReport['skipped']): Promise<Trainin
   return ['wasm'];
 }
 
+function parsePeer(text: string): Peer {
+  const [peer, ...others] = parseList(text, PEERS, '--peer');
+  if (peer === undefined || others.length > 0) throw new MlpxError(`--peer takes one name: ${PEERS.join(', ')}`);
+  return peer;
+}
+
+/** The peer's Python, after checking that there is something to compare it with. */
+async function peerPython(peer: Peer, backends: readonly TrainingBackend[]): Promise<string> {
+  if (!backends.includes('tensorflow')) {
+    throw new MlpxError(`--peer ${peer} trains the seed's Keras model on TensorFlow, to compare with mlpx on the tensorflow backend; add it: --backends tensorflow`);
+  }
+  return (await kerasPeerPython()).python;
+}
+
+/** mlpx in a child process of its own, then the peer in another (never both at once); notes the peer's versions in report.peer. */
+async function measureAgainstPeer(
+  report: BenchReport,
+  python: string,
+  options: TrainingThroughputOptions,
+  progress: (message: string) => void,
+): Promise<TrainingThroughput & PeerFigures> {
+  progress(`training ${options.model} on tensorflow in a process of its own...`);
+  const own = await measureTrainingThroughputInChild('tensorflow', options);
+  progress(`  the seed's Keras model of ${options.model} (model.fit) in another...`);
+  const peer = await measureKerasPeerThroughput(python, options);
+  report.peer = { name: 'keras', python, tensorflowVersion: peer.tensorflowVersion, kerasVersion: peer.kerasVersion };
+  return { ...own, peerImagesPerSec: peer.imagesPerSec, peerPeakRssMiB: peer.peakRssMiB };
+}
+
+function peerTable(report: BenchReport): string[] {
+  if (!report.peer) return [];
+  const rows = report.training.filter((t) => t.peerImagesPerSec !== undefined);
+  const ratio = (a: number, b: number): string => `(${(a / b).toFixed(2)}x)`;
+  return [
+    '',
+    `training on tensorflow, each in a process of its own: mlpx vs the seed's Keras model (model.fit, TensorFlow ${report.peer.tensorflowVersion}, Keras ${report.peer.kerasVersion})`,
+    '  model     images/s mlpx vs Keras        peak memory (MiB) mlpx vs Keras',
+    ...rows.map(
+      (t) =>
+        `  ${t.model.padEnd(6)} ${t.imagesPerSec.toFixed(1).padStart(9)} vs ${t.peerImagesPerSec!.toFixed(1).padStart(7)}  ${ratio(t.imagesPerSec, t.peerImagesPerSec!).padEnd(8)}` +
+        `  ${t.peakRssMiB!.toFixed(0).padStart(9)} vs ${t.peerPeakRssMiB!.toFixed(0).padStart(6)}  ${ratio(t.peakRssMiB!, t.peerPeakRssMiB!)}`,
+    ),
+  ];
+}
+
 function table(report: BenchReport): string {
   const lines = [
     `machine: ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}`,
@@ -85,6 +150,7 @@ function table(report: BenchReport): string {
         `  matmuls at ${t.gflops.toFixed(1)} of ${t.peakGflops.toFixed(0)} GFLOP/s`,
     ),
     ...report.skipped.map((s) => `  ${s.backend}: skipped, ${s.reason}`),
+    ...peerTable(report),
     '',
     'inference (images/s): ONNX Runtime CPU vs TensorFlow.js predict (wasm)',
     ...report.inference.map((i) => `  ${i.model.padEnd(6)} batch ${String(i.batch).padEnd(4)} ${i.imagesPerSec.toFixed(0).padStart(8)} vs ${i.tfjsImagesPerSec.toFixed(0).padStart(7)}  (${(i.imagesPerSec / i.tfjsImagesPerSec).toFixed(1)}x)`),
@@ -101,11 +167,22 @@ export function benchCommand(): Command {
     .option('--json', 'print one JSON document')
     .option('--models <list>', 'models to measure', MODEL_NAMES.join(','))
     .option('--backends <list>', `training backends (${TRAINING_BACKENDS.join(', ')}); default wasm, and webgpu on a GPU`)
+    .option(
+      '--peer <name>',
+      `also train each model with a peer on tensorflow (needs it in --backends), each side in a process of its own: ${PEERS.join(', ')} (the seed's Keras model, on the TensorFlow \`mlpx setup tensorflow\` installed)`,
+    )
     .action(async (flags: BenchFlags) => {
       const quick = flags.quick === true;
       const models = parseList(flags.models, MODEL_NAMES, '--models');
       const skipped: BenchReport['skipped'] = [];
-      const backends = flags.backends ? parseList(flags.backends, TRAINING_BACKENDS, '--backends') : await defaultBackends(skipped);
+      const peer = flags.peer === undefined ? undefined : parsePeer(flags.peer);
+      const named = flags.backends ? parseList(flags.backends, TRAINING_BACKENDS, '--backends') : undefined;
+      // Before the default backends' WebGPU probe: they never include tensorflow.
+      const python = peer ? await peerPython(peer, named ?? []) : undefined;
+      const backends = named ?? (await defaultBackends(skipped));
+      const progress = (message: string): void => {
+        if (!flags.json) info(message);
+      };
       const architecture: Architecture = quick ? { imageSize: 16, patchSize: 4, embeddingDim: 16, blocks: 1, dropout: 0.2, gelu: 'exact' } : { ...SEED_ARCHITECTURE };
       const inputShape: [number, number, number] = [32, 32, 3];
       const trainingBatch = quick ? 32 : 128;
@@ -126,10 +203,16 @@ export function benchCommand(): Command {
         }
         const matmulGflops = await measureMatmulGflops(quick ? 2 : 7);
         for (const model of models) {
-          if (!flags.json) info(`training ${model} on ${backend}...`);
           const options = { model, architecture, inputShape, batchSize: trainingBatch, warmupSteps: 1, steps: quick ? 1 : 3 };
-          const result = await measureTrainingThroughput({ ...options, threads: autoThreads(backend, trainingBatch) });
-          if (!flags.json) info(`  the plain tfjs baseline of ${model} on ${backend}...`);
+          const threads = autoThreads(backend, trainingBatch);
+          let result: TrainingThroughput & Partial<PeerFigures>;
+          if (python !== undefined && backend === 'tensorflow') {
+            result = await measureAgainstPeer(report, python, { ...options, threads }, progress);
+          } else {
+            progress(`training ${model} on ${backend}...`);
+            result = await measureTrainingThroughput({ ...options, threads });
+          }
+          progress(`  the plain tfjs baseline of ${model} on ${backend}...`);
           const baseline = await measurePlainTrainingThroughput(options);
           const flops = trainingFlopsPerImage({ model, inputChannels: inputShape[2], numClasses: 100, ...architecture });
           report.training.push({
@@ -140,12 +223,13 @@ export function benchCommand(): Command {
             baselineImagesPerSec: baseline.imagesPerSec,
             gflops: (result.imagesPerSec * flops) / 1e9,
             peakGflops: matmulGflops * result.threads,
+            ...(result.peerImagesPerSec === undefined ? {} : { peakRssMiB: result.peakRssMiB, peerImagesPerSec: result.peerImagesPerSec, peerPeakRssMiB: result.peerPeakRssMiB }),
           });
         }
       }
       await selectBackend('wasm');
       for (const model of models) {
-        if (!flags.json) info(`inference of ${model}...`);
+        progress(`inference of ${model}...`);
         randomSource.reseed(1);
         const pixels = Uint8Array.from({ length: 64 * 32 * 32 * 3 }, (_, i) => (i * 7919) % 256);
         const classifier = buildClassifier({ model, inputHeight: 32, inputWidth: 32, inputChannels: 3, numClasses: 100, ...architecture }, channelStatistics(pixels, 3));

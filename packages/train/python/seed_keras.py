@@ -1,0 +1,166 @@
+"""The seed's three classifiers (MLP-Mixer, FNet, gMLP) as Keras 3 models, compiled as the seed compiles them.
+
+The seed is the Keras example "Image classification with modern MLP models" (keras-io,
+examples/vision/mlp_image_classification.py, 2021; /work/shared/SEED.md in the repository lists
+its facts). Its code is for TensorFlow 2.4 with TensorFlow Addons; this restates it for Keras 3 on
+the TensorFlow versions `mlpx setup tensorflow` installs (2.18 and later), changing only what no
+longer exists:
+  - tfa.layers.GELU()  ->  keras.activations.gelu(approximate=False). The published run's log
+    warns that tfa's default had become the exact (erf) form, so that is the form that ran.
+  - layers.experimental.preprocessing.*  ->  layers.* (the same layers, moved).
+  - tfa.optimizers.AdamW  ->  keras.optimizers.AdamW (see compile_seed_model).
+
+test/tools/keras_reference.py restates the same blocks to check mlpx's layers at inference, and
+so leaves their Dropout layers out; these keep them, because they train. (That file lives under
+test/, which the published packages do not ship; this one ships with @mlpx/train.)
+"""
+from dataclasses import dataclass
+
+import keras
+import tensorflow as tf
+from keras import layers
+
+# The seed's per-model learning rates and AdamW weight decay (SEED.md, "Training").
+LEARNING_RATES = {"mixer": 0.005, "fnet": 0.001, "gmlp": 0.003}
+WEIGHT_DECAY = 1e-4
+MODEL_NAMES = tuple(LEARNING_RATES)
+
+
+@dataclass(frozen=True)
+class SeedConfig:
+    """The seed's hyperparameters (its "Configure the hyperparameters" cell) by default."""
+
+    input_shape: tuple = (32, 32, 3)  # CIFAR-100
+    num_classes: int = 100
+    image_size: int = 64  # the images are resized to this before patching
+    patch_size: int = 8
+    embedding_dim: int = 256
+    num_blocks: int = 4
+    dropout_rate: float = 0.2
+    gelu: str = "exact"  # "exact" (erf, what the seed ran) or "tanh"
+    augment: bool = True  # RandomFlip + RandomZoom while training, as the seed; False leaves them out
+
+    @property
+    def num_patches(self):
+        return (self.image_size // self.patch_size) ** 2
+
+
+def gelu(config):
+    return layers.Activation(lambda x: keras.activations.gelu(x, approximate=config.gelu == "tanh"))
+
+
+class Patches(layers.Layer):
+    """tf.image.extract_patches, VALID, stride = size: [batch, num_patches, patch * patch * channels]."""
+
+    def __init__(self, patch_size, num_patches):
+        super().__init__()
+        self.patch_size = patch_size
+        self.num_patches = num_patches
+
+    def call(self, images):
+        batch_size = tf.shape(images)[0]
+        size = [1, self.patch_size, self.patch_size, 1]
+        patches = tf.image.extract_patches(images=images, sizes=size, strides=size, rates=[1, 1, 1, 1], padding="VALID")
+        return tf.reshape(patches, [batch_size, self.num_patches, patches.shape[-1]])
+
+
+class MLPMixerLayer(layers.Layer):
+    """Token mixing then channel mixing, with one LayerNormalization shared by both (the seed's quirk)."""
+
+    def __init__(self, config):
+        super().__init__()
+        rate = config.dropout_rate
+        self.mlp1 = keras.Sequential([layers.Dense(config.num_patches), gelu(config), layers.Dense(config.num_patches), layers.Dropout(rate)])
+        # The hidden width of the channel MLP is num_patches, as the seed writes it.
+        self.mlp2 = keras.Sequential([layers.Dense(config.num_patches), gelu(config), layers.Dense(config.embedding_dim), layers.Dropout(rate)])
+        self.normalize = layers.LayerNormalization(epsilon=1e-6)
+
+    def call(self, inputs):
+        x = self.normalize(inputs)
+        mlp1_outputs = tf.linalg.matrix_transpose(self.mlp1(tf.linalg.matrix_transpose(x)))
+        x = mlp1_outputs + inputs
+        return x + self.mlp2(self.normalize(x))
+
+
+class FNetLayer(layers.Layer):
+    """The real part of the 2-D FFT over (patches, channels) in place of attention, then a feed-forward net."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.ffn = keras.Sequential(
+            [layers.Dense(config.embedding_dim), gelu(config), layers.Dropout(config.dropout_rate), layers.Dense(config.embedding_dim)]
+        )
+        self.normalize1 = layers.LayerNormalization(epsilon=1e-6)
+        self.normalize2 = layers.LayerNormalization(epsilon=1e-6)
+
+    def call(self, inputs):
+        x = tf.cast(tf.signal.fft2d(tf.cast(inputs, dtype=tf.dtypes.complex64)), dtype=tf.dtypes.float32)
+        x = self.normalize1(x + inputs)
+        return self.normalize2(x + self.ffn(x))
+
+
+class GMLPLayer(layers.Layer):
+    """Channel projection, the spatial gating unit, channel projection; the residual is from the normalised x (the seed's)."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.channel_projection1 = keras.Sequential([layers.Dense(config.embedding_dim * 2), gelu(config), layers.Dropout(config.dropout_rate)])
+        self.channel_projection2 = layers.Dense(config.embedding_dim)
+        self.spatial_projection = layers.Dense(config.num_patches, bias_initializer="Ones")
+        self.normalize1 = layers.LayerNormalization(epsilon=1e-6)
+        self.normalize2 = layers.LayerNormalization(epsilon=1e-6)
+
+    def call(self, inputs):
+        x = self.normalize1(inputs)
+        u, v = tf.split(self.channel_projection1(x), num_or_size_splits=2, axis=2)
+        v = self.normalize2(v)
+        v = tf.linalg.matrix_transpose(self.spatial_projection(tf.linalg.matrix_transpose(v)))
+        return x + self.channel_projection2(u * v)
+
+
+BLOCKS = {"mixer": MLPMixerLayer, "fnet": FNetLayer, "gmlp": GMLPLayer}
+
+
+def build_seed_classifier(model_name, config, training_images):
+    """The seed's build_classifier, with its data_augmentation's Normalization adapted on training_images."""
+    normalization = layers.Normalization()
+    normalization.adapt(training_images)  # the seed: data_augmentation.layers[0].adapt(x_train)
+    # Resizing is bilinear with half-pixel centres, no antialias; the random layers act only in training.
+    random_layers = [layers.RandomFlip("horizontal"), layers.RandomZoom(height_factor=0.2, width_factor=0.2)] if config.augment else []
+    data_augmentation = keras.Sequential(
+        [normalization, layers.Resizing(config.image_size, config.image_size), *random_layers],
+        name="data_augmentation",
+    )
+    inputs = layers.Input(shape=config.input_shape)
+    patches = Patches(config.patch_size, config.num_patches)(data_augmentation(inputs))
+    x = layers.Dense(units=config.embedding_dim)(patches)
+    if model_name == "fnet":
+        # The seed calls the Embedding on a concrete tf.range while building the functional model,
+        # so it runs once, here, and its random table is added as a constant: it never trains
+        # (SEED.md, "The classifier"). This keeps that quirk.
+        positions = tf.range(start=0, limit=config.num_patches, delta=1)
+        x = x + layers.Embedding(input_dim=config.num_patches, output_dim=config.embedding_dim)(positions)
+    x = keras.Sequential([BLOCKS[model_name](config) for _ in range(config.num_blocks)])(x)
+    representation = layers.Dropout(rate=config.dropout_rate)(layers.GlobalAveragePooling1D()(x))
+    logits = layers.Dense(config.num_classes)(representation)
+    return keras.Model(inputs=inputs, outputs=logits)
+
+
+def compile_seed_model(model, model_name):
+    """The seed's run_experiment compile: AdamW, sparse cross-entropy on logits, accuracy and top-5.
+
+    keras.optimizers.AdamW decays each weight by learning_rate x weight_decay x weight per step,
+    where the seed's tfa AdamW decays by weight_decay x weight (SEED.md, "Optimiser"): the same
+    work per step, slightly different values, which does not matter for a throughput peer.
+    No XLA, as in the seed's TensorFlow 2.4 (Keras 3's jit_compile="auto" would pick no XLA here
+    too: it does on CPU-only machines, and RandomZoom does not support it).
+    """
+    model.compile(
+        optimizer=keras.optimizers.AdamW(learning_rate=LEARNING_RATES[model_name], weight_decay=WEIGHT_DECAY),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=[
+            keras.metrics.SparseCategoricalAccuracy(name="acc"),
+            keras.metrics.SparseTopKCategoricalAccuracy(5, name="top5-acc"),
+        ],
+        jit_compile=False,
+    )

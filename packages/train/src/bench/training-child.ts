@@ -1,0 +1,25 @@
+/**
+ * `node training-child.js '<TrainingChildRequest as JSON>'`: loads the backend, measures mlpx's
+ * training throughput of one model (measureTrainingThroughput) and prints the result and this
+ * process's peak RSS as one JSON line. Run by measureTrainingThroughputInChild; not imported.
+ */
+import { selectBackend } from '../backend/select-backend.js';
+import { describeError } from '../errors.js';
+import type { IsolatedTrainingThroughput, TrainingChildRequest } from './isolated-training-throughput.js';
+import { measureTrainingThroughput } from './training-throughput.js';
+
+async function main(argument: string | undefined): Promise<void> {
+  if (argument === undefined) throw new Error('usage: node training-child.js <request as JSON>');
+  const request = JSON.parse(argument) as TrainingChildRequest;
+  await selectBackend(request.backend);
+  const throughput = await measureTrainingThroughput(request.options);
+  const result: IsolatedTrainingThroughput = { ...throughput, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+try {
+  await main(process.argv[2]);
+} catch (error) {
+  process.stderr.write(`${describeError(error)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,1 @@
+../../packages/train/python/keras_peer.py
