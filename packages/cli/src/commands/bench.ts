@@ -29,6 +29,7 @@ import {
   MlpxError,
   probeWebgpuAdapter,
   randomSource,
+  readTensorflowInstall,
   SEED_ARCHITECTURE,
   selectBackend,
   trainingFlopsPerImage,
@@ -81,16 +82,18 @@ function parseList<T extends string>(text: string, allowed: readonly T[], flag: 
   return names as T[];
 }
 
-/** wasm, and webgpu when the adapter is a real GPU (a software one is slower than wasm). */
+/** tensorflow when `mlpx setup tensorflow` has built it, wasm, and webgpu when the adapter is a real GPU (a software one is slower than wasm). */
 async function defaultBackends(skipped: BenchReport['skipped']): Promise<TrainingBackend[]> {
+  const backends: TrainingBackend[] = (await readTensorflowInstall()) ? ['tensorflow', 'wasm'] : ['wasm'];
+  if (backends.length === 1) skipped.push({ backend: 'tensorflow', reason: 'not set up (run `mlpx setup tensorflow`)' });
   try {
     const adapter = await probeWebgpuAdapter();
-    if (!adapter.software) return ['wasm', 'webgpu'];
+    if (!adapter.software) return [...backends, 'webgpu'];
     skipped.push({ backend: 'webgpu', reason: 'only a software adapter (name it with --backends to measure it anyway)' });
   } catch (error) {
     skipped.push({ backend: 'webgpu', reason: describeError(error) });
   }
-  return ['wasm'];
+  return backends;
 }
 
 function parsePeer(text: string): Peer {
@@ -166,7 +169,7 @@ export function benchCommand(): Command {
     .option('--quick', 'a few steps of a tiny configuration: a smoke run, not a measurement')
     .option('--json', 'print one JSON document')
     .option('--models <list>', 'models to measure', MODEL_NAMES.join(','))
-    .option('--backends <list>', `training backends (${TRAINING_BACKENDS.join(', ')}); default wasm, and webgpu on a GPU`)
+    .option('--backends <list>', `training backends (${TRAINING_BACKENDS.join(', ')}); default tensorflow where set up, wasm, and webgpu on a GPU`)
     .option(
       '--peer <name>',
       `also train each model with a peer on tensorflow (needs it in --backends), each side in a process of its own: ${PEERS.join(', ')} (the seed's Keras model, on the TensorFlow \`mlpx setup tensorflow\` installed)`,
