@@ -12,6 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
+import { onTensorflow } from '../backend/native-tensorflow.js';
+import { fnetBlockOnTensorflow } from './tensorflow/fnet-tensorflow.js';
 import { checkBlockArgs, checkBlockInputShape } from './block-args.js';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
 import { denseLastAxis } from './ops/dense.js';
@@ -56,6 +58,10 @@ export class FNetBlock extends BlockLayer {
     return tf.tidy(() => {
       const input = singleInput(inputs, 'FNetBlock');
       const training = kwargs['training'] === true;
+      if (onTensorflow()) {
+        const weights = [this.norm1.gamma, this.norm1.beta, this.ffn1.kernel, this.ffn1.bias, this.ffn2.kernel, this.ffn2.bias, this.norm2.gamma, this.norm2.beta];
+        return fnetBlockOnTensorflow([input, ...weights.map((w) => w.read())], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
+      }
       const x = layerNorm(tf.add(realDft2d(input), input), this.norm1.gamma.read(), this.norm1.beta.read());
       const hidden = dropout(gelu(denseLastAxis(x, this.ffn1.kernel.read(), this.ffn1.bias.read()), this.gelu), this.dropoutRate, training);
       const ffn = denseLastAxis(hidden, this.ffn2.kernel.read(), this.ffn2.bias.read());

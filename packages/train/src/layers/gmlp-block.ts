@@ -14,6 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
+import { onTensorflow } from '../backend/native-tensorflow.js';
+import { gmlpBlockOnTensorflow } from './tensorflow/gmlp-tensorflow.js';
 import { checkBlockArgs, checkBlockInputShape } from './block-args.js';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
 import { denseLastAxis, transposeLastTwo } from './ops/dense.js';
@@ -59,6 +61,21 @@ export class GMlpBlock extends BlockLayer {
     return tf.tidy(() => {
       const input = singleInput(inputs, 'GMlpBlock');
       const training = kwargs['training'] === true;
+      if (onTensorflow()) {
+        const weights = [
+          this.norm1.gamma,
+          this.norm1.beta,
+          this.channelProjection1.kernel,
+          this.channelProjection1.bias,
+          this.norm2.gamma,
+          this.norm2.beta,
+          this.spatialProjection.kernel,
+          this.spatialProjection.bias,
+          this.channelProjection2.kernel,
+          this.channelProjection2.bias,
+        ];
+        return gmlpBlockOnTensorflow([input, ...weights.map((w) => w.read())], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
+      }
       const x = layerNorm(input, this.norm1.gamma.read(), this.norm1.beta.read());
       // The projection to 2D channels, split into u and v, computed as two projections by the
       // kernel's halves: the same values without wasm's slow SplitV of [B, P, 2D] (and the

@@ -18,6 +18,8 @@ import { denseLastAxis, transposeLastTwo } from './ops/dense.js';
 import { dropout } from './ops/dropout.js';
 import { gelu, type GeluApproximation } from './ops/gelu.js';
 import { layerNorm } from './ops/layer-norm.js';
+import { onTensorflow } from '../backend/native-tensorflow.js';
+import { mixerBlockOnTensorflow } from './tensorflow/mixer-tensorflow.js';
 import { checkBlockArgs, checkBlockInputShape } from './block-args.js';
 
 export interface MixerBlockArgs extends LayerArgs {
@@ -70,6 +72,10 @@ export class MixerBlock extends BlockLayer {
     return tf.tidy(() => {
       const input = singleInput(inputs, 'MixerBlock');
       const training = kwargs['training'] === true;
+      if (onTensorflow()) {
+        const weights = [this.token1, this.token2, this.channel1, this.channel2].flatMap((d) => [d.kernel.read(), d.bias.read()]);
+        return mixerBlockOnTensorflow([input, this.norm.gamma.read(), this.norm.beta.read(), ...weights], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
+      }
       const mlp = (x: tf.Tensor, first: DenseWeights, second: DenseWeights): tf.Tensor =>
         dropout(
           denseLastAxis(gelu(denseLastAxis(x, first.kernel.read(), first.bias.read()), this.gelu), second.kernel.read(), second.bias.read()),

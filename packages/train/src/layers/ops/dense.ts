@@ -7,9 +7,12 @@
  *   dx = dy W^T,   [dW; db] = [x^T; ones] dy,
  * because autodiff's matMul gradient uses the transposeA/transposeB forms, which the wasm backend
  * runs 7 to 25 times slower than the plain form (shared/NOTES.md). The values are the same up to
- * rounding (test/train/layers/fast-gradients.test.ts).
+ * rounding (test/train/layers/fast-gradients.test.ts). On the tensorflow backend, where the
+ * transposed forms are the fast ones, the same layer uses matmul flags instead (dense-tensorflow.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { onTensorflow } from '../../backend/native-tensorflow.js';
+import { denseOfConstantInputWithFlags, denseWithFlags } from './dense-tensorflow.js';
 
 /**
  * dW = x^T dy and db = the column sums of dy, from one matmul: [x^T; ones] dy = [dW; db]. The
@@ -64,10 +67,13 @@ export function denseLastAxis(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, 
   return tf.tidy(() => {
     const [batch, rows, features] = x.shape as [number, number, number];
     const flat = tf.reshape(x, [batch * rows, features]) as tf.Tensor2D;
+    const tensorflow = onTensorflow();
+    const ofConstantInput = tensorflow ? denseOfConstantInputWithFlags : matmulOfConstantInput;
+    const withGradient = tensorflow ? denseWithFlags : matmulWithPlainGradient;
     const y =
       options.inputGradient === false
-        ? matmulOfConstantInput(flat)(kernel as tf.Tensor2D, bias as tf.Tensor1D)
-        : matmulWithPlainGradient(flat, kernel as tf.Tensor2D, bias as tf.Tensor1D);
+        ? ofConstantInput(flat)(kernel as tf.Tensor2D, bias as tf.Tensor1D)
+        : withGradient(flat, kernel as tf.Tensor2D, bias as tf.Tensor1D);
     return tf.reshape(y, [batch, rows, kernel.shape[1]!]);
   });
 }

@@ -27,15 +27,26 @@ export function dropoutMask(size: number, rate: number, seed: number, start = 0)
     state = (state + 0x6d2b79f5) | 0;
     let t = Math.imul(state ^ (state >>> 15), 1 | state);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    if ((t ^ (t >>> 14)) >>> 0 < threshold) mask[i] = scale;
+    // A select rather than a branch: the branch is mispredicted one time in five, which made
+    // the loop twice as slow.
+    mask[i] = (t ^ (t >>> 14)) >>> 0 < threshold ? scale : 0;
   }
   return mask;
 }
 
+/**
+ * The next mask for a [batch, ...] tensor of this shape, drawn from the training stream, as a
+ * tensor (the blocks' TensorFlow forms apply it themselves); undefined when nothing is dropped.
+ */
+export function dropoutMaskTensor(shape: readonly number[], rate: number, training: boolean): tf.Tensor | undefined {
+  if (!training || rate === 0) return undefined;
+  const batch = shape[0]!;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const { offset } = randomSource.batchSlice(batch);
+  return tf.tensor(dropoutMask(size, rate, randomSource.nextSeed(), offset * (size / batch)), [...shape], 'float32');
+}
+
 export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
   if (!training || rate === 0) return x;
-  const batch = x.shape[0]!;
-  const { offset } = randomSource.batchSlice(batch);
-  const mask = dropoutMask(x.size, rate, randomSource.nextSeed(), offset * (x.size / batch));
-  return tf.tidy(() => tf.mul(x, tf.tensor(mask, x.shape, 'float32')));
+  return tf.tidy(() => tf.mul(x, dropoutMaskTensor(x.shape, rate, training)!));
 }

@@ -19,3 +19,34 @@ export function gelu(x: tf.Tensor, approximation: GeluApproximation): tf.Tensor 
     return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
   });
 }
+
+/**
+ * gelu(x) and Phi(x) = 0.5 (1 + erf(x / sqrt 2)) for the exact form, the same values as gelu():
+ * the blocks' TensorFlow forms keep Phi for the backward pass instead of computing erf again.
+ */
+export function geluWithCdf(x: tf.Tensor): { value: tf.Tensor; cdf: tf.Tensor } {
+  const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  return { value: tf.mul(x, cdf), cdf };
+}
+
+/**
+ * dy * GELU'(x), the backward pass of gelu(x) written out (the blocks' TensorFlow forms use it
+ * instead of autodiff, which keeps each of the forward's five intermediates and their gradients):
+ *   exact: GELU'(x) = Phi(x) + x phi(x),   phi(x) = exp(-x^2 / 2) / sqrt(2 pi);
+ *   tanh:  GELU'(x) = 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2),   t = tanh(inner).
+ * cdf: Phi(x) when the caller kept it from the forward pass (exact form only).
+ */
+export function geluGradient(dy: tf.Tensor, x: tf.Tensor, approximation: GeluApproximation, cdf?: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    if (approximation === 'exact') {
+      const phi = cdf ?? tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+      const xPdf = tf.mul(tf.mul(x, 1 / Math.sqrt(2 * Math.PI)), tf.exp(tf.mul(-0.5, tf.square(x))));
+      return tf.mul(dy, tf.add(phi, xPdf));
+    }
+    const c = Math.sqrt(2 / Math.PI);
+    const square = tf.square(x);
+    const t = tf.tanh(tf.mul(c, tf.add(x, tf.mul(0.044715, tf.mul(square, x)))));
+    const slope = tf.mul(tf.mul(0.5 * c, tf.mul(x, tf.sub(1, tf.square(t)))), tf.add(1, tf.mul(3 * 0.044715, square)));
+    return tf.mul(dy, tf.add(tf.mul(0.5, tf.add(1, t)), slope));
+  });
+}

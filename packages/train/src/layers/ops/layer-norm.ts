@@ -43,22 +43,35 @@ function parameterGradients(dy: tf.Tensor2D, xHat: tf.Tensor2D): [tf.Tensor1D, t
 
 /** (x - mean) * rstd over the last axis, and rstd = 1 / sqrt(var + eps). */
 function standardize(x: tf.Tensor): { normalized: tf.Tensor; rstd: tf.Tensor } {
-  const { mean, variance } = tf.moments(x, -1, true);
-  const rstd = tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON));
-  return { normalized: tf.mul(tf.sub(x, mean), rstd), rstd };
+  // tf.moments' own ops, with x - mean computed once (moments computes it for the variance and
+  // does not return it): the same values, one pass over x fewer.
+  const centred = tf.sub(x, tf.mean(x, -1, true));
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), LAYER_NORM_EPSILON));
+  return { normalized: tf.mul(centred, rstd), rstd };
+}
+
+/** The forward pass, with what the backward pass needs: x^ and rstd. */
+export function layerNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): { value: tf.Tensor; xHat: tf.Tensor; rstd: tf.Tensor } {
+  const { normalized, rstd } = standardize(x);
+  return { value: tf.add(tf.mul(normalized, gamma), beta), xHat: normalized, rstd };
+}
+
+/** [dx, dgamma, dbeta] from the upstream gradient and what layerNormForward returned. */
+export function layerNormBackward(dy: tf.Tensor, xHat: tf.Tensor, rstd: tf.Tensor, gamma: tf.Tensor): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+  const scaled = tf.mul(dy, gamma);
+  const centred = tf.sub(scaled, tf.mean(scaled, -1, true));
+  const dx = tf.mul(rstd, tf.sub(centred, tf.mul(xHat, tf.mean(tf.mul(scaled, xHat), -1, true))));
+  return [dx, ...parameterGradients(rows(dy), rows(xHat))];
 }
 
 const layerNormWithGradient = tf.customGrad((x, gamma, beta, save) => {
-  const { normalized, rstd } = standardize(x as tf.Tensor);
-  (save as tf.GradSaveFunc)([normalized, rstd, gamma as tf.Tensor]);
+  const { value, xHat, rstd } = layerNormForward(x as tf.Tensor, gamma as tf.Tensor, beta as tf.Tensor);
+  (save as tf.GradSaveFunc)([xHat, rstd, gamma as tf.Tensor]);
   return {
-    value: tf.add(tf.mul(normalized, gamma as tf.Tensor), beta as tf.Tensor),
+    value,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xHat, r, g] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      const scaled = tf.mul(dy, g);
-      const centred = tf.sub(scaled, tf.mean(scaled, -1, true));
-      const dx = tf.mul(r, tf.sub(centred, tf.mul(xHat, tf.mean(tf.mul(scaled, xHat), -1, true))));
-      return [dx, ...parameterGradients(rows(dy), rows(xHat))];
+      return layerNormBackward(dy, xHat, r, g);
     },
   };
 }) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;

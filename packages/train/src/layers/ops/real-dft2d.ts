@@ -79,7 +79,8 @@ function matrices(patches: number, channels: number): DftMatrices {
   return built;
 }
 
-function applyRealDft2d(x: tf.Tensor): tf.Tensor {
+/** The forward map without a gradient of its own (the blocks' TensorFlow forms apply it to their gradient). */
+export function applyRealDft2d(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const [batch, patches, channels] = x.shape as [number, number, number];
     const { right, left } = matrices(patches, channels);

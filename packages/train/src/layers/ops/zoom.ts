@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CPU_BACKENDS } from '../../backend/cpu-backends.js';
+import { onTensorflowCpu } from '../../backend/native-tensorflow.js';
 
 /** TensorFlow's REFLECT coordinate mapping (d c b a | a b c d | d c b a), clamped to the image. */
 export function reflectCoordinate(coordinate: number, length: number): number {
@@ -119,13 +120,14 @@ function interpolateRowsOnHost(m: Float32Array, n: number, low: Int32Array, high
  *
  * On wasm and cpu the interpolation runs in JavaScript on the tensor's data: 10x faster than the
  * wasm Gather kernel (0.3 s of a seed-configuration training step) or a batched interpolation
- * matmul (0.18 s). Elsewhere (WebGPU) it is two gathers and a weighted sum per axis. Both give the
+ * matmul (0.18 s); on TensorFlow's CPU too, where the gathers' index checks run in JavaScript and
+ * the two axes take eight kernels. Elsewhere (WebGPU, a GPU) it is two gathers and a weighted sum per axis. Both give the
  * same values up to rounding (test/train/layers/zoom.test.ts); the images need no gradient.
  */
 export function zoomImages(images: tf.Tensor4D, heightZoom: readonly number[], widthZoom: readonly number[]): tf.Tensor4D {
   const [batch, height, width, channels] = images.shape;
   const t = zoomTaps(images.shape, heightZoom, widthZoom);
-  if (CPU_BACKENDS.has(tf.getBackend())) {
+  if (CPU_BACKENDS.has(tf.getBackend()) || onTensorflowCpu()) {
     const alongRows = interpolateRowsOnHost(images.dataSync() as Float32Array, width * channels, t.rowLow, t.rowHigh, t.rowWeight);
     const alongColumns = interpolateRowsOnHost(alongRows, channels, t.columnLow, t.columnHigh, t.columnWeight);
     return tf.tensor4d(alongColumns, [batch, height, width, channels]);

@@ -1,0 +1,28 @@
+/**
+ * Whether tfjs runs on native TensorFlow (tfjs-node's 'tensorflow' backend, on a CPU or a GPU).
+ *
+ * The layers' ops were tuned for wasm, whose matmul is 7 to 25 times slower with a transposed
+ * operand and whose Sum over leading axes is slow (shared/NOTES.md). On TensorFlow each tfjs op
+ * is one eagerly executed TensorFlow kernel: a matmul takes its transpose flags for free, a sum
+ * over rows is one fast reduction, and an explicit transpose is a full copy. And since tfjs's
+ * tape keeps every intermediate of the forward pass, and the gradient of each, until the step
+ * ends, fewer, larger ops with hand-written gradients also cut the step's peak memory. The ops
+ * that differ choose their TensorFlow form with this test.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export const TENSORFLOW_BACKEND = 'tensorflow';
+
+export function onTensorflow(): boolean {
+  return tf.getBackend() === TENSORFLOW_BACKEND;
+}
+
+/** tfjs-node's backend object: whether TensorFlow placed its tensors on a GPU. */
+interface TensorflowKernelBackend {
+  readonly isUsingGpuDevice?: boolean;
+}
+
+/** On native TensorFlow computing on the CPU: tensors live in host memory, so reading one is a copy. */
+export function onTensorflowCpu(): boolean {
+  return onTensorflow() && (tf.backend() as unknown as TensorflowKernelBackend).isUsingGpuDevice !== true;
+}

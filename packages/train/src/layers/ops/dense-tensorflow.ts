@@ -1,0 +1,42 @@
+/**
+ * The dense layer's TensorFlow form (ops/dense.ts chooses it on the tensorflow backend): the same
+ * values and gradients as the plain-matmul form wasm needs, written the way TensorFlow computes
+ * them fastest,
+ *   dx = dy W^T  (matmul with transposeB),   dW = x^T dy  (transposeA),   db = column sums of dy,
+ * with no explicit transpose or row of ones: on TensorFlow those are extra copies of x, while the
+ * matmul flags and a sum over rows cost nothing extra.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+function weightGradients(input: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
+  return [tf.matMul(input, dy, true, false), tf.sum(dy, 0)];
+}
+
+/** [dx, dW, db] of x W + b for [rows, in] x [in, out]: the blocks' TensorFlow forms call it directly. */
+export function denseBackward(dy: tf.Tensor2D, input: tf.Tensor2D, kernel: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D] {
+  return [tf.matMul(dy, kernel, false, true), ...weightGradients(input, dy)];
+}
+
+/** x W + b for [rows, in] x [in, out], with the gradients above. */
+export const denseWithFlags = tf.customGrad((x, kernel, bias, save) => {
+  (save as tf.GradSaveFunc)([x as tf.Tensor2D, kernel as tf.Tensor2D]);
+  return {
+    value: tf.add(tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D), bias as tf.Tensor1D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [input, weights] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return denseBackward(dy as tf.Tensor2D, input, weights);
+    },
+  };
+}) as (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
+
+/** The same for an input that needs no gradient (the patch embedding's): dx is never computed. */
+export function denseOfConstantInputWithFlags(x: tf.Tensor2D): (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D {
+  return tf.customGrad((kernel, bias, save) => {
+    // Saved so that the tape keeps it past the caller's tidy, until the backward pass.
+    (save as tf.GradSaveFunc)([x]);
+    return {
+      value: tf.add(tf.matMul(x, kernel as tf.Tensor2D), bias as tf.Tensor1D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => weightGradients(saved[0] as tf.Tensor2D, dy as tf.Tensor2D),
+    };
+  }) as (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
+}
