@@ -34,7 +34,7 @@ describe('mlpx train --help', () => {
   it('lists the flags of the recipe', async () => {
     const result = await runCli(['train', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--model', '--dataset', '--epochs', '--batch-size', '--lr', '--weight-decay', '--image-size', '--patch-size', '--embedding-dim', '--blocks', '--dropout', '--gelu', '--seed', '--backend', '--limit', '--data-file', '--out']) {
+    for (const flag of ['--model', '--dataset', '--epochs', '--batch-size', '--lr', '--weight-decay', '--image-size', '--patch-size', '--embedding-dim', '--blocks', '--dropout', '--gelu', '--position-table', '--seed', '--backend', '--limit', '--data-file', '--out']) {
       expect(result.stdout).toContain(flag);
     }
   });
@@ -47,6 +47,8 @@ describe('mlpx train with bad input: one clear message, exit 1, nothing written'
     { name: 'patch size that does not divide the image size', args: () => ['--patch-size', '5'], message: /patch size 5 does not divide image size 64/ },
     { name: 'zero epochs', args: () => ['--epochs', '0'], message: /--epochs.*positive integer/ },
     { name: 'zero threads', args: () => ['--threads', '0'], message: /--threads.*positive integer/ },
+    { name: 'a position table for a model without one', args: () => ['--model', 'gmlp', '--position-table', 'trained'], message: /--position-table applies to --model fnet only/ },
+    { name: 'unknown position table', args: () => ['--model', 'fnet', '--position-table', 'learned'], message: /--position-table.*'learned' is invalid.*frozen, trained/ },
     { name: 'missing data file', args: (dir) => ['--dataset', 'cifar100', '--data-file', join(dir, 'nope.tar.gz')], message: /nope\.tar\.gz/ },
     {
       name: 'truncated data file',
@@ -121,6 +123,9 @@ describe('mlpx train writes a run folder', () => {
     const metrics = JSON.parse(await readFile(join(folder, 'metrics.json'), 'utf8')) as RunMetrics;
     expect(metrics.backend).toMatchObject({ name: 'wasm', threads });
     expect(metrics.dataset).toMatchObject({ name: 'fashion-mnist', inputShape: [28, 28, 1], numClasses: 10, trainImages: 540, validationImages: 60 });
+    // The seed's frozen position table, recorded so that the run resumes with it.
+    expect(metrics.settings.architecture.positionTable).toBe('frozen');
+    expect(metrics.modelConfig.positionTable).toBe('frozen');
     expect(metrics.history).toHaveLength(2);
     expect(Object.keys(metrics.history[0]!)).toEqual(expect.arrayContaining(['loss', 'accuracy', 'top5', 'valLoss', 'valAccuracy', 'valTop5', 'learningRate', 'imagesPerSec']));
     expect(metrics.test).toMatchObject({ dataset: 'fashion-mnist', split: 'test', firstIndex: 0, images: 600 });

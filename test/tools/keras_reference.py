@@ -8,9 +8,14 @@ same weights into mlpx's layers and compares outputs.
 
     python3 -m venv /tmp/tfvenv && /tmp/tfvenv/bin/pip install tensorflow-cpu==2.16.2
     /tmp/tfvenv/bin/python test/tools/keras_reference.py
+
+`keras_reference.py trajectories` writes the training-trajectory fixtures instead (five AdamW
+steps of each whole model): that writer, keras_trajectory.py, needs TF 2.15 and TensorFlow
+Addons, the seed's own optimizer and GELU (see its docstring).
 """
 import json
 import os
+import sys
 
 import numpy as np
 import tensorflow as tf
@@ -153,7 +158,12 @@ def preprocessing():
     save("patches", images[:, :6, :8, :], {}, patches, patchSize=2)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and sys.argv[1:] == ["trajectories"]:
+    sys.path.insert(0, os.path.dirname(__file__))
+    import keras_trajectory
+
+    keras_trajectory.main()
+elif __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     blocks()
     preprocessing()

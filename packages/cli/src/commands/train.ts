@@ -4,6 +4,7 @@ import {
   BACKEND_CHOICES,
   GELU_APPROXIMATIONS,
   MODEL_NAMES,
+  POSITION_TABLES,
   SEED_ARCHITECTURE,
   SEED_LEARNING_RATES,
   SEED_RECIPE,
@@ -15,6 +16,7 @@ import {
   type TrainRunHooks,
   type GeluApproximation,
   type ModelName,
+  type PositionTable,
   type TrainSettings,
 } from '@mlpx/train';
 import { nonNegativeInteger, openFraction, positiveInteger, positiveNumber, rate, nonNegativeNumber } from '../option-parsers.js';
@@ -41,6 +43,7 @@ interface TrainFlags {
   dropout: number;
   gelu: GeluApproximation;
   augment: boolean;
+  positionTable: PositionTable;
   validationSplit: number;
   seed: number;
   backend: BackendChoice;
@@ -69,6 +72,9 @@ export function trainCommand(): Command {
     .option('--dropout <rate>', 'dropout rate', rate, SEED_ARCHITECTURE.dropout)
     .addOption(new Option('--gelu <form>', 'GELU form (the seed ran exact)').choices(GELU_APPROXIMATIONS).default(SEED_ARCHITECTURE.gelu))
     .option('--no-augment', 'train without the random flip and zoom augmentation (the seed augments)')
+    .addOption(
+      new Option('--position-table <mode>', "fnet only: 'frozen', the seed's fixed random table, or 'trained', learned with the weights").choices(POSITION_TABLES).default('frozen'),
+    )
     .option('--validation-split <fraction>', 'the last fraction of the training images validates (Keras validation_split)', openFraction, SEED_RECIPE.validationSplit)
     .option('--seed <n>', 'random seed (same seed, same backend: same run)', nonNegativeInteger, SEED_RECIPE.seed)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
@@ -80,6 +86,8 @@ export function trainCommand(): Command {
         // --threads may change on resume: it does not change what is computed.
         const given = command.options.filter((o) => !['resume', 'threads'].includes(o.attributeName()) && command.getOptionValueSource(o.attributeName()) === 'cli');
         if (given.length > 0) throw new MlpxError(`--resume continues with the run's own settings (--threads aside); drop ${given.map((o) => o.long).join(', ')}`);
+      } else if (flags.model !== 'fnet' && command.getOptionValueSource('positionTable') === 'cli') {
+        throw new MlpxError(`--position-table applies to --model fnet only (${flags.model} has no position embedding)`);
       }
       await runTrain(flags);
     });
@@ -97,6 +105,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       dropout: flags.dropout,
       gelu: flags.gelu,
       augment: flags.augment,
+      ...(flags.model === 'fnet' ? { positionTable: flags.positionTable } : {}),
     },
     epochs: flags.epochs,
     batchSize: flags.batchSize,
@@ -128,7 +137,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       if (flags.resume !== undefined) return; // the run's own settings: resumeRun reports them
       info(
         `model: ${settings.model}, image ${settings.architecture.imageSize}, patch ${settings.architecture.patchSize}, ` +
-          `embedding ${settings.architecture.embeddingDim}, ${settings.architecture.blocks} blocks; lr ${settings.learningRate}, ` +
+          `embedding ${settings.architecture.embeddingDim}, ${settings.architecture.blocks} blocks` +
+          `${settings.architecture.positionTable ? `, ${settings.architecture.positionTable} position table` : ''}; lr ${settings.learningRate}, ` +
           `batch ${settings.batchSize}, ${settings.epochs} epochs`,
       );
     },

@@ -1,4 +1,7 @@
-/** PatchPositionEmbedding -> Add of the learned [P, D] table, broadcast over the batch. */
+/**
+ * PatchPositionEmbedding -> Add of the [P, D] table as a constant, broadcast over the batch. The
+ * table is a weight of the layer whether frozen (the seed's, non-trainable) or trained.
+ */
 import type { Converter } from './converter.js';
 import { registerConverter } from './registry.js';
 

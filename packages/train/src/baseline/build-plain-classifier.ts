@@ -79,7 +79,7 @@ export function buildPlainClassifier(config: ModelConfig, statistics: ChannelSta
   const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: 'images' });
   const { patches, normalization } = preprocessingLayers(config, input);
   let x = layer(tf.layers.dense({ units: config.embeddingDim, name: 'patch_embedding' }))(patches);
-  if (config.model === 'fnet') x = layer(new PatchPositionEmbedding({ name: 'position_embedding' }))(x);
+  if (config.model === 'fnet') x = layer(new PatchPositionEmbedding({ table: config.positionTable ?? 'frozen', name: 'position_embedding' }))(x);
   const sizes: BlockSizes = {
     patches: (config.imageSize / config.patchSize) ** 2,
     channels: config.embeddingDim,

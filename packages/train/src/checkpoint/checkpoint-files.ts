@@ -172,5 +172,18 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
     ...(inProgress ? { inProgress: { ...inProgress, order: order! } } : {}),
     ...(hasBestWeights ? { bestWeights: best } : {}),
   };
-  return { binary: json.binary, settings: json.settings, modelConfig: json.modelConfig, weights, state, createdAt: json.createdAt };
+  return { binary: json.binary, ...withPositionTable(json.settings, json.modelConfig), weights, state, createdAt: json.createdAt };
+}
+
+/**
+ * FNet checkpoints written before `positionTable` existed trained the table: they resume that way
+ * rather than with today's default (the seed's frozen table), which would change the run.
+ */
+function withPositionTable(settings: TrainSettings, modelConfig: ModelConfig): Pick<Checkpoint, 'settings' | 'modelConfig'> {
+  // A damaged checkpoint without an architecture is left to the model's own checks to report.
+  if (settings.model !== 'fnet' || typeof settings.architecture !== 'object' || settings.architecture.positionTable !== undefined) return { settings, modelConfig };
+  return {
+    settings: { ...settings, architecture: { ...settings.architecture, positionTable: 'trained' } },
+    modelConfig: { ...modelConfig, positionTable: 'trained' },
+  };
 }

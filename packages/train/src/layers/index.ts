@@ -5,7 +5,7 @@ export { GMlpBlock, type GMlpBlockArgs } from './gmlp-block.js';
 export { MixerBlock, type MixerBlockArgs } from './mixer-block.js';
 export { channelStatistics, Normalization, NORMALIZATION_EPSILON, type ChannelStatistics } from './normalization.js';
 export { PatchEmbedding, type PatchEmbeddingArgs } from './patch-embedding.js';
-export { PatchPositionEmbedding } from './patch-position-embedding.js';
+export { isPositionTable, PatchPositionEmbedding, POSITION_TABLES, type PatchPositionEmbeddingArgs, type PositionTable } from './patch-position-embedding.js';
 export { Patches, type PatchesArgs } from './patches.js';
 export { RandomFlip } from './random-flip.js';
 export { RandomZoom, type RandomZoomArgs } from './random-zoom.js';

@@ -4,7 +4,8 @@
  *   images [B, H, W, C] (raw 0-255)
  *   -> Normalization (per-channel, adapted on the training images) -> BilinearResize(imageSize)
  *   -> RandomFlip -> RandomZoom(0.2)                      (training only; omitted with augment: false)
- *   -> Patches(patchSize) -> PatchEmbedding(embeddingDim) (a Dense) [+ PatchPositionEmbedding for FNet]
+ *   -> Patches(patchSize) -> PatchEmbedding(embeddingDim) (a Dense) [+ PatchPositionEmbedding for FNet,
+ *      frozen as in the seed unless config.positionTable is 'trained']
  *   -> blocks x N -> GlobalAveragePooling1D -> SeededDropout -> Dense(numClasses) = logits
  *
  * Weight initialisers draw their seeds from the training random stream: reseed it first for a
@@ -63,7 +64,7 @@ export function buildClassifier(config: ModelConfig, statistics: ChannelStatisti
   const { patches, normalization } = preprocessingLayers(config, input);
   let x = new PatchEmbedding({ units: config.embeddingDim, name: 'patch_embedding' }).apply(patches) as tf.SymbolicTensor;
   if (config.model === 'fnet') {
-    x = new PatchPositionEmbedding({ name: 'position_embedding' }).apply(x) as tf.SymbolicTensor;
+    x = new PatchPositionEmbedding({ table: config.positionTable ?? 'frozen', name: 'position_embedding' }).apply(x) as tf.SymbolicTensor;
   }
   for (let i = 0; i < config.blocks; i++) x = block(config, i).apply(x) as tf.SymbolicTensor;
   x = tf.layers.globalAveragePooling1d({ name: 'global_average_pooling' }).apply(x) as tf.SymbolicTensor;

@@ -3,6 +3,7 @@
  * the seed's (SEED.md): image 64, patch 8, embedding 256, 4 blocks, dropout 0.2, exact GELU.
  */
 import type { GeluApproximation } from '../layers/ops/gelu.js';
+import { isPositionTable, POSITION_TABLES, type PositionTable } from '../layers/patch-position-embedding.js';
 
 export const MODEL_NAMES = ['mixer', 'fnet', 'gmlp'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -23,6 +24,11 @@ export interface ModelConfig {
   readonly gelu: GeluApproximation;
   /** Training-time augmentation (the seed's RandomFlip + RandomZoom); true by default. */
   readonly augment?: boolean;
+  /**
+   * FNet's position table: 'frozen' (the seed's fixed random constant) by default, or 'trained'.
+   * Runs saved before the setting existed trained it (see checkpoint-files.ts).
+   */
+  readonly positionTable?: PositionTable;
 }
 
 export const SEED_ARCHITECTURE = {
@@ -42,7 +48,7 @@ export function isModelName(name: string): name is ModelName {
 }
 
 /** The sizes a user chooses; the input sizes come from the dataset. */
-export type Architecture = Pick<ModelConfig, 'imageSize' | 'patchSize' | 'embeddingDim' | 'blocks' | 'dropout' | 'gelu' | 'augment'>;
+export type Architecture = Pick<ModelConfig, 'imageSize' | 'patchSize' | 'embeddingDim' | 'blocks' | 'dropout' | 'gelu' | 'augment' | 'positionTable'>;
 
 function checkPositiveIntegers<T extends object>(values: T, keys: readonly (keyof T)[]): void {
   for (const key of keys) {
@@ -60,6 +66,9 @@ export function checkArchitecture(architecture: Architecture): void {
     throw new RangeError(`patch size ${architecture.patchSize} does not divide image size ${architecture.imageSize}`);
   }
   if (!(architecture.dropout >= 0 && architecture.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${architecture.dropout}`);
+  if (architecture.positionTable !== undefined && !isPositionTable(architecture.positionTable)) {
+    throw new RangeError(`position table must be ${POSITION_TABLES.join(' or ')}, got ${String(architecture.positionTable)}`);
+  }
 }
 
 /** Throws with a message naming the offending setting. */

@@ -186,8 +186,18 @@ async function train(
   }
 }
 
-export async function trainRun(settings: TrainSettings, hooks: TrainRunHooks = {}, out?: string): Promise<TrainRunResult> {
+/**
+ * FNet's position table, written into the settings: a checkpoint without it is one from before
+ * the setting existed, which resumes as 'trained' (checkpoint-files.ts).
+ */
+function withPositionTable(settings: TrainSettings): TrainSettings {
+  if (settings.model !== 'fnet') return settings;
+  return { ...settings, architecture: { ...settings.architecture, positionTable: settings.architecture.positionTable ?? 'frozen' } };
+}
+
+export async function trainRun(given: TrainSettings, hooks: TrainRunHooks = {}, out?: string): Promise<TrainRunResult> {
   const started = performance.now();
+  const settings = withPositionTable(given);
   asSettingsError(() => checkArchitecture(settings.architecture));
   const folder = out ?? defaultRunFolder(settings.model, settings.dataset);
   await checkRunFolderFree(folder);

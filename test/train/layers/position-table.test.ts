@@ -1,0 +1,146 @@
+/**
+ * FNet's position table: frozen by default as in the seed (a fixed random constant, saved with the
+ * model, never seen by the optimizer), trained on request, and 'trained' for runs saved before the
+ * setting existed (a layer config or checkpoint without the field).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../../../packages/train/src/checkpoint/checkpoint-files.js';
+import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
+import { PatchPositionEmbedding, type PositionTable } from '../../../packages/train/src/layers/patch-position-embedding.js';
+import { randomSource } from '../../../packages/train/src/layers/random-source.js';
+import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
+import type { ModelConfig } from '../../../packages/train/src/models/model-config.js';
+import { saveModel, loadModel } from '../../../packages/train/src/run/model-files.js';
+import type { TrainSettings } from '../../../packages/train/src/run/recipe.js';
+import { AdamW } from '../../../packages/train/src/training/adamw.js';
+import { trainStep } from '../../../packages/train/src/training/train-step.js';
+import type { FitState } from '../../../packages/train/src/training/fit.js';
+import { useBackend } from '../../helpers/backend.js';
+import { tempDir } from '../../helpers/dataset-fixtures.js';
+
+useBackend('wasm');
+
+const TABLE = 'position_embedding/embeddings';
+
+function fnet(positionTable?: PositionTable): tf.LayersModel {
+  const config: ModelConfig = { model: 'fnet', inputHeight: 8, inputWidth: 8, inputChannels: 3, numClasses: 4, imageSize: 8, patchSize: 4, embeddingDim: 8, blocks: 1, dropout: 0.1, gelu: 'exact', ...(positionTable ? { positionTable } : {}) };
+  randomSource.reseed(5);
+  return buildClassifier(config, channelStatistics(new Uint8Array(8 * 8 * 3).map((_, i) => (i * 37) % 256), 3));
+}
+
+function tableOf(model: tf.LayersModel): Float32Array {
+  return model.weights.find((w) => w.originalName === TABLE)!.read().dataSync() as Float32Array;
+}
+
+/** Three AdamW steps on random images, as fit takes them. */
+function train(model: tf.LayersModel): void {
+  const optimizer = new AdamW({ learningRate: 0.01, weightDecay: 1e-4 });
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  for (let step = 0; step < 3; step++) {
+    const images = tf.randomUniform([4, 8, 8, 3], 0, 255, 'float32', step) as tf.Tensor4D;
+    const labels = tf.tensor1d([0, 1, 2, 3], 'int32');
+    tf.dispose([trainStep(model, optimizer, variables, images, labels), images, labels]);
+  }
+  optimizer.dispose();
+}
+
+let work: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  work = await tempDir();
+});
+afterAll(async () => {
+  await work.remove();
+});
+
+describe('FNet position table', () => {
+  it('is frozen by default: saved with the model, not trainable, unchanged by training', () => {
+    const model = fnet();
+    expect(model.weights.map((w) => w.originalName)).toContain(TABLE);
+    expect(model.trainableWeights.map((w) => w.originalName)).not.toContain(TABLE);
+    const before = tableOf(model).slice();
+    expect(before.every((v) => v >= -0.05 && v <= 0.05)).toBe(true);
+    expect(new Set(before).size).toBe(before.length);
+    train(model);
+    expect(tableOf(model)).toEqual(before);
+    model.dispose();
+  });
+
+  it("trains with positionTable 'trained', starting from the same table", () => {
+    const frozen = fnet('frozen');
+    const trained = fnet('trained');
+    expect(trained.trainableWeights.map((w) => w.originalName)).toContain(TABLE);
+    expect(tableOf(trained)).toEqual(tableOf(frozen));
+    const before = tableOf(trained).slice();
+    train(trained);
+    const after = tableOf(trained);
+    expect(after.filter((v, i) => v !== before[i]).length).toBe(after.length);
+    frozen.dispose();
+    trained.dispose();
+  });
+
+  it('keeps its mode through model.json, and reads a config without it as trained', async () => {
+    for (const table of ['frozen', 'trained'] as const) {
+      const model = fnet(table);
+      const folder = `${work.path}/${table}`;
+      await mkdir(folder);
+      await saveModel(model, folder);
+      const loaded = await loadModel(folder);
+      const layer = loaded.getLayer('position_embedding') as PatchPositionEmbedding;
+      expect(layer.table).toBe(table);
+      expect(loaded.trainableWeights.some((w) => w.originalName === TABLE)).toBe(table === 'trained');
+      expect(tableOf(loaded)).toEqual(tableOf(model));
+      model.dispose();
+      loaded.dispose();
+    }
+    // A run saved before the field existed: its model.json has no `table`.
+    const modelJson = JSON.parse(await readFile(`${work.path}/frozen/model.json`, 'utf8')) as { modelTopology: { config: { layers: { name: string; config: Record<string, unknown> }[] } } };
+    const layerJson = modelJson.modelTopology.config.layers.find((l) => l.name === 'position_embedding')!;
+    expect(layerJson.config['table']).toBe('frozen');
+    delete layerJson.config['table'];
+    await writeFile(`${work.path}/frozen/model.json`, JSON.stringify(modelJson));
+    const old = await loadModel(`${work.path}/frozen`);
+    expect((old.getLayer('position_embedding') as PatchPositionEmbedding).table).toBe('trained');
+    expect(old.trainableWeights.some((w) => w.originalName === TABLE)).toBe(true);
+    old.dispose();
+  });
+
+  it('round-trips its config and does not leak tensors', () => {
+    const layer = new PatchPositionEmbedding({ table: 'frozen' });
+    expect(new PatchPositionEmbedding(layer.getConfig() as { table: PositionTable }).getConfig()).toEqual(layer.getConfig());
+    layer.apply(tf.input({ shape: [4, 6] }));
+    const x = tf.ones([2, 4, 6]);
+    const count = tf.memory().numTensors;
+    tf.dispose(layer.apply(x) as tf.Tensor);
+    expect(tf.memory().numTensors).toBe(count);
+    x.dispose();
+    expect(() => new PatchPositionEmbedding({ table: 'learned' as PositionTable })).toThrow(/frozen or trained/);
+  });
+
+  it('resumes an old FNet checkpoint (no positionTable) as trained, and a new one as recorded', async () => {
+    const state: FitState = {
+      epochsDone: 1,
+      history: [],
+      optimizer: { learningRate: 0.001, step: 1, m: [], v: [] },
+      reduceLr: { best: null, wait: 0 },
+      earlyStopping: { best: null, wait: 0, bestEpoch: -1 },
+      random: { c: 1, s0: 0.1, s1: 0.2, s2: 0.3 },
+      trainingSeconds: 1,
+      trainedImages: 10,
+    };
+    const architecture = { imageSize: 8, patchSize: 4, embeddingDim: 8, blocks: 1, dropout: 0.1, gelu: 'exact' } as const;
+    const write = async (name: string, model: TrainSettings['model'], positionTable?: PositionTable): Promise<Checkpoint> => {
+      const folder = `${work.path}/${name}`;
+      await mkdir(folder);
+      const settings = { dataset: 'fashion-mnist', model, architecture: { ...architecture, ...(positionTable ? { positionTable } : {}) } } as TrainSettings;
+      await writeCheckpoint(folder, { settings, modelConfig: { model, ...settings.architecture } as ModelConfig, weights: new Map(), state, createdAt: '' });
+      return readCheckpoint(folder);
+    };
+    const old = await write('old', 'fnet');
+    expect(old.settings.architecture.positionTable).toBe('trained');
+    expect(old.modelConfig.positionTable).toBe('trained');
+    expect((await write('new', 'fnet', 'frozen')).settings.architecture.positionTable).toBe('frozen');
+    expect((await write('mixer', 'mixer')).settings.architecture.positionTable).toBeUndefined();
+  });
+});
