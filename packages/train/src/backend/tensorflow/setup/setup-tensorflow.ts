@@ -157,6 +157,7 @@ export async function setupTensorflow(options: SetupTensorflowOptions = {}): Pro
     let distribution = 'tensorflow';
     if (source) {
       library = source.library;
+      distribution = library.distribution ?? distribution;
     } else {
       const version = options.tensorflowVersion ?? DEFAULT_TENSORFLOW_VERSION;
       const requirement = tensorflowRequirement(options.gpu === true, version);

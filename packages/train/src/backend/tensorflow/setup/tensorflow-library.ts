@@ -15,6 +15,8 @@ export interface TensorflowLibrary {
   /** The real (symlink-free) package folder. */
   readonly dir: string;
   readonly version: string;
+  /** The pip distribution that installed it, when its dist-info is beside it. */
+  readonly distribution?: string;
   /** Built with CUDA (PyPI's `tensorflow`, not `tensorflow-cpu`). */
   readonly cudaBuild: boolean;
 }
@@ -26,7 +28,7 @@ function isTensorflowDir(dir: string): boolean {
 /**
  * TF_MAJOR_VERSION.TF_MINOR_VERSION.TF_PATCH_VERSION + TF_VERSION_SUFFIX from core/public/version.h.
  * Up to TensorFlow 2.19 the header holds the numbers; from 2.20 they are build parameters, and the
- * wheel's dist-info says it (distInfoVersion).
+ * wheel's dist-info says it (distInfo).
  */
 export function parseVersionHeader(text: string): string | undefined {
   const number = (name: string) => new RegExp(`#define\\s+${name}\\s+(\\d+)`).exec(text)?.[1];
@@ -36,19 +38,22 @@ export function parseVersionHeader(text: string): string | undefined {
   return `${major}.${minor}.${patch}${suffix}`;
 }
 
-/** The version in the `tensorflow*-<version>.dist-info` folder pip wrote beside the package. */
-export function distInfoVersion(packageDir: string): string | undefined {
+/** The pip distribution and version in the `tensorflow*-<version>.dist-info` folder pip wrote beside the package. */
+export function distInfo(packageDir: string): { distribution: string; version: string } | undefined {
   const siteFolder = dirname(packageDir);
   const entry = readdirSync(siteFolder).find((name) => /^(tensorflow|tf_nightly)[a-z_]*-[^-]+\.dist-info$/i.test(name) && existsSync(join(siteFolder, name, 'METADATA')));
-  return entry ? /-([^-]+)\.dist-info$/.exec(entry)?.[1] : undefined;
+  const match = entry ? /^(.+)-([^-]+)\.dist-info$/.exec(entry) : null;
+  // pip normalises the name in the folder (tensorflow_cpu); the distribution is tensorflow-cpu.
+  return match ? { distribution: match[1]!.toLowerCase().replace(/_/g, '-'), version: match[2]! } : undefined;
 }
 
 export async function describeTensorflowDir(dir: string): Promise<TensorflowLibrary> {
   const real = await realpath(dir);
-  const version = parseVersionHeader(await readFile(join(real, 'include', 'tensorflow', 'core', 'public', 'version.h'), 'utf8').catch(() => '')) ?? distInfoVersion(real);
+  const version = parseVersionHeader(await readFile(join(real, 'include', 'tensorflow', 'core', 'public', 'version.h'), 'utf8').catch(() => '')) ?? distInfo(real)?.version;
   if (!version) throw new MlpxError(`cannot tell the version of the TensorFlow in ${dir} (no version in include/tensorflow/core/public/version.h, no tensorflow*.dist-info beside it)`);
   const buildInfo = await readFile(join(real, 'python', 'platform', 'build_info.py'), 'utf8').catch(() => '');
-  return { dir: real, version, cudaBuild: /'is_cuda_build',\s*True/.test(buildInfo) };
+  const distribution = distInfo(real)?.distribution;
+  return { dir: real, version, ...(distribution ? { distribution } : {}), cudaBuild: /'is_cuda_build',\s*True/.test(buildInfo) };
 }
 
 export interface TensorflowSource {
