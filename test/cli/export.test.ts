@@ -16,7 +16,7 @@ beforeAll(async () => {
   run = join(work.path, 'runs', 'fnet-fm');
   await mkdir(join(work.path, 'runs'));
   const trained = await runCli(
-    ['train', '--model', 'fnet', '--dataset', 'fashion-mnist', '--limit', '300', '--epochs', '1', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32', '--out', run],
+    ['train', '--model', 'fnet', '--dataset', 'fashion-mnist-sample', '--limit', '300', '--epochs', '1', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32', '--out', run],
     { cwd: work.path },
   );
   expect(trained.code, trained.stderr).toBe(0);

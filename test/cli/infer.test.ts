@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportToOnnx } from '../../packages/export/src/export-to-onnx.js';
 import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
 import { useBackend } from '../helpers/backend.js';
-import { tempDir } from '../helpers/dataset-fixtures.js';
+import { offlineFashionMnist, tempDir } from '../helpers/dataset-fixtures.js';
 import { runCli, STACK_LINE, trainAndExport } from '../helpers/run-cli.js';
 import { singleLayerModel } from '../helpers/single-layer-model.js';
 import * as tf from '@tensorflow/tfjs';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   model = await trainAndExport(work.path, ['--model', 'gmlp', '--limit', '300', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1']);
   images = join(work.path, 'images');
   await mkdir(images);
-  const data = await loadDataset('fashion-mnist', { limit: 16 });
+  const data = await loadDataset('fashion-mnist-sample', { limit: 16 });
   for (let i = 0; i < 16; i++) {
     await sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(images, `${String(i).padStart(2, '0')}.png`));
   }
@@ -142,7 +142,7 @@ describe('mlpx eval', () => {
   it('shows the deployed and the trained accuracy agreeing', async () => {
     const result = await runCli(['eval', '--model', model]);
     expect(result.code, result.stderr).toBe(0);
-    const deployed = /deployed \(ONNX Runtime, cpu\): +top-1 ([\d.]+)%, top-5 ([\d.]+)% on the first 300 fashion-mnist test images/.exec(result.stdout);
+    const deployed = /deployed \(ONNX Runtime, cpu\): +top-1 ([\d.]+)%, top-5 ([\d.]+)% on the first 300 fashion-mnist-sample test images/.exec(result.stdout);
     const trained = /trained \(TensorFlow\.js\): +top-1 ([\d.]+)%, top-5 ([\d.]+)% on the same images/.exec(result.stdout);
     expect(deployed).not.toBeNull();
     expect(trained).not.toBeNull();
@@ -153,15 +153,19 @@ describe('mlpx eval', () => {
   it('compares nothing on other images, and says so', async () => {
     const result = await runCli(['eval', '--model', model, '--limit', '100']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/on the first 100 fashion-mnist test images/);
+    expect(result.stdout).toMatch(/on the first 100 fashion-mnist-sample test images/);
     expect(result.stdout).toMatch(/no training accuracy to compare with on these images/);
   });
 });
 
 describe('npm run quickstart (mlpx quickstart)', () => {
-  it('trains, exports, infers and evaluates, and the two accuracies agree', async () => {
-    const result = await runCli(['quickstart', '--out', join(work.path, 'quickstart')], { cwd: work.path });
+  it('trains, exports, infers and evaluates, and the two accuracies agree, on a machine with no Fashion-MNIST and no network', async () => {
+    // A fresh clone's machine: no Debian package, an empty cache, the download unreachable.
+    const env = { ...(await offlineFashionMnist(work.path)), MLPX_TENSORFLOW_DIR: join(work.path, 'no-engine') };
+    const result = await runCli(['quickstart', '--out', join(work.path, 'quickstart')], { cwd: work.path, env });
     expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/using .*fashion-mnist-sample \(the shipped sample: the first 10,000 training and 2,000 test images\)/);
+    expect(result.stderr).not.toMatch(/^ {4}at /m);
     expect(result.stderr).toMatch(/\[4\/4\] \$ mlpx eval/);
     expect(result.stdout).toMatch(/classified 8 images, skipped 0, failed 0/);
     expect(result.stdout).toMatch(/agrees: top-1 differs by 0\.00 points/);

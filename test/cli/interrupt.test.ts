@@ -13,7 +13,7 @@ import { CHECKPOINT_JSON, readCheckpoint } from '../../packages/train/src/checkp
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { REPO_ROOT, runCli, STACK_LINE } from '../helpers/run-cli.js';
 
-const TINY = ['--model', 'mixer', '--dataset', 'fashion-mnist', '--image-size', '28', '--patch-size', '7', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32'];
+const TINY = ['--model', 'mixer', '--dataset', 'fashion-mnist-sample', '--image-size', '28', '--patch-size', '7', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32'];
 const BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'mlpx.js');
 
 let work: Awaited<ReturnType<typeof tempDir>>;

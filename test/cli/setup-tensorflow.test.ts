@@ -72,7 +72,7 @@ describe('mlpx setup tensorflow: one clear error per problem, nothing left behin
     const root = join(work.path, 'damaged');
     await mkdir(root, { recursive: true });
     await writeFile(join(root, 'install.json'), '{"tensorflowVersion": 2');
-    const result = await runCli(['train', '--backend', 'tensorflow', '--dataset', 'fashion-mnist', '--epochs', '1'], { cwd: work.path, env: { MLPX_TENSORFLOW_DIR: root } });
+    const result = await runCli(['train', '--backend', 'tensorflow', '--dataset', 'fashion-mnist-sample', '--epochs', '1'], { cwd: work.path, env: { MLPX_TENSORFLOW_DIR: root } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--backend tensorflow: no backend could be loaded:\n {2}tensorflow: .*damaged.*install\.json is damaged \(not JSON/);
     expect(result.stderr).toMatch(/run `mlpx setup tensorflow --force`/);

@@ -98,7 +98,7 @@ describe('mlpx train writes a run folder', () => {
     const cwd = join(work.path, 'fnet');
     await mkdir(cwd);
     // Without the native engine, --backend auto trains on wasm here (no hardware WebGPU adapter).
-    const result = await runCli(['train', '--model', 'fnet', '--dataset', 'fashion-mnist', '--epochs', '2', '--limit', '600', ...TINY], { cwd, env: NO_TENSORFLOW });
+    const result = await runCli(['train', '--model', 'fnet', '--dataset', 'fashion-mnist-sample', '--epochs', '2', '--limit', '600', ...TINY], { cwd, env: NO_TENSORFLOW });
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/backend: wasm/);
@@ -109,11 +109,11 @@ describe('mlpx train writes a run folder', () => {
       expect(result.stdout).toMatch(/images\/s on wasm \(2 threads\)/);
     }
     expect(result.stderr).toMatch(/epoch 2\/2 .*val_acc/);
-    expect(result.stdout).toMatch(/test: [\d.]+% top-1, [\d.]+% top-5 on the first 600 fashion-mnist test images/);
+    expect(result.stdout).toMatch(/test: [\d.]+% top-1, [\d.]+% top-5 on the first 600 fashion-mnist-sample test images/);
 
     const runs = (await readdir(join(cwd, 'runs'))).filter((name) => name !== 'latest');
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatch(/^fnet-fashion-mnist-\d{8}-\d{6}$/);
+    expect(runs[0]).toMatch(/^fnet-fashion-mnist-sample-\d{8}-\d{6}$/);
     expect(await readlink(join(cwd, 'runs', 'latest'))).toBe(runs[0]);
     const folder = join(cwd, 'runs', runs[0]!);
     const files = (await readdir(folder)).sort();
@@ -122,13 +122,13 @@ describe('mlpx train writes a run folder', () => {
 
     const metrics = JSON.parse(await readFile(join(folder, 'metrics.json'), 'utf8')) as RunMetrics;
     expect(metrics.backend).toMatchObject({ name: 'wasm', threads });
-    expect(metrics.dataset).toMatchObject({ name: 'fashion-mnist', inputShape: [28, 28, 1], numClasses: 10, trainImages: 540, validationImages: 60 });
+    expect(metrics.dataset).toMatchObject({ name: 'fashion-mnist-sample', inputShape: [28, 28, 1], numClasses: 10, trainImages: 540, validationImages: 60 });
     // The seed's frozen position table, recorded so that the run resumes with it.
     expect(metrics.settings.architecture.positionTable).toBe('frozen');
     expect(metrics.modelConfig.positionTable).toBe('frozen');
     expect(metrics.history).toHaveLength(2);
     expect(Object.keys(metrics.history[0]!)).toEqual(expect.arrayContaining(['loss', 'accuracy', 'top5', 'valLoss', 'valAccuracy', 'valTop5', 'learningRate', 'imagesPerSec']));
-    expect(metrics.test).toMatchObject({ dataset: 'fashion-mnist', split: 'test', firstIndex: 0, images: 600 });
+    expect(metrics.test).toMatchObject({ dataset: 'fashion-mnist-sample', split: 'test', firstIndex: 0, images: 600 });
     expect(metrics.imagesPerSec).toBeGreaterThan(0);
     expect(metrics.wallSeconds).toBeGreaterThan(0);
     expect(JSON.parse(await readFile(join(folder, 'labels.json'), 'utf8'))).toHaveLength(10);
@@ -136,7 +136,7 @@ describe('mlpx train writes a run folder', () => {
 
     // The saved model is the trained one: it scores exactly what metrics.json recorded.
     const model = await loadModel(folder);
-    const dataset = await loadDataset('fashion-mnist', { limit: 600 });
+    const dataset = await loadDataset('fashion-mnist-sample', { limit: 600 });
     const scores = await evaluate(model, headOf(dataset.test, { height: 28, width: 28, channels: 1 }, 600), { height: 28, width: 28, channels: 1 }, 128);
     expect(scores.accuracy).toBeCloseTo(metrics.test.accuracy, 6);
     expect(scores.loss).toBeCloseTo(metrics.test.loss, 4);
@@ -164,7 +164,7 @@ describe('mlpx train writes a run folder', () => {
 
   it('refuses to overwrite a finished run', async () => {
     const cwd = join(work.path, 'gmlp');
-    const result = await runCli(['train', '--model', 'gmlp', '--dataset', 'fashion-mnist', '--epochs', '1', '--limit', '100', ...TINY, '--out', join(cwd, 'my-run')], { cwd });
+    const result = await runCli(['train', '--model', 'gmlp', '--dataset', 'fashion-mnist-sample', '--epochs', '1', '--limit', '100', ...TINY, '--out', join(cwd, 'my-run')], { cwd });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/my-run already exists and is not empty/);
   });

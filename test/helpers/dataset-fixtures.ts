@@ -147,3 +147,16 @@ export async function unreachableUrl(path: string): Promise<string> {
   await server.close();
   return url;
 }
+
+/**
+ * The environment of a machine that has no Fashion-MNIST and no network: the Debian folder
+ * missing, an empty cache, the download URL unreachable. The loader then falls back to the sample
+ * shipped in packages/train.
+ */
+export async function offlineFashionMnist(folder: string): Promise<Record<string, string>> {
+  return {
+    MLPX_FASHION_MNIST_SYSTEM_DIR: join(folder, 'no-debian-fashion-mnist'),
+    MLPX_DATA_DIR: join(folder, 'empty-cache'),
+    MLPX_FASHION_MNIST_URL: await unreachableUrl('/fashion-mnist/'),
+  };
+}

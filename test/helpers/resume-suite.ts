@@ -22,7 +22,7 @@ async function finalWeights(folder: string): Promise<Float32Array[]> {
 /** Registers the resume tests (inside the caller's describe) for runs on `backend`. */
 export function resumeTests(backend: 'wasm' | 'tensorflow'): void {
   const settings: TrainSettings = {
-    dataset: 'fashion-mnist',
+    dataset: 'fashion-mnist-sample',
     model: 'gmlp',
     architecture: { imageSize: 28, patchSize: 7, embeddingDim: 16, blocks: 1, dropout: 0.2, gelu: 'exact', augment: true },
     epochs: 3,

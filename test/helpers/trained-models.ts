@@ -16,7 +16,7 @@ export const FASHION_SHAPE = { height: 28, width: 28, channels: 1 };
 
 let dataset: Promise<ImageDataset> | undefined;
 export function fashionMnist(): Promise<ImageDataset> {
-  dataset ??= loadDataset('fashion-mnist', { limit: 1000 });
+  dataset ??= loadDataset('fashion-mnist-sample', { limit: 1000 });
   return dataset;
 }
 

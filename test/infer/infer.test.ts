@@ -78,7 +78,7 @@ describe('eval: the deployed top-1 equals the tfjs test accuracy on the same ima
       const data = await fashionMnist();
       const tfjs = await evaluate(model, headOf(data.test, FASHION_SHAPE, 1000), FASHION_SHAPE, 250);
       const classifier = await createClassifier(await writeOnnx(model, work.path, name));
-      const report = await evaluateDataset(classifier, { dataset: 'fashion-mnist', limit: 1000 });
+      const report = await evaluateDataset(classifier, { dataset: 'fashion-mnist-sample', limit: 1000 });
       expect(report.images).toBe(1000);
       expect(report.top1).toBe(tfjs.accuracy);
       expect(report.top5).toBe(tfjs.top5);

@@ -33,7 +33,7 @@ let labels: readonly string[];
 beforeAll(async () => {
   work = await tempDir();
   const model = await trainAndExport(work.path, ['--model', 'mixer', '--limit', '500', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '32', '--blocks', '2']);
-  const data = await loadDataset('fashion-mnist', { limit: IMAGES });
+  const data = await loadDataset('fashion-mnist-sample', { limit: IMAGES });
   pngs = await Promise.all(
     Array.from({ length: IMAGES }, (_, i) => sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer()),
   );

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,8 +9,13 @@ import {
   FASHION_MNIST_SOURCES,
   loadFashionMnist,
 } from '../../../packages/train/src/data/fashion-mnist.js';
+import {
+  FASHION_MNIST_SAMPLE,
+  FASHION_MNIST_SAMPLE_COUNTS,
+  FASHION_MNIST_SAMPLE_DIR,
+} from '../../../packages/train/src/data/fashion-mnist-sample.js';
 import { loadDataset } from '../../../packages/train/src/data/load-dataset.js';
-import { expectMlpxError, idxFile, idxImages, idxLabels, tempDir } from '../../helpers/dataset-fixtures.js';
+import { expectMlpxError, idxFile, idxImages, idxLabels, offlineFashionMnist, tempDir } from '../../helpers/dataset-fixtures.js';
 
 let dir: { path: string; remove: () => Promise<void> };
 beforeEach(async () => {
@@ -133,28 +139,73 @@ describe('Fashion-MNIST IDX loader', () => {
   });
 });
 
-describe('Fashion-MNIST from the Debian package', () => {
-  it('loads 60,000 training and 10,000 test images with labels in range', async () => {
+describe('the Fashion-MNIST sample shipped in packages/train', () => {
+  it('holds the first 10,000 training and 2,000 test images, every class, the first an ankle boot', async () => {
     const infos: string[] = [];
-    const dataset = await loadFashionMnist({ onInfo: (message) => infos.push(message) });
-    expect(infos).toEqual([`using ${FASHION_MNIST_SOURCES.systemDir}`]);
-    expect(dataset.source).toBe(FASHION_MNIST_SOURCES.systemDir);
-    expect(dataset.train.count).toBe(60_000);
-    expect(dataset.test.count).toBe(10_000);
-    expect(dataset.train.images.length).toBe(60_000 * 784);
-    for (const split of [dataset.train, dataset.test]) {
-      expect(split.labels.every((label) => label >= 0 && label < 10)).toBe(true);
-      expect(new Set(split.labels).size).toBe(10);
-    }
+    const dataset = await loadDataset(FASHION_MNIST_SAMPLE, { onInfo: (message) => infos.push(message) });
+    expect(infos).toEqual([`using ${FASHION_MNIST_SAMPLE_DIR} (the shipped sample: the first 10,000 training and 2,000 test images)`]);
+    expect(dataset).toMatchObject({ name: 'fashion-mnist-sample', source: FASHION_MNIST_SAMPLE_DIR, height: 28, width: 28, channels: 1 });
+    expect(dataset.train.count).toBe(FASHION_MNIST_SAMPLE_COUNTS.train);
+    expect(dataset.test.count).toBe(FASHION_MNIST_SAMPLE_COUNTS.test);
+    for (const split of [dataset.train, dataset.test]) expect(new Set(split.labels).size).toBe(10);
     // The well-known first training image is an ankle boot.
     expect(dataset.train.labels[0]).toBe(9);
   });
 
-  it('honours limit through loadDataset', async () => {
-    const dataset = await loadDataset('fashion-mnist', { limit: 500 });
-    expect(dataset.train.count).toBe(500);
-    expect(dataset.test.count).toBe(500);
-    expect(dataset.train.images.length).toBe(500 * 784);
-    expect(dataset.test.labels.length).toBe(500);
+  it('ships with the dataset\'s MIT licence and attribution', async () => {
+    expect(await readFile(join(FASHION_MNIST_SAMPLE_DIR, 'LICENSE'), 'utf8')).toMatch(/^The MIT License \(MIT\)\n\nCopyright \(c\) 2017 Zalando SE\n/);
+    expect(await readFile(join(FASHION_MNIST_SAMPLE_DIR, 'README.md'), 'utf8')).toContain('https://github.com/zalandoresearch/fashion-mnist');
+  });
+
+  it('a limit beyond its 10,000 training images uses them all and says so', async () => {
+    const infos: string[] = [];
+    const dataset = await loadDataset(FASHION_MNIST_SAMPLE, { limit: 20_000, onInfo: (message) => infos.push(message) });
+    expect(dataset.train.count).toBe(10_000);
+    expect(dataset.test.count).toBe(2_000);
+    expect(infos).toContain('limit 20000 is more than the 10000 training images of fashion-mnist-sample: using all 10000');
+  });
+
+  it('is what fashion-mnist falls back to when there is no system copy, no cache and no network', async () => {
+    const env = await offlineFashionMnist(dir.path);
+    const infos: string[] = [];
+    const dataset = await loadFashionMnist(
+      { dataDir: env.MLPX_DATA_DIR, onInfo: (message) => infos.push(message) },
+      { ...FASHION_MNIST_SOURCES, systemDir: env.MLPX_FASHION_MNIST_SYSTEM_DIR!, baseUrl: env.MLPX_FASHION_MNIST_URL! },
+    );
+    expect(dataset).toMatchObject({ name: 'fashion-mnist', source: FASHION_MNIST_SAMPLE_DIR });
+    expect(dataset.train.count).toBe(10_000);
+    expect(infos[0]).toMatch(/^downloading http:\/\/127\.0\.0\.1:\d+\/fashion-mnist\/train-images-idx3-ubyte\.gz/);
+    expect(infos[1]).toMatch(/^cannot reach 127\.0\.0\.1:\d+/);
+    expect(infos[2]).toMatch(/^using .*fashion-mnist-sample \(the shipped sample/);
+  });
+
+  it('is the published files\' first images, where Debian\'s dataset-fashion-mnist is installed to compare', async (context) => {
+    if (!existsSync(join(FASHION_MNIST_SOURCES.systemDir, 'train-images-idx3-ubyte.gz'))) context.skip('no /usr/share/datasets/fashion-mnist to compare with');
+    const full = await loadFashionMnist({});
+    const sample = await loadDataset(FASHION_MNIST_SAMPLE);
+    for (const split of ['train', 'test'] as const) {
+      const { count } = sample[split];
+      expect(sample[split].labels).toEqual(full[split].labels.subarray(0, count));
+      expect(Buffer.from(sample[split].images).equals(Buffer.from(full[split].images.subarray(0, count * 784)))).toBe(true);
+    }
+  }, 60_000);
+});
+
+describe('the system copy of Fashion-MNIST', () => {
+  it('is read from $MLPX_FASHION_MNIST_SYSTEM_DIR when set, and named', async () => {
+    await writeIdxSet();
+    const saved = process.env.MLPX_FASHION_MNIST_SYSTEM_DIR;
+    process.env.MLPX_FASHION_MNIST_SYSTEM_DIR = dir.path;
+    try {
+      const infos: string[] = [];
+      const dataset = await loadDataset('fashion-mnist', { limit: 5, onInfo: (message) => infos.push(message) });
+      expect(infos).toEqual([`using ${dir.path}`]);
+      expect(dataset).toMatchObject({ name: 'fashion-mnist', source: dir.path });
+      expect(dataset.train.count).toBe(5);
+      expect(dataset.test.count).toBe(TEST_LABELS.length);
+    } finally {
+      if (saved === undefined) delete process.env.MLPX_FASHION_MNIST_SYSTEM_DIR;
+      else process.env.MLPX_FASHION_MNIST_SYSTEM_DIR = saved;
+    }
   });
 });

@@ -55,7 +55,7 @@ describe('loadDataset', () => {
       await expectMlpxError(
         loadDataset(spec),
         `unknown dataset '${spec}'`,
-        'cifar100, fashion-mnist, folder:<dir>',
+        'cifar100, fashion-mnist, fashion-mnist-sample, folder:<dir>',
       );
     }
   });

@@ -1,6 +1,7 @@
 /**
  * `mlpx quickstart` (npm run quickstart): the whole pipeline on a default that works offline, as
- * a user would type it: train a small MLP-Mixer on 5,000 Fashion-MNIST images, export it to ONNX,
+ * a user would type it: train a small MLP-Mixer on 5,000 Fashion-MNIST images (from the sample
+ * shipped with @mlpx/train, so no network and no system package is needed), export it to ONNX,
  * classify a few test images written out as PNG files, and evaluate the deployed model against
  * the accuracy it had when trained.
  */
@@ -12,13 +13,13 @@ import { defaultRunFolder, loadDataset } from '@mlpx/train';
 import { formatDuration, info } from '../progress/terminal.js';
 
 export const QUICKSTART_TRAIN_ARGS = [
-  '--model', 'mixer', '--dataset', 'fashion-mnist', '--limit', '5000', '--epochs', '2', '--batch-size', '64',
+  '--model', 'mixer', '--dataset', 'fashion-mnist-sample', '--limit', '5000', '--epochs', '2', '--batch-size', '64',
   '--image-size', '28', '--patch-size', '4', '--embedding-dim', '64', '--blocks', '2', '--no-augment',
 ];
 const SAMPLE_IMAGES = 8;
 
 async function writeSamples(folder: string): Promise<void> {
-  const dataset = await loadDataset('fashion-mnist', { limit: SAMPLE_IMAGES });
+  const dataset = await loadDataset('fashion-mnist-sample', { limit: SAMPLE_IMAGES });
   await mkdir(folder, { recursive: true });
   const pixels = dataset.height * dataset.width * dataset.channels;
   for (let i = 0; i < SAMPLE_IMAGES; i++) {
@@ -31,7 +32,7 @@ async function writeSamples(folder: string): Promise<void> {
 
 export function quickstartCommand(run: (argv: string[]) => Promise<number>): Command {
   return new Command('quickstart')
-    .description('train -> export -> infer -> eval on Fashion-MNIST (offline with Debian\'s dataset-fashion-mnist), in a few minutes')
+    .description('train -> export -> infer -> eval on the shipped Fashion-MNIST sample, offline, in under a minute')
     .option('-o, --out <dir>', 'run folder (default runs/mixer-fashion-mnist-<timestamp>, and runs/latest)')
     .action(async (flags: { out?: string }) => {
       const started = performance.now();

@@ -56,7 +56,7 @@ export function trainCommand(): Command {
   return new Command('train')
     .description('train MLP-Mixer, FNet or gMLP with the seed recipe and write a run folder')
     .addOption(new Option('-m, --model <name>', 'architecture').choices(MODEL_NAMES).default('mixer'))
-    .option('-d, --dataset <spec>', "'cifar100', 'fashion-mnist' or 'folder:<dir>' (one sub-folder per class)", 'cifar100')
+    .option('-d, --dataset <spec>', "'cifar100', 'fashion-mnist', 'fashion-mnist-sample' (the first 10,000 training and 2,000 test images, shipped with mlpx) or 'folder:<dir>' (one sub-folder per class)", 'cifar100')
     .option('--data-file <path>', 'a local copy of the dataset (CIFAR-100 .tar.gz or folder; Fashion-MNIST folder): checked for format, not checksum')
     .option('--data-dir <dir>', 'download cache (default $MLPX_DATA_DIR or ~/.cache/mlpx)')
     .option('--input-size <n>', 'folder: datasets only: images are resized to n x n (default 32)', positiveInteger)

@@ -10,10 +10,12 @@
  *   cpu         tfjs's pure-JavaScript kernels: slow, but runs anywhere.
  *   auto        the first of tensorflow, webgpu (only on a hardware adapter: a software one is
  *               slower than wasm), wasm, cpu that loads; the reasons the others were not used are
- *               reported.
+ *               reported. auto does not ask Dawn for an adapter where no GPU device node exists
+ *               (gpu-devices.ts): the probe would only print Dawn's native warnings.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeError, MlpxError } from '../errors.js';
+import { noWebgpuDeviceReason } from './gpu-devices.js';
 import { loadTensorflow } from './tensorflow/load-tensorflow.js';
 import { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './webgpu-adapter.js';
 
@@ -32,8 +34,15 @@ export interface SelectedBackend {
 }
 
 export interface SelectBackendOptions {
-  /** Finds the WebGPU adapter (tests replace it to fake one). */
+  /** Finds the WebGPU adapter (tests replace it to fake one); replacing it also skips the device-node check. */
   readonly probeWebgpu?: () => Promise<WebgpuAdapterInfo>;
+}
+
+/** auto's probe: Dawn is asked only where a GPU (or a driver the user named) can answer. */
+async function probeWhereUseful(): Promise<WebgpuAdapterInfo> {
+  const reason = noWebgpuDeviceReason();
+  if (reason !== undefined) throw new Error(reason);
+  return probeWebgpuAdapter();
 }
 
 async function loadWebgpu(adapter: WebgpuAdapterInfo): Promise<string> {
@@ -77,7 +86,7 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
   for (const name of candidates) {
     try {
       if (name === 'webgpu') {
-        const adapter = await (options.probeWebgpu ?? probeWebgpuAdapter)();
+        const adapter = await (options.probeWebgpu ?? (choice === 'auto' ? probeWhereUseful : probeWebgpuAdapter))();
         if (choice === 'auto' && adapter.software) {
           throw new Error(`only a software adapter is available (${describeAdapter(adapter)}), which trains slower than wasm`);
         }

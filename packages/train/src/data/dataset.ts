@@ -13,7 +13,7 @@ export interface ImageSplit {
 }
 
 export interface ImageDataset {
-  /** 'cifar100', 'fashion-mnist' or 'folder:<dir>'. */
+  /** 'cifar100', 'fashion-mnist', 'fashion-mnist-sample' or 'folder:<dir>'. */
   readonly name: string;
   readonly height: number;
   readonly width: number;

@@ -2,8 +2,10 @@
  * Fashion-MNIST (https://github.com/zalandoresearch/fashion-mnist): 28x28 greyscale images in 10
  * classes, as four IDX files (see idx.ts), gzip-compressed as published or uncompressed.
  * Sources, in order: options.dataFile (a folder holding the four files), the folder of Debian's
- * dataset-fashion-mnist package, the cache, else a download verified against the md5s in the
- * project's README.
+ * dataset-fashion-mnist package ($MLPX_FASHION_MNIST_SYSTEM_DIR replaces it), the cache, a
+ * download verified against the md5s in the project's README, else, when the download fails, the
+ * sample shipped with the package (fashion-mnist-sample.ts). The 'fashion-mnist-sample' spec
+ * loads that sample directly.
  */
 import { join } from 'node:path';
 
@@ -12,6 +14,7 @@ import { resolveDataDir } from './cache-dir.js';
 import type { ImageDataset, ImageSplit, LoadDatasetOptions } from './dataset.js';
 import { downloadFile, type Checksum } from './download.js';
 import { gunzipIfCompressed } from './gunzip.js';
+import { describeSample, FASHION_MNIST_SAMPLE, FASHION_MNIST_SAMPLE_DIR } from './fashion-mnist-sample.js';
 import { parseIdxImages, parseIdxLabels } from './idx.js';
 import { readDataFile, statIfExists } from './read-file.js';
 
@@ -46,6 +49,8 @@ export interface FashionMnistSources {
   readonly baseUrl: string;
   /** The digest of each published '.gz' file. */
   readonly checksums: Readonly<Record<FashionMnistFile, Checksum>>;
+  /** The folder used when the download fails; without one, the download's error is thrown. */
+  readonly sampleDir?: string;
 }
 
 const md5 = (hex: string): Checksum => ({ algorithm: 'md5', hex });
@@ -63,12 +68,21 @@ export const FASHION_MNIST_SOURCES: FashionMnistSources = {
     't10k-images-idx3-ubyte': md5('bef4ecab320f06d8554ea6380940ec79'),
     't10k-labels-idx1-ubyte': md5('bb300cfdad3c16e7a12a480ee83cd310'),
   },
+  sampleDir: FASHION_MNIST_SAMPLE_DIR,
 };
 
-/** The official sources, the download URL replaced by $MLPX_FASHION_MNIST_URL (a mirror) if set. */
+/**
+ * The official sources, with the download URL replaced by $MLPX_FASHION_MNIST_URL (a mirror) and
+ * the system folder by $MLPX_FASHION_MNIST_SYSTEM_DIR (a copy elsewhere, or a missing folder to
+ * act as a machine without the Debian package) when set.
+ */
 export function fashionMnistSources(): FashionMnistSources {
-  const mirror = process.env.MLPX_FASHION_MNIST_URL;
-  return mirror ? { ...FASHION_MNIST_SOURCES, baseUrl: mirror } : FASHION_MNIST_SOURCES;
+  const { MLPX_FASHION_MNIST_URL: mirror, MLPX_FASHION_MNIST_SYSTEM_DIR: systemDir } = process.env;
+  return {
+    ...FASHION_MNIST_SOURCES,
+    ...(mirror ? { baseUrl: mirror } : {}),
+    ...(systemDir ? { systemDir } : {}),
+  };
 }
 
 type FilePaths = Record<FashionMnistFile, string>;
@@ -78,10 +92,30 @@ export async function loadFashionMnist(
   sources: FashionMnistSources = fashionMnistSources(),
 ): Promise<ImageDataset> {
   const { source, paths } = await locate(options, sources);
+  return readDataset('fashion-mnist', source, paths);
+}
+
+/** The shipped sample, asked for by name ('fashion-mnist-sample'). */
+export async function loadFashionMnistSample(
+  options: Pick<LoadDatasetOptions, 'onInfo'>,
+  sampleDir: string = FASHION_MNIST_SAMPLE_DIR,
+): Promise<ImageDataset> {
+  options.onInfo?.(`using ${describeSample(sampleDir)}`);
+  return readDataset(FASHION_MNIST_SAMPLE, sampleDir, gzipPaths(sampleDir));
+}
+
+/** The four '.gz' files in `folder` (the cache and the sample hold them compressed). */
+function gzipPaths(folder: string): FilePaths {
+  return Object.fromEntries(
+    FASHION_MNIST_FILES.map((file) => [file, join(folder, `${file}.gz`)]),
+  ) as FilePaths;
+}
+
+async function readDataset(name: string, source: string, paths: FilePaths): Promise<ImageDataset> {
   const train = await readSplit(paths['train-images-idx3-ubyte'], paths['train-labels-idx1-ubyte']);
   const test = await readSplit(paths['t10k-images-idx3-ubyte'], paths['t10k-labels-idx1-ubyte']);
   return {
-    name: 'fashion-mnist',
+    name,
     height: IMAGE_SIZE,
     width: IMAGE_SIZE,
     channels: 1,
@@ -124,12 +158,28 @@ async function locate(
 
   // Every file in the cache was verified when it was downloaded; fetch only the missing ones.
   const cacheDir = join(resolveDataDir(options.dataDir), 'fashion-mnist');
+  try {
+    await fillCache(cacheDir, options, sources);
+  } catch (error) {
+    // Offline (or the server is down): the shipped sample holds the same first images, enough for
+    // the quick start; the line says so, since a run on it sees 10,000 training images, not 60,000.
+    if (!(error instanceof MlpxError) || sources.sampleDir === undefined) throw error;
+    onInfo?.(error.message);
+    onInfo?.(`using ${describeSample(sources.sampleDir)}`);
+    return { source: sources.sampleDir, paths: gzipPaths(sources.sampleDir) };
+  }
+  onInfo?.(`using ${cacheDir}`);
+  return { source: cacheDir, paths: gzipPaths(cacheDir) };
+}
+
+/** Downloads into the cache each file it does not hold yet (each one verified when it arrived). */
+async function fillCache(cacheDir: string, options: LoadDatasetOptions, sources: FashionMnistSources): Promise<void> {
   const baseUrl = sources.baseUrl.endsWith('/') ? sources.baseUrl : `${sources.baseUrl}/`;
   for (const file of FASHION_MNIST_FILES) {
     const destination = join(cacheDir, `${file}.gz`);
     if ((await statIfExists(destination)) !== undefined) continue;
     const url = `${baseUrl}${file}.gz`;
-    onInfo?.(`downloading ${url} to ${destination}`);
+    options.onInfo?.(`downloading ${url} to ${destination}`);
     await downloadFile({
       url,
       checksum: sources.checksums[file],
@@ -137,11 +187,6 @@ async function locate(
       onProgress: options.onDownloadProgress,
     });
   }
-  onInfo?.(`using ${cacheDir}`);
-  const paths = Object.fromEntries(
-    FASHION_MNIST_FILES.map((file) => [file, join(cacheDir, `${file}.gz`)]),
-  ) as FilePaths;
-  return { source: cacheDir, paths };
 }
 
 /** The path of each file present in `folder`, compressed ('.gz') or not. */

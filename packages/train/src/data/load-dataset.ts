@@ -1,16 +1,18 @@
 /**
  * The single entry point to the datasets of `mlpx train`: a dataset spec ('cifar100',
- * 'fashion-mnist' or 'folder:<dir>') to an ImageDataset, cut to its first `limit` images when
- * asked.
+ * 'fashion-mnist', 'fashion-mnist-sample' or 'folder:<dir>') to an ImageDataset, cut to its first
+ * `limit` images when asked. A limit beyond the training images uses them all, and says so: the
+ * shipped Fashion-MNIST sample holds 10,000, and a run should not look as if it had more.
  */
 import { MlpxError } from '../errors.js';
 import { loadCifar100 } from './cifar100.js';
 import type { ImageDataset, LoadDatasetOptions } from './dataset.js';
-import { loadFashionMnist } from './fashion-mnist.js';
+import { loadFashionMnist, loadFashionMnistSample } from './fashion-mnist.js';
+import { FASHION_MNIST_SAMPLE } from './fashion-mnist-sample.js';
 import { loadImageFolder } from './image-folder.js';
 import { checkLimit, limitDataset } from './limit.js';
 
-export const DATASET_SPECS = ['cifar100', 'fashion-mnist', 'folder:<dir>'] as const;
+export const DATASET_SPECS = ['cifar100', 'fashion-mnist', FASHION_MNIST_SAMPLE, 'folder:<dir>'] as const;
 
 const FOLDER_PREFIX = 'folder:';
 
@@ -27,12 +29,17 @@ export async function loadDataset(
 ): Promise<ImageDataset> {
   if (options.limit !== undefined) checkLimit(options.limit);
   const dataset = await loadSpec(spec, options);
-  return options.limit === undefined ? dataset : limitDataset(dataset, options.limit);
+  if (options.limit === undefined) return dataset;
+  if (options.limit > dataset.train.count) {
+    options.onInfo?.(`limit ${options.limit} is more than the ${dataset.train.count} training images of ${dataset.name}: using all ${dataset.train.count}`);
+  }
+  return limitDataset(dataset, options.limit);
 }
 
 function loadSpec(spec: string, options: LoadDatasetRequest): Promise<ImageDataset> {
   if (spec === 'cifar100') return loadCifar100(options);
   if (spec === 'fashion-mnist') return loadFashionMnist(options);
+  if (spec === FASHION_MNIST_SAMPLE) return loadFashionMnistSample(options);
   if (spec.startsWith(FOLDER_PREFIX) && spec.length > FOLDER_PREFIX.length) {
     return loadImageFolder(spec.slice(FOLDER_PREFIX.length), {
       imageSize: options.folderImageSize,
