@@ -12,6 +12,7 @@ import { GMlpBlock } from '../../../packages/train/src/layers/gmlp-block.js';
 import { MixerBlock } from '../../../packages/train/src/layers/mixer-block.js';
 import { denseLastAxis, denseLastAxisAutodiff } from '../../../packages/train/src/layers/ops/dense.js';
 import { gelu, geluGradient, type GeluApproximation } from '../../../packages/train/src/layers/ops/gelu.js';
+import { applyRealDft2d, applyRealDft2dBatched } from '../../../packages/train/src/layers/ops/real-dft2d.js';
 import { randomSource } from '../../../packages/train/src/layers/random-source.js';
 import { maxRelative } from '../../helpers/max-relative.js';
 import { describeWithTensorflow } from '../../helpers/tensorflow.js';
@@ -34,6 +35,17 @@ describeWithTensorflow('the tensorflow forms of the ops', () => {
     const constant = await values(tf.grads((ws: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(upstream, denseLastAxis(x, ws, bs, { inputGradient: false }))))([w, b]));
     constant.forEach((g, i) => expect(maxRelative(g, plain[i + 1]!), ['dW', 'db'][i]).toBeLessThan(1e-5));
     tf.dispose([x, w, b, upstream]);
+  });
+
+  it("the batched real 2-D DFT (no transposes) is the transposing form's map", async () => {
+    await selectBackend('tensorflow');
+    for (const shape of [[3, 36, 20], [2, 7, 5], [1, 64, 256]] as [number, number, number][]) {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 5);
+      const batched = applyRealDft2dBatched(x);
+      expect(batched.shape).toEqual(shape);
+      expect(maxRelative(await batched.data(), await applyRealDft2d(x).data()), `[${shape}]`).toBeLessThan(1e-5);
+      tf.dispose([x, batched]);
+    }
   });
 
   for (const approximation of ['exact', 'tanh'] as GeluApproximation[]) {

@@ -210,7 +210,8 @@ export function benchCommand(): Command {
           const threads = autoThreads(backend, trainingBatch);
           let result: TrainingThroughput & Partial<PeerFigures>;
           if (python !== undefined && backend === 'tensorflow') {
-            result = await measureAgainstPeer(report, python, { ...options, threads }, progress);
+            // Two processes side by side swing more than one: more steps, each side the same.
+            result = await measureAgainstPeer(report, python, { ...options, threads, warmupSteps: quick ? 1 : 2, steps: quick ? 1 : 8 }, progress);
           } else {
             progress(`training ${model} on ${backend}...`);
             result = await measureTrainingThroughput({ ...options, threads });

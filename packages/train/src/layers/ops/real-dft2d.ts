@@ -96,6 +96,46 @@ export function applyRealDft2d(x: tf.Tensor): tf.Tensor {
   });
 }
 
+const interleavedCache = new Map<string, tf.Tensor2D>();
+
+/**
+ * [C_N | -S_N] with its columns interleaved, [N, 2N]: column 2k is C_N's column k and column
+ * 2k + 1 is -S_N's, matching the rows of Y = X [C_D | S_D] reshaped from [B, N, 2D] to [B, 2N, D]
+ * (row 2n is Y_C's row n, row 2n + 1 is Y_S's), which a reshape gives for free.
+ */
+function interleavedLeft(patches: number): tf.Tensor2D {
+  const key = `${tf.getBackend()}:${patches}`;
+  const cached = interleavedCache.get(key);
+  if (cached) return cached;
+  const n = dftCosSin(patches);
+  const values = new Float32Array(patches * 2 * patches);
+  for (let j = 0; j < patches; j++) {
+    for (let k = 0; k < patches; k++) {
+      values[j * 2 * patches + 2 * k] = n.cos[j * patches + k]!;
+      values[j * 2 * patches + 2 * k + 1] = -n.sin[j * patches + k]!;
+    }
+  }
+  const built = tf.keep(tf.tensor2d(values, [patches, 2 * patches]));
+  interleavedCache.set(key, built);
+  return built;
+}
+
+/**
+ * The same map as applyRealDft2d with no transposes, for native TensorFlow (the FNet block's
+ * TensorFlow form): Y = X [C_D | S_D] as one 2-D matmul, then per example out = L Y', with Y' the
+ * free [2N, D] view of Y and L the interleaved [C_N | -S_N], a batched matmul whose kernel
+ * broadcasts L over the batch. On TensorFlow the two transposes of the wasm form are full copies
+ * of the [B, N, 2D] tensor; on wasm a batched matmul is the slower form.
+ */
+export function applyRealDft2dBatched(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [batch, patches, channels] = x.shape as [number, number, number];
+    const { right } = matrices(patches, channels);
+    const y = tf.matMul(tf.reshape(x, [batch * patches, channels]), right);
+    return tf.matMul(interleavedLeft(patches), tf.reshape(y, [batch, 2 * patches, channels]));
+  });
+}
+
 const realDft2dWithGradient = tf.customGrad((x, save) => {
   void save;
   return {

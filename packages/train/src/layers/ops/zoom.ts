@@ -99,16 +99,53 @@ function interpolateRows(m: tf.Tensor2D, low: Int32Array, high: Int32Array, high
   });
 }
 
-/** The same interpolation on a host array of rows of length n. */
-function interpolateRowsOnHost(m: Float32Array, n: number, low: Int32Array, high: Int32Array, highWeight: Float32Array): Float32Array {
-  const out = new Float32Array(low.length * n);
-  for (let r = 0; r < low.length; r++) {
-    const lowStart = low[r]! * n;
-    const highStart = high[r]! * n;
-    const w = highWeight[r]!;
-    for (let i = 0; i < n; i++) {
-      const a = m[lowStart + i]!;
-      out[r * n + i] = a + (m[highStart + i]! - a) * w;
+/**
+ * The zoom on the host: along rows (each output row mixes two input rows of W * C values), then
+ * along columns (each output pixel mixes two pixels of its row), with the taps computed once per
+ * image row index and per column index rather than expanded per pixel as zoomTaps does for the
+ * gathers. The same arithmetic as the gathers' form: a + (b - a) * w with float32 weights.
+ */
+function zoomOnHost(data: Float32Array, shape: readonly [number, number, number, number], heightZoom: readonly number[], widthZoom: readonly number[]): Float32Array {
+  const [batch, height, width, channels] = shape;
+  const rowLength = width * channels;
+  const alongRows = new Float32Array(data.length);
+  const out = new Float32Array(data.length);
+  const columnLow = new Int32Array(width);
+  const columnHigh = new Int32Array(width);
+  const columnWeight = new Float32Array(width);
+  for (let b = 0; b < batch; b++) {
+    const image = b * height * rowLength;
+    const zy = heightZoom[b]!;
+    for (let y = 0; y < height; y++) {
+      const t = taps(y, height, zy, ((height - 1) / 2) * (1 - zy));
+      const w = Math.fround(t.highWeight);
+      const lowStart = image + t.low * rowLength;
+      const highStart = image + t.high * rowLength;
+      const target = image + y * rowLength;
+      for (let i = 0; i < rowLength; i++) {
+        const a = data[lowStart + i]!;
+        alongRows[target + i] = a + (data[highStart + i]! - a) * w;
+      }
+    }
+    const zx = widthZoom[b]!;
+    for (let x = 0; x < width; x++) {
+      const t = taps(x, width, zx, ((width - 1) / 2) * (1 - zx));
+      columnLow[x] = t.low * channels;
+      columnHigh[x] = t.high * channels;
+      columnWeight[x] = t.highWeight;
+    }
+    for (let y = 0; y < height; y++) {
+      const row = image + y * rowLength;
+      for (let x = 0; x < width; x++) {
+        const low = row + columnLow[x]!;
+        const high = row + columnHigh[x]!;
+        const w = columnWeight[x]!;
+        const target = row + x * channels;
+        for (let c = 0; c < channels; c++) {
+          const a = alongRows[low + c]!;
+          out[target + c] = a + (alongRows[high + c]! - a) * w;
+        }
+      }
     }
   }
   return out;
@@ -126,13 +163,10 @@ function interpolateRowsOnHost(m: Float32Array, n: number, low: Int32Array, high
  */
 export function zoomImages(images: tf.Tensor4D, heightZoom: readonly number[], widthZoom: readonly number[]): tf.Tensor4D {
   const [batch, height, width, channels] = images.shape;
-  const t = zoomTaps(images.shape, heightZoom, widthZoom);
   if (CPU_BACKENDS.has(tf.getBackend()) || onTensorflowCpu()) {
-    const alongRows = interpolateRowsOnHost(images.dataSync() as Float32Array, width * channels, t.rowLow, t.rowHigh, t.rowWeight);
-    const alongColumns = interpolateRowsOnHost(alongRows, channels, t.columnLow, t.columnHigh, t.columnWeight);
-    return tf.tensor4d(alongColumns, [batch, height, width, channels]);
+    return tf.tensor4d(zoomOnHost(images.dataSync() as Float32Array, images.shape, heightZoom, widthZoom), [batch, height, width, channels]);
   }
-  return zoomImagesWithGathers(images, t);
+  return zoomImagesWithGathers(images, zoomTaps(images.shape, heightZoom, widthZoom));
 }
 
 /** The tensor-op form, on any backend: rows of [B*H, W*C], then pixels of [B*H*W, C]. */
