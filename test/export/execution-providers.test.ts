@@ -5,10 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { exportToOnnx } from '../../packages/export/src/export-to-onnx.js';
 import { BilinearResize, FNetBlock, GMlpBlock, MixerBlock, Normalization, PatchEmbedding, PatchPositionEmbedding, Patches } from '../../packages/train/src/layers/index.js';
 import { useBackend } from '../helpers/backend.js';
+import { expectClose } from '../helpers/closeness.js';
 import { randomInput, singleLayerModel } from '../helpers/single-layer-model.js';
 import { useSwiftShader } from '../helpers/swiftshader.js';
 
@@ -49,13 +50,7 @@ describe('WebGPU execution provider matches the CPU provider', () => {
         const bytes = exportToOnnx(model, { opset });
         const cpu = await run(bytes, 'cpu', input);
         const webgpu = await run(bytes, 'webgpu', input);
-        let difference = 0;
-        let scale = 1;
-        cpu.forEach((v, i) => {
-          difference = Math.max(difference, Math.abs(v - webgpu[i]!));
-          scale = Math.max(scale, Math.abs(v));
-        });
-        expect(difference / scale, `opset ${opset}`).toBeLessThan(1e-4);
+        expectClose(webgpu, cpu, { relative: 1e-4, scaleFloor: 1, what: `opset ${opset}` });
       }
     }, 60_000);
   }

@@ -39,13 +39,3 @@ export function setWeightsFromFixture(layer: tf.layers.Layer, fixture: KerasFixt
   expect([...used].sort()).toEqual(Object.keys(fixture.weights).sort());
 }
 
-/** Largest |actual - expected| over the largest |expected| (or 1, if smaller). */
-export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  return diff / scale;
-}

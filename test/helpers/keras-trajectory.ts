@@ -10,6 +10,7 @@ import { buildClassifier } from '../../packages/train/src/models/build-classifie
 import type { ModelConfig } from '../../packages/train/src/models/model-config.js';
 import { AdamW } from '../../packages/train/src/training/adamw.js';
 import { trainStep } from '../../packages/train/src/training/train-step.js';
+import { closeness } from './closeness.js';
 import { readKerasFixture, tensorOf } from './keras-fixture.js';
 
 interface ArrayDoc {
@@ -90,12 +91,9 @@ export async function replayTrajectory(fixture: TrajectoryFixture, rtol: number,
     const expected = fixture.finalWeights[weight.originalName];
     if (!expected) continue;
     const actual = await weight.read().data();
-    let difference = 0;
-    let scale = 0;
-    expected.values.forEach((e, i) => {
-      difference = Math.max(difference, Math.abs(actual[i]! - e));
-      scale = Math.max(scale, Math.abs(e));
-    });
+    expect(actual.length, weight.originalName).toBe(expected.values.length);
+    // The tolerance max(rtol x scale, atol) is closeness.ts's relative x max(scale, atol / rtol).
+    const { difference, scale } = closeness(actual, expected.values, 0);
     weightAbsolute = Math.max(weightAbsolute, difference);
     const ratio = difference / Math.max(rtol * scale, atol);
     if (ratio > weightRatio) [weightRatio, worstWeight] = [ratio, weight.originalName];

@@ -1,18 +1,20 @@
 /**
  * The one parity check every converter test uses: export a tfjs model, run the same input through
- * tfjs predict and onnxruntime-node, compare within atol relative to the output scale, and pass
+ * tfjs predict and onnxruntime-node, compare with expectClose (`relative` x max(largest |output|, 1),
+ * default 1e-5: test/helpers/closeness.ts), and pass
  * the ONNX checker (opsets it knows). Returns the exported bytes for further assertions.
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { exportToOnnx, type ExportOptions } from '../../packages/export/src/export-to-onnx.js';
 import { loadOnnx, runOnnx } from '../../packages/export/src/verify/onnxruntime-session.js';
+import { expectClose } from './closeness.js';
 import { CHECKER_MAX_OPSET, checkOnnxModel } from './onnx-checker.js';
 
 export async function expectOnnxParity(
   model: tf.LayersModel,
   input: tf.Tensor,
-  options: ExportOptions & { atol?: number } = {},
+  options: ExportOptions & { relative?: number } = {},
 ): Promise<{ bytes: Uint8Array; maxDifference: number }> {
   const bytes = exportToOnnx(model, options);
   if ((options.opset ?? 17) <= CHECKER_MAX_OPSET) await checkOnnxModel(bytes);
@@ -22,15 +24,8 @@ export async function expectOnnxParity(
   try {
     const actual = await runOnnx(session, Float32Array.from(await input.data()), input.shape);
     expect([...actual.logitsShape]).toEqual(expectedTensor.shape);
-    const values = actual.logits;
-    let maxDifference = 0;
-    let scale = 1;
-    for (let i = 0; i < expected.length; i++) {
-      maxDifference = Math.max(maxDifference, Math.abs(values[i]! - expected[i]!));
-      scale = Math.max(scale, Math.abs(expected[i]!));
-    }
-    expect(maxDifference / scale).toBeLessThan(options.atol ?? 1e-5);
-    return { bytes, maxDifference };
+    const { difference } = expectClose(actual.logits, expected, { relative: options.relative ?? 1e-5, scaleFloor: 1, what: 'onnxruntime vs tfjs' });
+    return { bytes, maxDifference: difference };
   } finally {
     expectedTensor.dispose();
     await session.release();

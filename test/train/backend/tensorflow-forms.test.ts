@@ -14,7 +14,7 @@ import { denseLastAxis, denseLastAxisAutodiff } from '../../../packages/train/sr
 import { gelu, geluGradient, type GeluApproximation } from '../../../packages/train/src/layers/ops/gelu.js';
 import { applyRealDft2d, applyRealDft2dBatched } from '../../../packages/train/src/layers/ops/real-dft2d.js';
 import { randomSource } from '../../../packages/train/src/layers/random-source.js';
-import { maxRelative } from '../../helpers/max-relative.js';
+import { expectClose } from '../../helpers/closeness.js';
 import { describeWithTensorflow } from '../../helpers/tensorflow.js';
 
 async function values(tensors: tf.Tensor[]): Promise<Float32Array[]> {
@@ -30,10 +30,10 @@ describeWithTensorflow('the tensorflow forms of the ops', () => {
     const upstream = tf.randomNormal([6, 36, 20], 0, 1, 'float32', 4);
     const loss = (dense: typeof denseLastAxis) => (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(upstream, dense(xs, ws, bs)));
     const [fast, plain] = await Promise.all([values(tf.grads(loss(denseLastAxis))([x, w, b])), values(tf.grads(loss(denseLastAxisAutodiff))([x, w, b]))]);
-    expect(maxRelative(await denseLastAxis(x, w, b).data(), await denseLastAxisAutodiff(x, w, b).data())).toBeLessThan(1e-5);
-    fast.forEach((g, i) => expect(maxRelative(g, plain[i]!), ['dx', 'dW', 'db'][i]).toBeLessThan(1e-5));
+    expectClose(await denseLastAxis(x, w, b).data(), await denseLastAxisAutodiff(x, w, b).data(), { relative: 1e-5, what: 'y' });
+    fast.forEach((g, i) => expectClose(g, plain[i]!, { relative: 1e-5, what: ['dx', 'dW', 'db'][i]! }));
     const constant = await values(tf.grads((ws: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(upstream, denseLastAxis(x, ws, bs, { inputGradient: false }))))([w, b]));
-    constant.forEach((g, i) => expect(maxRelative(g, plain[i + 1]!), ['dW', 'db'][i]).toBeLessThan(1e-5));
+    constant.forEach((g, i) => expectClose(g, plain[i + 1]!, { relative: 1e-5, what: ['dW', 'db'][i]! }));
     tf.dispose([x, w, b, upstream]);
   });
 
@@ -43,7 +43,7 @@ describeWithTensorflow('the tensorflow forms of the ops', () => {
       const x = tf.randomNormal(shape, 0, 1, 'float32', 5);
       const batched = applyRealDft2dBatched(x);
       expect(batched.shape).toEqual(shape);
-      expect(maxRelative(await batched.data(), await applyRealDft2d(x).data()), `[${shape}]`).toBeLessThan(1e-5);
+      expectClose(await batched.data(), await applyRealDft2d(x).data(), { relative: 1e-5, what: `[${shape}]` });
       tf.dispose([x, batched]);
     }
   });
@@ -54,7 +54,7 @@ describeWithTensorflow('the tensorflow forms of the ops', () => {
       const x = tf.mul(tf.randomNormal([4000], 0, 1, 'float32', 5), 3);
       const dy = tf.randomNormal([4000], 0, 1, 'float32', 6);
       const [autodiff] = await values([tf.grad((xs: tf.Tensor) => tf.sum(tf.mul(dy, gelu(xs, approximation))))(x)]);
-      expect(maxRelative(await geluGradient(dy, x, approximation).data(), autodiff!)).toBeLessThan(1e-5);
+      expectClose(await geluGradient(dy, x, approximation).data(), autodiff!, { relative: 1e-5, what: `gelu'(${approximation})` });
       tf.dispose([x, dy]);
     });
   }
@@ -95,7 +95,7 @@ describeWithTensorflow('the tensorflow forms of the blocks', () => {
         await selectBackend('tensorflow');
         const native = await blockStep(block, x, upstream);
         const labels = ['output', 'input', ...block.trainableWeights.map((w) => w.originalName)];
-        wasm.forEach((expected, i) => expect(maxRelative(native[i]!, expected), labels[i]).toBeLessThan(1e-4));
+        wasm.forEach((expected, i) => expectClose(native[i]!, expected, { relative: 1e-4, what: labels[i]! }));
         block.dispose();
         tf.dispose([x, upstream]);
       });

@@ -13,7 +13,7 @@ import { buildClassifier } from '../../../packages/train/src/models/build-classi
 import { MODEL_NAMES, type ModelConfig, type ModelName } from '../../../packages/train/src/models/model-config.js';
 import { gatherBatch } from '../../../packages/train/src/training/batches.js';
 import { crossEntropyLoss } from '../../../packages/train/src/training/metrics.js';
-import { maxRelative } from '../../helpers/max-relative.js';
+import { expectClose } from '../../helpers/closeness.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';
 import { describeWithTensorflow } from '../../helpers/tensorflow.js';
 
@@ -48,9 +48,8 @@ describeWithTensorflow('training on the tensorflow backend', () => {
       expect(Math.abs(native.loss - wasm.loss) / Math.abs(wasm.loss)).toBeLessThan(1e-4);
       let worst = 0;
       wasm.grads.forEach((expected, i) => {
-        const difference = maxRelative(native.grads[i]!, expected);
-        worst = Math.max(worst, difference);
-        expect(difference, model.trainableWeights[i]!.originalName).toBeLessThan(1e-3);
+        const { relative } = expectClose(native.grads[i]!, expected, { relative: 1e-3, what: model.trainableWeights[i]!.originalName });
+        worst = Math.max(worst, relative);
       });
       console.log(`${name}: loss ${wasm.loss.toFixed(6)} (wasm) vs ${native.loss.toFixed(6)} (tensorflow), largest relative gradient difference ${worst.toExponential(2)}`);
       model.dispose();

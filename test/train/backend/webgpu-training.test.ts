@@ -14,6 +14,7 @@ import { gatherBatch } from '../../../packages/train/src/training/batches.js';
 import { evaluate } from '../../../packages/train/src/training/evaluate.js';
 import { fit } from '../../../packages/train/src/training/fit.js';
 import { crossEntropyLoss } from '../../../packages/train/src/training/metrics.js';
+import { expectClose } from '../../helpers/closeness.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';
 
@@ -49,14 +50,8 @@ describe('the webgpu backend', () => {
       expect(Math.abs(webgpu.loss - wasm.loss)).toBeLessThan(1e-4);
       let worst = 0;
       wasm.grads.forEach((expected, i) => {
-        let difference = 0;
-        let scale = 1e-6;
-        expected.forEach((v, j) => {
-          difference = Math.max(difference, Math.abs(v - webgpu.grads[i]![j]!));
-          scale = Math.max(scale, Math.abs(v));
-        });
-        worst = Math.max(worst, difference / scale);
-        expect(difference / scale, model.trainableWeights[i]!.originalName).toBeLessThan(1e-3);
+        const { relative } = expectClose(webgpu.grads[i]!, expected, { relative: 1e-3, scaleFloor: 1e-6, what: model.trainableWeights[i]!.originalName });
+        worst = Math.max(worst, relative);
       });
       console.log(`${name}: loss ${wasm.loss.toFixed(6)} (wasm) vs ${webgpu.loss.toFixed(6)} (webgpu), largest relative gradient difference ${worst.toExponential(2)}`);
       model.dispose();

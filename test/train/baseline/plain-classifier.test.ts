@@ -13,7 +13,7 @@ import { buildClassifier } from '../../../packages/train/src/models/build-classi
 import { MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/models/model-config.js';
 import { crossEntropyLoss } from '../../../packages/train/src/training/metrics.js';
 import { useBackend } from '../../helpers/backend.js';
-import { maxRelative } from '../../helpers/max-relative.js';
+import { expectClose } from '../../helpers/closeness.js';
 
 useBackend('wasm');
 
@@ -42,12 +42,12 @@ describe('fast path against the plain tfjs path', () => {
       const labels = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32');
       const fastLogits = (fast.predict(images) as tf.Tensor).dataSync();
       const plainLogits = (plain.predict(images) as tf.Tensor).dataSync();
-      expect(maxRelative(fastLogits, plainLogits)).toBeLessThan(1e-4);
+      expectClose(fastLogits, plainLogits, { relative: 1e-4, what: 'logits' });
       const a = lossAndGradients(fast, images, labels);
       const b = lossAndGradients(plain, images, labels);
       expect(Math.abs(a.loss - b.loss) / b.loss).toBeLessThan(1e-4);
       expect(a.grads.length).toBe(b.grads.length);
-      a.grads.forEach((grad, i) => expect(maxRelative(grad, b.grads[i]!), fast.trainableWeights[i]!.name).toBeLessThan(1e-4));
+      a.grads.forEach((grad, i) => expectClose(grad, b.grads[i]!, { relative: 1e-4, what: fast.trainableWeights[i]!.name }));
     });
   }
 });

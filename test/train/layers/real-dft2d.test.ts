@@ -3,6 +3,7 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { realDft2d } from '../../../packages/train/src/layers/ops/real-dft2d.js';
 import { useBackend } from '../../helpers/backend.js';
+import { expectClose } from '../../helpers/closeness.js';
 
 useBackend('wasm');
 
@@ -32,16 +33,6 @@ function randomMatrix(size: number, seed: string): Float64Array {
   return Float64Array.from({ length: size }, () => random() * 2 - 1);
 }
 
-/** Largest |a - b| relative to the largest |b|. */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  return diff / scale;
-}
 
 describe('realDft2d', () => {
   for (const [n, d] of [
@@ -58,7 +49,7 @@ describe('realDft2d', () => {
       const values = await y.data();
       for (let b = 0; b < 2; b++) {
         const expected = referenceRealDft2d(examples[b]!, n, d);
-        expect(relativeError(values.subarray(b * n * d, (b + 1) * n * d), expected)).toBeLessThan(1e-4);
+        expectClose(values.subarray(b * n * d, (b + 1) * n * d), expected, { relative: 1e-4, scaleFloor: 0, what: `batch ${b}` });
       }
       tf.dispose([x, y]);
     });
@@ -71,7 +62,7 @@ describe('realDft2d', () => {
     const w = tf.tensor3d(Float32Array.from(weights), [1, n, d]);
     // d/dx sum(w * F(x)) = F^T(w) = F(w), computed by the definition.
     const gradient = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(w, realDft2d(input))))(x);
-    expect(relativeError(await gradient.data(), referenceRealDft2d(weights, n, d))).toBeLessThan(1e-4);
+    expectClose(await gradient.data(), referenceRealDft2d(weights, n, d), { relative: 1e-4, scaleFloor: 0, what: 'gradient' });
     tf.dispose([x, w, gradient]);
   });
 

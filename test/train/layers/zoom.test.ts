@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
 import { zoomImages, zoomImagesWithGathers, zoomTaps } from '../../../packages/train/src/layers/ops/zoom.js';
+import { closeness, expectClose } from '../../helpers/closeness.js';
 
 const ZOOMS: [number, number][] = [
   [1.2, 1.15],
@@ -37,10 +38,10 @@ async function referenceZoom(images: tf.Tensor4D, heightZoom: number[], widthZoo
   return out;
 }
 
+/** The largest |a - b|, for the checks that two computations differ. */
 function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
+  expect(a.length).toBe(b.length);
+  return closeness(a, b).difference;
 }
 
 describe('zoomImages', () => {
@@ -51,7 +52,7 @@ describe('zoomImages', () => {
     const expected = await referenceZoom(images, heightZoom, widthZoom);
     await selectBackend('wasm');
     const actual = await zoomImages(images, heightZoom, widthZoom).data();
-    expect(maxDifference(actual, expected)).toBeLessThan(1e-3);
+    expectClose(actual, expected, { absolute: 1e-3, what: 'zoomImages vs tf.image.transform' });
   });
 
   it('computes the same on the host (wasm, cpu) as with gathers (other backends)', async () => {
@@ -61,7 +62,7 @@ describe('zoomImages', () => {
     const widthZoom = ZOOMS.map((z) => z[1]);
     const host = await zoomImages(images, heightZoom, widthZoom).data();
     const gathered = await zoomImagesWithGathers(images, zoomTaps(images.shape, heightZoom, widthZoom)).data();
-    expect(maxDifference(host, gathered)).toBeLessThan(1e-3);
+    expectClose(host, gathered, { absolute: 1e-3, what: 'host vs gathers' });
     expect(maxDifference(host, await images.data())).toBeGreaterThan(1);
   });
 

@@ -13,7 +13,7 @@ import { autoThreads, checkDataParallelBackend, DataParallelTrainStep, splitBatc
 import { fit } from '../../../packages/train/src/training/fit.js';
 import { gradientsOfSlice } from '../../../packages/train/src/training/train-step.js';
 import { useBackend } from '../../helpers/backend.js';
-import { maxRelative } from '../../helpers/max-relative.js';
+import { expectClose } from '../../helpers/closeness.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';
 
 useBackend('wasm');
@@ -55,8 +55,8 @@ describe('DataParallelTrainStep', () => {
         randomSource.restore(start);
         const three = await parallel.gradients(variables, images, labels);
         expect(JSON.stringify(randomSource.state())).toBe(endOne);
-        expect(maxRelative(await three.totals.data(), await one.totals.data())).toBeLessThan(1e-4);
-        one.grads.forEach((grad, i) => expect(maxRelative(three.grads[i]!.dataSync(), grad.dataSync()), variables[i]!.name).toBeLessThan(1e-4));
+        expectClose(await three.totals.data(), await one.totals.data(), { relative: 1e-4, what: 'totals' });
+        one.grads.forEach((grad, i) => expectClose(three.grads[i]!.dataSync(), grad.dataSync(), { relative: 1e-4, what: variables[i]!.name }));
         tf.dispose([...one.grads, one.totals, ...three.grads, three.totals]);
       } finally {
         await parallel.close();
@@ -108,6 +108,6 @@ describe('fit on two threads', () => {
     };
     const one = await run(1);
     const two = await run(2);
-    expect(maxRelative(two, one)).toBeLessThan(1e-3);
+    expectClose(two, one, { relative: 1e-3, what: 'loss and validation loss per epoch' });
   });
 });

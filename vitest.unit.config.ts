@@ -1,0 +1,27 @@
+/**
+ * The fast tier, `npm run test:unit`: the suite without the tests that spawn the CLI, open
+ * Chromium or its SwiftShader Vulkan driver (WebGPU), or train models for more than a few steps.
+ * It needs no system package; `npm test` runs everything.
+ */
+import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      exclude: [
+        ...configDefaults.exclude,
+        'test/cli/**', // spawns mlpx
+        'test/web/**', // Chromium
+        'test/export/execution-providers.test.ts', // WebGPU through SwiftShader
+        'test/train/backend/webgpu-training.test.ts', // WebGPU through SwiftShader
+        'test/train/backend/select-backend.test.ts', // WebGPU through SwiftShader
+        'test/train/real-data/**', // trains to an accuracy
+        'test/train/checkpoint/resume*.test.ts', // trains, interrupts and resumes runs
+        'test/export/models.test.ts', // trains a model to export
+        'test/infer/**', // trains a model to classify with
+      ],
+    },
+  }),
+);
