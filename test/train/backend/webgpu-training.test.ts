@@ -3,19 +3,17 @@
  * from the same weights, batch and random stream gives the loss of the wasm backend within 1e-4
  * and its gradients within 1e-3 (relative); and a short run's loss falls.
  */
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
 import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
 import { randomSource } from '../../../packages/train/src/layers/random-source.js';
 import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
 import { MODEL_NAMES, type ModelConfig, type ModelName } from '../../../packages/train/src/models/model-config.js';
-import { gatherBatch } from '../../../packages/train/src/training/batches.js';
 import { evaluate } from '../../../packages/train/src/training/evaluate.js';
 import { fit } from '../../../packages/train/src/training/fit.js';
-import { crossEntropyLoss } from '../../../packages/train/src/training/metrics.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';
+import { stepOnWasmAndOn } from '../../helpers/step-on-two-backends.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';
 
 useSwiftShader();
@@ -26,36 +24,17 @@ function config(model: ModelName): ModelConfig {
   return { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 4, imageSize: 20, patchSize: 4, embeddingDim: 16, blocks: 2, dropout: 0.2, gelu: 'exact' };
 }
 
-/** Loss and gradients of one training step (dropout and augmentation on), on the active backend. */
-async function step(model: tf.LayersModel, images: tf.Tensor4D, labels: tf.Tensor1D): Promise<{ loss: number; grads: Float32Array[] }> {
-  randomSource.reseed(123);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { value, grads } = tf.variableGrads(() => crossEntropyLoss(model.apply(images, { training: true }) as tf.Tensor, labels), variables);
-  const result = { loss: (await value.data())[0]!, grads: await Promise.all(variables.map(async (v) => (await grads[v.name]!.data()) as Float32Array)) };
-  tf.dispose([value, ...Object.values(grads)]);
-  return result;
-}
-
 describe('the webgpu backend', () => {
   for (const name of MODEL_NAMES) {
     it(`${name}: one step matches wasm (loss within 1e-4, gradients within 1e-3 relative)`, async () => {
-      await selectBackend('wasm');
-      const data = syntheticImages({ count: 8, classes: 4, size: 16, channels: 3, seed: 4 });
-      randomSource.reseed(9);
-      const model = buildClassifier(config(name), channelStatistics(data.images, 3));
-      const batch = gatherBatch(data, SHAPE, Array.from({ length: 8 }, (_, i) => i));
-      const wasm = await step(model, batch.images, batch.labels);
-      await selectBackend('webgpu');
-      const webgpu = await step(model, batch.images, batch.labels);
+      const { wasm, other: webgpu, weightNames } = await stepOnWasmAndOn('webgpu', config(name));
       expect(Math.abs(webgpu.loss - wasm.loss)).toBeLessThan(1e-4);
       let worst = 0;
       wasm.grads.forEach((expected, i) => {
-        const { relative } = expectClose(webgpu.grads[i]!, expected, { relative: 1e-3, scaleFloor: 1e-6, what: model.trainableWeights[i]!.originalName });
+        const { relative } = expectClose(webgpu.grads[i]!, expected, { relative: 1e-3, scaleFloor: 1e-6, what: weightNames[i]! });
         worst = Math.max(worst, relative);
       });
       console.log(`${name}: loss ${wasm.loss.toFixed(6)} (wasm) vs ${webgpu.loss.toFixed(6)} (webgpu), largest relative gradient difference ${worst.toExponential(2)}`);
-      model.dispose();
-      tf.dispose([batch.images, batch.labels]);
     }, 120_000);
   }
 
