@@ -7,6 +7,7 @@
  * matmul flags and a sum over rows cost nothing extra.
  */
 import * as tf from '@tensorflow/tfjs';
+import { denseOfConstantInput } from './dense-of-constant-input.js';
 
 function weightGradients(input: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
   return [tf.matMul(input, dy, true, false), tf.sum(dy, 0)];
@@ -31,12 +32,5 @@ export const denseWithFlags = tf.customGrad((x, kernel, bias, save) => {
 
 /** The same for an input that needs no gradient (the patch embedding's): dx is never computed. */
 export function denseOfConstantInputWithFlags(x: tf.Tensor2D): (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D {
-  return tf.customGrad((kernel, bias, save) => {
-    // Saved so that the tape keeps it past the caller's tidy, until the backward pass.
-    (save as tf.GradSaveFunc)([x]);
-    return {
-      value: tf.add(tf.matMul(x, kernel as tf.Tensor2D), bias as tf.Tensor1D),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => weightGradients(saved[0] as tf.Tensor2D, dy as tf.Tensor2D),
-    };
-  }) as (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
+  return denseOfConstantInput(x, weightGradients);
 }

@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { onTensorflow } from '../../backend/native-tensorflow.js';
+import { denseOfConstantInput } from './dense-of-constant-input.js';
 import { denseOfConstantInputWithFlags, denseWithFlags } from './dense-tensorflow.js';
 
 /**
@@ -44,14 +45,7 @@ const matmulWithPlainGradient = tf.customGrad((x, kernel, bias, save) => {
 
 /** The same matmul for an input that needs no gradient: x is a constant of the op, so dx is never computed. */
 function matmulOfConstantInput(x: tf.Tensor2D): (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D {
-  return tf.customGrad((kernel, bias, save) => {
-    // Saved so that the tape keeps it past the caller's tidy, until the backward pass.
-    (save as tf.GradSaveFunc)([x]);
-    return {
-      value: tf.add(tf.matMul(x, kernel as tf.Tensor2D), bias as tf.Tensor1D),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => weightGradients(saved[0] as tf.Tensor2D, dy as tf.Tensor2D),
-    };
-  }) as (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
+  return denseOfConstantInput(x, weightGradients);
 }
 
 export interface DenseOptions {
