@@ -132,6 +132,14 @@ describeWithTensorflow('mlpx setup tensorflow, with the engine set up', () => {
     expect(doctor.stdout).toMatch(/devices: not listed \(set up with --from a folder without its Python\)/);
   }, 240_000);
 
+  it('an engine built for another tfjs is refused with the command that rebuilds it', async () => {
+    const root = join(work.path, 'other-tfjs');
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, 'install.json'), JSON.stringify({ ...tensorflowInstall!, tfjsNodeVersion: '4.0.0' }));
+    const result = await runCli(['doctor'], { env: { MLPX_TENSORFLOW_DIR: root } });
+    expect(result.stdout).toMatch(/tensorflow +unavailable: the TensorFlow engine in .*other-tfjs was built with @tensorflow\/tfjs-node 4\.0\.0, and this mlpx uses tfjs 4\.22\.0; run `mlpx setup tensorflow --force`/);
+  }, 60_000);
+
   it('doctor lists the devices TensorFlow sees, by name', async () => {
     const doctor = await runCli(['doctor']);
     expect(doctor.code, doctor.stderr).toBe(0);

@@ -42,6 +42,9 @@ export async function loadInstalledTensorflow(install: TensorflowInstall): Promi
   if (!existsSync(addon)) {
     throw new MlpxError(`the TensorFlow engine set up in ${tensorflowRoot()} is incomplete (${addon} is missing); run \`mlpx setup tensorflow --force\``);
   }
+  if (install.tfjsNodeVersion !== tf.version_core) {
+    throw new MlpxError(`the TensorFlow engine in ${tensorflowRoot()} was built with @tensorflow/tfjs-node ${install.tfjsNodeVersion}, and this mlpx uses tfjs ${tf.version_core}; run \`mlpx setup tensorflow --force\``);
+  }
   await linkSharedTfjs(dirname(dirname(install.packageDir)));
   setTensorflowDefaults();
   try {

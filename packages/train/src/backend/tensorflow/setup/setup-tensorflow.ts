@@ -94,7 +94,7 @@ function checkRequest(options: SetupTensorflowOptions): void {
 
 /** Whether the set-up engine is the one asked for. */
 async function isSetUp(existing: TensorflowInstall | undefined, options: SetupTensorflowOptions, fromDir: string | undefined): Promise<boolean> {
-  if (!existing || !existsSync(join(existing.packageDir, ADDON_PATH))) return false;
+  if (!existing || existing.tfjsNodeVersion !== tf.version_core || !existsSync(join(existing.packageDir, ADDON_PATH))) return false;
   if (fromDir) return existing.from !== undefined && existing.libraryDir === fromDir;
   return existing.from === undefined && existing.gpu === (options.gpu === true) && existing.tensorflowVersion === (options.tensorflowVersion ?? DEFAULT_TENSORFLOW_VERSION);
 }
