@@ -194,7 +194,7 @@ export async function setupTensorflow(options: SetupTensorflowOptions = {}): Pro
       tfjsNodeVersion,
       builtAt: new Date().toISOString(),
     };
-    const symbols = await step(`Checking the addon against TensorFlow ${library.version}'s C API, and loading it`, async () => {
+    const checked = await step(`Checking the addon against TensorFlow ${library.version}'s C API, and loading it`, async () => {
       const { needed, missing } = await checkAddonSymbols(addon, TENSORFLOW_LIBRARIES.map((name) => join(library.dir, name)));
       if (missing.length > 0) {
         throw new MlpxError(
@@ -206,13 +206,15 @@ export async function setupTensorflow(options: SetupTensorflowOptions = {}): Pro
       if (report.backend !== 'tensorflow' || report.matmul.join(',') !== '19,22,43,50') {
         throw new MlpxError(`the built engine loaded but computed wrongly (backend ${report.backend}, [[1,2],[3,4]]x[[5,6],[7,8]] = ${report.matmul.join(',')})`);
       }
-      return needed.length;
+      return { symbols: needed.length, version: report.version };
     });
+    // The version the library itself reports (TF_Version) is the one recorded.
+    const recorded: TensorflowInstall = { ...install, tensorflowVersion: checked.version };
     await step(`Recording the engine in ${join(root, INSTALL_JSON)}`, async () => {
-      await writeFileAtomic(join(root, INSTALL_JSON), `${JSON.stringify(install, null, 2)}\n`);
+      await writeFileAtomic(join(root, INSTALL_JSON), `${JSON.stringify(recorded, null, 2)}\n`);
       await removeOtherBuilds(root, build);
     });
-    return { install, reused: false, root, symbolsChecked: symbols, seconds: seconds() };
+    return { install: recorded, reused: false, root, symbolsChecked: checked.symbols, seconds: seconds() };
   } catch (error) {
     await rm(build, { recursive: true, force: true }).catch(() => undefined);
     if (error instanceof MlpxError) throw error;
