@@ -1,7 +1,8 @@
 """Writes test/fixtures/keras/*.json: the seed's layers run in TensorFlow/Keras on fixed inputs.
 
-Test tooling only (mlpx itself is TypeScript). The layers below restate the seed's Keras code
-(keras-io examples/vision/mlp_image_classification.py, see SEED.md) for TF 2.16 / Keras 3:
+Test tooling only (mlpx itself is TypeScript). The layers are the seed's Keras code
+(keras-io examples/vision/mlp_image_classification.py, see SEED.md) as
+packages/train/python/seed_layers.py restates it, here without Dropout, for TF 2.16 / Keras 3:
 tfa.layers.GELU() becomes keras.activations.gelu(approximate=False), which is what the seed ran.
 Each fixture holds the input, the weights by name and the output; the vitest suite loads the
 same weights into mlpx's layers and compares outputs.
@@ -22,12 +23,17 @@ import tensorflow as tf
 from tensorflow import keras
 from tensorflow.keras import layers
 
+# The seed's layers, shared with the Keras peer (packages/train/python/seed_keras.py) and keras_trajectory.py.
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "packages", "train", "python"))
+from seed_layers import make_block  # noqa: E402
+
 OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures", "keras")
 rng = np.random.default_rng(20211)
 
 
 def gelu(approximate):
-    return lambda x: keras.activations.gelu(x, approximate=approximate)
+    """The GELU layer factory that seed_layers' blocks take."""
+    return lambda: layers.Activation(lambda x: keras.activations.gelu(x, approximate=approximate))
 
 
 def dense_weights(prefix, dense):
@@ -58,90 +64,24 @@ def save(name, inputs, weights, outputs, **extra):
     print("wrote", name, list(outputs.shape))
 
 
-class MLPMixerLayer(layers.Layer):
-    def __init__(self, num_patches, hidden_units, approximate):
-        super().__init__()
-        self.mlp1 = keras.Sequential([layers.Dense(num_patches), layers.Activation(gelu(approximate)), layers.Dense(num_patches)])
-        self.mlp2 = keras.Sequential([layers.Dense(num_patches), layers.Activation(gelu(approximate)), layers.Dense(hidden_units)])
-        self.normalize = layers.LayerNormalization(epsilon=1e-6)
-
-    def call(self, inputs):
-        x = self.normalize(inputs)
-        mlp1_outputs = tf.linalg.matrix_transpose(self.mlp1(tf.linalg.matrix_transpose(x)))
-        x = mlp1_outputs + inputs
-        return x + self.mlp2(self.normalize(x))
-
-    def named_weights(self):
-        return {
-            **norm_weights("norm", self.normalize),
-            **dense_weights("token_mlp_1", self.mlp1.layers[0]),
-            **dense_weights("token_mlp_2", self.mlp1.layers[2]),
-            **dense_weights("channel_mlp_1", self.mlp2.layers[0]),
-            **dense_weights("channel_mlp_2", self.mlp2.layers[2]),
-        }
-
-
-class FNetLayer(layers.Layer):
-    def __init__(self, embedding_dim, approximate):
-        super().__init__()
-        self.ffn = keras.Sequential([layers.Dense(embedding_dim), layers.Activation(gelu(approximate)), layers.Dense(embedding_dim)])
-        self.normalize1 = layers.LayerNormalization(epsilon=1e-6)
-        self.normalize2 = layers.LayerNormalization(epsilon=1e-6)
-
-    def call(self, inputs):
-        x = tf.cast(tf.signal.fft2d(tf.cast(inputs, dtype=tf.dtypes.complex64)), dtype=tf.dtypes.float32)
-        x = self.normalize1(x + inputs)
-        return self.normalize2(x + self.ffn(x))
-
-    def named_weights(self):
-        return {
-            **norm_weights("norm1", self.normalize1),
-            **dense_weights("ffn_1", self.ffn.layers[0]),
-            **dense_weights("ffn_2", self.ffn.layers[2]),
-            **norm_weights("norm2", self.normalize2),
-        }
-
-
-class GMLPLayer(layers.Layer):
-    def __init__(self, num_patches, embedding_dim, approximate):
-        super().__init__()
-        self.channel_projection1 = keras.Sequential([layers.Dense(embedding_dim * 2), layers.Activation(gelu(approximate))])
-        self.channel_projection2 = layers.Dense(embedding_dim)
-        self.spatial_projection = layers.Dense(num_patches, bias_initializer="Ones")
-        self.normalize1 = layers.LayerNormalization(epsilon=1e-6)
-        self.normalize2 = layers.LayerNormalization(epsilon=1e-6)
-
-    def call(self, inputs):
-        x = self.normalize1(inputs)
-        u, v = tf.split(self.channel_projection1(x), num_or_size_splits=2, axis=2)
-        v = self.normalize2(v)
-        v = tf.linalg.matrix_transpose(self.spatial_projection(tf.linalg.matrix_transpose(v)))
-        return x + self.channel_projection2(u * v)
-
-    def named_weights(self):
-        return {
-            **norm_weights("norm1", self.normalize1),
-            **dense_weights("channel_projection_1", self.channel_projection1.layers[0]),
-            **norm_weights("norm2", self.normalize2),
-            **dense_weights("spatial_projection", self.spatial_projection),
-            **dense_weights("channel_projection_2", self.channel_projection2),
-        }
+def named_weights(block):
+    """The block's weights under mlpx's names: kernel/bias of each Dense, gamma/beta of each LayerNormalization."""
+    weights = {}
+    for prefix, layer in block.named_layers().items():
+        weights.update((norm_weights if isinstance(layer, layers.LayerNormalization) else dense_weights)(prefix, layer))
+    return weights
 
 
 def blocks():
     patches, dim = 6, 8
     x = rng.normal(0, 1, (2, patches, dim)).astype(np.float32)
-    for name, make in [
-        ("mixer-block", lambda a: MLPMixerLayer(patches, dim, a)),
-        ("fnet-block", lambda a: FNetLayer(dim, a)),
-        ("gmlp-block", lambda a: GMLPLayer(patches, dim, a)),
-    ]:
+    for model in ("mixer", "fnet", "gmlp"):
         for approximate in (False, True):
-            layer = make(approximate)
+            layer = make_block(model, patches, dim, gelu(approximate))  # no Dropout: inference only
             layer(x)
             randomize(layer)
             y = layer(x).numpy()
-            save(f"{name}-{'tanh' if approximate else 'exact'}", x, layer.named_weights(), y, gelu="tanh" if approximate else "exact")
+            save(f"{model}-block-{'tanh' if approximate else 'exact'}", x, named_weights(layer), y, gelu="tanh" if approximate else "exact")
 
 
 def preprocessing():

@@ -7,7 +7,8 @@ tfa.optimizers.AdamW and tfa.layers.GELU are the ones the seed called:
     python3 -m venv /tmp/tf215 && /tmp/tf215/bin/pip install tensorflow-cpu==2.15.1 tensorflow-addons==0.23.0
     /tmp/tf215/bin/python test/tools/keras_reference.py trajectories
 
-The models restate the seed's code (SEED.md) at a small size, with augmentation left out and
+The models restate the seed's code (SEED.md; the layers are packages/train/python/seed_layers.py,
+given tfa.layers.GELU) at a small size, with augmentation left out and
 dropout at rate 0 (Keras still runs them in training mode). Every weight gets a fixed random
 value, the model trains 5 steps with model.train_on_batch (Keras' own train step) on fixed
 batches, and the fixture records the batches, the initial weights under mlpx's weight names,
@@ -17,12 +18,17 @@ tfa.layers.GELU() as the seed wrote it (its default is approximate=True, the tan
 """
 import json
 import os
+import sys
 
 import numpy as np
 import tensorflow as tf
 import tensorflow_addons as tfa
 from tensorflow import keras
 from tensorflow.keras import layers
+
+# The seed's layers, shared with the Keras peer (packages/train/python/seed_keras.py) and keras_reference.py.
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "packages", "train", "python"))
+from seed_layers import Patches, make_block  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures", "keras")
 LEARNING_RATES = {"mixer": 0.005, "fnet": 0.001, "gmlp": 0.003}  # the seed's, per model
@@ -33,89 +39,9 @@ NUM_PATCHES = (CONFIG["imageSize"] // CONFIG["patchSize"]) ** 2
 DROPOUT = 0.0  # off, as the trajectory compares deterministic steps
 
 
-def gelu_layer(form):
-    return tfa.layers.GELU() if form == "tanh" else tfa.layers.GELU(approximate=False)
-
-
-class Patches(layers.Layer):
-    def __init__(self, patch_size, num_patches):
-        super().__init__()
-        self.patch_size = patch_size
-        self.num_patches = num_patches
-
-    def call(self, images):
-        batch_size = tf.shape(images)[0]
-        size = [1, self.patch_size, self.patch_size, 1]
-        patches = tf.image.extract_patches(images=images, sizes=size, strides=size, rates=[1, 1, 1, 1], padding="VALID")
-        return tf.reshape(patches, [batch_size, self.num_patches, patches.shape[-1]])
-
-
-class MLPMixerLayer(layers.Layer):
-    def __init__(self, num_patches, hidden_units, dropout_rate, form):
-        super().__init__()
-        self.mlp1 = keras.Sequential([layers.Dense(num_patches), gelu_layer(form), layers.Dense(num_patches), layers.Dropout(dropout_rate)])
-        self.mlp2 = keras.Sequential([layers.Dense(num_patches), gelu_layer(form), layers.Dense(hidden_units), layers.Dropout(dropout_rate)])
-        self.normalize = layers.LayerNormalization(epsilon=1e-6)
-
-    def call(self, inputs):
-        x = self.normalize(inputs)
-        mlp1_outputs = tf.linalg.matrix_transpose(self.mlp1(tf.linalg.matrix_transpose(x)))
-        x = mlp1_outputs + inputs
-        return x + self.mlp2(self.normalize(x))
-
-    def named(self):
-        return {"norm": self.normalize, "token_mlp_1": self.mlp1.layers[0], "token_mlp_2": self.mlp1.layers[2], "channel_mlp_1": self.mlp2.layers[0], "channel_mlp_2": self.mlp2.layers[2]}
-
-
-class FNetLayer(layers.Layer):
-    def __init__(self, embedding_dim, dropout_rate, form):
-        super().__init__()
-        self.ffn = keras.Sequential([layers.Dense(embedding_dim), gelu_layer(form), layers.Dropout(dropout_rate), layers.Dense(embedding_dim)])
-        self.normalize1 = layers.LayerNormalization(epsilon=1e-6)
-        self.normalize2 = layers.LayerNormalization(epsilon=1e-6)
-
-    def call(self, inputs):
-        x = tf.cast(tf.signal.fft2d(tf.cast(inputs, dtype=tf.dtypes.complex64)), dtype=tf.dtypes.float32)
-        x = self.normalize1(x + inputs)
-        return self.normalize2(x + self.ffn(x))
-
-    def named(self):
-        return {"norm1": self.normalize1, "ffn_1": self.ffn.layers[0], "ffn_2": self.ffn.layers[3], "norm2": self.normalize2}
-
-
-class GMLPLayer(layers.Layer):
-    def __init__(self, num_patches, embedding_dim, dropout_rate, form):
-        super().__init__()
-        self.channel_projection1 = keras.Sequential([layers.Dense(embedding_dim * 2), gelu_layer(form), layers.Dropout(dropout_rate)])
-        self.channel_projection2 = layers.Dense(embedding_dim)
-        self.spatial_projection = layers.Dense(num_patches, bias_initializer="Ones")
-        self.normalize1 = layers.LayerNormalization(epsilon=1e-6)
-        self.normalize2 = layers.LayerNormalization(epsilon=1e-6)
-
-    def call(self, inputs):
-        x = self.normalize1(inputs)
-        u, v = tf.split(self.channel_projection1(x), num_or_size_splits=2, axis=2)
-        v = self.normalize2(v)
-        v = tf.linalg.matrix_transpose(self.spatial_projection(tf.linalg.matrix_transpose(v)))
-        return x + self.channel_projection2(u * v)
-
-    def named(self):
-        return {
-            "norm1": self.normalize1,
-            "channel_projection_1": self.channel_projection1.layers[0],
-            "norm2": self.normalize2,
-            "spatial_projection": self.spatial_projection,
-            "channel_projection_2": self.channel_projection2,
-        }
-
-
-def make_block(model, form):
-    dim = CONFIG["embeddingDim"]
-    if model == "mixer":
-        return MLPMixerLayer(NUM_PATCHES, dim, DROPOUT, form)
-    if model == "fnet":
-        return FNetLayer(dim, DROPOUT, form)
-    return GMLPLayer(NUM_PATCHES, dim, DROPOUT, form)
+def gelu_factory(form):
+    """The GELU layer factory that seed_layers' blocks take: the seed's tfa.layers.GELU."""
+    return (lambda: tfa.layers.GELU()) if form == "tanh" else (lambda: tfa.layers.GELU(approximate=False))
 
 
 def random_weights(rng, layer):
@@ -148,7 +74,7 @@ def build(model, form, statistics, rng):
         table = rng.uniform(-0.05, 0.05, (NUM_PATCHES, CONFIG["embeddingDim"])).astype(np.float32)
         embedding.set_weights([table])
         x = x + embedding(tf.range(start=0, limit=NUM_PATCHES, delta=1))
-    blocks = [make_block(model, form) for _ in range(CONFIG["blocks"])]
+    blocks = [make_block(model, NUM_PATCHES, CONFIG["embeddingDim"], gelu_factory(form), DROPOUT) for _ in range(CONFIG["blocks"])]
     x = keras.Sequential(blocks)(x)
     representation = layers.GlobalAveragePooling1D()(x)
     representation = layers.Dropout(rate=DROPOUT)(representation)
@@ -156,7 +82,7 @@ def build(model, form, statistics, rng):
     logits = named["logits"](representation)
     classifier = keras.Model(inputs=inputs, outputs=logits)
     for i, block in enumerate(blocks):
-        for name, layer in block.named().items():
+        for name, layer in block.named_layers().items():
             named[f"{model}_block_{i + 1}/{name}"] = layer
     for layer in named.values():
         layer.set_weights([w.astype(np.float32) for w in random_weights(rng, layer)])

@@ -10,15 +10,17 @@ longer exists:
   - layers.experimental.preprocessing.*  ->  layers.* (the same layers, moved).
   - tfa.optimizers.AdamW  ->  keras.optimizers.AdamW (see compile_seed_model).
 
-test/tools/keras_reference.py restates the same blocks to check mlpx's layers at inference, and
-so leaves their Dropout layers out; these keep them, because they train. (That file lives under
-test/, which the published packages do not ship; this one ships with @mlpx/train.)
+The layers themselves (Patches and the blocks) are in seed_layers.py, which the test tools
+test/tools/keras_reference.py and keras_trajectory.py share: keras_reference.py checks mlpx's
+layers at inference, and so leaves their Dropout layers out; these keep them, because they train.
 """
 from dataclasses import dataclass
 
 import keras
 import tensorflow as tf
 from keras import layers
+
+from seed_layers import Patches, make_block
 
 # The seed's per-model learning rates and AdamW weight decay (SEED.md, "Training").
 LEARNING_RATES = {"mixer": 0.005, "fnet": 0.001, "gmlp": 0.003}
@@ -49,76 +51,9 @@ def gelu(config):
     return layers.Activation(lambda x: keras.activations.gelu(x, approximate=config.gelu == "tanh"))
 
 
-class Patches(layers.Layer):
-    """tf.image.extract_patches, VALID, stride = size: [batch, num_patches, patch * patch * channels]."""
-
-    def __init__(self, patch_size, num_patches):
-        super().__init__()
-        self.patch_size = patch_size
-        self.num_patches = num_patches
-
-    def call(self, images):
-        batch_size = tf.shape(images)[0]
-        size = [1, self.patch_size, self.patch_size, 1]
-        patches = tf.image.extract_patches(images=images, sizes=size, strides=size, rates=[1, 1, 1, 1], padding="VALID")
-        return tf.reshape(patches, [batch_size, self.num_patches, patches.shape[-1]])
-
-
-class MLPMixerLayer(layers.Layer):
-    """Token mixing then channel mixing, with one LayerNormalization shared by both (the seed's quirk)."""
-
-    def __init__(self, config):
-        super().__init__()
-        rate = config.dropout_rate
-        self.mlp1 = keras.Sequential([layers.Dense(config.num_patches), gelu(config), layers.Dense(config.num_patches), layers.Dropout(rate)])
-        # The hidden width of the channel MLP is num_patches, as the seed writes it.
-        self.mlp2 = keras.Sequential([layers.Dense(config.num_patches), gelu(config), layers.Dense(config.embedding_dim), layers.Dropout(rate)])
-        self.normalize = layers.LayerNormalization(epsilon=1e-6)
-
-    def call(self, inputs):
-        x = self.normalize(inputs)
-        mlp1_outputs = tf.linalg.matrix_transpose(self.mlp1(tf.linalg.matrix_transpose(x)))
-        x = mlp1_outputs + inputs
-        return x + self.mlp2(self.normalize(x))
-
-
-class FNetLayer(layers.Layer):
-    """The real part of the 2-D FFT over (patches, channels) in place of attention, then a feed-forward net."""
-
-    def __init__(self, config):
-        super().__init__()
-        self.ffn = keras.Sequential(
-            [layers.Dense(config.embedding_dim), gelu(config), layers.Dropout(config.dropout_rate), layers.Dense(config.embedding_dim)]
-        )
-        self.normalize1 = layers.LayerNormalization(epsilon=1e-6)
-        self.normalize2 = layers.LayerNormalization(epsilon=1e-6)
-
-    def call(self, inputs):
-        x = tf.cast(tf.signal.fft2d(tf.cast(inputs, dtype=tf.dtypes.complex64)), dtype=tf.dtypes.float32)
-        x = self.normalize1(x + inputs)
-        return self.normalize2(x + self.ffn(x))
-
-
-class GMLPLayer(layers.Layer):
-    """Channel projection, the spatial gating unit, channel projection; the residual is from the normalised x (the seed's)."""
-
-    def __init__(self, config):
-        super().__init__()
-        self.channel_projection1 = keras.Sequential([layers.Dense(config.embedding_dim * 2), gelu(config), layers.Dropout(config.dropout_rate)])
-        self.channel_projection2 = layers.Dense(config.embedding_dim)
-        self.spatial_projection = layers.Dense(config.num_patches, bias_initializer="Ones")
-        self.normalize1 = layers.LayerNormalization(epsilon=1e-6)
-        self.normalize2 = layers.LayerNormalization(epsilon=1e-6)
-
-    def call(self, inputs):
-        x = self.normalize1(inputs)
-        u, v = tf.split(self.channel_projection1(x), num_or_size_splits=2, axis=2)
-        v = self.normalize2(v)
-        v = tf.linalg.matrix_transpose(self.spatial_projection(tf.linalg.matrix_transpose(v)))
-        return x + self.channel_projection2(u * v)
-
-
-BLOCKS = {"mixer": MLPMixerLayer, "fnet": FNetLayer, "gmlp": GMLPLayer}
+def seed_block(model_name, config):
+    """One of the seed's blocks (seed_layers.py), with its GELU and Dropout."""
+    return make_block(model_name, config.num_patches, config.embedding_dim, lambda: gelu(config), config.dropout_rate)
 
 
 def build_seed_classifier(model_name, config, training_images):
@@ -140,7 +75,7 @@ def build_seed_classifier(model_name, config, training_images):
         # (SEED.md, "The classifier"). This keeps that quirk.
         positions = tf.range(start=0, limit=config.num_patches, delta=1)
         x = x + layers.Embedding(input_dim=config.num_patches, output_dim=config.embedding_dim)(positions)
-    x = keras.Sequential([BLOCKS[model_name](config) for _ in range(config.num_blocks)])(x)
+    x = keras.Sequential([seed_block(model_name, config) for _ in range(config.num_blocks)])(x)
     representation = layers.Dropout(rate=config.dropout_rate)(layers.GlobalAveragePooling1D()(x))
     logits = layers.Dense(config.num_classes)(representation)
     return keras.Model(inputs=inputs, outputs=logits)
