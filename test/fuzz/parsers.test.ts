@@ -83,6 +83,17 @@ afterAll(async () => {
   await work.remove();
 });
 
+
+/** The smallest metrics.json parseRunMetrics accepts, the start of both of its fuzz tests. */
+const VALID_METRICS = {
+  modelConfig: { model: 'mixer', imageSize: 64 },
+  dataset: { name: 'cifar100', inputShape: [32, 32, 3], numClasses: 100 },
+  test: { dataset: 'cifar100', images: 10, accuracy: 0.5, top5: 0.8 },
+  history: [],
+  settings: {},
+  backend: {},
+};
+
 describe('parsers meet bad input with one clear error', () => {
   it('IDX images and labels, headers claiming huge counts included', async () => {
     const valid = new Uint8Array(idxImages(3));
@@ -143,14 +154,7 @@ describe('parsers meet bad input with one clear error', () => {
   });
 
   it('metrics.json and labels.json of a run', async () => {
-    const valid = JSON.stringify({
-      modelConfig: { model: 'mixer', imageSize: 64 },
-      dataset: { name: 'cifar100', inputShape: [32, 32, 3], numClasses: 100 },
-      test: { dataset: 'cifar100', images: 10, accuracy: 0.5, top5: 0.8 },
-      history: [],
-      settings: {},
-      backend: {},
-    });
+    const valid = JSON.stringify(VALID_METRICS);
     expect(() => parseRunMetrics(valid, 'metrics.json')).not.toThrow();
     const mutated = fc.tuple(fc.nat({ max: valid.length }), fc.string({ maxLength: 8 })).map(([at, text]) => valid.slice(0, at) + text + valid.slice(at + text.length));
     await fc.assert(
@@ -345,14 +349,7 @@ describe('parsers refuse known-bad mutations of valid input', () => {
   });
 
   it('metrics.json and labels.json: truncation, a wrong type, a wrong count', async () => {
-    const metrics = {
-      modelConfig: { model: 'mixer', imageSize: 64 },
-      dataset: { name: 'cifar100', inputShape: [32, 32, 3], numClasses: 100 },
-      test: { dataset: 'cifar100', images: 10, accuracy: 0.5, top5: 0.8 },
-      history: [],
-      settings: {},
-      backend: {},
-    };
+    const metrics = VALID_METRICS;
     const valid = JSON.stringify(metrics);
     expect(() => parseRunMetrics(valid, 'metrics.json')).not.toThrow();
     const bad: [string, string][] = [
