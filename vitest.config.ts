@@ -10,10 +10,10 @@ export default defineConfig({
     // the same files for imports by package name.
     conditions: ['source'],
     alias: [
+      { find: /^@mlpx\/core$/, replacement: source('core/src/index.ts') },
+      { find: /^@mlpx\/core\/browser$/, replacement: source('core/src/browser.ts') },
       { find: /^@mlpx\/train$/, replacement: source('train/src/index.ts') },
-      { find: /^@mlpx\/train\/errors$/, replacement: source('train/src/errors.ts') },
       { find: /^@mlpx\/export$/, replacement: source('export/src/index.ts') },
-      { find: /^@mlpx\/export\/onnx-schema$/, replacement: source('export/src/onnx/schema.ts') },
       { find: /^@mlpx\/infer$/, replacement: source('infer/src/index.ts') },
     ],
   },

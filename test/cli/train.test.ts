@@ -10,7 +10,7 @@ import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
 import { loadModel } from '../../packages/train/src/run/model-files.js';
 import type { RunMetrics } from '../../packages/train/src/run/run-metrics.js';
 import { evaluate } from '../../packages/train/src/training/evaluate.js';
-import { headOf } from '../../packages/train/src/training/batches.js';
+import { headOf } from '../../packages/core/src/images/image-split.js';
 import { useBackend } from '../helpers/backend.js';
 import { tempDir, writeCifarArchive } from '../helpers/dataset-fixtures.js';
 import { runCli, STACK_LINE } from '../helpers/run-cli.js';

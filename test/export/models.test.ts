@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportToOnnx } from '../../packages/export/src/export-to-onnx.js';
-import { decodeModel } from '../../packages/export/src/onnx/schema.js';
+import { decodeModel } from '../../packages/core/src/onnx/schema.js';
 import { summarizeOnnx } from '../../packages/export/src/onnx-summary.js';
 import { verificationImages, verifyExport } from '../../packages/export/src/verify/verify-export.js';
 import { MODEL_NAMES } from '../../packages/train/src/models/model-config.js';

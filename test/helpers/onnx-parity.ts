@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { exportToOnnx, type ExportOptions } from '../../packages/export/src/export-to-onnx.js';
-import { loadOnnx, runOnnx } from '../../packages/export/src/verify/onnxruntime-session.js';
+import { openSession, runBatch } from '../../packages/infer/src/runtime/onnxruntime-node.js';
 import { expectClose } from './closeness.js';
 import { CHECKER_MAX_OPSET, checkOnnxModel } from './onnx-checker.js';
 
@@ -20,9 +20,9 @@ export async function expectOnnxParity(
   if ((options.opset ?? 17) <= CHECKER_MAX_OPSET) await checkOnnxModel(bytes);
   const expectedTensor = model.predict(input) as tf.Tensor;
   const expected = await expectedTensor.data();
-  const session = await loadOnnx(bytes);
+  const { session } = await openSession(bytes, ['cpu'], 'the exported model');
   try {
-    const actual = await runOnnx(session, Float32Array.from(await input.data()), input.shape);
+    const actual = await runBatch(session, Float32Array.from(await input.data()), input.shape);
     expect([...actual.logitsShape]).toEqual(expectedTensor.shape);
     const { difference } = expectClose(actual.logits, expected, { relative: options.relative ?? 1e-5, scaleFloor: 1, what: 'onnxruntime vs tfjs' });
     return { bytes, maxDifference: difference };

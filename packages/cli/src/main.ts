@@ -3,39 +3,85 @@
  * bad flags) print one line and exit 1, anything else is a bug and prints its stack.
  */
 import { Command, CommanderError } from 'commander';
-import { MlpxError } from '@mlpx/train';
-import { benchCommand } from './commands/bench.js';
-import { doctorCommand } from './commands/doctor.js';
-import { evalCommand } from './commands/eval.js';
-import { exportCommand } from './commands/export.js';
-import { inferCommand } from './commands/infer.js';
-import { quickstartCommand } from './commands/quickstart.js';
-import { serveCommand } from './commands/serve.js';
-import { setupCommand } from './commands/setup.js';
-import { trainCommand } from './commands/train.js';
+import { MlpxError } from '@mlpx/core';
 import { MLPX_VERSION } from './version.js';
 
-export function program(): Command {
-  return new Command('mlpx')
+/**
+ * The subcommands, each loaded only when it runs: `mlpx infer` must not load TensorFlow.js, and
+ * `mlpx --help` loads none of them. A command's module defines its arguments, options and action;
+ * its one-line description lives here, so the top-level help needs no module.
+ */
+const COMMANDS: readonly { name: string; description: string; load: () => Promise<Command> }[] = [
+  {
+    name: 'train',
+    description: 'train MLP-Mixer, FNet or gMLP with the seed recipe and write a run folder',
+    load: async () => (await import('./commands/train.js')).trainCommand(),
+  },
+  {
+    name: 'export',
+    description: 'export a trained run to ONNX, then check it against TensorFlow.js with ONNX Runtime',
+    load: async () => (await import('./commands/export.js')).exportCommand(),
+  },
+  {
+    name: 'infer',
+    description: 'classify images (PNG, JPEG, WebP; folders are read recursively) with an exported model',
+    load: async () => (await import('./commands/infer.js')).inferCommand(),
+  },
+  {
+    name: 'eval',
+    description: "measure an exported model's top-1 and top-5 on a test split and compare with its training accuracy",
+    load: async () => (await import('./commands/eval.js')).evalCommand(),
+  },
+  {
+    name: 'serve',
+    description: 'serve the web demo page (examples/web), the web bundle and a model on localhost',
+    load: async () => (await import('./commands/serve.js')).serveCommand(),
+  },
+  {
+    name: 'setup',
+    description: 'fetch or build optional runtime parts: native TensorFlow for training, the CUDA provider for inference',
+    load: async () => (await import('./commands/setup.js')).setupCommand(),
+  },
+  {
+    name: 'doctor',
+    description: 'show which training backends and inference execution providers this machine can use',
+    load: async () => (await import('./commands/doctor.js')).doctorCommand(),
+  },
+  {
+    name: 'bench',
+    description: 'measure training and inference throughput of the three models, side by side, on this machine',
+    load: async () => (await import('./commands/bench.js')).benchCommand(),
+  },
+  {
+    name: 'quickstart',
+    description: 'train -> export -> infer -> eval on the shipped Fashion-MNIST sample, offline, in under a minute',
+    load: async () => (await import('./commands/quickstart.js')).quickstartCommand(main),
+  },
+];
+
+/** The command line, with the full definition of `requested` (a subcommand name) and stubs for the rest. */
+export async function program(requested?: string): Promise<Command> {
+  const cli = new Command('mlpx')
     .description('Train MLP-Mixer, FNet and gMLP image classifiers in Node.js, export them to ONNX, run them anywhere.')
     .version(MLPX_VERSION)
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
-    .addCommand(trainCommand())
-    .addCommand(exportCommand())
-    .addCommand(inferCommand())
-    .addCommand(evalCommand())
-    .addCommand(serveCommand())
-    .addCommand(setupCommand())
-    .addCommand(doctorCommand())
-    .addCommand(benchCommand())
-    .addCommand(quickstartCommand(main));
+    .exitOverride();
+  for (const { name, description, load } of COMMANDS) {
+    cli.addCommand((name === requested ? await load() : new Command(name)).description(description));
+  }
+  return cli;
+}
+
+/** The subcommand argv asks for (`mlpx help train` asks for train), if any. */
+function requestedCommand(argv: readonly string[]): string | undefined {
+  const [first, second] = argv.slice(2).filter((argument) => !argument.startsWith('-'));
+  return first === 'help' ? second : first;
 }
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const cli = program();
   try {
+    const cli = await program(requestedCommand(argv));
     const overrideExits = (command: Command): void => {
       command.exitOverride();
       command.commands.forEach(overrideExits);

@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { describeError, LABELS_JSON, LATEST, loadModel, METRICS_JSON, MODEL_JSON, MlpxError, parseLabels, parseRunMetrics, RUNS_ROOT, writeFileAtomic } from '@mlpx/train';
+import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
+import { LABELS_JSON, LATEST, loadModel, METRICS_JSON, MODEL_JSON, parseLabels, parseRunMetrics, RUNS_ROOT } from '@mlpx/train';
 import type { FftMode } from './converters/converter.js';
 import { exportToOnnx, weightReader } from './export-to-onnx.js';
 import { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';

@@ -2,22 +2,19 @@
  * exportToOnnx: a trained tfjs LayersModel to ONNX bytes. Walks the model's layers in topological
  * order and asks each layer's converter (converters/, registered by tfjs class name) for its
  * nodes; every weight and every derived matrix becomes a constant computed here (constant
- * folding at export). The graph takes `images` [batch, H, W, C] (raw 0-255, NHWC, dynamic batch)
- * and gives `logits` and `probabilities` (Softmax) [batch, classes].
+ * folding at export). The graph keeps @mlpx/core's contract: it takes the images [batch, H, W, C]
+ * (raw 0-255, NHWC, dynamic batch) and gives the logits and their Softmax, the probabilities
+ * [batch, classes].
  */
 import * as tf from '@tensorflow/tfjs';
-import { MlpxError } from '@mlpx/train';
+import { encodeModel, INPUT_NAME, LOGITS_NAME, MlpxError, PROBABILITIES_NAME } from '@mlpx/core';
 import type { ConverterContext, FftMode } from './converters/converter.js';
 import { converterFor, registeredClassNames } from './converters/index.js';
 import { attr } from './onnx/attributes.js';
 import { type Dim, GraphBuilder, NonFiniteWeightError } from './onnx/graph-builder.js';
-import { encodeModel } from './onnx/schema.js';
 import { DEFAULT_OPSET, irVersionFor, MAX_OPSET, MIN_OPSET } from './onnx/versions.js';
 import { MIN_DFT_OPSET } from './emit/real-dft2d.js';
 
-export const INPUT_NAME = 'images';
-export const LOGITS_NAME = 'logits';
-export const PROBABILITIES_NAME = 'probabilities';
 export const BATCH_DIM = 'batch';
 export const PRODUCER_NAME = 'mlpx';
 
@@ -115,7 +112,7 @@ export function exportToOnnx(model: tf.LayersModel, options: ExportOptions = {})
   const logits = valueOf.get(outputTensor.id);
   if (logits === undefined || logits === INPUT_NAME) throw new MlpxError('cannot export: the model output is not computed from its input');
   graph.renameValue(logits, LOGITS_NAME);
-  const probabilities = graph.op('Softmax', [LOGITS_NAME], { name: 'probabilities', attributes: { axis: attr.int(-1) } });
+  const probabilities = graph.op('Softmax', [LOGITS_NAME], { name: PROBABILITIES_NAME, attributes: { axis: attr.int(-1) } });
   graph.renameValue(probabilities, PROBABILITIES_NAME);
 
   const outputDims = shapeDims(outputTensor.shape);

@@ -4,7 +4,7 @@
  */
 
 // Exporting.
-export { exportToOnnx, INPUT_NAME, LOGITS_NAME, PROBABILITIES_NAME, UnsupportedLayersError, type ExportOptions } from './export-to-onnx.js';
+export { exportToOnnx, UnsupportedLayersError, type ExportOptions } from './export-to-onnx.js';
 export { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
 export { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from './onnx/versions.js';
 
@@ -16,4 +16,3 @@ export { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationB
 
 // Exporting a run folder (what `mlpx export` does).
 export { DEFAULT_RUN, exportRun, type ExportRunOptions, type ExportRunResult } from './export-run.js';
-export { METADATA_KEYS, type PreprocessingMetadata } from './run-metadata.js';

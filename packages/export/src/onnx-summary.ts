@@ -1,5 +1,5 @@
 /** What an exported model holds: node count per operator, constants, parameters, opset. */
-import { decodeModel, DataType } from './onnx/schema.js';
+import { decodeModel, DataType } from '@mlpx/core';
 
 export interface OnnxSummary {
   readonly opset: number;

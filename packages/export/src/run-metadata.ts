@@ -4,28 +4,8 @@
  * graph contains and what it expects as input, the dataset, and the accuracy recorded at training
  * with the test images it was measured on. Values are JSON except mlpx.version.
  */
+import { INPUT_NAME, METADATA_KEYS, type PreprocessingMetadata, type TrainedAccuracy } from '@mlpx/core';
 import type { RunMetrics } from '@mlpx/train';
-
-export const METADATA_KEYS = {
-  version: 'mlpx.version',
-  labels: 'mlpx.labels',
-  model: 'mlpx.model',
-  preprocessing: 'mlpx.preprocessing',
-  dataset: 'mlpx.dataset',
-  training: 'mlpx.training',
-} as const;
-
-export interface PreprocessingMetadata {
-  readonly input: string;
-  readonly layout: 'NHWC';
-  readonly dtype: 'float32';
-  /** Raw pixel values: the graph normalises and resizes itself. */
-  readonly pixelRange: readonly [0, 255];
-  /** [height, width, channels] the graph takes. */
-  readonly inputShape: readonly [number, number, number];
-  readonly normalization: { readonly mean: number[]; readonly variance: number[]; readonly formula: string };
-  readonly resize: { readonly height: number; readonly width: number; readonly mode: 'bilinear'; readonly coordinateTransformation: 'half_pixel'; readonly antialias: false };
-}
 
 export function runMetadata(options: {
   metrics: RunMetrics;
@@ -36,7 +16,7 @@ export function runMetadata(options: {
   const { metrics, labels } = options;
   const [height, width, channels] = metrics.dataset.inputShape;
   const preprocessing: PreprocessingMetadata = {
-    input: 'images',
+    input: INPUT_NAME,
     layout: 'NHWC',
     dtype: 'float32',
     pixelRange: [0, 255],
@@ -67,6 +47,6 @@ export function runMetadata(options: {
       backend: metrics.backend,
       settings: metrics.settings,
       createdAt: metrics.createdAt,
-    }),
+    } satisfies TrainedAccuracy & Record<string, unknown>),
   };
 }

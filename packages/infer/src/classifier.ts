@@ -8,10 +8,8 @@
  * Inputs are image files (path or encoded bytes: PNG, JPEG, WebP), decoded and resized to the
  * model's input size as `mlpx infer` does, or raw pixels already at that size.
  */
-import { decodeImage } from '@mlpx/train';
-import type { TrainedAccuracy } from './model/model-info.js';
+import { decodeImage, topPredictions, type Prediction, type TrainedAccuracy } from '@mlpx/core';
 import { readModel, type ModelFile } from './model/read-model.js';
-import { topPredictions, type Prediction } from './predictions.js';
 import type { ExecutionProvider } from './runtime/execution-providers.js';
 import { openSession, runBatch } from './runtime/onnxruntime-node.js';
 

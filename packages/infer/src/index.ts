@@ -5,17 +5,17 @@
 
 // Embedding a model.
 export { createClassifier, type Classification, type Classifier, type ClassifierOptions, type ImageInput } from './classifier.js';
-export type { Prediction } from './predictions.js';
-export { parseModelInfo, type ModelInfo, type TrainedAccuracy } from './model/model-info.js';
+export { parseModelInfo, type ModelInfo, type Prediction, type TrainedAccuracy } from '@mlpx/core';
 export { readModel, type ModelFile } from './model/read-model.js';
 
 // Execution providers.
 export { EXECUTION_PROVIDERS, parseExecutionProviders, type ExecutionProvider } from './runtime/execution-providers.js';
 export { diagnoseCuda } from './runtime/diagnose-cuda.js';
+export { openSession, runBatch, type BatchOutputs, type OnnxSession, type OpenedSession } from './runtime/onnxruntime-node.js';
 
 // What the CLI's infer and eval do.
 export { inferFiles, type InferOptions, type InferResult } from './infer-files.js';
-export { DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalOptions, type EvalReport } from './eval/evaluate-dataset.js';
+export { DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalData, type EvalOptions, type EvalReport } from './eval/evaluate-dataset.js';
 
 // Benchmarks.
 export { measureInferenceThroughput, type InferenceThroughputOptions } from './bench/inference-throughput.js';

@@ -2,10 +2,9 @@
  * What `mlpx infer` does with its paths: find the images, decode them (a file that fails to decode
  * is listed as failed, not fatal), classify them in batches, and time it.
  */
-import { decodeImage, describeError } from '@mlpx/train';
+import { decodeImage, describeError, topPredictions, type Prediction } from '@mlpx/core';
 import type { Classifier } from './classifier.js';
 import { findImages } from './images/find-images.js';
-import { topPredictions, type Prediction } from './predictions.js';
 
 export interface InferResult {
   readonly executionProvider: string;

@@ -1,11 +1,9 @@
 /**
  * @mlpx/train: MLP-Mixer, FNet and gMLP as TensorFlow.js layers, their datasets, and training.
  * Importing this package registers the custom layer classes, so tf.loadLayersModel (or
- * loadModel below) can read a saved run.
+ * loadModel below) can read a saved run. Errors, image decoding and the other shared parts are in
+ * @mlpx/core.
  */
-
-// Errors meant for users (the CLI prints their message without a stack).
-export { describeError, MlpxError } from './errors.js';
 
 // Layers and models.
 export * from './layers/index.js';
@@ -15,7 +13,6 @@ export { checkArchitecture, checkModelConfig, isModelName, MODEL_NAMES, SEED_ARC
 // Data.
 export type { DownloadProgress, ImageDataset, ImageSplit, LoadDatasetOptions } from './data/dataset.js';
 export { DATASET_SPECS, loadDataset, type LoadDatasetRequest } from './data/load-dataset.js';
-export { decodeImage, type PixelSize } from './data/decode-image.js';
 
 // Backends.
 export { BACKEND_CHOICES, NoBackendError, selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend.js';
@@ -36,8 +33,7 @@ export {
 export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './training/fit.js';
 export { evaluate } from './training/evaluate.js';
 export { autoThreads, DataParallelTrainStep } from './parallel/data-parallel-step.js';
-export { TOP_K, type Scores } from './training/metrics.js';
-export { headOf } from './training/batches.js';
+export type { Scores } from './training/metrics.js';
 
 // Runs: the run folder and its files.
 export { resumeRun, RunStopped, trainRun, type TrainRunHooks, type TrainRunResult } from './run/train-run.js';
@@ -46,7 +42,6 @@ export { SEED_LEARNING_RATES, SEED_RECIPE, type TrainSettings } from './run/reci
 export { CURVES_SVG, LABELS_JSON, METRICS_JSON, parseLabels, parseRunMetrics, type RunMetrics } from './run/run-metrics.js';
 export { defaultRunFolder, LATEST, RUNS_ROOT } from './run/run-folder.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files.js';
-export { writeFileAtomic } from './run/atomic-write.js';
 export { measurePlainTrainingThroughput, measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
 export { measureTrainingThroughputInChild, type IsolatedTrainingThroughput } from './bench/isolated-training-throughput.js';
 export { KERAS_PEER_SCRIPT, kerasPeerPython, measureKerasPeerThroughput, type KerasPeerThroughput } from './bench/keras-peer-throughput.js';
@@ -54,4 +49,3 @@ export { buildPlainClassifier } from './baseline/build-plain-classifier.js';
 export { measurePredictThroughput } from './bench/predict-throughput.js';
 export { trainingFlopsPerImage } from './bench/training-flops.js';
 export { measureMatmulGflops } from './bench/matmul-peak.js';
-export { imagesPerSecond, median, type RepetitionOptions } from './bench/images-per-second.js';

@@ -11,13 +11,13 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { Command } from 'commander';
+import { describeError, MlpxError } from '@mlpx/core';
 import { exportToOnnx } from '@mlpx/export';
 import { measureInferenceThroughput } from '@mlpx/infer';
 import {
   autoThreads,
   buildClassifier,
   channelStatistics,
-  describeError,
   kerasPeerPython,
   MODEL_NAMES,
   measureKerasPeerThroughput,
@@ -26,7 +26,6 @@ import {
   measurePredictThroughput,
   measureTrainingThroughput,
   measureTrainingThroughputInChild,
-  MlpxError,
   probeWebgpuAdapter,
   randomSource,
   readTensorflowInstall,
@@ -165,7 +164,6 @@ function table(report: BenchReport): string {
 
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('measure training and inference throughput of the three models, side by side, on this machine')
     .option('--quick', 'a few steps of a tiny configuration: a smoke run, not a measurement')
     .option('--json', 'print one JSON document')
     .option('--models <list>', 'models to measure', MODEL_NAMES.join(','))

@@ -5,8 +5,19 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { Command } from 'commander';
+import { describeError } from '@mlpx/core';
 import { diagnoseCuda } from '@mlpx/infer';
-import { describeAdapter, describeCudaWheels, describeError, findCudaWheels, listTensorflowDevices, NoBackendError, probeWebgpuAdapter, readTensorflowInstall, selectBackend, tensorflowRoot } from '@mlpx/train';
+import {
+  describeAdapter,
+  describeCudaWheels,
+  findCudaWheels,
+  listTensorflowDevices,
+  NoBackendError,
+  probeWebgpuAdapter,
+  readTensorflowInstall,
+  selectBackend,
+  tensorflowRoot,
+} from '@mlpx/train';
 
 async function line(label: string, check: () => Promise<string>): Promise<string> {
   try {
@@ -29,7 +40,7 @@ async function tensorflowLine(): Promise<string> {
 }
 
 export function doctorCommand(): Command {
-  return new Command('doctor').description('show which training backends and inference execution providers this machine can use').action(async () => {
+  return new Command('doctor').action(async () => {
     const lines = [
       `mlpx on Node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`,
       'training backends (mlpx train --backend):',

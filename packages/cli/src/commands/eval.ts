@@ -1,6 +1,7 @@
 /** `mlpx eval`: the deployed model's accuracy next to the accuracy it had when trained. */
 import { Command } from 'commander';
-import { createClassifier, DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type ExecutionProvider } from '@mlpx/infer';
+import { describeError, MlpxError } from '@mlpx/core';
+import { createClassifier, DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalData, type ExecutionProvider } from '@mlpx/infer';
 import { nonNegativeNumber, positiveInteger } from '../option-parsers.js';
 import { downloadProgress } from '../progress/download-progress.js';
 import { info, percent } from '../progress/terminal.js';
@@ -17,9 +18,22 @@ interface EvalFlags {
   tolerance: number;
 }
 
+/** The test split of a dataset, loaded with @mlpx/train's loaders (imported only here, only when eval runs). */
+async function loadTestSplit(dataset: string | undefined, dataFile: string | undefined): Promise<EvalData> {
+  if (!dataset) throw new MlpxError('the model records no dataset: name one with --dataset');
+  const { loadDataset } = await import('@mlpx/train');
+  let loaded;
+  try {
+    loaded = await loadDataset(dataset, { ...(dataFile === undefined ? {} : { dataFile }), onDownloadProgress: downloadProgress(), onInfo: info });
+  } catch (error) {
+    if (error instanceof MlpxError) throw error;
+    throw new MlpxError(`cannot load ${dataset}: ${describeError(error)}`);
+  }
+  return { dataset: loaded.name, test: loaded.test, shape: { height: loaded.height, width: loaded.width, channels: loaded.channels } };
+}
+
 export function evalCommand(): Command {
   return new Command('eval')
-    .description("measure an exported model's top-1 and top-5 on a test split and compare with its training accuracy")
     .option('--model <file>', 'the .onnx model written by mlpx export', 'model.onnx')
     .option('-d, --dataset <spec>', 'dataset (default: the one the model was trained on)')
     .option('--data-file <path>', 'a local copy of the dataset (as for mlpx train)')
@@ -32,13 +46,12 @@ export function evalCommand(): Command {
       const classifier = await createClassifier(flags.model, { executionProviders: flags.ep });
       try {
         reportExecutionProvider(classifier);
-        const report = await evaluateDataset(classifier, {
-          ...(flags.dataset === undefined ? {} : { dataset: flags.dataset }),
+        const data = await loadTestSplit(flags.dataset ?? classifier.trained?.test.dataset, flags.dataFile);
+        const report = await evaluateDataset(classifier, data, {
           ...(flags.limit === undefined ? {} : { limit: flags.limit }),
           all: flags.all === true,
           batchSize: flags.batch,
           tolerance: flags.tolerance / 100,
-          dataOptions: { ...(flags.dataFile === undefined ? {} : { dataFile: flags.dataFile }), onDownloadProgress: downloadProgress(), onInfo: info },
         });
         const deployed = `deployed (ONNX Runtime, ${report.executionProvider}):`;
         const trainedLabel = 'trained (TensorFlow.js):';

@@ -21,7 +21,6 @@ function opset(value: string): number {
 
 export function exportCommand(): Command {
   return new Command('export')
-    .description('export a trained run to ONNX, then check it against TensorFlow.js with ONNX Runtime')
     .argument('[output]', 'the .onnx file to write', 'model.onnx')
     .option('-r, --run <dir>', 'the run folder to export', DEFAULT_RUN)
     .option('--opset <n>', `ONNX opset, ${MIN_OPSET} to ${MAX_OPSET}`, opset, DEFAULT_OPSET)

@@ -16,7 +16,6 @@ interface InferFlags {
 
 export function inferCommand(): Command {
   return new Command('infer')
-    .description('classify images (PNG, JPEG, WebP; folders are read recursively) with an exported model')
     .argument('<paths...>', 'image files or folders')
     .option('--model <file>', 'the .onnx model written by mlpx export', 'model.onnx')
     .addOption(executionProviderOption())

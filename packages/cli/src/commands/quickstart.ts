@@ -32,7 +32,6 @@ async function writeSamples(folder: string): Promise<void> {
 
 export function quickstartCommand(run: (argv: string[]) => Promise<number>): Command {
   return new Command('quickstart')
-    .description('train -> export -> infer -> eval on the shipped Fashion-MNIST sample, offline, in under a minute')
     .option('-o, --out <dir>', 'run folder (default runs/mixer-fashion-mnist-<timestamp>, and runs/latest)')
     .action(async (flags: { out?: string }) => {
       const started = performance.now();

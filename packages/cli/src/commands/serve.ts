@@ -5,7 +5,6 @@ import { positiveInteger } from '../option-parsers.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('serve the web demo page (examples/web), the web bundle and a model on localhost')
     .argument('[model]', 'the .onnx model written by mlpx export', 'model.onnx')
     .option('--port <n>', 'port', positiveInteger, 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')

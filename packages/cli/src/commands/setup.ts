@@ -3,12 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { MlpxError } from '@mlpx/train';
+import { MlpxError } from '@mlpx/core';
 import { setupTensorflowCommand } from './setup-tensorflow.js';
 
 export function setupCommand(): Command {
   return new Command('setup')
-    .description('fetch or build optional runtime parts: native TensorFlow for training, the CUDA provider for inference')
     .addCommand(setupTensorflowCommand())
     .addCommand(
       new Command('cuda').description("fetch onnxruntime-node's CUDA 12 execution provider (about 300 MB, from NuGet)").action(() => {

@@ -1,5 +1,6 @@
 /** `mlpx train`: flags to TrainSettings, progress to the terminal, the run folder at the end. */
 import { Command, Option } from 'commander';
+import { MlpxError } from '@mlpx/core';
 import {
   BACKEND_CHOICES,
   GELU_APPROXIMATIONS,
@@ -8,7 +9,6 @@ import {
   SEED_ARCHITECTURE,
   SEED_LEARNING_RATES,
   SEED_RECIPE,
-  MlpxError,
   resumeRun,
   RunStopped,
   trainRun,
@@ -54,7 +54,6 @@ interface TrainFlags {
 
 export function trainCommand(): Command {
   return new Command('train')
-    .description('train MLP-Mixer, FNet or gMLP with the seed recipe and write a run folder')
     .addOption(new Option('-m, --model <name>', 'architecture').choices(MODEL_NAMES).default('mixer'))
     .option('-d, --dataset <spec>', "'cifar100', 'fashion-mnist', 'fashion-mnist-sample' (the first 10,000 training and 2,000 test images, shipped with mlpx) or 'folder:<dir>' (one sub-folder per class)", 'cifar100')
     .option('--data-file <path>', 'a local copy of the dataset (CIFAR-100 .tar.gz or folder; Fashion-MNIST folder): checked for format, not checksum')

@@ -1,5 +1,5 @@
 /** Typed ONNX node attributes: the type is explicit, since 1 and 1.0 are the same JS number. */
-import { AttributeType } from './schema.js';
+import { AttributeType } from '@mlpx/core';
 
 export type Attribute =
   | { readonly type: 'float'; readonly value: number }

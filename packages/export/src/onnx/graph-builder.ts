@@ -4,7 +4,7 @@
  * readable names derived from the tfjs layer names ("mixer_block_1/token_mlp_1/MatMul").
  */
 import { type Attribute, attributeProto } from './attributes.js';
-import { DataType } from './schema.js';
+import { DataType } from '@mlpx/core';
 
 /** A dimension: a size, or a symbolic name such as 'batch'. */
 export type Dim = number | string;

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-import { loadOnnx, runOnnx, type OnnxSession } from './onnxruntime-session.js';
+import { openSession, runBatch, type OnnxSession } from '@mlpx/infer';
 
 export const DEFAULT_TOLERANCE = 1e-4;
 
@@ -53,7 +53,7 @@ async function compareBatch(model: tf.LayersModel, session: OnnxSession, { image
   const expected = (await expectedTensor.data()) as Float32Array;
   const classes = expectedTensor.shape[1]!;
   expectedTensor.dispose();
-  const { logits } = await runOnnx(session, images, shape);
+  const { logits } = await runBatch(session, images, shape);
   let maxDifference = 0;
   let scale = 0;
   for (let i = 0; i < expected.length; i++) {
@@ -69,7 +69,7 @@ async function compareBatch(model: tf.LayersModel, session: OnnxSession, { image
 
 /** One report per batch, each batch run through the same ONNX Runtime session of `onnx`. */
 export async function verifyExport(model: tf.LayersModel, onnx: Uint8Array, batches: readonly VerificationBatch[], tolerance = DEFAULT_TOLERANCE): Promise<VerificationReport[]> {
-  const session = await loadOnnx(onnx);
+  const { session } = await openSession(onnx, ['cpu'], 'the exported model');
   try {
     const reports: VerificationReport[] = [];
     for (const batch of batches) reports.push(await compareBatch(model, session, batch, tolerance));

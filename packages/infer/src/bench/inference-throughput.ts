@@ -3,7 +3,7 @@
  * second at a batch size, after warm-up, as the median of timed repetitions (each repetition runs
  * enough batches to take a measurable time).
  */
-import { imagesPerSecond, type RepetitionOptions } from '@mlpx/train';
+import { imagesPerSecond, type RepetitionOptions } from '@mlpx/core';
 import { openSession, runBatch } from '../runtime/onnxruntime-node.js';
 import type { ExecutionProvider } from '../runtime/execution-providers.js';
 

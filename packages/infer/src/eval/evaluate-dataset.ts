@@ -1,19 +1,27 @@
 /**
  * `mlpx eval`: top-1 and top-5 accuracy of the deployed (ONNX) model on a dataset's test split
- * through ONNX Runtime, next to the accuracy recorded at training. By default the test images are
+ * through ONNX Runtime, next to the accuracy recorded at training. The caller loads the split (the
+ * CLI with @mlpx/train's loaders), so this package needs no dataset code. By default the images are
  * those the training accuracy was measured on (the first `images` of the split, from the model's
  * metadata), so the two numbers must agree: that is the check that what is deployed is what was
  * trained. Top-k counts a class as in the top k when fewer than k classes have a strictly larger
  * logit, as training does.
  */
-import { describeError, headOf, loadDataset, MlpxError, TOP_K, type ImageSplit, type LoadDatasetOptions } from '@mlpx/train';
+import { headOf, type ImageShape, type ImageSplit, MlpxError, TOP_K } from '@mlpx/core';
 import type { Classifier } from '../classifier.js';
 
 export const DEFAULT_ACCURACY_TOLERANCE = 0.001;
 
+/** A test split to evaluate on, as a dataset loader returns it. */
+export interface EvalData {
+  /** The dataset's name as training records it ('fashion-mnist', 'cifar100', 'folder:<dir>'). */
+  readonly dataset: string;
+  readonly test: ImageSplit;
+  /** The split's image shape; it must be the model's input shape. */
+  readonly shape: ImageShape;
+}
+
 export interface EvalOptions {
-  /** Dataset spec; defaults to the one recorded at training. */
-  readonly dataset?: string;
   /** Evaluate on the first N test images (default: as many as training did). */
   readonly limit?: number;
   /** Evaluate on the whole test split. */
@@ -21,7 +29,6 @@ export interface EvalOptions {
   readonly batchSize?: number;
   /** Largest allowed |deployed - trained| top-1, as a fraction (default 0.001 = 0.1 point). */
   readonly tolerance?: number;
-  readonly dataOptions?: LoadDatasetOptions;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -64,30 +71,25 @@ async function scoreSplit(classifier: Classifier, split: ImageSplit, batchSize: 
   return { top1: top1 / split.count, top5: top5 / split.count, imagesPerSec: split.count / Math.max(seconds, 1e-9) };
 }
 
-export async function evaluateDataset(classifier: Classifier, options: EvalOptions = {}): Promise<EvalReport> {
+export async function evaluateDataset(classifier: Classifier, data: EvalData, options: EvalOptions = {}): Promise<EvalReport> {
   const recorded = classifier.trained?.test;
-  const dataset = options.dataset ?? recorded?.dataset;
-  if (!dataset) throw new MlpxError('the model records no dataset: name one with --dataset');
-  let loaded;
-  try {
-    loaded = await loadDataset(dataset, options.dataOptions);
-  } catch (error) {
-    if (error instanceof MlpxError) throw error;
-    throw new MlpxError(`cannot load ${dataset}: ${describeError(error)}`);
-  }
   const [height, width, channels] = classifier.inputShape;
-  if (loaded.height !== height || loaded.width !== width || loaded.channels !== channels) {
-    throw new MlpxError(`${dataset} images are ${loaded.height}x${loaded.width}x${loaded.channels}, the model takes ${height}x${width}x${channels}`);
+  const { shape, test } = data;
+  if (shape.height !== height || shape.width !== width || shape.channels !== channels) {
+    throw new MlpxError(`${data.dataset} images are ${shape.height}x${shape.width}x${shape.channels}, the model takes ${height}x${width}x${channels}`);
   }
-  const sameDataset = recorded !== undefined && recorded.dataset === loaded.name;
-  const count = options.all ? loaded.test.count : Math.min(options.limit ?? (sameDataset ? recorded.images : loaded.test.count), loaded.test.count);
-  const split = headOf(loaded.test, { height, width, channels }, count);
+  if (test.images.length !== test.count * height * width * channels || test.labels.length !== test.count) {
+    throw new MlpxError(`${data.dataset}: its test split holds ${test.images.length} pixel values and ${test.labels.length} labels for ${test.count} images of ${height}x${width}x${channels}`);
+  }
+  const sameDataset = recorded !== undefined && recorded.dataset === data.dataset;
+  const count = options.all ? test.count : Math.min(options.limit ?? (sameDataset ? recorded.images : test.count), test.count);
+  const split = headOf(test, shape, count);
   const scores = await scoreSplit(classifier, split, options.batchSize ?? 256, options.onProgress);
   const tolerance = options.tolerance ?? DEFAULT_ACCURACY_TOLERANCE;
   const comparable = sameDataset && recorded.images === count && (recorded.firstIndex ?? 0) === 0;
   const trained = comparable ? { top1: recorded.accuracy, top5: recorded.top5, images: recorded.images } : undefined;
   return {
-    dataset: loaded.name,
+    dataset: data.dataset,
     images: count,
     executionProvider: classifier.executionProvider,
     ...scores,

@@ -5,7 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeError, MlpxError } from '@mlpx/train';
+import { describeError, MlpxError } from '@mlpx/core';
 import { sniffImage } from './sniff-image.js';
 
 export interface FoundFiles {

@@ -1,7 +1,6 @@
-/** Reads an .onnx file written by `mlpx export` from disk (see model-info.ts for the checks). */
+/** Reads an .onnx file written by `mlpx export` from disk (see @mlpx/core's onnx/model-info.ts for the checks). */
 import { readFile } from 'node:fs/promises';
-import { describeError, MlpxError } from '@mlpx/train';
-import { parseModelInfo, type ModelInfo } from './model-info.js';
+import { describeError, MlpxError, parseModelInfo, type ModelInfo } from '@mlpx/core';
 
 export interface ModelFile extends ModelInfo {
   readonly path: string;

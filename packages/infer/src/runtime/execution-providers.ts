@@ -1,7 +1,7 @@
 /** The execution providers mlpx offers, and how a user writes a fallback list ("cuda,cpu"). */
-import { MlpxError } from '@mlpx/train';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
+import { MlpxError } from '@mlpx/core';
 export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
 
 export function parseExecutionProviders(text: string): ExecutionProvider[] {

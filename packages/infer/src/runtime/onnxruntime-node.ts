@@ -1,15 +1,19 @@
 /**
- * The only file that touches onnxruntime-node. Opens an InferenceSession on the first execution
- * provider of a fallback list that works, says which one ran and why each earlier one did not,
- * and runs batches.
+ * The only file in mlpx that touches onnxruntime-node (export's verification uses it too). Opens
+ * an InferenceSession on the first execution provider of a fallback list that works, says which
+ * one ran and why each earlier one did not, and runs batches through the graph's contract
+ * (@mlpx/core: images in, logits and probabilities out).
  *
  * Each provider is tried on its own (not as one ONNX Runtime list) so that the one that ran is
  * known: ONNX Runtime would otherwise fall back node by node without saying so.
  */
 import * as ort from 'onnxruntime-node';
-import { MlpxError } from '@mlpx/train';
+import { INPUT_NAME, LOGITS_NAME, MlpxError, PROBABILITIES_NAME } from '@mlpx/core';
 import { diagnoseCuda } from './diagnose-cuda.js';
 import type { ExecutionProvider } from './execution-providers.js';
+
+/** A loaded model, opaque to callers that do not import onnxruntime-node. */
+export type OnnxSession = ort.InferenceSession;
 
 export interface OpenedSession {
   readonly session: ort.InferenceSession;
@@ -51,16 +55,21 @@ export async function openSession(model: Uint8Array, providers: readonly Executi
   throw new MlpxError(`cannot run ${label} on ${providers.join(', ')}:\n${reasons}`);
 }
 
-/** Runs float32 NHWC images through the session; returns logits and probabilities, row-major. */
-export async function runBatch(
-  session: ort.InferenceSession,
-  images: Float32Array,
-  shape: readonly [number, number, number, number],
-): Promise<{ logits: Float32Array; probabilities: Float32Array }> {
+/** A session's outputs for one batch, row-major [batch, classes]. */
+export interface BatchOutputs {
+  readonly logits: Float32Array;
+  /** [batch, classes] as ONNX Runtime gave it. */
+  readonly logitsShape: readonly number[];
+  readonly probabilities: Float32Array;
+}
+
+/** Runs float32 NHWC images of the given shape [n, h, w, c] through the session. */
+export async function runBatch(session: ort.InferenceSession, images: Float32Array, shape: readonly number[]): Promise<BatchOutputs> {
   const input = new ort.Tensor('float32', images, [...shape]);
   try {
-    const results = await session.run({ images: input });
-    return { logits: results['logits']!.data as Float32Array, probabilities: results['probabilities']!.data as Float32Array };
+    const results = await session.run({ [INPUT_NAME]: input });
+    const logits = results[LOGITS_NAME]!;
+    return { logits: logits.data as Float32Array, logitsShape: logits.dims, probabilities: results[PROBABILITIES_NAME]!.data as Float32Array };
   } finally {
     input.dispose();
   }

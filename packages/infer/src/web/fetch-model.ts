@@ -3,9 +3,9 @@
  * cache on the next page load. The caller stores the bytes only once they proved to be a model,
  * so a broken download is never cached.
  */
-import { MlpxError } from '@mlpx/train/errors';
 
 export const MODEL_CACHE = 'mlpx-models-v1';
+import { MlpxError } from '@mlpx/core/browser';
 
 export interface DownloadProgress {
   readonly loadedBytes: number;

@@ -2,5 +2,4 @@
 export { loadClassifier, type LoadClassifierOptions, type WebClassifier, type WebExecutionProvider } from './load-classifier.js';
 export type { DownloadProgress } from './fetch-model.js';
 export type { InputSize, WebImageInput } from './image-pixels.js';
-export type { Prediction } from '../predictions.js';
-export type { TrainedAccuracy } from '../model/model-info.js';
+export type { Prediction, TrainedAccuracy } from '@mlpx/core/browser';

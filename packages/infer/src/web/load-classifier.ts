@@ -9,9 +9,7 @@
  * Labels and the input size come from the model's metadata (written by mlpx export).
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { MlpxError } from '@mlpx/train/errors';
-import { parseModelInfo, type TrainedAccuracy } from '../model/model-info.js';
-import { topPredictions, type Prediction } from '../predictions.js';
+import { INPUT_NAME, MlpxError, parseModelInfo, PROBABILITIES_NAME, topPredictions, type Prediction, type TrainedAccuracy } from '@mlpx/core/browser';
 import { fetchModel, type DownloadProgress } from './fetch-model.js';
 import { imagePixels, type InputSize, type WebImageInput } from './image-pixels.js';
 
@@ -87,8 +85,8 @@ export async function loadClassifier(modelUrl: string, options: LoadClassifierOp
   const activeSession = session;
   const probabilities = async (pixels: Float32Array): Promise<Float32Array> => {
     const input = new ort.Tensor('float32', pixels, [1, height, width, channels]);
-    const results = await activeSession.run({ images: input });
-    return results['probabilities']!.data as Float32Array;
+    const results = await activeSession.run({ [INPUT_NAME]: input });
+    return results[PROBABILITIES_NAME]!.data as Float32Array;
   };
   return {
     executionProvider,

@@ -14,7 +14,7 @@
  *               (gpu-devices.ts): the probe would only print Dawn's native warnings.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describeError, MlpxError } from '../errors.js';
+import { describeError, MlpxError } from '@mlpx/core';
 import { noWebgpuDeviceReason } from './gpu-devices.js';
 import { loadTensorflow } from './tensorflow/load-tensorflow.js';
 import { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './webgpu-adapter.js';

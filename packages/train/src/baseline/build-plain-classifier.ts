@@ -10,6 +10,7 @@
  *   plain.setWeights(fast.getWeights());    // the same function, computed the plain way
  */
 import * as tf from '@tensorflow/tfjs';
+import { INPUT_NAME, LOGITS_NAME } from '@mlpx/core';
 import type { ChannelStatistics } from '../layers/normalization.js';
 import { PatchPositionEmbedding } from '../layers/patch-position-embedding.js';
 import { preprocessingLayers } from '../models/build-classifier.js';
@@ -76,7 +77,7 @@ const BLOCKS = { mixer: mixerBlock, fnet: fnetBlock, gmlp: gmlpBlock } as const;
 
 export function buildPlainClassifier(config: ModelConfig, statistics: ChannelStatistics): tf.LayersModel {
   checkModelConfig(config);
-  const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: 'images' });
+  const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: INPUT_NAME });
   const { patches, normalization } = preprocessingLayers(config, input);
   let x = layer(tf.layers.dense({ units: config.embeddingDim, name: 'patch_embedding' }))(patches);
   if (config.model === 'fnet') x = layer(new PatchPositionEmbedding({ table: config.positionTable ?? 'frozen', name: 'position_embedding' }))(x);
@@ -91,7 +92,7 @@ export function buildPlainClassifier(config: ModelConfig, statistics: ChannelSta
     x,
     layer(tf.layers.globalAveragePooling1d({})),
     layer(tf.layers.dropout({ rate: config.dropout })),
-    layer(tf.layers.dense({ units: config.numClasses, name: 'logits' })),
+    layer(tf.layers.dense({ units: config.numClasses, name: LOGITS_NAME })),
   );
   const model = tf.model({ inputs: input, outputs: logits, name: `plain_${config.model}_classifier` });
   normalization.setStatistics(statistics);

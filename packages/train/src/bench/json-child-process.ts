@@ -4,7 +4,7 @@
  * figure (max RSS) covers one model's training and nothing else the bench had loaded.
  */
 import { spawn } from 'node:child_process';
-import { describeError, MlpxError } from '../errors.js';
+import { describeError, MlpxError } from '@mlpx/core';
 
 export interface JsonChildOptions {
   /** What the child measures, for errors: "the Keras peer's training of mixer". */

@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MlpxError } from '@mlpx/core';
 import { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from '../backend/tensorflow/tensorflow-install.js';
-import { MlpxError } from '../errors.js';
 import { SEED_ARCHITECTURE, type Architecture } from '../models/model-config.js';
 import { positiveNumber, runJsonChild } from './json-child-process.js';
 import type { TrainingThroughputOptions } from './training-throughput.js';

@@ -4,7 +4,7 @@
  * patches), the median of timed repetitions after warm-up, in GFLOP/s.
  */
 import * as tf from '@tensorflow/tfjs';
-import { median } from './images-per-second.js';
+import { median } from '@mlpx/core';
 
 export async function measureMatmulGflops(repetitions = 7): Promise<number> {
   const [rows, inner, columns] = [8192, 256, 256];

@@ -4,7 +4,7 @@
  * graph's ONNX Runtime figures are compared with.
  */
 import * as tf from '@tensorflow/tfjs';
-import { imagesPerSecond, type RepetitionOptions } from './images-per-second.js';
+import { imagesPerSecond, type RepetitionOptions } from '@mlpx/core';
 
 export async function measurePredictThroughput(model: tf.LayersModel, options: RepetitionOptions & { batchSize: number }): Promise<number> {
   const [, height, width, channels] = model.inputs[0]!.shape as [null, number, number, number];

@@ -3,8 +3,8 @@
  * training throughput of one model (measureTrainingThroughput) and prints the result and this
  * process's peak RSS as one JSON line. Run by measureTrainingThroughputInChild; not imported.
  */
+import { describeError } from '@mlpx/core';
 import { selectBackend } from '../backend/select-backend.js';
-import { describeError } from '../errors.js';
 import type { IsolatedTrainingThroughput, TrainingChildRequest } from './isolated-training-throughput.js';
 import { measureTrainingThroughput } from './training-throughput.js';
 

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
+import { median } from '@mlpx/core';
 import { channelStatistics, type ChannelStatistics } from '../layers/normalization.js';
 import { randomSource } from '../layers/random-source.js';
 import { buildPlainClassifier } from '../baseline/build-plain-classifier.js';
@@ -14,7 +15,6 @@ import { buildClassifier } from '../models/build-classifier.js';
 import { SEED_ARCHITECTURE, type Architecture, type ModelConfig, type ModelName } from '../models/model-config.js';
 import { AdamW } from '../training/adamw.js';
 import { startTrainStep } from '../training/step-runner.js';
-import { median } from './images-per-second.js';
 
 export interface TrainingThroughputOptions {
   readonly model: ModelName;

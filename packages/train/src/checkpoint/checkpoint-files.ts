@@ -8,9 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeError, MlpxError } from '../errors.js';
+import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
 import type { ModelConfig } from '../models/model-config.js';
-import { writeFileAtomic } from '../run/atomic-write.js';
 import type { TrainSettings } from '../run/recipe.js';
 import type { FitState } from '../training/fit.js';
 

@@ -4,7 +4,7 @@
  * 1,024 green and 1,024 blue bytes, every channel a row-major 32x32 plane. The label names come in
  * text files, one name per line, line i naming label i.
  */
-import { MlpxError } from '../errors.js';
+import { MlpxError } from '@mlpx/core';
 import type { ImageSplit } from './dataset.js';
 
 export const CIFAR_IMAGE_SIZE = 32;

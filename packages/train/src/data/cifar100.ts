@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 
-import { MlpxError } from '../errors.js';
+import { MlpxError } from '@mlpx/core';
 import { resolveDataDir } from './cache-dir.js';
 import {
   CIFAR100_CLASS_COUNT,

@@ -1,16 +1,10 @@
 /**
- * The in-memory form every dataset loader returns: uint8 pixels, NHWC, row-major, plus integer
- * labels. Models take these raw 0-255 pixels; normalization and resizing happen inside the model
- * (as in the seed), so the same bytes reach the trained model, the exported ONNX graph and the
- * web bundle.
+ * A dataset as every loader returns it: two ImageSplits (@mlpx/core: uint8 pixels, NHWC, plus
+ * integer labels) with their shape, class names and source.
  */
-export interface ImageSplit {
-  /** count * height * width * channels bytes, NHWC. */
-  readonly images: Uint8Array;
-  /** count class indices in [0, classNames.length). */
-  readonly labels: Int32Array;
-  readonly count: number;
-}
+
+export type { ImageSplit } from '@mlpx/core';
+import type { ImageSplit } from '@mlpx/core';
 
 export interface ImageDataset {
   /** 'cifar100', 'fashion-mnist', 'fashion-mnist-sample' or 'folder:<dir>'. */

@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 
-import { MlpxError, describeError } from '../errors.js';
+import { describeError, MlpxError } from '@mlpx/core';
 import type { DownloadProgress } from './dataset.js';
 
 /** The published digest a downloaded file must have. */

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 
-import { MlpxError } from '../errors.js';
+import { MlpxError } from '@mlpx/core';
 import { resolveDataDir } from './cache-dir.js';
 import type { ImageDataset, ImageSplit, LoadDatasetOptions } from './dataset.js';
 import { downloadFile, type Checksum } from './download.js';

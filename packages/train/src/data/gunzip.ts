@@ -4,8 +4,8 @@
  */
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { describeError, MlpxError } from '@mlpx/core';
 
-import { MlpxError, describeError } from '../errors.js';
 
 const gunzipAsync = promisify(gunzip);
 

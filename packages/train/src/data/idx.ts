@@ -5,9 +5,9 @@
  * the values in row-major order. Images are 0x00000803 (count, rows, columns), labels 0x00000801
  * (count).
  */
-import { MlpxError } from '../errors.js';
 
 const UNSIGNED_BYTE = 0x08;
+import { MlpxError } from '@mlpx/core';
 
 export interface IdxImages {
   readonly count: number;

@@ -11,9 +11,8 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
-import { decodeImage } from './decode-image.js';
 
-import { MlpxError } from '../errors.js';
+import { decodeImage, MlpxError } from '@mlpx/core';
 import type { ImageDataset, ImageSplit, LoadDatasetOptions } from './dataset.js';
 import { forEachConcurrent } from './map-concurrent.js';
 import { fileError, statIfExists } from './read-file.js';

@@ -2,7 +2,7 @@
  * The `limit` option: keeps the first N training images and the first min(N, test count) test
  * images. The kept images are copied, so the full arrays can be garbage-collected.
  */
-import { MlpxError } from '../errors.js';
+import { MlpxError } from '@mlpx/core';
 import type { ImageDataset, ImageSplit } from './dataset.js';
 
 export function checkLimit(limit: number): void {

@@ -4,7 +4,7 @@
  * `limit` images when asked. A limit beyond the training images uses them all, and says so: the
  * shipped Fashion-MNIST sample holds 10,000, and a run should not look as if it had more.
  */
-import { MlpxError } from '../errors.js';
+import { MlpxError } from '@mlpx/core';
 import { loadCifar100 } from './cifar100.js';
 import type { ImageDataset, LoadDatasetOptions } from './dataset.js';
 import { loadFashionMnist, loadFashionMnistSample } from './fashion-mnist.js';

@@ -4,8 +4,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import { describeError, MlpxError } from '@mlpx/core';
 
-import { MlpxError, describeError } from '../errors.js';
 
 /** An MlpxError naming `path` for an error thrown by a node:fs call on it. */
 export function fileError(path: string, error: unknown): MlpxError {

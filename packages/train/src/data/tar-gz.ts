@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { type Extract, extract } from 'tar-stream';
 
-import { MlpxError, describeError } from '../errors.js';
+import { describeError, MlpxError } from '@mlpx/core';
 import { fileError } from './read-file.js';
 
 /** The contents of the entries `names` of the archive at `file`, in the order of `names`. */

@@ -12,6 +12,7 @@
  * reproducible model.
  */
 import * as tf from '@tensorflow/tfjs';
+import { INPUT_NAME, LOGITS_NAME } from '@mlpx/core';
 import { BilinearResize } from '../layers/bilinear-resize.js';
 import { FNetBlock } from '../layers/fnet-block.js';
 import { GMlpBlock } from '../layers/gmlp-block.js';
@@ -60,7 +61,7 @@ export function preprocessingLayers(config: ModelConfig, input: tf.SymbolicTenso
 
 export function buildClassifier(config: ModelConfig, statistics: ChannelStatistics): tf.LayersModel {
   checkModelConfig(config);
-  const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: 'images' });
+  const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: INPUT_NAME });
   const { patches, normalization } = preprocessingLayers(config, input);
   let x = new PatchEmbedding({ units: config.embeddingDim, name: 'patch_embedding' }).apply(patches) as tf.SymbolicTensor;
   if (config.model === 'fnet') {
@@ -69,7 +70,7 @@ export function buildClassifier(config: ModelConfig, statistics: ChannelStatisti
   for (let i = 0; i < config.blocks; i++) x = block(config, i).apply(x) as tf.SymbolicTensor;
   x = tf.layers.globalAveragePooling1d({ name: 'global_average_pooling' }).apply(x) as tf.SymbolicTensor;
   x = new SeededDropout({ rate: config.dropout, name: 'head_dropout' }).apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ units: config.numClasses, kernelInitializer: seededGlorot(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: config.numClasses, kernelInitializer: seededGlorot(), name: LOGITS_NAME }).apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: logits, name: `${config.model}_classifier` });
   normalization.setStatistics(statistics);
   return model;

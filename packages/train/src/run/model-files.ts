@@ -8,8 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../layers/index.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeError, MlpxError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';

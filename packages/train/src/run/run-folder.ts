@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { describeError, MlpxError } from '../errors.js';
+import { describeError, MlpxError } from '@mlpx/core';
 
 export const RUNS_ROOT = 'runs';
 export const LATEST = 'latest';

@@ -3,7 +3,7 @@
  * accuracy and which test images it was measured on into the ONNX metadata; eval checks against
  * it). Its shape is part of the public API: add fields, do not rename them.
  */
-import { describeError, MlpxError } from '../errors.js';
+import { describeError, MlpxError } from '@mlpx/core';
 import type { ModelConfig } from '../models/model-config.js';
 import type { EpochLogs } from '../training/fit.js';
 import type { TrainSettings } from './recipe.js';

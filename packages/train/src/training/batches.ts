@@ -3,13 +3,9 @@
  * validation_split takes the LAST fraction of the training arrays, before any shuffling.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSplit } from '../data/dataset.js';
+import type { ImageShape, ImageSplit } from '@mlpx/core';
 
-export interface ImageShape {
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-}
+export type { ImageShape } from '@mlpx/core';
 
 /** The images and labels at `indices`, as a [n, H, W, C] float32 tensor and an int32 vector. */
 export function gatherBatch(split: ImageSplit, shape: ImageShape, indices: ArrayLike<number>): { images: tf.Tensor4D; labels: tf.Tensor1D } {
@@ -26,13 +22,6 @@ export function gatherBatch(split: ImageSplit, shape: ImageShape, indices: Array
     images: tf.tensor4d(images, [indices.length, shape.height, shape.width, shape.channels]),
     labels: tf.tensor1d(labels, 'int32'),
   };
-}
-
-/** The first `count` examples of a split, without copying. */
-export function headOf(split: ImageSplit, shape: ImageShape, count: number): ImageSplit {
-  const pixels = shape.height * shape.width * shape.channels;
-  const n = Math.min(count, split.count);
-  return { images: split.images.subarray(0, n * pixels), labels: split.labels.subarray(0, n), count: n };
 }
 
 /** Keras' validation_split: the last round(fraction * n) examples validate, the rest train. */

@@ -8,8 +8,8 @@
  * run on the same backend gives.
  */
 import * as tf from '@tensorflow/tfjs';
+import { MlpxError } from '@mlpx/core';
 import type { ImageSplit } from '../data/dataset.js';
-import { MlpxError } from '../errors.js';
 import { randomSource, type RandomState } from '../layers/random-source.js';
 import { AdamW, type AdamWState } from './adamw.js';
 import { gatherBatch, type ImageShape, shuffledIndices } from './batches.js';

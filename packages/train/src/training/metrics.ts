@@ -4,8 +4,7 @@
  * a strictly larger logit).
  */
 import * as tf from '@tensorflow/tfjs';
-
-export const TOP_K = 5;
+import { TOP_K } from '@mlpx/core';
 
 /** Mean cross-entropy of integer labels against logits [n, classes]. */
 export function crossEntropyLoss(logits: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {

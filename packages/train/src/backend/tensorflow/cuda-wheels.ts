@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MlpxError } from '../../errors.js';
+import { MlpxError } from '@mlpx/core';
 import { outputTail, runCommand } from './setup/run-command.js';
 import { TENSORFLOW_LIBRARIES } from './setup/tensorflow-library.js';
 

@@ -4,7 +4,7 @@
  * costs TensorFlow's Python import, a few seconds.
  */
 import { cpus } from 'node:os';
-import { describeError } from '../../errors.js';
+import { describeError } from '@mlpx/core';
 import { outputTail, runCommand } from './setup/run-command.js';
 import type { TensorflowInstall } from './tensorflow-install.js';
 

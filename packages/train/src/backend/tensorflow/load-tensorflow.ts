@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describeError, MlpxError } from '../../errors.js';
+import { describeError, MlpxError } from '@mlpx/core';
 import { linkSharedTfjs } from './link-tfjs.js';
 import { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from './tensorflow-install.js';
 

@@ -14,7 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describeError, MlpxError } from '../../errors.js';
+import { describeError, MlpxError } from '@mlpx/core';
 
 export const INSTALL_JSON = 'install.json';
 

@@ -4,7 +4,7 @@
  * and then fails at load with "undefined symbol"; this names them before that. From TensorFlow
  * 2.20 some live only in libtensorflow_framework.so.2, so both libraries count.
  */
-import { MlpxError } from '../../../errors.js';
+import { MlpxError } from '@mlpx/core';
 import { outputTail, runCommand } from './run-command.js';
 
 const C_API_SYMBOL = /\s(TFE?_\w+)(@.*)?$/;

@@ -11,7 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { copyFile, mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MlpxError } from '../../../errors.js';
+import { MlpxError } from '@mlpx/core';
 import { ADDON_PATH } from '../load-tensorflow.js';
 import type { BuildTools } from './build-tools.js';
 import { outputTail, runCommand } from './run-command.js';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { MlpxError } from '../../../errors.js';
+import { MlpxError } from '@mlpx/core';
 import { runCommand } from './run-command.js';
 
 export interface BuildTools {

@@ -4,7 +4,7 @@
  * here; mlpx never imports TensorFlow from Python to train.
  */
 import { join } from 'node:path';
-import { MlpxError } from '../../../errors.js';
+import { MlpxError } from '@mlpx/core';
 import { outputTail, runCommand } from './run-command.js';
 
 export interface PythonInfo {

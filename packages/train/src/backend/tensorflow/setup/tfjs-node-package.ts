@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MlpxError } from '../../../errors.js';
+import { MlpxError } from '@mlpx/core';
 import { linkSharedTfjs } from '../link-tfjs.js';
 import { outputTail, runCommand } from './run-command.js';
 

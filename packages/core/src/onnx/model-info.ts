@@ -1,25 +1,13 @@
 /**
  * What an .onnx file written by `mlpx export` is, from its bytes alone (no file system, no
- * runtime, so the web bundle uses it too): it must parse as an ONNX model, take `images`
- * [batch, height, width, 1 or 3] and give `logits` and `probabilities` [batch, classes]. Also
- * reads what the export recorded in metadata_props: labels, the model family, and the test
- * accuracy at training.
+ * runtime, so the web bundle uses it too): it must parse as an ONNX model and keep the contract of
+ * contract.ts (input images [batch, height, width, 1 or 3], outputs logits and probabilities
+ * [batch, classes]). Also reads what the export recorded in metadata_props: labels, the model
+ * family, and the test accuracy at training.
  */
-import { decodeModel, type DecodedModel, type DecodedValueInfo } from '@mlpx/export/onnx-schema';
-import { MlpxError } from '@mlpx/train/errors';
-
-export interface TrainedAccuracy {
-  /** As metrics.json records it: the dataset, which test images, and the scores. */
-  readonly test: {
-    readonly dataset: string;
-    readonly split: 'test';
-    readonly firstIndex: number;
-    readonly images: number;
-    readonly loss: number;
-    readonly accuracy: number;
-    readonly top5: number;
-  };
-}
+import { MlpxError } from '../errors.js';
+import { INPUT_NAME, LOGITS_NAME, METADATA_KEYS, PROBABILITIES_NAME, type TrainedAccuracy } from './contract.js';
+import { decodeModel, type DecodedModel, type DecodedValueInfo } from './schema.js';
 
 export interface ModelInfo {
   /** [height, width, channels] of one input image. */
@@ -61,25 +49,25 @@ function metadataJson<T>(label: string, metadata: Map<string, string>, key: stri
 /** `label` names the model in errors (a file path or URL). */
 export function parseModelInfo(bytes: Uint8Array, label: string): ModelInfo {
   const model = parse(label, bytes);
-  const input = model.graph.input!.find((v) => v.name === 'images');
+  const input = model.graph.input!.find((v) => v.name === INPUT_NAME);
   const shape = dims(input);
   const [, height, width, channels] = shape ?? [];
   if (!shape || shape.length !== 4 || typeof height !== 'number' || typeof width !== 'number' || (channels !== 1 && channels !== 3)) {
     const found = model.graph.input!.map((v) => `${v.name} [${(dims(v) ?? []).join(', ')}]`).join(', ');
-    throw new MlpxError(`${label}: its input is not an image tensor images [batch, height, width, 1 or 3] (found ${found}); is it a model exported by mlpx export?`);
+    throw new MlpxError(`${label}: its input is not an image tensor ${INPUT_NAME} [batch, height, width, 1 or 3] (found ${found}); is it a model exported by mlpx export?`);
   }
   const outputs = new Map((model.graph.output ?? []).map((v) => [v.name, dims(v)]));
-  const classes = outputs.get('logits')?.[1];
-  if (!outputs.has('probabilities') || typeof classes !== 'number') {
-    throw new MlpxError(`${label}: it has no outputs logits and probabilities [batch, classes]; is it a model exported by mlpx export?`);
+  const classes = outputs.get(LOGITS_NAME)?.[1];
+  if (!outputs.has(PROBABILITIES_NAME) || typeof classes !== 'number') {
+    throw new MlpxError(`${label}: it has no outputs ${LOGITS_NAME} and ${PROBABILITIES_NAME} [batch, classes]; is it a model exported by mlpx export?`);
   }
   const metadata = new Map((model.metadata_props ?? []).map((p) => [p.key, p.value]));
-  const labels = metadataJson<string[]>(label, metadata, 'mlpx.labels') ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
+  const labels = metadataJson<string[]>(label, metadata, METADATA_KEYS.labels) ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
   if (labels.length !== classes) throw new MlpxError(`${label}: it records ${labels.length} labels for ${classes} classes`);
   return {
     inputShape: [height, width, channels],
     labels,
-    family: metadataJson<{ family: string }>(label, metadata, 'mlpx.model')?.family,
-    trained: metadataJson<TrainedAccuracy>(label, metadata, 'mlpx.training'),
+    family: metadataJson<{ family: string }>(label, metadata, METADATA_KEYS.model)?.family,
+    trained: metadataJson<TrainedAccuracy>(label, metadata, METADATA_KEYS.training),
   };
 }

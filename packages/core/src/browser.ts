@@ -1,0 +1,11 @@
+/**
+ * @mlpx/core/browser: the part of the core that runs anywhere, browsers included (no node:fs, no
+ * sharp). The web bundle imports this entry.
+ */
+export { describeError, MlpxError } from './errors.js';
+export { INPUT_NAME, LOGITS_NAME, METADATA_KEYS, PROBABILITIES_NAME, type PreprocessingMetadata, type TrainedAccuracy } from './onnx/contract.js';
+export { parseModelInfo, type ModelInfo } from './onnx/model-info.js';
+export * from './onnx/schema.js';
+export { headOf, type ImageShape, type ImageSplit } from './images/image-split.js';
+export { TOP_K, topPredictions, type Prediction } from './predictions/top-k.js';
+export { imagesPerSecond, median, type RepetitionOptions } from './timing/images-per-second.js';

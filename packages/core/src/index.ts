@@ -1,0 +1,12 @@
+/**
+ * @mlpx/core: what train, export and infer share, and nothing of TensorFlow.js or ONNX Runtime:
+ * - errors meant for users (MlpxError; the CLI prints their message without a stack);
+ * - the ONNX contract of an exported model: input and output names, metadata keys, the reading of
+ *   that metadata, and the protobuf schema;
+ * - image decoding (sharp), the image split type, top-k predictions, the timing loop of the
+ *   benchmarks, and atomic file writes.
+ * Browsers import @mlpx/core/browser, the same minus the Node-only parts.
+ */
+export * from './browser.js';
+export { decodeImage, type PixelSize } from './images/decode-image.js';
+export { writeFileAtomic } from './files/atomic-write.js';
