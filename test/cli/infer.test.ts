@@ -93,11 +93,13 @@ describe('mlpx infer', () => {
   }, 120_000);
 
   it('explains why CUDA cannot run here, and falls back to the CPU when asked to', async () => {
-    const cuda = await runCli(['infer', '--model', model, '--ep', 'cuda', images]);
+    // With no `mlpx setup cuda` install (the one set up is test/cli/setup-cuda.test.ts's).
+    const noInstall = { MLPX_CUDA_DIR: join(work.path, 'no-cuda-install') };
+    const cuda = await runCli(['infer', '--model', model, '--ep', 'cuda', images], { env: noInstall });
     expect(cuda.code).toBe(1);
     expect(cuda.stderr).toMatch(/cuda: the CUDA provider libraries are not installed .*npx mlpx setup cuda/);
     expect(cuda.stderr).not.toMatch(STACK_LINE);
-    const fallback = await runCli(['infer', '--model', model, '--ep', 'cuda,cpu', images]);
+    const fallback = await runCli(['infer', '--model', model, '--ep', 'cuda,cpu', images], { env: noInstall });
     expect(fallback.code).toBe(0);
     expect(fallback.stderr).toMatch(/cuda unavailable: the CUDA provider libraries are not installed/);
     expect(fallback.stderr).toMatch(/execution provider: cpu \(fallback\)/);

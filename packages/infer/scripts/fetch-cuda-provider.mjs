@@ -42,17 +42,20 @@ if (existsSync(provider)) {
   process.exit(0);
 }
 say('fetching the CUDA execution provider for onnxruntime-node (about 300 MB from NuGet)...');
+// Its stderr is kept back: a failure is reported as its error line, not as a stack trace.
 const result = spawnSync(process.execPath, [join(ortRoot, 'script', 'install.js'), '--onnxruntime-node-install=cuda12'], {
   cwd: ortRoot,
-  stdio: 'inherit',
+  stdio: ['ignore', 'inherit', 'pipe'],
+  encoding: 'utf8',
   env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'cuda12', npm_config_onnxruntime_node_install: 'cuda12' },
 });
 if (result.status === 0 && existsSync(provider)) {
   say(`installed ${provider}`);
   process.exit(0);
 }
+const reason = /^\w*Error: .*$/m.exec(result.stderr ?? '')?.[0] ?? (result.stderr ?? '').trim().split('\n').pop() ?? '';
 say(
-  'could not fetch the CUDA execution provider (NuGet unreachable?). CPU and WebGPU inference work without it; ' +
-    'run `npx mlpx setup cuda` when the network is there.',
+  `could not fetch the CUDA execution provider from NuGet${reason ? ` (${reason})` : ''}. CPU and WebGPU inference work without it; ` +
+    'run `npx mlpx setup cuda` (PyPI) or `npx mlpx setup cuda --source nuget` when the network is there.',
 );
 process.exit(onlyIfGpu ? 0 : 1);

@@ -6,7 +6,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { Command } from 'commander';
 import { describeError } from '@mlpx/core';
-import { diagnoseCuda } from '@mlpx/infer';
+import { describeCudaInstall, diagnoseCuda } from '@mlpx/infer';
 import {
   describeAdapter,
   describeCudaWheels,
@@ -53,7 +53,7 @@ export function doctorCommand(): Command {
       await line('cpu', async () => (await selectBackend('cpu')).description),
       'inference execution providers (mlpx infer --ep):',
       '  cpu          available',
-      `  cuda         ${diagnoseCuda()}`,
+      [`  cuda         ${diagnoseCuda()}`, ...describeCudaInstall().map((text) => `${' '.repeat(15)}${text}`)].join('\n'),
       await line('webgpu', async () => `uses the same Vulkan driver: ${describeAdapter(await probeWebgpuAdapter())}`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -10,6 +10,7 @@
 import * as ort from 'onnxruntime-node';
 import { INPUT_NAME, LOGITS_NAME, MlpxError, PROBABILITIES_NAME } from '@mlpx/core';
 import { diagnoseCuda } from './diagnose-cuda.js';
+import { preloadCuda } from '../cuda/preload-cuda.js';
 import type { ExecutionProvider } from './execution-providers.js';
 
 /** A loaded model, opaque to callers that do not import onnxruntime-node. */
@@ -32,7 +33,7 @@ function firstLine(error: unknown): string {
 
 function explain(provider: ExecutionProvider, error: unknown): string {
   const message = firstLine(error);
-  if (provider === 'cuda') return `${diagnoseCuda()} (ONNX Runtime: ${message})`;
+  if (provider === 'cuda') return `${diagnoseCuda(message)} (ONNX Runtime: ${message})`;
   if (provider === 'webgpu') return `${message}. ${WEBGPU_HINT}`;
   return message;
 }
@@ -41,6 +42,7 @@ export async function openSession(model: Uint8Array, providers: readonly Executi
   const skipped: { executionProvider: ExecutionProvider; reason: string }[] = [];
   for (const provider of providers) {
     try {
+      if (provider === 'cuda') preloadCuda(); // the PyPI install's CUDA libraries, loaded by path
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
