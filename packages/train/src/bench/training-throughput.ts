@@ -15,6 +15,7 @@ import { buildClassifier } from '../models/build-classifier.js';
 import { SEED_ARCHITECTURE, type Architecture, type ModelConfig, type ModelName } from '../models/model-config.js';
 import { AdamW } from '../training/adamw.js';
 import { startTrainStep } from '../training/step-runner.js';
+import { countWebgpuWork, type WebgpuCounts } from './webgpu-step-counters.js';
 
 export interface TrainingThroughputOptions {
   readonly model: ModelName;
@@ -38,6 +39,22 @@ export interface TrainingThroughput {
   readonly imagesPerSec: number;
   readonly stepSeconds: readonly number[];
   readonly threads: number;
+  /** On webgpu: what one timed step asked of the GPU, on average (webgpu-step-counters.ts). */
+  readonly gpuWorkPerStep?: WebgpuCounts;
+}
+
+/** Counts the GPU work of the timed steps when the backend is webgpu; a no-op elsewhere. */
+function gpuWorkCounter(): { startTimedSteps(): void; perStep(steps: number): WebgpuCounts | undefined; stop(): void } {
+  const counter = tf.getBackend() === 'webgpu' ? countWebgpuWork() : undefined;
+  return {
+    startTimedSteps: () => counter?.reset(),
+    perStep: (steps) => {
+      if (!counter || steps === 0) return undefined;
+      const counts = counter.snapshot();
+      return Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, value / steps])) as unknown as WebgpuCounts;
+    },
+    stop: () => counter?.stop(),
+  };
 }
 
 interface SyntheticBatch {
@@ -63,8 +80,16 @@ function syntheticBatch(options: TrainingThroughputOptions): SyntheticBatch {
   return { config, statistics: channelStatistics(pixels, channels), pixels, labels, batchSize, warmup, total: warmup + (options.steps ?? 3) };
 }
 
-function result(options: TrainingThroughputOptions, batchSize: number, stepSeconds: number[], threads: number): TrainingThroughput {
-  return { model: options.model, backend: tf.getBackend(), batchSize, imagesPerSec: batchSize / median(stepSeconds), stepSeconds, threads };
+function result(options: TrainingThroughputOptions, batchSize: number, stepSeconds: number[], threads: number, gpuWorkPerStep?: WebgpuCounts): TrainingThroughput {
+  return {
+    model: options.model,
+    backend: tf.getBackend(),
+    batchSize,
+    imagesPerSec: batchSize / median(stepSeconds),
+    stepSeconds,
+    threads,
+    ...(gpuWorkPerStep ? { gpuWorkPerStep } : {}),
+  };
 }
 
 /** mlpx's training step: its layers, trainStep (or the data-parallel step) and AdamW. */
@@ -78,21 +103,26 @@ export async function measureTrainingThroughput(options: TrainingThroughputOptio
   const labelTensor = tf.tensor1d(labels, 'int32');
   const stepSeconds: number[] = [];
   const runner = await startTrainStep(model, options.threads);
+  const gpuWork = gpuWorkCounter();
+  let gpuWorkPerStep: WebgpuCounts | undefined;
   try {
     for (let step = 0; step < total; step++) {
+      if (step === warmup) gpuWork.startTimedSteps();
       const started = performance.now();
       const totals = await runner.step(optimizer, variables, images, labelTensor);
       await totals.data();
       totals.dispose();
       if (step >= warmup) stepSeconds.push((performance.now() - started) / 1000);
     }
+    gpuWorkPerStep = gpuWork.perStep(total - warmup);
   } finally {
+    gpuWork.stop();
     await runner.close();
     tf.dispose([images, labelTensor]);
     optimizer.dispose();
     model.dispose();
   }
-  return result(options, batchSize, stepSeconds, runner.threads);
+  return result(options, batchSize, stepSeconds, runner.threads, gpuWorkPerStep);
 }
 
 /**
@@ -110,6 +140,8 @@ export async function measurePlainTrainingThroughput(options: TrainingThroughput
   const oneHot = tf.tidy(() => tf.tile(tf.oneHot(tf.tensor1d(labels, 'int32'), config.numClasses), [total, 1]));
   const stepSeconds: number[] = [];
   let started = 0;
+  const gpuWork = gpuWorkCounter();
+  let gpuWorkPerStep: WebgpuCounts | undefined;
   try {
     await model.fit(images, oneHot, {
       batchSize,
@@ -117,7 +149,8 @@ export async function measurePlainTrainingThroughput(options: TrainingThroughput
       shuffle: false,
       verbose: 0,
       callbacks: {
-        onBatchBegin: async () => {
+        onBatchBegin: async (batchIndex: number) => {
+          if (batchIndex === warmup) gpuWork.startTimedSteps();
           started = performance.now();
         },
         onBatchEnd: async (batchIndex: number) => {
@@ -125,10 +158,12 @@ export async function measurePlainTrainingThroughput(options: TrainingThroughput
         },
       },
     });
+    gpuWorkPerStep = gpuWork.perStep(total - warmup);
   } finally {
+    gpuWork.stop();
     tf.dispose([images, oneHot]);
     model.optimizer.dispose();
     model.dispose();
   }
-  return result(options, batchSize, stepSeconds, 1);
+  return result(options, batchSize, stepSeconds, 1, gpuWorkPerStep);
 }

@@ -7,9 +7,12 @@
  *   w <- w - weightDecay * w - lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)
  *
  * Written here rather than taken from tf.train.adam so the decay is tfa's and the state (moments,
- * step) is plain data that can be saved and restored.
+ * step) is plain data that can be saved and restored. On webgpu the update is two fused shaders
+ * per weight (webgpu/adamw-kernels.ts), the moments kept as one [m; v] buffer; elsewhere it is
+ * tfjs ops.
  */
 import * as tf from '@tensorflow/tfjs';
+import { adamWMoments, adamWWeights, registerAdamWKernels } from './webgpu/adamw-kernels.js';
 
 export interface AdamWOptions {
   learningRate: number;
@@ -36,6 +39,8 @@ export class AdamW {
   /** Steps taken so far (Adam's t). */
   step = 0;
   private readonly moments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable }>();
+  /** On webgpu: each variable's moments as one flat variable, m then v (2n values). */
+  private readonly packedMoments = new Map<tf.Variable, tf.Variable>();
 
   constructor(options: AdamWOptions) {
     if (!(options.learningRate > 0)) throw new RangeError(`learning rate must be positive, got ${options.learningRate}`);
@@ -52,6 +57,10 @@ export class AdamW {
     this.step += 1;
     const t = this.step;
     const stepSize = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    if (tf.getBackend() === 'webgpu') {
+      this.applyOnWebgpu(variables, gradients, stepSize);
+      return;
+    }
     tf.tidy(() => {
       variables.forEach((variable, i) => {
         const gradient = gradients[i]!;
@@ -64,19 +73,53 @@ export class AdamW {
     });
   }
 
+  private applyOnWebgpu(variables: readonly tf.Variable[], gradients: readonly tf.Tensor[], stepSize: number): void {
+    registerAdamWKernels();
+    tf.tidy(() => {
+      variables.forEach((variable, i) => {
+        const packed = this.packedMomentsOf(variable);
+        packed.assign(adamWMoments(packed as tf.Tensor as tf.Tensor1D, gradients[i]!, this.beta1, this.beta2));
+        variable.assign(adamWWeights(variable, packed as tf.Tensor as tf.Tensor1D, 1 - this.weightDecay, stepSize, this.epsilon));
+      });
+    });
+  }
+
+  /** The moments of a variable as [m; v], moved over from the generic form if it has them. */
+  private packedMomentsOf(variable: tf.Variable): tf.Variable {
+    let packed = this.packedMoments.get(variable);
+    if (!packed) {
+      const separate = this.moments.get(variable);
+      packed = tf.variable(
+        tf.tidy(() => (separate ? tf.concat([tf.reshape(separate.m, [-1]), tf.reshape(separate.v, [-1])]) : tf.zeros([2 * variable.size]))),
+        false,
+      );
+      if (separate) {
+        separate.m.dispose();
+        separate.v.dispose();
+        this.moments.delete(variable);
+      }
+      this.packedMoments.set(variable, packed);
+    }
+    return packed;
+  }
+
   /**
    * The moments (in the order of `variables`) and step, as plain arrays, for a checkpoint. Read
    * asynchronously: WebGPU in Node cannot read tensors synchronously.
    */
   async exportState(variables: readonly tf.Variable[]): Promise<AdamWState> {
-    const moments = variables.map((variable) => this.moments.get(variable));
-    const read = async (tensor: tf.Tensor | undefined): Promise<Float32Array | undefined> => (tensor ? ((await tensor.data()) as Float32Array).slice() : undefined);
-    return {
-      learningRate: this.learningRate,
-      step: this.step,
-      m: await Promise.all(moments.map((state) => read(state?.m))),
-      v: await Promise.all(moments.map((state) => read(state?.v))),
+    const read = async (variable: tf.Variable): Promise<{ m: Float32Array; v: Float32Array } | undefined> => {
+      const packed = this.packedMoments.get(variable);
+      if (packed) {
+        const values = (await packed.data()) as Float32Array;
+        return { m: values.slice(0, variable.size), v: values.slice(variable.size) };
+      }
+      const state = this.moments.get(variable);
+      if (!state) return undefined;
+      return { m: ((await state.m.data()) as Float32Array).slice(), v: ((await state.v.data()) as Float32Array).slice() };
     };
+    const moments = await Promise.all(variables.map(read));
+    return { learningRate: this.learningRate, step: this.step, m: moments.map((state) => state?.m), v: moments.map((state) => state?.v) };
   }
 
   /** Restores what exportState wrote, for the same variables in the same order. */
@@ -88,6 +131,8 @@ export class AdamW {
       const v = state.v[i];
       if (!m || !v) return;
       if (m.length !== variable.size || v.length !== variable.size) throw new Error(`optimizer state for ${variable.name} has ${m.length} values, expected ${variable.size}`);
+      this.packedMoments.get(variable)?.dispose();
+      this.packedMoments.delete(variable);
       const moments = this.momentsOf(variable);
       tf.tidy(() => {
         moments.m.assign(tf.tensor(m, variable.shape));
@@ -111,5 +156,7 @@ export class AdamW {
       v.dispose();
     }
     this.moments.clear();
+    for (const packed of this.packedMoments.values()) packed.dispose();
+    this.packedMoments.clear();
   }
 }

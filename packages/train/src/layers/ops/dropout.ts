@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { randomSource } from '../random-source.js';
+import { dropoutMaskOnWebgpu } from './webgpu/dropout-mask-kernel.js';
 
 /**
  * size values, each 1 / (1 - rate) with probability 1 - rate and 0 otherwise: values start ..
@@ -116,7 +117,11 @@ export function dropoutMaskTensor(shape: readonly number[], rate: number, traini
   const batch = shape[0]!;
   const size = shape.reduce((a, b) => a * b, 1);
   const { offset } = randomSource.batchSlice(batch);
-  return tf.tensor(dropoutMask(size, rate, randomSource.nextSeed(), offset * (size / batch)), [...shape], 'float32');
+  const seed = randomSource.nextSeed();
+  const start = offset * (size / batch);
+  // On webgpu the same mask is drawn by a shader, so that no mask is uploaded.
+  if (tf.getBackend() === 'webgpu') return dropoutMaskOnWebgpu(shape, rate, seed, start);
+  return tf.tensor(dropoutMask(size, rate, seed, start), [...shape], 'float32');
 }
 
 /**

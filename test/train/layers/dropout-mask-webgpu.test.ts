@@ -1,0 +1,45 @@
+/**
+ * The dropout mask drawn by the WebGPU shader is dropoutMask's, bit for bit: the same seed and
+ * start give the same kept positions and the same scale, whatever the start's parity and the
+ * size; so webgpu trains with the very masks wasm and tensorflow use, without uploading them.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
+import { countWebgpuWork } from '../../../packages/train/src/bench/webgpu-step-counters.js';
+import { dropoutMask } from '../../../packages/train/src/layers/ops/dropout.js';
+import { dropoutMaskOnWebgpu } from '../../../packages/train/src/layers/ops/webgpu/dropout-mask-kernel.js';
+import { useSwiftShader } from '../../helpers/swiftshader.js';
+
+useSwiftShader();
+
+describe('dropout masks on webgpu', () => {
+  it('are dropoutMask bit for bit, for any start and size, and upload nothing', async () => {
+    await selectBackend('webgpu');
+    const cases: { shape: number[]; rate: number; seed: number; start: number }[] = [
+      { shape: [4, 8, 16], rate: 0.2, seed: 12345, start: 0 },
+      { shape: [3, 7, 5], rate: 0.2, seed: 2 ** 31 - 1, start: 7 },
+      { shape: [2, 33], rate: 0.5, seed: 0, start: 1001 },
+      { shape: [1, 1], rate: 0.9, seed: 987654321, start: 3 },
+    ];
+    for (const { shape, rate, seed, start } of cases) {
+      const counter = countWebgpuWork();
+      const mask = dropoutMaskOnWebgpu(shape, rate, seed, start);
+      const gpu = (await mask.data()) as Float32Array;
+      const counts = counter.snapshot();
+      counter.stop();
+      mask.dispose();
+      const host = dropoutMask(gpu.length, rate, seed, start);
+      expect(Array.from(new Uint32Array(gpu.buffer)), JSON.stringify(shape)).toEqual(Array.from(new Uint32Array(host.buffer)));
+      expect(counts.uploads).toBe(0);
+      expect(counts.dispatches).toBe(1);
+    }
+    // The kept fraction is 1 - rate: the shader is not trivially all-kept or all-dropped.
+    const large = dropoutMaskOnWebgpu([64, 1024], 0.2, 42, 0);
+    const kept = ((await large.data()) as Float32Array).filter((v) => v > 0).length / large.size;
+    large.dispose();
+    expect(kept).toBeGreaterThan(0.78);
+    expect(kept).toBeLessThan(0.82);
+    expect(tf.getBackend()).toBe('webgpu');
+  }, 60_000);
+});
