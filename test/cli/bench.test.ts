@@ -18,6 +18,11 @@ interface BenchJson {
     peakRssMiB?: number;
     peerImagesPerSec?: number;
     peerPeakRssMiB?: number;
+    dispatchesPerStep?: number;
+    readbacksPerStep?: number;
+    bufferAllocationsPerStep?: number;
+    bytesMovedPerStep?: number;
+    baseline?: { dispatchesPerStep: number; readbacksPerStep: number; bufferAllocationsPerStep: number; bytesMovedPerStep: number };
   }[];
   peer?: { name: string; python: string; tensorflowVersion: string; kerasVersion: string };
   inference: { model: string; ep: string; batch: number; imagesPerSec: number; tfjsImagesPerSec: number }[];
@@ -40,6 +45,16 @@ describe('mlpx bench --quick', () => {
       // Without --peer the rows are as they were.
       expect(row).not.toHaveProperty('peerImagesPerSec');
       expect(row).not.toHaveProperty('peakRssMiB');
+      if (row.backend === 'webgpu') {
+        // What a step asks of the GPU, counted: at most one readback (the step's metrics), and no
+        // mask uploads (dropout masks are drawn on the GPU), unlike the baseline's.
+        expect(row.dispatchesPerStep).toBeGreaterThan(50);
+        expect(row.readbacksPerStep).toBeLessThanOrEqual(1);
+        expect(row.bytesMovedPerStep).toBeLessThan(row.baseline!.bytesMovedPerStep);
+        expect(row.baseline!.dispatchesPerStep).toBeGreaterThan(0);
+      } else {
+        expect(row).not.toHaveProperty('dispatchesPerStep');
+      }
     }
     expect(report).not.toHaveProperty('peer');
     expect(report.inference.map((i) => `${i.model}/${i.batch}`)).toEqual(['mixer/1', 'mixer/16', 'fnet/1', 'fnet/16', 'gmlp/1', 'gmlp/16']);

@@ -43,6 +43,7 @@ export { CURVES_SVG, LABELS_JSON, METRICS_JSON, parseLabels, parseRunMetrics, ty
 export { defaultRunFolder, LATEST, RUNS_ROOT } from './run/run-folder.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files.js';
 export { measurePlainTrainingThroughput, measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
+export { countWebgpuWork, type WebgpuCounter, type WebgpuCounts } from './bench/webgpu-step-counters.js';
 export { measureTrainingThroughputInChild, type IsolatedTrainingThroughput } from './bench/isolated-training-throughput.js';
 export { KERAS_PEER_SCRIPT, kerasPeerPython, measureKerasPeerThroughput, type KerasPeerThroughput } from './bench/keras-peer-throughput.js';
 export { buildPlainClassifier } from './baseline/build-plain-classifier.js';

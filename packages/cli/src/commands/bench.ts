@@ -36,6 +36,7 @@ import {
   type ModelName,
   type TrainingThroughput,
   type TrainingThroughputOptions,
+  type WebgpuCounts,
 } from '@mlpx/train';
 import { info } from '../progress/terminal.js';
 
@@ -60,6 +61,30 @@ interface PeerFigures {
   peerPeakRssMiB: number;
 }
 
+/**
+ * On webgpu: what one timed training step asks of the GPU, mlpx's step and the plain baseline's
+ * (bench/webgpu-step-counters.ts in @mlpx/train): compute dispatches, GPU->CPU readbacks, new
+ * buffer allocations, and bytes uploaded plus read back.
+ */
+interface GpuWorkFigures {
+  dispatchesPerStep: number;
+  readbacksPerStep: number;
+  bufferAllocationsPerStep: number;
+  bytesMovedPerStep: number;
+  baseline: { dispatchesPerStep: number; readbacksPerStep: number; bufferAllocationsPerStep: number; bytesMovedPerStep: number };
+}
+
+function gpuWorkFigures(own: WebgpuCounts | undefined, baseline: WebgpuCounts | undefined): Partial<GpuWorkFigures> {
+  if (!own || !baseline) return {};
+  const figures = (c: WebgpuCounts) => ({
+    dispatchesPerStep: c.dispatches,
+    readbacksPerStep: c.readbacks,
+    bufferAllocationsPerStep: c.bufferAllocations,
+    bytesMovedPerStep: c.uploadBytes + c.readbackBytes,
+  });
+  return { ...figures(own), baseline: figures(baseline) };
+}
+
 interface BenchReport {
   machine: { cpu: string; cores: number; node: string; platform: string };
   configuration: { quick: boolean; architecture: Architecture; inputShape: [number, number, number]; trainingBatch: number };
@@ -67,7 +92,8 @@ interface BenchReport {
    * gflops: the step's matmul FLOPs per second (trainingFlopsPerImage x images/s); peakGflops: the
    * backend's plain matmul rate on one thread, measured in the same run, times the threads.
    */
-  training: ({ model: ModelName; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number; gflops: number; peakGflops: number } & Partial<PeerFigures>)[];
+  training: ({ model: ModelName; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number; gflops: number; peakGflops: number } & Partial<PeerFigures> &
+    Partial<GpuWorkFigures>)[];
   /** With --peer: what the peer ran on. */
   peer?: { name: Peer; python: string; tensorflowVersion: string; kerasVersion: string };
   skipped: { backend: string; reason: string }[];
@@ -151,6 +177,13 @@ function table(report: BenchReport): string {
         `  ${t.model.padEnd(6)} ${t.backend.padEnd(7)} ${`${t.threads} thread${t.threads > 1 ? 's' : ''}`.padEnd(9)} ${t.imagesPerSec.toFixed(1).padStart(7)} vs ${t.baselineImagesPerSec.toFixed(1).padStart(6)}  (${(t.imagesPerSec / t.baselineImagesPerSec).toFixed(1)}x)` +
         `  matmuls at ${t.gflops.toFixed(1)} of ${t.peakGflops.toFixed(0)} GFLOP/s`,
     ),
+    ...report.training
+      .filter((t) => t.dispatchesPerStep !== undefined)
+      .map(
+        (t) =>
+          `  ${t.model.padEnd(6)} webgpu work per step: ${t.dispatchesPerStep!.toFixed(0)} dispatches, ${t.readbacksPerStep!.toFixed(0)} readbacks, ${(t.bytesMovedPerStep! / 2 ** 20).toFixed(1)} MiB moved` +
+          ` (baseline ${t.baseline!.dispatchesPerStep.toFixed(0)}, ${t.baseline!.readbacksPerStep.toFixed(0)}, ${(t.baseline!.bytesMovedPerStep / 2 ** 20).toFixed(1)} MiB)`,
+      ),
     ...report.skipped.map((s) => `  ${s.backend}: skipped, ${s.reason}`),
     ...peerTable(report),
     '',
@@ -226,6 +259,7 @@ export function benchCommand(): Command {
             gflops: (result.imagesPerSec * flops) / 1e9,
             peakGflops: matmulGflops * result.threads,
             ...(result.peerImagesPerSec === undefined ? {} : { peakRssMiB: result.peakRssMiB, peerImagesPerSec: result.peerImagesPerSec, peerPeakRssMiB: result.peerPeakRssMiB }),
+            ...gpuWorkFigures(result.gpuWorkPerStep, baseline.gpuWorkPerStep),
           });
         }
       }

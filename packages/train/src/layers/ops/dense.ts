@@ -61,9 +61,11 @@ export function denseLastAxis(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, 
   return tf.tidy(() => {
     const [batch, rows, features] = x.shape as [number, number, number];
     const flat = tf.reshape(x, [batch * rows, features]) as tf.Tensor2D;
-    const tensorflow = onTensorflow();
-    const ofConstantInput = tensorflow ? denseOfConstantInputWithFlags : matmulOfConstantInput;
-    const withGradient = tensorflow ? denseWithFlags : matmulWithPlainGradient;
+    // TensorFlow and WebGPU take a matmul's transpose flags for free (an explicit transpose is a
+    // copy, and on webgpu one more dispatch); wasm needs the plain form.
+    const flags = onTensorflow() || tf.getBackend() === 'webgpu';
+    const ofConstantInput = flags ? denseOfConstantInputWithFlags : matmulOfConstantInput;
+    const withGradient = flags ? denseWithFlags : matmulWithPlainGradient;
     const y =
       options.inputGradient === false
         ? ofConstantInput(flat)(kernel as tf.Tensor2D, bias as tf.Tensor1D)

@@ -5,12 +5,15 @@
  * tanh:  0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
  */
 import * as tf from '@tensorflow/tfjs';
+import { geluOnWebgpu } from './webgpu/gelu-kernels.js';
 
 export type GeluApproximation = 'exact' | 'tanh';
 
 export const GELU_APPROXIMATIONS: readonly GeluApproximation[] = ['exact', 'tanh'];
 
 export function gelu(x: tf.Tensor, approximation: GeluApproximation): tf.Tensor {
+  // On webgpu: one shader forward and one backward (webgpu/gelu-kernels.ts).
+  if (tf.getBackend() === 'webgpu') return geluOnWebgpu(x, approximation);
   return tf.tidy(() => {
     if (approximation === 'exact') {
       return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));

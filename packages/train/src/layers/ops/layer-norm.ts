@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CPU_BACKENDS } from '../../backend/cpu-backends.js';
+import { layerNormOnWebgpu } from './webgpu/layer-norm-kernels.js';
 
 export const LAYER_NORM_EPSILON = 1e-6;
 
@@ -76,7 +77,11 @@ const layerNormWithGradient = tf.customGrad((x, gamma, beta, save) => {
   };
 }) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
 
+const layerNormFusedOnWebgpu = layerNormOnWebgpu(LAYER_NORM_EPSILON);
+
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  // On webgpu: four shaders in all instead of about two dozen elementwise ops (webgpu/layer-norm-kernels.ts).
+  if (tf.getBackend() === 'webgpu') return layerNormFusedOnWebgpu(x, gamma, beta);
   return layerNormWithGradient(x, gamma, beta);
 }
 
