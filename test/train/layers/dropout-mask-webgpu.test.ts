@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
 import { countWebgpuWork } from '../../../packages/train/src/bench/webgpu-step-counters.js';
 import { dropoutMask } from '../../../packages/train/src/layers/ops/dropout.js';
-import { dropoutMaskOnWebgpu } from '../../../packages/train/src/layers/ops/webgpu/dropout-mask-kernel.js';
+import { dropoutMaskOnWebgpu, dropoutOnWebgpu } from '../../../packages/train/src/layers/ops/webgpu/dropout-mask-kernel.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';
 
 useSwiftShader();
@@ -41,5 +41,24 @@ describe('dropout masks on webgpu', () => {
     expect(kept).toBeGreaterThan(0.78);
     expect(kept).toBeLessThan(0.82);
     expect(tf.getBackend()).toBe('webgpu');
+  }, 60_000);
+
+  it('applied in one shader, forward and backward, as x times that mask', async () => {
+    await selectBackend('webgpu');
+    const shape = [2, 5, 7];
+    const x = tf.tensor(Float32Array.from({ length: 70 }, (_, i) => i - 35.5), shape);
+    const dy = tf.tensor(Float32Array.from({ length: 70 }, (_, i) => Math.cos(i)), shape);
+    const { value, grads } = tf.valueAndGrads((input: tf.Tensor) => tf.sum(tf.mul(dropoutOnWebgpu(input, 0.3, 777, 5), dy)))([x]);
+    const mask = dropoutMask(70, 0.3, 777, 5);
+    const xs = (await x.data()) as Float32Array;
+    const dys = (await dy.data()) as Float32Array;
+    const gradient = (await grads[0]!.data()) as Float32Array;
+    let expected = 0;
+    for (let i = 0; i < 70; i++) {
+      expected += Math.fround(xs[i]! * mask[i]!) * dys[i]!;
+      expect(gradient[i]).toBe(Math.fround(dys[i]! * mask[i]!));
+    }
+    expect((await value.data())[0]).toBeCloseTo(expected, 3);
+    tf.dispose([x, dy, value, ...grads]);
   }, 60_000);
 });

@@ -77,19 +77,19 @@ export class GMlpBlock extends BlockLayer {
         return gmlpBlockOnTensorflow([input, ...weights.map((w) => w.read())], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
       }
       const x = layerNorm(input, this.norm1.gamma.read(), this.norm1.beta.read());
-      // The projection to 2D channels, split into u and v, computed as two projections by the
-      // kernel's halves: the same values without wasm's slow SplitV of [B, P, 2D] (and the
-      // concat in its gradient), and two smaller weight-gradient matmuls instead of one large.
+      // The projection to 2D channels, split into u and v. On wasm it is computed as two
+      // projections by the kernel's halves: the same values without wasm's slow SplitV of
+      // [B, P, 2D] (and the concat in its gradient), and two smaller weight-gradient matmuls
+      // instead of one large. On webgpu, where each op is a dispatch, one projection and one GELU
+      // and then the split are fewer (no slices of the kernel, nor their gradients' pads and sum).
       const kernel = this.channelProjection1.kernel.read();
       const bias = this.channelProjection1.bias.read();
       const half = kernel.shape[1]! / 2;
-      const [u, v] = [0, half].map((start) =>
-        dropout(
-          gelu(denseLastAxis(x, tf.slice(kernel, [0, start], [-1, half]), tf.slice(bias, [start], [half])), this.gelu),
-          this.dropoutRate,
-          training,
-        ),
-      ) as [tf.Tensor, tf.Tensor];
+      const activated =
+        tf.getBackend() === 'webgpu'
+          ? tf.split(gelu(denseLastAxis(x, kernel, bias), this.gelu), 2, -1)
+          : [0, half].map((start) => gelu(denseLastAxis(x, tf.slice(kernel, [0, start], [-1, half]), tf.slice(bias, [start], [half])), this.gelu));
+      const [u, v] = activated.map((h) => dropout(h, this.dropoutRate, training)) as [tf.Tensor, tf.Tensor];
       const vNorm = layerNorm(v, this.norm2.gamma.read(), this.norm2.beta.read());
       const gate = transposeLastTwo(
         denseLastAxis(transposeLastTwo(vNorm), this.spatialProjection.kernel.read(), this.spatialProjection.bias.read()),

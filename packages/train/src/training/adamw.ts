@@ -12,7 +12,7 @@
  * tfjs ops.
  */
 import * as tf from '@tensorflow/tfjs';
-import { adamWMoments, adamWWeights, registerAdamWKernels } from './webgpu/adamw-kernels.js';
+import { adamWMoments, adamWWeights } from './webgpu/adamw-kernels.js';
 
 export interface AdamWOptions {
   learningRate: number;
@@ -74,7 +74,6 @@ export class AdamW {
   }
 
   private applyOnWebgpu(variables: readonly tf.Variable[], gradients: readonly tf.Tensor[], stepSize: number): void {
-    registerAdamWKernels();
     tf.tidy(() => {
       variables.forEach((variable, i) => {
         const packed = this.packedMomentsOf(variable);

@@ -15,9 +15,10 @@ import { AdamW, type AdamWState } from './adamw.js';
 import { gatherBatch, type ImageShape, shuffledIndices } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
 import { evaluate } from './evaluate.js';
-import { addTotals, emptyTotals, scoresOf, type Totals } from './metrics.js';
+import { emptyTotals, scoresOf, type Totals } from './metrics.js';
 import { ReduceLrOnPlateau } from './reduce-lr-on-plateau.js';
 import { startTrainStep } from './step-runner.js';
+import { StepMetrics } from './step-metrics.js';
 
 export interface FitOptions {
   readonly epochs: number;
@@ -152,22 +153,32 @@ export async function fit(model: tf.LayersModel, data: { train: ImageSplit; vali
       const order = continuing?.order ?? shuffledIndices(train.count, () => randomSource.next());
       const totals: Totals = continuing ? { ...continuing.totals } : emptyTotals();
       const epochStart = performance.now() - (continuing?.seconds ?? 0) * 1000;
-      for (let step = continuing?.nextStep ?? 0; step < steps; step++) {
-        const indices = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.count));
-        const batch = gatherBatch(train, shape, indices);
-        const values = await runner.step(optimizer, variables, batch.images, batch.labels);
-        tf.dispose([batch.images, batch.labels]);
-        const batchValues = await values.data();
-        values.dispose();
-        addTotals(totals, batchValues, indices.length);
-        checkFinite(batchValues[0]! / indices.length, epoch, step + 1);
-        const elapsed = (performance.now() - epochStart) / 1000;
-        const running = scoresOf(totals);
-        observer.onStep?.({ step: step + 1, steps, loss: running.loss, accuracy: running.accuracy, imagesPerSec: totals.count / elapsed });
-        if (options.stopRequested?.() && step + 1 < steps) {
-          await options.onCheckpoint?.(await state({ epoch, nextStep: step + 1, totals: { ...totals }, order, seconds: elapsed }));
-          throw new TrainingStopped(epoch, step + 1);
+      const metrics = new StepMetrics(totals, epoch);
+      try {
+        for (let step = continuing?.nextStep ?? 0; step < steps; step++) {
+          const indices = order.subarray(step * options.batchSize, Math.min((step + 1) * options.batchSize, train.count));
+          const batch = gatherBatch(train, shape, indices);
+          const values = await runner.step(optimizer, variables, batch.images, batch.labels);
+          tf.dispose([batch.images, batch.labels]);
+          // Read as StepMetrics decides, and always at the end of the epoch and before a checkpoint.
+          let read = await metrics.add(values, indices.length, step + 1);
+          if (!read && step + 1 === steps) {
+            await metrics.read();
+            read = true;
+          }
+          const elapsed = (performance.now() - epochStart) / 1000;
+          if (read) {
+            const running = scoresOf(totals);
+            observer.onStep?.({ step: step + 1, steps, loss: running.loss, accuracy: running.accuracy, imagesPerSec: totals.count / elapsed });
+          }
+          if (options.stopRequested?.() && step + 1 < steps) {
+            await metrics.read();
+            await options.onCheckpoint?.(await state({ epoch, nextStep: step + 1, totals: { ...totals }, order, seconds: elapsed }));
+            throw new TrainingStopped(epoch, step + 1);
+          }
         }
+      } finally {
+        metrics.dispose();
       }
       const stepSeconds = (performance.now() - epochStart) / 1000;
       trainingSeconds += stepSeconds;

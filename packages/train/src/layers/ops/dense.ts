@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { onTensorflow } from '../../backend/native-tensorflow.js';
 import { denseOfConstantInput } from './dense-of-constant-input.js';
 import { denseOfConstantInputWithFlags, denseWithFlags } from './dense-tensorflow.js';
+import { denseOfConstantInputOnWebgpu, denseOnWebgpu } from './webgpu/dense-webgpu.js';
 
 /**
  * dW = x^T dy and db = the column sums of dy, from one matmul: [x^T; ones] dy = [dW; db]. The
@@ -62,10 +63,11 @@ export function denseLastAxis(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, 
     const [batch, rows, features] = x.shape as [number, number, number];
     const flat = tf.reshape(x, [batch * rows, features]) as tf.Tensor2D;
     // TensorFlow and WebGPU take a matmul's transpose flags for free (an explicit transpose is a
-    // copy, and on webgpu one more dispatch); wasm needs the plain form.
-    const flags = onTensorflow() || tf.getBackend() === 'webgpu';
-    const ofConstantInput = flags ? denseOfConstantInputWithFlags : matmulOfConstantInput;
-    const withGradient = flags ? denseWithFlags : matmulWithPlainGradient;
+    // copy, and on webgpu one more dispatch); webgpu also adds the bias in the matmul's shader.
+    // wasm needs the plain form.
+    const backend = onTensorflow() ? 'tensorflow' : tf.getBackend() === 'webgpu' ? 'webgpu' : 'plain';
+    const ofConstantInput = { tensorflow: denseOfConstantInputWithFlags, webgpu: denseOfConstantInputOnWebgpu, plain: matmulOfConstantInput }[backend];
+    const withGradient = { tensorflow: denseWithFlags, webgpu: denseOnWebgpu, plain: matmulWithPlainGradient }[backend];
     const y =
       options.inputGradient === false
         ? ofConstantInput(flat)(kernel as tf.Tensor2D, bias as tf.Tensor1D)

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { randomSource } from '../random-source.js';
-import { dropoutMaskOnWebgpu } from './webgpu/dropout-mask-kernel.js';
+import { dropoutMaskOnWebgpu, dropoutOnWebgpu } from './webgpu/dropout-mask-kernel.js';
 
 /**
  * size values, each 1 / (1 - rate) with probability 1 - rate and 0 otherwise: values start ..
@@ -138,5 +138,12 @@ export function dropoutMaskTensorSwapped(shape: readonly [number, number, number
 
 export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
   if (!training || rate === 0) return x;
+  if (tf.getBackend() === 'webgpu') {
+    // The same draw from the stream as dropoutMaskTensor; the mask is computed inside the shader
+    // that applies it, forward and backward, and never stored.
+    const batch = x.shape[0]!;
+    const { offset } = randomSource.batchSlice(batch);
+    return dropoutOnWebgpu(x, rate, randomSource.nextSeed(), offset * (x.size / batch));
+  }
   return tf.tidy(() => tf.mul(x, dropoutMaskTensor(x.shape, rate, training)!));
 }

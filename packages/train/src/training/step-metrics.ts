@@ -1,0 +1,66 @@
+/**
+ * The training steps' metrics ([lossSum, correct, top5Correct] per step, as tensors), read back
+ * from the device and added up. On webgpu they are read once a second (and at the end of an epoch
+ * and before a checkpoint), all pending steps in one readback, so that the GPU never waits for the
+ * CPU between steps; elsewhere (tfjs-node and wasm compute synchronously, so reading costs
+ * nothing) every step. The totals, and the step a diverging loss is reported at, are the same
+ * either way: each step's values are kept apart and added on the CPU in order.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MlpxError } from '@mlpx/core';
+import { addTotals, type Totals } from './metrics.js';
+
+/** How long webgpu steps run between two reads of their metrics. */
+export const WEBGPU_METRICS_INTERVAL_MS = 1000;
+
+interface PendingStep {
+  readonly values: tf.Tensor1D;
+  readonly images: number;
+  readonly step: number;
+}
+
+export class StepMetrics {
+  private readonly pending: PendingStep[] = [];
+  private lastRead = performance.now();
+  private readonly deferred = tf.getBackend() === 'webgpu';
+
+  constructor(
+    private readonly totals: Totals,
+    private readonly epoch: number,
+  ) {}
+
+  /** Takes a step's metrics tensor (and disposes it once read); true when it read them back now. */
+  async add(values: tf.Tensor1D, images: number, step: number): Promise<boolean> {
+    this.pending.push({ values, images, step });
+    if (this.deferred && performance.now() - this.lastRead < WEBGPU_METRICS_INTERVAL_MS) return false;
+    await this.read();
+    return true;
+  }
+
+  /** Reads every pending step back (one readback) and adds it to the totals, in order. */
+  async read(): Promise<void> {
+    this.lastRead = performance.now();
+    if (this.pending.length === 0) return;
+    const steps = this.pending.splice(0);
+    const stacked = steps.length === 1 ? steps[0]!.values : tf.concat(steps.map((s) => s.values));
+    let values: Float32Array;
+    try {
+      values = (await stacked.data()) as Float32Array;
+    } finally {
+      if (stacked !== steps[0]!.values) stacked.dispose();
+      for (const s of steps) s.values.dispose();
+    }
+    steps.forEach(({ images, step }, i) => {
+      const stepValues = values.subarray(3 * i, 3 * i + 3);
+      addTotals(this.totals, stepValues, images);
+      const loss = stepValues[0]! / images;
+      if (!Number.isFinite(loss)) {
+        throw new MlpxError(`training diverged: the loss became ${loss} at epoch ${this.epoch}, step ${step}; try a lower --lr`);
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const s of this.pending.splice(0)) s.values.dispose();
+  }
+}
