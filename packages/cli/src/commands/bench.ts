@@ -38,6 +38,7 @@ import {
   type TrainingThroughputOptions,
   type WebgpuCounts,
 } from '@mlpx/train';
+import { positiveInteger } from '../option-parsers.js';
 import { info } from '../progress/terminal.js';
 
 const TRAINING_BACKENDS = ['wasm', 'webgpu', 'cpu', 'tensorflow'] as const;
@@ -47,6 +48,7 @@ type Peer = (typeof PEERS)[number];
 
 interface BenchFlags {
   quick?: boolean;
+  batch?: number;
   json?: boolean;
   models: string;
   backends?: string;
@@ -200,6 +202,7 @@ export function benchCommand(): Command {
     .option('--quick', 'a few steps of a tiny configuration: a smoke run, not a measurement')
     .option('--json', 'print one JSON document')
     .option('--models <list>', 'models to measure', MODEL_NAMES.join(','))
+    .option('--batch <n>', 'training batch (default 128, the seed\'s; 32 with --quick): smaller fits a small GPU or a software adapter', positiveInteger)
     .option('--backends <list>', `training backends (${TRAINING_BACKENDS.join(', ')}); default tensorflow where set up, wasm, and webgpu on a GPU`)
     .option(
       '--peer <name>',
@@ -219,7 +222,7 @@ export function benchCommand(): Command {
       };
       const architecture: Architecture = quick ? { imageSize: 16, patchSize: 4, embeddingDim: 16, blocks: 1, dropout: 0.2, gelu: 'exact' } : { ...SEED_ARCHITECTURE };
       const inputShape: [number, number, number] = [32, 32, 3];
-      const trainingBatch = quick ? 32 : 128;
+      const trainingBatch = flags.batch ?? (quick ? 32 : 128);
       const report: BenchReport = {
         machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${process.platform}/${process.arch}` },
         configuration: { quick, architecture, inputShape, trainingBatch },
