@@ -92,6 +92,15 @@ class StepTimer(keras.callbacks.Callback):
 
 
 def peak_rss_mib():
+    # On Linux VmHWM, which starts afresh at exec; getrusage's maxrss does not, so a process
+    # spawned by a large parent would report at least the parent's size at the fork.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024  # bytes on macOS, KiB on Linux
 

@@ -13,6 +13,8 @@ import { MixerBlock } from '../../../packages/train/src/layers/mixer-block.js';
 import { denseLastAxis, denseLastAxisAutodiff } from '../../../packages/train/src/layers/ops/dense.js';
 import { gelu, geluGradient, type GeluApproximation } from '../../../packages/train/src/layers/ops/gelu.js';
 import { applyRealDft2d, applyRealDft2dBatched } from '../../../packages/train/src/layers/ops/real-dft2d.js';
+import { realDft2dByFft } from '../../../packages/train/src/layers/ops/real-dft2d-fft.js';
+import { useTensorflowMeanGradient } from '../../../packages/train/src/layers/ops/mean-gradient-tensorflow.js';
 import { randomSource } from '../../../packages/train/src/layers/random-source.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { describeWithTensorflow } from '../../helpers/tensorflow.js';
@@ -46,6 +48,36 @@ describeWithTensorflow('the tensorflow forms of the ops', () => {
       expectClose(await batched.data(), await applyRealDft2d(x).data(), { relative: 1e-5, what: `[${shape}]` });
       tf.dispose([x, batched]);
     }
+  });
+
+  it("the real 2-D DFT by TensorFlow's real-input FFT is the matmul form's map", async () => {
+    await selectBackend('tensorflow');
+    for (const shape of [[3, 36, 20], [2, 7, 5], [2, 6, 1], [2, 5, 2], [1, 64, 256]] as [number, number, number][]) {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 5);
+      const byFft = realDft2dByFft(x);
+      expect(byFft.shape).toEqual(shape);
+      // Absolute, relative to the largest value: the two round differently near zero.
+      const reference = applyRealDft2d(x);
+      const [expected, actual] = await values([reference, byFft]);
+      const largest = expected!.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const worst = actual!.reduce((m, v, i) => Math.max(m, Math.abs(v - expected![i]!)), 0);
+      expect(worst / largest, `[${shape}]`).toBeLessThan(1e-5);
+      tf.dispose([x, byFft, reference]);
+    }
+  });
+
+  it("Mean's gradient on tensorflow (dy / n tiled) is tfjs's own on the cpu backend, bit for bit", async () => {
+    useTensorflowMeanGradient();
+    const gradients = async (backend: 'cpu' | 'tensorflow') => {
+      await selectBackend(backend);
+      const x = tf.randomNormal([4, 6, 5], 0, 1, 'float32', 7);
+      const upstream = tf.randomNormal([4, 5], 0, 1, 'float32', 8);
+      const result = await values([tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, 1), upstream)))(x), tf.grad((t: tf.Tensor) => tf.mean(t))(x)]);
+      tf.dispose([x, upstream]);
+      return result;
+    };
+    const reference = await gradients('cpu');
+    (await gradients('tensorflow')).forEach((g, i) => expect(g).toEqual(reference[i]));
   });
 
   for (const approximation of ['exact', 'tanh'] as GeluApproximation[]) {

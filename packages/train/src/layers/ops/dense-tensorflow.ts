@@ -4,25 +4,27 @@
  * them fastest,
  *   dx = dy W^T  (matmul with transposeB),   dW = x^T dy  (transposeA),   db = column sums of dy,
  * with no explicit transpose or row of ones: on TensorFlow those are extra copies of x, while the
- * matmul flags and a sum over rows cost nothing extra.
+ * matmul flags and a sum over rows cost nothing extra. The matmuls and column sums are TensorFlow's
+ * MatMul and BiasAddGrad kernels, faster than tfjs's BatchMatMulV2 and Sum (tensorflow-kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { denseOfConstantInput } from './dense-of-constant-input.js';
+import { columnSums, matMul2d } from './tensorflow-kernels.js';
 
 function weightGradients(input: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
-  return [tf.matMul(input, dy, true, false), tf.sum(dy, 0)];
+  return [matMul2d(input, dy, true, false), columnSums(dy)];
 }
 
 /** [dx, dW, db] of x W + b for [rows, in] x [in, out]: the blocks' TensorFlow forms call it directly. */
 export function denseBackward(dy: tf.Tensor2D, input: tf.Tensor2D, kernel: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D] {
-  return [tf.matMul(dy, kernel, false, true), ...weightGradients(input, dy)];
+  return [matMul2d(dy, kernel, false, true), ...weightGradients(input, dy)];
 }
 
 /** x W + b for [rows, in] x [in, out], with the gradients above. */
 export const denseWithFlags = tf.customGrad((x, kernel, bias, save) => {
   (save as tf.GradSaveFunc)([x as tf.Tensor2D, kernel as tf.Tensor2D]);
   return {
-    value: tf.add(tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D), bias as tf.Tensor1D),
+    value: tf.add(matMul2d(x as tf.Tensor2D, kernel as tf.Tensor2D), bias as tf.Tensor1D),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [input, weights] = saved as [tf.Tensor2D, tf.Tensor2D];
       return denseBackward(dy as tf.Tensor2D, input, weights);

@@ -24,15 +24,6 @@ export function gelu(x: tf.Tensor, approximation: GeluApproximation): tf.Tensor 
 }
 
 /**
- * gelu(x) and Phi(x) = 0.5 (1 + erf(x / sqrt 2)) for the exact form, the same values as gelu():
- * the blocks' TensorFlow forms keep Phi for the backward pass instead of computing erf again.
- */
-export function geluWithCdf(x: tf.Tensor): { value: tf.Tensor; cdf: tf.Tensor } {
-  const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
-  return { value: tf.mul(x, cdf), cdf };
-}
-
-/**
  * dy * GELU'(x), the backward pass of gelu(x) written out (the blocks' TensorFlow forms use it
  * instead of autodiff, which keeps each of the forward's five intermediates and their gradients):
  *   exact: GELU'(x) = Phi(x) + x phi(x),   phi(x) = exp(-x^2 / 2) / sqrt(2 pi);

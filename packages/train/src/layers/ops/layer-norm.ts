@@ -42,18 +42,21 @@ function parameterGradients(dy: tf.Tensor2D, xHat: tf.Tensor2D): [tf.Tensor1D, t
   return [tf.tensor1d(Float32Array.from(gamma)), tf.tensor1d(Float32Array.from(beta))];
 }
 
-/** (x - mean) * rstd over the last axis, and rstd = 1 / sqrt(var + eps). */
-function standardize(x: tf.Tensor): { normalized: tf.Tensor; rstd: tf.Tensor } {
+/**
+ * (x - mean) * rstd over the last axis, and rstd = 1 / sqrt(var + eps). A form that takes the
+ * input scaled by c passes epsilon c^2 eps, which gives the same x^ (gmlp-tensorflow.ts).
+ */
+export function standardize(x: tf.Tensor, epsilon = LAYER_NORM_EPSILON): { normalized: tf.Tensor; rstd: tf.Tensor } {
   // tf.moments' own ops, with x - mean computed once (moments computes it for the variance and
   // does not return it): the same values, one pass over x fewer.
   const centred = tf.sub(x, tf.mean(x, -1, true));
-  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), LAYER_NORM_EPSILON));
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), epsilon));
   return { normalized: tf.mul(centred, rstd), rstd };
 }
 
 /** The forward pass, with what the backward pass needs: x^ and rstd. */
-export function layerNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): { value: tf.Tensor; xHat: tf.Tensor; rstd: tf.Tensor } {
-  const { normalized, rstd } = standardize(x);
+export function layerNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = LAYER_NORM_EPSILON): { value: tf.Tensor; xHat: tf.Tensor; rstd: tf.Tensor } {
+  const { normalized, rstd } = standardize(x, epsilon);
   return { value: tf.add(tf.mul(normalized, gamma), beta), xHat: normalized, rstd };
 }
 
@@ -80,7 +83,7 @@ const layerNormWithGradient = tf.customGrad((x, gamma, beta, save) => {
 const layerNormFusedOnWebgpu = layerNormOnWebgpu(LAYER_NORM_EPSILON);
 
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
-  // On webgpu: four shaders in all instead of about two dozen elementwise ops (webgpu/layer-norm-kernels.ts).
+  // On webgpu: six shaders forward and backward together instead of about two dozen ops (webgpu/layer-norm-kernels.ts).
   if (tf.getBackend() === 'webgpu') return layerNormFusedOnWebgpu(x, gamma, beta);
   return layerNormWithGradient(x, gamma, beta);
 }

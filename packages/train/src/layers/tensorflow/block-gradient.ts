@@ -6,7 +6,11 @@
  * saves only what its backward reads, and its backward frees its intermediates as it goes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gelu, type GeluApproximation, geluWithCdf } from '../ops/gelu.js';
+import type { GeluApproximation } from '../ops/gelu.js';
+import { useTensorflowMeanGradient } from '../ops/mean-gradient-tensorflow.js';
+
+// The classifier's pooling after the blocks: its gradient is the blocks' upstream gradient.
+useTensorflowMeanGradient();
 
 /** The options every block form takes. */
 export interface BlockOptions {
@@ -24,14 +28,6 @@ export function flatRows(x: tf.Tensor): tf.Tensor2D {
 /** Swaps the last two axes of [batch, rows, features]. */
 export function swapLastTwo(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, [0, 2, 1]);
-}
-
-/**
- * GELU of the pre-activation, with Phi(h) for the exact form, which the backward pass reads
- * (saving it costs one tensor and saves recomputing erf and three more passes).
- */
-export function activate(h: tf.Tensor, approximation: GeluApproximation): { value: tf.Tensor; cdf: tf.Tensor | undefined } {
-  return approximation === 'exact' ? geluWithCdf(h) : { value: gelu(h, approximation), cdf: undefined };
 }
 
 /** x * mask, or x when there is no mask (no dropout). */

@@ -6,48 +6,61 @@
  *   s = u * T(Dense_P(T(LN2(v))));   out = x1 + Dense_D(s)
  *   (T(Dense_P(T(n))) computed per example as Ws^T n + bs: no transposes)
  *
- * The projection to 2D channels is one matmul here, split afterwards: on TensorFlow one wide
- * matmul beats two narrow ones, and the split is a cheap slice (wasm's form computes the halves
- * separately to avoid its slow SplitV).
+ * The projection to 2D channels is two matmuls, one per half of the kernel, as wasm's form
+ * computes it: on TensorFlow the wide matmul alone is a little faster, but splitting its output
+ * (SplitV, a copy of [B*N, 2D]) and concatenating the halves' gradients for the backward pass
+ * cost more (on a 2-core CPU, for the seed's shapes: 20 against 22 ms forward, 23 against 26 ms
+ * for dx).
+ * GELU's constant scales are folded into the layers around it (gelu-tensorflow.ts): Dense_2D
+ * computes the scaled pre-activation, and u and v come out times 1 / outputScale, which Dense_D's
+ * kernel takes back for u, and LN2 ignores for v given epsilon / outputScale^2 (LN(c v) with
+ * epsilon c^2 eps is LN(v) with eps).
  * Inputs, in this order: x, norm1 gamma and beta, channel_projection_1 kernel and bias, norm2
  * gamma and beta, spatial_projection kernel and bias, channel_projection_2 kernel and bias.
  */
 import * as tf from '@tensorflow/tfjs';
 import { denseBackward } from '../ops/dense-tensorflow.js';
 import { dropoutMaskTensor } from '../ops/dropout.js';
-import { geluGradient } from '../ops/gelu.js';
-import { layerNormBackward, layerNormForward } from '../ops/layer-norm.js';
-import { activate, applyMask, type BlockOptions, blockWithGradient, flatRows } from './block-gradient.js';
+import { scaled, scaledGelu } from '../ops/gelu-tensorflow.js';
+import { LAYER_NORM_EPSILON, layerNormForward } from '../ops/layer-norm.js';
+import { layerNormBackwardOnTensorflow as layerNormBackward } from '../ops/layer-norm-tensorflow.js';
+import { matMul2d } from '../ops/tensorflow-kernels.js';
+import { applyMask, type BlockOptions, blockWithGradient, flatRows } from './block-gradient.js';
 
 type T2 = tf.Tensor2D;
 
 export function gmlpBlockOnTensorflow(inputs: readonly tf.Tensor[], options: BlockOptions): tf.Tensor {
   const [batch, patches, channels] = inputs[0]!.shape as [number, number, number];
   const shape = [batch, patches, channels];
+  const act = scaledGelu(options.gelu);
+  const norm2Epsilon = LAYER_NORM_EPSILON / act.outputScale ** 2;
   const block = blockWithGradient(
     ([x, gamma1, beta1, w1, b1, gamma2, beta2, ws, bs, w2, b2]) => {
       const norm1 = layerNormForward(x!, gamma1!, beta1!);
       const x1 = flatRows(norm1.value);
-      const h = tf.add(tf.matMul(x1, w1 as T2), b1!);
-      const [hu, hv] = tf.split(h, 2, 1) as [T2, T2];
+      const [w1u, w1v] = tf.split(scaled(w1 as T2, act.inputScale), 2, 1) as [T2, T2];
+      const [b1u, b1v] = tf.split(scaled(b1!, act.inputScale), 2);
+      const hu = tf.add(matMul2d(x1, w1u), b1u!);
+      const hv = tf.add(matMul2d(x1, w1v), b1v!);
       // Drawn u's first, then v's, as the wasm form draws them.
       const mu = dropoutMaskTensor(shape, options.dropoutRate, options.training);
-      const gu = activate(hu, options.gelu);
+      const gu = act.forward(hu);
       const u = applyMask(tf.reshape(gu.value, shape), mu);
       const mv = dropoutMaskTensor(shape, options.dropoutRate, options.training);
-      const gv = activate(hv, options.gelu);
+      const gv = act.forward(hv);
       const v = applyMask(tf.reshape(gv.value, shape), mv);
-      const norm2 = layerNormForward(v, gamma2!, beta2!);
+      const norm2 = layerNormForward(v, gamma2!, beta2!, norm2Epsilon);
       // The spatial projection on [batch, patches, channels] as it is, the weight applied from the
       // left (per example Ws^T n2 + bs), a batched matmul with no transposes.
       const n2 = norm2.value;
       const gate = tf.add(tf.matMul(ws as T2, n2, true, false), tf.reshape(bs!, [patches, 1]));
       const gated = tf.mul(u, gate);
-      const out = tf.add(norm1.value, tf.reshape(tf.add(tf.matMul(flatRows(gated), w2 as T2), b2!), shape));
-      return { value: out, saved: [norm1.xHat, norm1.rstd, x1, hu, hv, gu.cdf, gv.cdf, mu, mv, u, norm2.xHat, norm2.rstd, n2, gate, gated, gamma1, gamma2, w1, ws, w2] };
+      const w2s = scaled(w2 as T2, act.outputScale);
+      const out = tf.add(norm1.value, tf.reshape(tf.add(matMul2d(flatRows(gated), w2s), b2!), shape));
+      return { value: out, saved: [norm1.xHat, norm1.rstd, x1, hu, hv, gu.saved, gv.saved, mu, mv, u, norm2.xHat, norm2.rstd, n2, gate, gated, gamma1, gamma2, w1u, w1v, ws, w2s] };
     },
-    (dy, [xHat1, rstd1, x1, hu, hv, cdfU, cdfV, mu, mv, u, xHat2, rstd2, n2, gate, gated, gamma1, gamma2, w1, ws, w2]) => {
-      const [dGated, dw2, db2] = denseBackward(flatRows(dy), flatRows(gated!), w2 as T2);
+    (dy, [xHat1, rstd1, x1, hu, hv, savedU, savedV, mu, mv, u, xHat2, rstd2, n2, gate, gated, gamma1, gamma2, w1u, w1v, ws, w2s]) => {
+      const [dGated, dw2s, db2] = denseBackward(flatRows(dy), flatRows(gated!), w2s as T2);
       const dGated3 = tf.reshape(dGated, shape);
       const du = tf.mul(dGated3, gate!);
       const dGate = tf.mul(dGated3, u!);
@@ -56,10 +69,17 @@ export function gmlpBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Blo
       const dws = tf.sum(tf.matMul(n2!, dGate, false, true), 0);
       const dn2 = tf.matMul(ws as T2, dGate);
       const [dv, dGamma2, dBeta2] = layerNormBackward(dn2, xHat2!, rstd2!, gamma2!);
-      const dhu = geluGradient(flatRows(applyMask(du, mu)), hu!, options.gelu, cdfU);
-      const dhv = geluGradient(flatRows(applyMask(dv, mv)), hv!, options.gelu, cdfV);
-      const [dx1, dw1, db1] = denseBackward(tf.concat([dhu, dhv], 1) as T2, x1 as T2, w1 as T2);
+      const dhu = act.backward(flatRows(applyMask(du, mu)), hu!, savedU);
+      const dhv = act.backward(flatRows(applyMask(dv, mv)), hv!, savedV);
+      const [dx1u, dw1u, db1u] = denseBackward(dhu as T2, x1 as T2, w1u as T2);
+      const [dx1v, dw1v, db1v] = denseBackward(dhv as T2, x1 as T2, w1v as T2);
+      const dx1 = tf.add(dx1u, dx1v);
+      const dw1s = tf.concat([dw1u, dw1v], 1);
+      const db1s = tf.concat([db1u, db1v]);
       const [dx, dGamma1, dBeta1] = layerNormBackward(tf.add(dy, tf.reshape(dx1, shape)), xHat1!, rstd1!, gamma1!);
+      const dw1 = scaled(dw1s, act.inputScale);
+      const db1 = scaled(db1s, act.inputScale);
+      const dw2 = scaled(dw2s, act.outputScale);
       return [dx, dGamma1, dBeta1, dw1, db1, dGamma2, dBeta2, dws, dbs, dw2, db2];
     },
   );

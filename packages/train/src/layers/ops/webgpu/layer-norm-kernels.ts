@@ -1,5 +1,5 @@
 /**
- * Layer normalization over the last axis on webgpu in four shaders forward and backward together
+ * Layer normalization over the last axis on webgpu in six shaders forward and backward together
  * (instead of about ten elementwise ops and reductions forward and fourteen backward), with the
  * formulas of ../layer-norm.ts (x^ = (x - mean) rstd, rstd = 1 / sqrt(var + eps), g = dy gamma):
  *   stats   one invocation per row: [mean, rstd] (two-pass: the variance of x - mean);

@@ -1,0 +1,78 @@
+/**
+ * LayerNormalization followed by a dense layer that is all that reads its output, computed as one
+ * dense layer of the standardized input (native TensorFlow; the MLP-Mixer's channel mixing):
+ *
+ *   Dense(LN(x)) = (x^ gamma + beta) W + b = x^ (gamma W) + (beta W + b),   x^ = (x - mean) * rstd,
+ *
+ * with gamma W the kernel's rows scaled by gamma. Both are [features, units] products, so the
+ * scaling and shift by gamma and beta are no passes over [rows, features]. The backward pass,
+ * from dh (the gradient of the dense layer's output) and P = x^^T dh:
+ *   dW = gamma P + beta (x) db,   db = column sums of dh,
+ *   dgamma = row sums of W * P,   dbeta = W db,
+ *   dx = rstd * (g - mean(g) - x^ mean(g x^)),   g = dh (gamma W)^T,
+ * where g - mean(g) comes from the same matmul with the folded kernel's columns centred, and
+ * mean(g x^) = row sums of dh * (h - b') / features (h - b' = x^ (gamma W)): over [rows, units]
+ * instead of [rows, features]. Every output may be scaled by `scale` (the GELU that follows takes
+ * its input scaled: gelu-tensorflow.ts), which is folded into the kernel and bias too.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { standardize } from './layer-norm.js';
+import { columnSums, matMul2d } from './tensorflow-kernels.js';
+
+/** What the backward pass reads: x^ as [rows, features], rstd, the output, and the folded kernel and bias. */
+export interface FoldedDenseSaved {
+  readonly xHat: tf.Tensor;
+  readonly rstd: tf.Tensor;
+  readonly value: tf.Tensor;
+  readonly kernel: tf.Tensor2D;
+  readonly bias: tf.Tensor1D;
+}
+
+function rows(x: tf.Tensor): tf.Tensor2D {
+  const features = x.shape[x.rank - 1]!;
+  return tf.reshape(x, [x.size / features, features]);
+}
+
+/** scale * Dense(LN(x)) as [rows, units], and what the backward pass reads (in saved order: xHat, rstd, value, kernel, bias). */
+export function foldedLayerNormDenseForward(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  kernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  scale: number,
+): { value: tf.Tensor2D; saved: tf.Tensor[] } {
+  const { normalized, rstd } = standardize(x);
+  const xHat = rows(normalized);
+  const features = kernel.shape[0];
+  const foldedKernel = tf.mul(tf.reshape(tf.mul(gamma, scale), [features, 1]), kernel) as tf.Tensor2D;
+  const foldedBias = tf.mul(tf.add(tf.reshape(matMul2d(tf.reshape(beta, [1, features]) as tf.Tensor2D, kernel), [-1]), bias), scale) as tf.Tensor1D;
+  const value = tf.add(matMul2d(xHat, foldedKernel), foldedBias) as tf.Tensor2D;
+  return { value, saved: [xHat, rstd, value, foldedKernel, foldedBias] };
+}
+
+/** The gradients of x (shaped as x), gamma, beta, the kernel and the bias, from dh ([rows, units]). */
+export function foldedLayerNormDenseBackward(
+  dh: tf.Tensor2D,
+  saved: FoldedDenseSaved,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  kernel: tf.Tensor2D,
+  scale: number,
+): { dx: tf.Tensor; dGamma: tf.Tensor1D; dBeta: tf.Tensor1D; dKernel: tf.Tensor2D; dBias: tf.Tensor1D } {
+  const [features, units] = kernel.shape;
+  const xHat = saved.xHat as tf.Tensor2D;
+  // The gradients of the folded kernel and bias, then of the layers' own parameters.
+  const dFoldedBias = columnSums(dh);
+  const product = matMul2d(xHat, dh, true, false);
+  const dKernel = tf.mul(tf.add(tf.mul(tf.reshape(gamma, [features, 1]), product), tf.mul(tf.reshape(beta, [features, 1]), tf.reshape(dFoldedBias, [1, units]))), scale) as tf.Tensor2D;
+  const dGamma = tf.mul(tf.sum(tf.mul(kernel, product), 1), scale) as tf.Tensor1D;
+  const dBeta = tf.mul(tf.reshape(matMul2d(kernel, tf.reshape(dFoldedBias, [units, 1]) as tf.Tensor2D), [features]), scale) as tf.Tensor1D;
+  // dx through the standardization.
+  const centredKernel = tf.sub(saved.kernel, tf.mean(saved.kernel, 0, true)) as tf.Tensor2D;
+  const centred = matMul2d(dh, centredKernel, false, true);
+  const meanGXHat = tf.mul(tf.sum(tf.mul(dh, tf.sub(saved.value, saved.bias)), 1, true), 1 / features);
+  const rstd = tf.reshape(saved.rstd, [xHat.shape[0], 1]);
+  const dx = tf.mul(tf.sub(centred, tf.mul(xHat, meanGXHat)), rstd);
+  return { dx: tf.reshape(dx, [...saved.rstd.shape.slice(0, -1), features]), dGamma, dBeta, dKernel, dBias: tf.mul(dFoldedBias, scale) as tf.Tensor1D };
+}

@@ -1,0 +1,70 @@
+/**
+ * TensorFlow kernels that tfjs has no op for, or reaches only through a slower one, called
+ * directly through tfjs-node's backend (native TensorFlow only: the blocks' TensorFlow forms and
+ * the dense layer's use them). Each call is one eagerly executed kernel whose
+ * output tfjs tracks like any other tensor (tidy disposes it); no gradient is recorded, so they
+ * belong inside forms whose backward pass is written out.
+ *
+ * Measured on the blocks' shapes (2-core CPU, TensorFlow 2.21):
+ *  - column sums of [8192, 256]: BiasAddGrad 0.27 ms, tf.sum(x, 0) 0.73 ms (tfjs's Sum kernel);
+ *  - a 2-D matmul: tfjs's matMul runs every matmul as BatchMatMulV2, which is 10% slower than
+ *    MatMul for a transposed left operand (x^T dy: 22.5 against 20.2 ms for [8192, 256] x
+ *    [8192, 512]) and about even untransposed, but 5 to 25% faster for a transposed right one
+ *    (dy W^T: 20 against 25 ms for [8192, 512] x [256, 512]^T), which therefore stays with it;
+ *  - the real-input 2-D FFT, which tfjs has no op for (real-dft2d-fft.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface OpAttribute {
+  readonly name: string;
+  readonly type: number;
+  readonly value: unknown;
+}
+
+/** The part of tfjs-node's NodeJSKernelBackend used here. */
+interface NodeKernelBackend {
+  readonly binding: {
+    readonly TF_ATTR_TYPE: number;
+    readonly TF_ATTR_BOOL: number;
+    readonly TF_ATTR_STRING: number;
+    readonly TF_FLOAT: number;
+    readonly TF_COMPLEX64: number;
+  };
+  executeSingleOutput(name: string, attributes: OpAttribute[], inputs: tf.Tensor[]): tf.Tensor;
+}
+
+function backend(): NodeKernelBackend {
+  return tf.backend() as unknown as NodeKernelBackend;
+}
+
+function floatType(kernels: NodeKernelBackend): OpAttribute {
+  return { name: 'T', type: kernels.binding.TF_ATTR_TYPE, value: kernels.binding.TF_FLOAT };
+}
+
+/** a b for float32 matrices, either operand transposed by flag (TensorFlow's MatMul, or BatchMatMulV2 for b^T alone). */
+export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
+  if (transposeB && !transposeA) return tf.matMul(a, b, false, true);
+  const kernels = backend();
+  const flag = (name: string, value: boolean): OpAttribute => ({ name, type: kernels.binding.TF_ATTR_BOOL, value });
+  return kernels.executeSingleOutput('MatMul', [floatType(kernels), flag('transpose_a', transposeA), flag('transpose_b', transposeB)], [a, b]) as tf.Tensor2D;
+}
+
+/** The sums over every axis but the last of a float32 tensor: [..., n] -> [n] (BiasAddGrad). */
+export function columnSums(x: tf.Tensor): tf.Tensor1D {
+  const kernels = backend();
+  const format: OpAttribute = { name: 'data_format', type: kernels.binding.TF_ATTR_STRING, value: 'NHWC' };
+  return kernels.executeSingleOutput('BiasAddGrad', [floatType(kernels), format], [x]) as tf.Tensor1D;
+}
+
+/**
+ * Re(RFFT2D(x)): the real part of the 2-D FFT over the last two axes of a float32 tensor, columns
+ * 0 .. floor(D/2) of the last axis only. fftLength: [N, D] as an int32 tensor.
+ */
+export function rfft2dRealPart(x: tf.Tensor, fftLength: tf.Tensor1D): tf.Tensor {
+  const kernels = backend();
+  const type = (name: string, value: number): OpAttribute => ({ name, type: kernels.binding.TF_ATTR_TYPE, value });
+  return tf.tidy(() => {
+    const spectrum = kernels.executeSingleOutput('RFFT2D', [type('Treal', kernels.binding.TF_FLOAT), type('Tcomplex', kernels.binding.TF_COMPLEX64)], [x, fftLength]);
+    return kernels.executeSingleOutput('Real', [type('T', kernels.binding.TF_COMPLEX64), type('Tout', kernels.binding.TF_FLOAT)], [spectrum]);
+  });
+}
