@@ -136,7 +136,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       if (flags.resume !== undefined) return; // the run's own settings: resumeRun reports them
       info(
         `model: ${settings.model}, image ${settings.architecture.imageSize}, patch ${settings.architecture.patchSize}, ` +
-          `embedding ${settings.architecture.embeddingDim}, ${settings.architecture.blocks} blocks` +
+          `embedding ${settings.architecture.embeddingDim}, ${settings.architecture.blocks} block${settings.architecture.blocks === 1 ? '' : 's'}` +
           `${settings.architecture.positionTable ? `, ${settings.architecture.positionTable} position table` : ''}; lr ${settings.learningRate}, ` +
           `batch ${settings.batchSize}, ${settings.epochs} epochs`,
       );
