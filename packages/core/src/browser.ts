@@ -2,7 +2,7 @@
  * @mlpx/core/browser: the part of the core that runs anywhere, browsers included (no node:fs, no
  * sharp). The web bundle imports this entry.
  */
-export { describeError, MlpxError } from './errors.js';
+export { describeError, fetchFailureCause, MlpxError } from './errors.js';
 export { INPUT_NAME, LOGITS_NAME, METADATA_KEYS, PROBABILITIES_NAME, type PreprocessingMetadata, type TrainedAccuracy } from './onnx/contract.js';
 export { parseModelInfo, type ModelInfo } from './onnx/model-info.js';
 export * from './onnx/schema.js';

@@ -16,3 +16,8 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** fetch reports network failures as a generic TypeError whose cause says what happened: that cause. */
+export function fetchFailureCause(error: unknown): unknown {
+  return error instanceof Error && error.cause instanceof Error ? error.cause : error;
+}

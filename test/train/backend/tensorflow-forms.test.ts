@@ -14,7 +14,7 @@ import { denseLastAxis, denseLastAxisAutodiff } from '../../../packages/train/sr
 import { gelu, geluGradient, type GeluApproximation } from '../../../packages/train/src/layers/ops/gelu.js';
 import { applyRealDft2d, applyRealDft2dBatched } from '../../../packages/train/src/layers/ops/real-dft2d.js';
 import { realDft2dByFft } from '../../../packages/train/src/layers/ops/real-dft2d-fft.js';
-import { useTensorflowMeanGradient } from '../../../packages/train/src/layers/ops/mean-gradient-tensorflow.js';
+import { useTiledMeanGradient } from '../../../packages/train/src/layers/ops/mean-gradient.js';
 import { randomSource } from '../../../packages/train/src/layers/random-source.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { describeWithTensorflow } from '../../helpers/tensorflow.js';
@@ -67,7 +67,7 @@ describeWithTensorflow('the tensorflow forms of the ops', () => {
   });
 
   it("Mean's gradient on tensorflow (dy / n tiled) is tfjs's own on the cpu backend, bit for bit", async () => {
-    useTensorflowMeanGradient();
+    useTiledMeanGradient();
     const gradients = async (backend: 'cpu' | 'tensorflow') => {
       await selectBackend(backend);
       const x = tf.randomNormal([4, 6, 5], 0, 1, 'float32', 7);

@@ -1,13 +1,8 @@
 /** HTTP(S) requests for the package index, with errors a user can act on (MlpxError, one line). */
-import { describeError, MlpxError } from '@mlpx/core';
-
-/** fetch reports network failures as a generic TypeError whose cause says what happened. */
-function underlying(error: unknown): unknown {
-  return error instanceof Error && error.cause instanceof Error ? error.cause : error;
-}
+import { describeError, fetchFailureCause, MlpxError } from '@mlpx/core';
 
 export function unreachable(url: string, error: unknown): MlpxError {
-  const cause = underlying(error) as NodeJS.ErrnoException;
+  const cause = fetchFailureCause(error) as NodeJS.ErrnoException;
   const host = (() => {
     try {
       return new URL(url).host;

@@ -76,20 +76,19 @@ export function countWebgpuWork(): WebgpuCounter {
     counts.dispatches++;
     return own.runWebGPUProgram.apply(this, args);
   };
-  backend.read = function (this: CountedBackend, dataId: object) {
+  const countReadback = (dataId: object): void => {
     const data = onGpu(dataId);
     if (data) {
       counts.readbacks++;
       counts.readbackBytes += byteSize(data);
     }
+  };
+  backend.read = function (this: CountedBackend, dataId: object) {
+    countReadback(dataId);
     return own.read.call(this, dataId);
   };
   backend.readSync = function (this: CountedBackend, dataId: object) {
-    const data = onGpu(dataId);
-    if (data) {
-      counts.readbacks++;
-      counts.readbackBytes += byteSize(data);
-    }
+    countReadback(dataId);
     return own.readSync.call(this, dataId);
   };
   backend.uploadToGPU = function (this: CountedBackend, dataId: object) {

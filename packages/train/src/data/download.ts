@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 
-import { describeError, MlpxError } from '@mlpx/core';
+import { describeError, fetchFailureCause, MlpxError } from '@mlpx/core';
 import type { DownloadProgress } from './dataset.js';
 
 /** The published digest a downloaded file must have. */
@@ -75,7 +75,7 @@ export async function downloadFile(request: DownloadRequest): Promise<void> {
     if (writeError) throw writeError;
     if (cut !== undefined) {
       keepPartial = true;
-      throw truncated(url, partial, receivedBytes, totalBytes, describeError(underlying(cut)));
+      throw truncated(url, partial, receivedBytes, totalBytes, describeError(fetchFailureCause(cut)));
     }
     if (totalBytes !== undefined && receivedBytes !== totalBytes) {
       keepPartial = receivedBytes < totalBytes;
@@ -125,7 +125,7 @@ async function requestFile(url: string, from: number): Promise<ResponseBody> {
     response = await fetch(url, { headers: { 'accept-encoding': 'identity', ...(from > 0 ? { range: `bytes=${from}-` } : {}) } });
   } catch (error) {
     throw new MlpxError(
-      `cannot reach ${parsed.host} to download ${url}: ${describeError(underlying(error))}`,
+      `cannot reach ${parsed.host} to download ${url}: ${describeError(fetchFailureCause(error))}`,
       { cause: error },
     );
   }
@@ -166,11 +166,6 @@ function truncated(
     `download of ${url} is truncated: received ${receivedBytes} bytes${expected} (${reason}); ` +
       `they are kept in ${partial} and the next download continues from them`,
   );
-}
-
-/** fetch reports network failures as a generic TypeError whose cause says what happened. */
-function underlying(error: unknown): unknown {
-  return error instanceof Error && error.cause instanceof Error ? error.cause : error;
 }
 
 function parseContentLength(header: string | null): number | undefined {

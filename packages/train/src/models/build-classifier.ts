@@ -18,6 +18,7 @@ import { FNetBlock } from '../layers/fnet-block.js';
 import { GMlpBlock } from '../layers/gmlp-block.js';
 import { MixerBlock } from '../layers/mixer-block.js';
 import { Normalization, type ChannelStatistics } from '../layers/normalization.js';
+import { useTiledMeanGradient } from '../layers/ops/mean-gradient.js';
 import { PatchEmbedding } from '../layers/patch-embedding.js';
 import { PatchPositionEmbedding } from '../layers/patch-position-embedding.js';
 import { Patches } from '../layers/patches.js';
@@ -26,6 +27,10 @@ import { randomSource } from '../layers/random-source.js';
 import { RandomZoom } from '../layers/random-zoom.js';
 import { SeededDropout } from '../layers/seeded-dropout.js';
 import { checkModelConfig, type ModelConfig, ZOOM_FACTOR } from './model-config.js';
+
+// The classifier's global average pooling (a Mean): its gradient as ops/mean-gradient.ts computes it
+// on tensorflow and webgpu. Installed with the module, so models loaded from a run get it too.
+useTiledMeanGradient();
 
 function block(config: ModelConfig, index: number): tf.layers.Layer {
   const args = { dropoutRate: config.dropout, gelu: config.gelu, name: `${config.model}_block_${index + 1}` };

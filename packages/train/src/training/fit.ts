@@ -8,7 +8,6 @@
  * run on the same backend gives.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MlpxError } from '@mlpx/core';
 import type { ImageSplit } from '../data/dataset.js';
 import { randomSource, type RandomState } from '../layers/random-source.js';
 import { AdamW, type AdamWState } from './adamw.js';
@@ -18,7 +17,7 @@ import { evaluate } from './evaluate.js';
 import { emptyTotals, scoresOf, type Totals } from './metrics.js';
 import { ReduceLrOnPlateau } from './reduce-lr-on-plateau.js';
 import { startTrainStep } from './step-runner.js';
-import { StepMetrics } from './step-metrics.js';
+import { checkFinite, StepMetrics } from './step-metrics.js';
 
 export interface FitOptions {
   readonly epochs: number;
@@ -102,12 +101,6 @@ export interface FitResult {
 export class TrainingStopped extends Error {
   constructor(readonly epoch: number, readonly step: number) {
     super(`training stopped at epoch ${epoch}, step ${step}`);
-  }
-}
-
-function checkFinite(loss: number, epoch: number, step: number): void {
-  if (!Number.isFinite(loss)) {
-    throw new MlpxError(`training diverged: the loss became ${loss} at epoch ${epoch}, step ${step}; try a lower --lr`);
   }
 }
 

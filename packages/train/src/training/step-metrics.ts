@@ -13,6 +13,13 @@ import { addTotals, type Totals } from './metrics.js';
 /** How long webgpu steps run between two reads of their metrics. */
 export const WEBGPU_METRICS_INTERVAL_MS = 1000;
 
+/** Refuses a loss that is not finite, naming where training diverged (fit checks val_loss with it too). */
+export function checkFinite(loss: number, epoch: number, step: number): void {
+  if (!Number.isFinite(loss)) {
+    throw new MlpxError(`training diverged: the loss became ${loss} at epoch ${epoch}, step ${step}; try a lower --lr`);
+  }
+}
+
 interface PendingStep {
   readonly values: tf.Tensor1D;
   readonly images: number;
@@ -53,10 +60,7 @@ export class StepMetrics {
     steps.forEach(({ images, step }, i) => {
       const stepValues = values.subarray(3 * i, 3 * i + 3);
       addTotals(this.totals, stepValues, images);
-      const loss = stepValues[0]! / images;
-      if (!Number.isFinite(loss)) {
-        throw new MlpxError(`training diverged: the loss became ${loss} at epoch ${this.epoch}, step ${step}; try a lower --lr`);
-      }
+      checkFinite(stepValues[0]! / images, this.epoch, step);
     });
   }
 

@@ -109,16 +109,23 @@ function pairBits(seed: number, pair: number): number {
 }
 
 /**
+ * The next mask's draw from the training stream for a [batch, ...] tensor of this shape: its seed,
+ * and where this thread's part of the whole batch's mask starts in the stream (random-source.ts).
+ */
+function nextMaskDraw(shape: readonly number[]): { seed: number; start: number } {
+  const batch = shape[0]!;
+  const { offset } = randomSource.batchSlice(batch);
+  return { seed: randomSource.nextSeed(), start: offset * (shape.reduce((a, b) => a * b, 1) / batch) };
+}
+
+/**
  * The next mask for a [batch, ...] tensor of this shape, drawn from the training stream, as a
  * tensor (the blocks' TensorFlow forms apply it themselves); undefined when nothing is dropped.
  */
 export function dropoutMaskTensor(shape: readonly number[], rate: number, training: boolean): tf.Tensor | undefined {
   if (!training || rate === 0) return undefined;
-  const batch = shape[0]!;
   const size = shape.reduce((a, b) => a * b, 1);
-  const { offset } = randomSource.batchSlice(batch);
-  const seed = randomSource.nextSeed();
-  const start = offset * (size / batch);
+  const { seed, start } = nextMaskDraw(shape);
   // On webgpu the same mask is drawn by a shader, so that no mask is uploaded.
   if (tf.getBackend() === 'webgpu') return dropoutMaskOnWebgpu(shape, rate, seed, start);
   return tf.tensor(dropoutMask(size, rate, seed, start), [...shape], 'float32');
@@ -131,8 +138,8 @@ export function dropoutMaskTensor(shape: readonly number[], rate: number, traini
 export function dropoutMaskTensorSwapped(shape: readonly [number, number, number], rate: number, training: boolean): tf.Tensor | undefined {
   if (!training || rate === 0) return undefined;
   const [batch, rows, cols] = shape;
-  const { offset } = randomSource.batchSlice(batch);
-  const values = dropoutMaskSwapped(batch, rows, cols, rate, randomSource.nextSeed(), offset * rows * cols);
+  const { seed, start } = nextMaskDraw(shape);
+  const values = dropoutMaskSwapped(batch, rows, cols, rate, seed, start);
   return tf.tensor(values, [batch, cols, rows], 'float32');
 }
 
@@ -141,9 +148,8 @@ export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tenso
   if (tf.getBackend() === 'webgpu') {
     // The same draw from the stream as dropoutMaskTensor; the mask is computed inside the shader
     // that applies it, forward and backward, and never stored.
-    const batch = x.shape[0]!;
-    const { offset } = randomSource.batchSlice(batch);
-    return dropoutOnWebgpu(x, rate, randomSource.nextSeed(), offset * (x.size / batch));
+    const { seed, start } = nextMaskDraw(x.shape);
+    return dropoutOnWebgpu(x, rate, seed, start);
   }
   return tf.tidy(() => tf.mul(x, dropoutMaskTensor(x.shape, rate, training)!));
 }

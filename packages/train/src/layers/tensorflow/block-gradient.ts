@@ -7,10 +7,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GeluApproximation } from '../ops/gelu.js';
-import { useTensorflowMeanGradient } from '../ops/mean-gradient-tensorflow.js';
-
-// The classifier's pooling after the blocks: its gradient is the blocks' upstream gradient.
-useTensorflowMeanGradient();
 
 /** The options every block form takes. */
 export interface BlockOptions {

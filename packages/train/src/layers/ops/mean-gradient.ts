@@ -13,7 +13,7 @@ import { onTensorflow } from '../../backend/native-tensorflow.js';
 let installed = false;
 
 /** Replaces Mean's registered gradient (once) with one that takes this form on the tensorflow and webgpu backends. */
-export function useTensorflowMeanGradient(): void {
+export function useTiledMeanGradient(): void {
   if (installed) return;
   installed = true;
   const original = tf.getGradient('Mean');
