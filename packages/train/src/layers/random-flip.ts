@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
 import { randomSource } from './random-source.js';
+import { stepInput } from './step-inputs.js';
 
 export class RandomFlip extends tf.layers.Layer {
   static className = 'RandomFlip';
@@ -18,7 +19,7 @@ export class RandomFlip extends tf.layers.Layer {
     if (kwargs['training'] !== true) return x;
     return tf.tidy(() => {
       const batch = x.shape[0];
-      const flip = tf.tensor4d(randomSource.perExample(batch).map((u) => (u < 0.5 ? 1 : 0)), [batch, 1, 1, 1]);
+      const flip = stepInput(() => tf.tensor4d(randomSource.perExample(batch).map((u) => (u < 0.5 ? 1 : 0)), [batch, 1, 1, 1]));
       return tf.add(x, tf.mul(flip, tf.sub(tf.image.flipLeftRight(x), x)));
     });
   }

@@ -23,6 +23,8 @@ export interface BatchSlice {
 class RandomSource {
   private prng: seedrandom.StatefulPRNG<RandomState> = seedrandom.alea('0', { state: true });
   private slice: BatchSlice | undefined;
+  /** Numbers drawn so far (a recorded training step checks where its draws were made: training/graph/step-inputs.ts). */
+  draws = 0;
 
   /** Until cleared, batches are the examples [offset, offset + their size) of a batch of `total`. */
   setBatchSlice(slice: BatchSlice | undefined): void {
@@ -52,11 +54,13 @@ class RandomSource {
 
   /** A uniform float in [0, 1). */
   next(): number {
+    this.draws += 1;
     return this.prng.double();
   }
 
   /** An integer seed in [0, 2^31) for a tfjs op or initializer. */
   nextSeed(): number {
+    this.draws += 1;
     return this.prng.int32() >>> 1;
   }
 

@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
-import { zoomImages } from './ops/zoom.js';
+import { zoomImages, zoomImagesWithGathers, zoomsOnHost, zoomTaps, zoomTapTensors } from './ops/zoom.js';
+import { stepInput } from './step-inputs.js';
 import { randomSource } from './random-source.js';
 
 export interface RandomZoomArgs extends LayerArgs {
@@ -34,9 +35,9 @@ export class RandomZoom extends tf.layers.Layer {
     if (kwargs['training'] !== true) return x;
     const batch = x.shape[0];
     const draw = (factor: number): number[] => randomSource.perExample(batch).map((u) => 1 - factor + 2 * factor * u);
-    const heightZoom = draw(this.heightFactor);
-    const widthZoom = draw(this.widthFactor);
-    return zoomImages(x, heightZoom, widthZoom);
+    if (zoomsOnHost()) return zoomImages(x, draw(this.heightFactor), draw(this.widthFactor));
+    // Elsewhere the draws' taps are tensors: a recorded step graph's inputs (step-inputs.ts).
+    return tf.tidy(() => zoomImagesWithGathers(x, stepInput(() => zoomTapTensors(zoomTaps(x.shape, draw(this.heightFactor), draw(this.widthFactor))))));
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

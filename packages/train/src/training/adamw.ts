@@ -8,13 +8,11 @@
  *
  * Written here rather than taken from tf.train.adam so the decay is tfa's and the state (moments,
  * step) is plain data that can be saved and restored. On webgpu the update is two fused shaders
- * per weight (webgpu/adamw-kernels.ts), the moments kept as one [m; v] buffer; on native
- * TensorFlow on the CPU it runs on the host, bit for bit (adamw-on-host.ts); elsewhere it is tfjs
- * ops.
+ * per weight (webgpu/adamw-kernels.ts), the moments kept as one [m; v] buffer; elsewhere it is
+ * tfjs ops, which on native TensorFlow are recorded into the step's graph with the step size
+ * fed (graph/graph-train-step.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { onTensorflowCpu } from '../backend/native-tensorflow.js';
-import { adamWStepOnHost } from './adamw-on-host.js';
 import { adamWMoments, adamWWeights } from './webgpu/adamw-kernels.js';
 
 export interface AdamWOptions {
@@ -44,11 +42,6 @@ export class AdamW {
   private readonly moments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable }>();
   /** On webgpu: each variable's moments as one flat variable, m then v (2n values). */
   private readonly packedMoments = new Map<tf.Variable, tf.Variable>();
-  /**
-   * The moments of the variables updated on the host (native TensorFlow on the CPU:
-   * adamw-on-host.ts); where a variable has these, its tensor moments are stale.
-   */
-  private readonly hostMoments = new Map<tf.Variable, { m: Float32Array; v: Float32Array }>();
 
   constructor(options: AdamWOptions) {
     if (!(options.learningRate > 0)) throw new RangeError(`learning rate must be positive, got ${options.learningRate}`);
@@ -62,17 +55,29 @@ export class AdamW {
 
   /** Applies one update; gradients[i] belongs to variables[i]. */
   applyGradients(variables: readonly tf.Variable[], gradients: readonly tf.Tensor[]): void {
-    this.step += 1;
-    const t = this.step;
-    const stepSize = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    const stepSize = this.takeStep();
     if (tf.getBackend() === 'webgpu') {
       this.applyOnWebgpu(variables, gradients, stepSize);
       return;
     }
-    if (onTensorflowCpu()) {
-      this.applyOnHost(variables, gradients, stepSize);
-      return;
-    }
+    this.updateWithTensors(variables, gradients, stepSize);
+  }
+
+  /**
+   * Counts one more step and returns its step size: lr * sqrt(1 - beta2^t) / (1 - beta1^t).
+   * applyGradients calls it; a recorded step graph calls it for the step size it is fed.
+   */
+  takeStep(): number {
+    this.step += 1;
+    const t = this.step;
+    return (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+  }
+
+  /**
+   * The update as tfjs ops on the moments' tensors (momentVariables), the step size a number or
+   * a scalar tensor (a step graph's input); the caller counts the step (takeStep).
+   */
+  updateWithTensors(variables: readonly tf.Variable[], gradients: readonly tf.Tensor[], stepSize: number | tf.Scalar): void {
     tf.tidy(() => {
       variables.forEach((variable, i) => {
         const gradient = gradients[i]!;
@@ -85,29 +90,12 @@ export class AdamW {
     });
   }
 
-  /** The same update on the host, bit for bit (adamw-on-host.ts): the weights are read, updated and written back. */
-  private applyOnHost(variables: readonly tf.Variable[], gradients: readonly tf.Tensor[], stepSize: number): void {
-    const coefficients = { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay, stepSize };
-    variables.forEach((variable, i) => {
-      const { m, v } = this.hostMomentsOf(variable);
-      // A copy: the backend may hand out the array it holds the values in.
-      const weights = (variable.dataSync() as Float32Array).slice();
-      adamWStepOnHost(weights, gradients[i]!.dataSync() as Float32Array, m, v, coefficients);
-      tf.tidy(() => variable.assign(tf.tensor(weights, variable.shape, 'float32')));
+  /** The moments as tfjs variables, m and v for each variable in order, made (zeros) where missing. */
+  momentVariables(variables: readonly tf.Variable[]): tf.Variable[] {
+    return variables.flatMap((variable) => {
+      const { m, v } = this.momentsOf(variable);
+      return [m, v];
     });
-  }
-
-  /** A variable's host moments: from its tensor moments where it has them (restored), else zeros. */
-  private hostMomentsOf(variable: tf.Variable): { m: Float32Array; v: Float32Array } {
-    let state = this.hostMoments.get(variable);
-    if (!state) {
-      const tensors = this.moments.get(variable);
-      state = tensors
-        ? { m: (tensors.m.dataSync() as Float32Array).slice(), v: (tensors.v.dataSync() as Float32Array).slice() }
-        : { m: new Float32Array(variable.size), v: new Float32Array(variable.size) };
-      this.hostMoments.set(variable, state);
-    }
-    return state;
   }
 
   private applyOnWebgpu(variables: readonly tf.Variable[], gradients: readonly tf.Tensor[], stepSize: number): void {
@@ -145,8 +133,6 @@ export class AdamW {
    */
   async exportState(variables: readonly tf.Variable[]): Promise<AdamWState> {
     const read = async (variable: tf.Variable): Promise<{ m: Float32Array; v: Float32Array } | undefined> => {
-      const host = this.hostMoments.get(variable);
-      if (host) return { m: host.m.slice(), v: host.v.slice() };
       const packed = this.packedMoments.get(variable);
       if (packed) {
         const values = (await packed.data()) as Float32Array;
@@ -171,7 +157,6 @@ export class AdamW {
       if (m.length !== variable.size || v.length !== variable.size) throw new Error(`optimizer state for ${variable.name} has ${m.length} values, expected ${variable.size}`);
       this.packedMoments.get(variable)?.dispose();
       this.packedMoments.delete(variable);
-      this.hostMoments.delete(variable);
       const moments = this.momentsOf(variable);
       tf.tidy(() => {
         moments.m.assign(tf.tensor(m, variable.shape));
@@ -197,6 +182,5 @@ export class AdamW {
     this.moments.clear();
     for (const packed of this.packedMoments.values()) packed.dispose();
     this.packedMoments.clear();
-    this.hostMoments.clear();
   }
 }

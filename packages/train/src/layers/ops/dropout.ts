@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { randomSource } from '../random-source.js';
+import { stepInput } from '../step-inputs.js';
 import { dropoutMaskOnWebgpu, dropoutOnWebgpu } from './webgpu/dropout-mask-kernel.js';
 
 /**
@@ -125,10 +126,15 @@ function nextMaskDraw(shape: readonly number[]): { seed: number; start: number }
 export function dropoutMaskTensor(shape: readonly number[], rate: number, training: boolean): tf.Tensor | undefined {
   if (!training || rate === 0) return undefined;
   const size = shape.reduce((a, b) => a * b, 1);
-  const { seed, start } = nextMaskDraw(shape);
-  // On webgpu the same mask is drawn by a shader, so that no mask is uploaded.
-  if (tf.getBackend() === 'webgpu') return dropoutMaskOnWebgpu(shape, rate, seed, start);
-  return tf.tensor(dropoutMask(size, rate, seed, start), [...shape], 'float32');
+  if (tf.getBackend() === 'webgpu') {
+    // On webgpu the same mask is drawn by a shader, so that no mask is uploaded.
+    const { seed, start } = nextMaskDraw(shape);
+    return dropoutMaskOnWebgpu(shape, rate, seed, start);
+  }
+  return stepInput(() => {
+    const { seed, start } = nextMaskDraw(shape);
+    return tf.tensor(dropoutMask(size, rate, seed, start), [...shape], 'float32');
+  });
 }
 
 /**
@@ -138,9 +144,10 @@ export function dropoutMaskTensor(shape: readonly number[], rate: number, traini
 export function dropoutMaskTensorSwapped(shape: readonly [number, number, number], rate: number, training: boolean): tf.Tensor | undefined {
   if (!training || rate === 0) return undefined;
   const [batch, rows, cols] = shape;
-  const { seed, start } = nextMaskDraw(shape);
-  const values = dropoutMaskSwapped(batch, rows, cols, rate, seed, start);
-  return tf.tensor(values, [batch, cols, rows], 'float32');
+  return stepInput(() => {
+    const { seed, start } = nextMaskDraw(shape);
+    return tf.tensor(dropoutMaskSwapped(batch, rows, cols, rate, seed, start), [batch, cols, rows], 'float32');
+  });
 }
 
 export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {

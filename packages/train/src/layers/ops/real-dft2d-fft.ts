@@ -13,7 +13,7 @@
  * map is linear and its own adjoint (real-dft2d.ts), so the block's backward pass applies it too.
  */
 import * as tf from '@tensorflow/tfjs';
-import { rfft2dRealPart } from './tensorflow-kernels.js';
+import { gather, rfft2dRealPart } from './tensorflow-kernels.js';
 
 interface FftConstants {
   /** [N, D], int32: RFFT2D's fft_length. */
@@ -45,7 +45,7 @@ export function realDft2dByFft(x: tf.Tensor): tf.Tensor {
     if (half === channels) return real;
     // Reversed, column j of the gathered rows is R's column half - 1 - j: D - k for k = H .. D-1
     // is j = 2H - 1 - D .. H - 2.
-    const reversed = tf.reverse(tf.gather(real, mirroredRows, 1), 2);
+    const reversed = tf.reverse(gather(real, mirroredRows, 1), 2);
     const upper = tf.slice(reversed, [0, 0, 2 * half - 1 - channels], [batch, patches, channels - half]);
     return tf.concat([real, upper], 2);
   });

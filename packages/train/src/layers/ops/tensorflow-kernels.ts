@@ -11,7 +11,9 @@
  *    MatMul for a transposed left operand (x^T dy: 22.5 against 20.2 ms for [8192, 256] x
  *    [8192, 512]) and about even untransposed, but 5 to 25% faster for a transposed right one
  *    (dy W^T: 20 against 25 ms for [8192, 512] x [256, 512]^T), which therefore stays with it;
- *  - the real-input 2-D FFT, which tfjs has no op for (real-dft2d-fft.ts).
+ *  - the real-input 2-D FFT, which tfjs has no op for (real-dft2d-fft.ts);
+ *  - a gather of rows: tfjs-node's GatherV2 reads the indices back to check them in JavaScript,
+ *    which a recorded step graph cannot hold (training/graph/op-recorder.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -27,7 +29,9 @@ interface NodeKernelBackend {
     readonly TF_ATTR_TYPE: number;
     readonly TF_ATTR_BOOL: number;
     readonly TF_ATTR_STRING: number;
+    readonly TF_ATTR_INT: number;
     readonly TF_FLOAT: number;
+    readonly TF_INT32: number;
     readonly TF_COMPLEX64: number;
   };
   executeSingleOutput(name: string, attributes: OpAttribute[], inputs: tf.Tensor[]): tf.Tensor;
@@ -67,4 +71,17 @@ export function rfft2dRealPart(x: tf.Tensor, fftLength: tf.Tensor1D): tf.Tensor 
     const spectrum = kernels.executeSingleOutput('RFFT2D', [type('Treal', kernels.binding.TF_FLOAT), type('Tcomplex', kernels.binding.TF_COMPLEX64)], [x, fftLength]);
     return kernels.executeSingleOutput('Real', [type('T', kernels.binding.TF_COMPLEX64), type('Tout', kernels.binding.TF_FLOAT)], [spectrum]);
   });
+}
+
+/** The slices of a float32 tensor at int32 indices along `axis` (GatherV2, the indices not read back). */
+export function gather<T extends tf.Tensor>(x: T, indices: tf.Tensor1D, axis = 0): T {
+  const kernels = backend();
+  const type = (name: string, value: number): OpAttribute => ({ name, type: kernels.binding.TF_ATTR_TYPE, value });
+  return tf.tidy(() =>
+    kernels.executeSingleOutput(
+      'GatherV2',
+      [{ name: 'batch_dims', type: kernels.binding.TF_ATTR_INT, value: 0 }, type('Tparams', kernels.binding.TF_FLOAT), type('Tindices', kernels.binding.TF_INT32), type('Taxis', kernels.binding.TF_INT32)],
+      [x, indices, tf.scalar(axis, 'int32')],
+    ),
+  ) as T;
 }

@@ -12,7 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CPU_BACKENDS } from '../../backend/cpu-backends.js';
-import { onTensorflowCpu } from '../../backend/native-tensorflow.js';
+import { onTensorflow } from '../../backend/native-tensorflow.js';
+import { gather as gatherOnTensorflow } from './tensorflow-kernels.js';
 
 /** TensorFlow's REFLECT coordinate mapping (d c b a | a b c d | d c b a), clamped to the image. */
 export function reflectCoordinate(coordinate: number, length: number): number {
@@ -90,12 +91,12 @@ export function zoomTaps(shape: readonly number[], heightZoom: readonly number[]
  * Linear interpolation along the rows of a [rows, n] matrix: output row r mixes input rows
  * low[r] and high[r] with weights 1 - w[r] and w[r], as two gathers and a weighted sum.
  */
-function interpolateRows(m: tf.Tensor2D, low: Int32Array, high: Int32Array, highWeight: Float32Array): tf.Tensor2D {
+function interpolateRows(m: tf.Tensor2D, low: tf.Tensor1D, high: tf.Tensor1D, highWeight: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
-    const w = tf.tensor2d(highWeight, [highWeight.length, 1]);
-    const lowRows = tf.gather(m, tf.tensor1d(low, 'int32'));
-    const highRows = tf.gather(m, tf.tensor1d(high, 'int32'));
-    return tf.add(lowRows, tf.mul(tf.sub(highRows, lowRows), w)) as tf.Tensor2D;
+    const gather = onTensorflow() ? gatherOnTensorflow : tf.gather;
+    const lowRows = gather(m, low);
+    const highRows = gather(m, high);
+    return tf.add(lowRows, tf.mul(tf.sub(highRows, lowRows), highWeight)) as tf.Tensor2D;
   });
 }
 
@@ -151,30 +152,48 @@ function zoomOnHost(data: Float32Array, shape: readonly [number, number, number,
   return out;
 }
 
+/** Whether zoomImages interpolates on the host (wasm and cpu) rather than with gathers. */
+export function zoomsOnHost(): boolean {
+  return CPU_BACKENDS.has(tf.getBackend());
+}
+
 /**
  * Zooms each image b of [B, H, W, C] by heightZoom[b], widthZoom[b] about its centre (Keras'
  * offsets: (len - 1) / 2 * (1 - zoom)): first along rows, then along columns.
  *
  * On wasm and cpu the interpolation runs in JavaScript on the tensor's data: 10x faster than the
  * wasm Gather kernel (0.3 s of a seed-configuration training step) or a batched interpolation
- * matmul (0.18 s); on TensorFlow's CPU too, where the gathers' index checks run in JavaScript and
- * the two axes take eight kernels. Elsewhere (WebGPU, a GPU) it is two gathers and a weighted sum per axis. Both give the
+ * matmul (0.18 s). Elsewhere (TensorFlow, whose training step is one graph, and WebGPU) it is two
+ * gathers and a weighted sum per axis, with the taps as tensors (zoomTapTensors). Both give the
  * same values up to rounding (test/train/layers/zoom.test.ts); the images need no gradient.
  */
 export function zoomImages(images: tf.Tensor4D, heightZoom: readonly number[], widthZoom: readonly number[]): tf.Tensor4D {
   const [batch, height, width, channels] = images.shape;
-  if (CPU_BACKENDS.has(tf.getBackend()) || onTensorflowCpu()) {
+  if (zoomsOnHost()) {
     return tf.tensor4d(zoomOnHost(images.dataSync() as Float32Array, images.shape, heightZoom, widthZoom), [batch, height, width, channels]);
   }
-  return zoomImagesWithGathers(images, zoomTaps(images.shape, heightZoom, widthZoom));
+  return tf.tidy(() => zoomImagesWithGathers(images, zoomTapTensors(zoomTaps(images.shape, heightZoom, widthZoom))));
+}
+
+/** The taps as tensors, in the order zoomImagesWithGathers takes them. */
+export function zoomTapTensors(t: ZoomTaps): tf.Tensor[] {
+  return [
+    tf.tensor1d(t.rowLow, 'int32'),
+    tf.tensor1d(t.rowHigh, 'int32'),
+    tf.tensor2d(t.rowWeight, [t.rowWeight.length, 1]),
+    tf.tensor1d(t.columnLow, 'int32'),
+    tf.tensor1d(t.columnHigh, 'int32'),
+    tf.tensor2d(t.columnWeight, [t.columnWeight.length, 1]),
+  ];
 }
 
 /** The tensor-op form, on any backend: rows of [B*H, W*C], then pixels of [B*H*W, C]. */
-export function zoomImagesWithGathers(images: tf.Tensor4D, t: ZoomTaps): tf.Tensor4D {
+export function zoomImagesWithGathers(images: tf.Tensor4D, taps: readonly tf.Tensor[]): tf.Tensor4D {
   const [batch, height, width, channels] = images.shape;
+  const [rowLow, rowHigh, rowWeight, columnLow, columnHigh, columnWeight] = taps as [tf.Tensor1D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor2D];
   return tf.tidy(() => {
-    const alongRows = interpolateRows(tf.reshape(images, [batch * height, width * channels]), t.rowLow, t.rowHigh, t.rowWeight);
-    const alongColumns = interpolateRows(tf.reshape(alongRows, [batch * height * width, channels]), t.columnLow, t.columnHigh, t.columnWeight);
+    const alongRows = interpolateRows(tf.reshape(images, [batch * height, width * channels]), rowLow, rowHigh, rowWeight);
+    const alongColumns = interpolateRows(tf.reshape(alongRows, [batch * height * width, channels]), columnLow, columnHigh, columnWeight);
     return tf.reshape(alongColumns, [batch, height, width, channels]);
   });
 }
