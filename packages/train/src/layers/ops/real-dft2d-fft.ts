@@ -13,6 +13,7 @@
  * map is linear and its own adjoint (real-dft2d.ts), so the block's backward pass applies it too.
  */
 import * as tf from '@tensorflow/tfjs';
+import { keptConstants } from './kept-constants.js';
 import { gather, rfft2dRealPart } from './tensorflow-kernels.js';
 
 interface FftConstants {
@@ -22,17 +23,12 @@ interface FftConstants {
   readonly mirroredRows: tf.Tensor1D;
 }
 
-const constantsCache = new Map<string, FftConstants>();
-
-/** Kept for the life of the process, per backend and shape (like real-dft2d.ts's matrices). */
+/** Kept for the life of the process, per backend and shape. */
 function constants(patches: number, channels: number): FftConstants {
-  const key = `${tf.getBackend()}:${patches}x${channels}`;
-  const cached = constantsCache.get(key);
-  if (cached) return cached;
-  const mirroredRows = Int32Array.from({ length: patches }, (_, n) => (patches - n) % patches);
-  const built: FftConstants = { length: tf.keep(tf.tensor1d([patches, channels], 'int32')), mirroredRows: tf.keep(tf.tensor1d(mirroredRows, 'int32')) };
-  constantsCache.set(key, built);
-  return built;
+  return keptConstants('real-dft2d-fft', [patches, channels], () => ({
+    length: tf.tensor1d([patches, channels], 'int32'),
+    mirroredRows: tf.tensor1d(Int32Array.from({ length: patches }, (_, n) => (patches - n) % patches), 'int32'),
+  }));
 }
 
 /** Re(fft2d(x)) over the last two axes of a float32 [B, N, D] tensor. */

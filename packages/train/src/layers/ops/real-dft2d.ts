@@ -13,6 +13,7 @@
  * The matrices are computed in float64 and rounded once to float32.
  */
 import * as tf from '@tensorflow/tfjs';
+import { keptConstants } from './kept-constants.js';
 
 interface DftMatrices {
   /** [D, 2D]: [C_D | S_D]. */
@@ -20,8 +21,6 @@ interface DftMatrices {
   /** [N, 2N]: [C_N | -S_N]. */
   readonly left: tf.Tensor2D;
 }
-
-const cache = new Map<string, DftMatrices>();
 
 /** cos and sin of 2 pi j k / size, float64, row-major [size, size]. */
 export function dftCosSin(size: number): { cos: Float64Array; sin: Float64Array } {
@@ -62,21 +61,12 @@ export function realDftMatrices(patches: number, channels: number): { right: Flo
   return { right, left };
 }
 
-/**
- * Kept for the life of the process, shared by every block of the same shape on the same backend
- * (a tensor lives on the backend that made it: one made on webgpu cannot be read by wasm).
- */
+/** Kept for the life of the process, shared by every block of the same shape on the same backend. */
 function matrices(patches: number, channels: number): DftMatrices {
-  const key = `${tf.getBackend()}:${patches}x${channels}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const { right, left } = realDftMatrices(patches, channels);
-  const built: DftMatrices = {
-    right: tf.keep(tf.tensor2d(right, [channels, 2 * channels])),
-    left: tf.keep(tf.tensor2d(left, [patches, 2 * patches])),
-  };
-  cache.set(key, built);
-  return built;
+  return keptConstants('real-dft2d', [patches, channels], () => {
+    const { right, left } = realDftMatrices(patches, channels);
+    return { right: tf.tensor2d(right, [channels, 2 * channels]), left: tf.tensor2d(left, [patches, 2 * patches]) };
+  });
 }
 
 /** The forward map without a gradient of its own (the blocks' TensorFlow forms apply it to their gradient). */
@@ -96,28 +86,23 @@ export function applyRealDft2d(x: tf.Tensor): tf.Tensor {
   });
 }
 
-const interleavedCache = new Map<string, tf.Tensor2D>();
-
 /**
  * [C_N | -S_N] with its columns interleaved, [N, 2N]: column 2k is C_N's column k and column
  * 2k + 1 is -S_N's, matching the rows of Y = X [C_D | S_D] reshaped from [B, N, 2D] to [B, 2N, D]
  * (row 2n is Y_C's row n, row 2n + 1 is Y_S's), which a reshape gives for free.
  */
 function interleavedLeft(patches: number): tf.Tensor2D {
-  const key = `${tf.getBackend()}:${patches}`;
-  const cached = interleavedCache.get(key);
-  if (cached) return cached;
-  const n = dftCosSin(patches);
-  const values = new Float32Array(patches * 2 * patches);
-  for (let j = 0; j < patches; j++) {
-    for (let k = 0; k < patches; k++) {
-      values[j * 2 * patches + 2 * k] = n.cos[j * patches + k]!;
-      values[j * 2 * patches + 2 * k + 1] = -n.sin[j * patches + k]!;
+  return keptConstants('real-dft2d-interleaved-left', [patches], () => {
+    const n = dftCosSin(patches);
+    const values = new Float32Array(patches * 2 * patches);
+    for (let j = 0; j < patches; j++) {
+      for (let k = 0; k < patches; k++) {
+        values[j * 2 * patches + 2 * k] = n.cos[j * patches + k]!;
+        values[j * 2 * patches + 2 * k + 1] = -n.sin[j * patches + k]!;
+      }
     }
-  }
-  const built = tf.keep(tf.tensor2d(values, [patches, 2 * patches]));
-  interleavedCache.set(key, built);
-  return built;
+    return { left: tf.tensor2d(values, [patches, 2 * patches]) };
+  }).left;
 }
 
 /**
