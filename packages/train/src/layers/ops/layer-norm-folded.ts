@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { standardize } from './layer-norm.js';
-import { columnSums, matMul2d } from './tensorflow-kernels.js';
+import { columnSums, matMul2d, matMulPlusBias } from './tensorflow-kernels.js';
 
 /** What the backward pass reads: x^ as [rows, features], rstd, the output, and the folded kernel and bias. */
 export interface FoldedDenseSaved {
@@ -47,7 +47,7 @@ export function foldedLayerNormDenseForward(
   const features = kernel.shape[0];
   const foldedKernel = tf.mul(tf.reshape(tf.mul(gamma, scale), [features, 1]), kernel) as tf.Tensor2D;
   const foldedBias = tf.mul(tf.add(tf.reshape(matMul2d(tf.reshape(beta, [1, features]) as tf.Tensor2D, kernel), [-1]), bias), scale) as tf.Tensor1D;
-  const value = tf.add(matMul2d(xHat, foldedKernel), foldedBias) as tf.Tensor2D;
+  const value = matMulPlusBias(xHat, foldedKernel, foldedBias);
   return { value, saved: [xHat, rstd, value, foldedKernel, foldedBias] };
 }
 

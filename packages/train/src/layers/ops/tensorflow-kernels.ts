@@ -85,3 +85,14 @@ export function gather<T extends tf.Tensor>(x: T, indices: tf.Tensor1D, axis = 0
     ),
   ) as T;
 }
+
+/**
+ * x W + b for float32 [rows, in] x [in, out] and [out]: MatMul then BiasAdd, the pattern
+ * TensorFlow's graph optimizer fuses into one matmul with its bias (oneDNN's on the CPU) when the
+ * step runs as a graph; tfjs's add would be a broadcasting Add, which it leaves alone.
+ */
+export function matMulPlusBias(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
+  const kernels = backend();
+  const format: OpAttribute = { name: 'data_format', type: kernels.binding.TF_ATTR_STRING, value: 'NHWC' };
+  return tf.tidy(() => kernels.executeSingleOutput('BiasAdd', [floatType(kernels), format], [matMul2d(x, w), bias])) as tf.Tensor2D;
+}

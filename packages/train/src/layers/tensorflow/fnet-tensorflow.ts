@@ -18,7 +18,7 @@ import { scaled, scaledGelu } from '../ops/gelu-tensorflow.js';
 import { layerNormForward } from '../ops/layer-norm.js';
 import { layerNormBackwardOnTensorflow as layerNormBackward } from '../ops/layer-norm-tensorflow.js';
 import { realDft2dByFft } from '../ops/real-dft2d-fft.js';
-import { matMul2d } from '../ops/tensorflow-kernels.js';
+import { matMulPlusBias } from '../ops/tensorflow-kernels.js';
 import { applyMask, type BlockOptions, blockWithGradient, flatRows } from './block-gradient.js';
 
 type T2 = tf.Tensor2D;
@@ -31,12 +31,12 @@ export function fnetBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Blo
       const norm1 = layerNormForward(tf.add(realDft2dByFft(x!), x!), gamma1!, beta1!);
       const x1 = flatRows(norm1.value);
       const w1s = scaled(w1 as T2, act.inputScale);
-      const h = tf.add(matMul2d(x1, w1s), scaled(b1!, act.inputScale));
+      const h = matMulPlusBias(x1, w1s, scaled(b1!, act.inputScale));
       const mask = dropoutMaskTensor([batch, patches, channels], options.dropoutRate, options.training);
       const { value: g, saved: gelu } = act.forward(h);
       const hidden = applyMask(tf.reshape(g, [batch, patches, channels]), mask);
       const w2s = scaled(w2 as T2, act.outputScale);
-      const ffn = tf.add(matMul2d(flatRows(hidden), w2s), b2!);
+      const ffn = matMulPlusBias(flatRows(hidden), w2s, b2!);
       const norm2 = layerNormForward(tf.add(norm1.value, tf.reshape(ffn, [batch, patches, channels])), gamma2!, beta2!);
       return { value: norm2.value, saved: [norm1.xHat, norm1.rstd, x1, h, gelu, hidden, mask, norm2.xHat, norm2.rstd, gamma1, gamma2, w1s, w2s] };
     },

@@ -24,7 +24,7 @@ import { dropoutMaskTensor } from '../ops/dropout.js';
 import { scaled, scaledGelu } from '../ops/gelu-tensorflow.js';
 import { LAYER_NORM_EPSILON, layerNormForward } from '../ops/layer-norm.js';
 import { layerNormBackwardOnTensorflow as layerNormBackward } from '../ops/layer-norm-tensorflow.js';
-import { matMul2d } from '../ops/tensorflow-kernels.js';
+import { matMulPlusBias } from '../ops/tensorflow-kernels.js';
 import { applyMask, type BlockOptions, blockWithGradient, flatRows } from './block-gradient.js';
 
 type T2 = tf.Tensor2D;
@@ -40,8 +40,8 @@ export function gmlpBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Blo
       const x1 = flatRows(norm1.value);
       const [w1u, w1v] = tf.split(scaled(w1 as T2, act.inputScale), 2, 1) as [T2, T2];
       const [b1u, b1v] = tf.split(scaled(b1!, act.inputScale), 2);
-      const hu = tf.add(matMul2d(x1, w1u), b1u!);
-      const hv = tf.add(matMul2d(x1, w1v), b1v!);
+      const hu = matMulPlusBias(x1, w1u, b1u!);
+      const hv = matMulPlusBias(x1, w1v, b1v!);
       // Drawn u's first, then v's, as the wasm form draws them.
       const mu = dropoutMaskTensor(shape, options.dropoutRate, options.training);
       const gu = act.forward(hu);
@@ -56,7 +56,7 @@ export function gmlpBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Blo
       const gate = tf.add(tf.matMul(ws as T2, n2, true, false), tf.reshape(bs!, [patches, 1]));
       const gated = tf.mul(u, gate);
       const w2s = scaled(w2 as T2, act.outputScale);
-      const out = tf.add(norm1.value, tf.reshape(tf.add(matMul2d(flatRows(gated), w2s), b2!), shape));
+      const out = tf.add(norm1.value, tf.reshape(matMulPlusBias(flatRows(gated), w2s, b2!), shape));
       return { value: out, saved: [norm1.xHat, norm1.rstd, x1, hu, hv, gu.saved, gv.saved, mu, mv, u, norm2.xHat, norm2.rstd, n2, gate, gated, gamma1, gamma2, w1u, w1v, ws, w2s] };
     },
     (dy, [xHat1, rstd1, x1, hu, hv, savedU, savedV, mu, mv, u, xHat2, rstd2, n2, gate, gated, gamma1, gamma2, w1u, w1v, ws, w2s]) => {

@@ -24,7 +24,7 @@ import { scaled, scaledGelu } from '../ops/gelu-tensorflow.js';
 import { layerNormForward } from '../ops/layer-norm.js';
 import { foldedLayerNormDenseBackward, foldedLayerNormDenseForward } from '../ops/layer-norm-folded.js';
 import { layerNormBackwardOnTensorflow as layerNormBackward } from '../ops/layer-norm-tensorflow.js';
-import { columnSums, matMul2d } from '../ops/tensorflow-kernels.js';
+import { columnSums, matMulPlusBias } from '../ops/tensorflow-kernels.js';
 import { applyMask, type BlockOptions, blockWithGradient, flatRows } from './block-gradient.js';
 
 type T2 = tf.Tensor2D;
@@ -52,7 +52,7 @@ export function mixerBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Bl
       const { value: g2, saved: gelu2 } = act.forward(dense3.value);
       const m2 = dropoutMaskTensor([batch, patches, channels], options.dropoutRate, options.training);
       const w4s = scaled(w4 as T2, act.outputScale);
-      const o2 = applyMask(tf.reshape(tf.add(matMul2d(g2 as T2, w4s), b4!), [batch, patches, channels]), m2);
+      const o2 = applyMask(tf.reshape(matMulPlusBias(g2 as T2, w4s, b4!), [batch, patches, channels]), m2);
       return {
         value: tf.add(x2, o2),
         saved: [norm1.xHat, norm1.rstd, n1, h1, g1, gelu1, m1, ...dense3.saved, g2, gelu2, m2, gamma, beta, w1s, w2s, w3, w4s],
