@@ -1,7 +1,7 @@
 /**
  * `mlpx train --backend tensorflow` as a user runs it, on the engine `mlpx setup tensorflow`
- * built: all three models train and say which TensorFlow they ran on, and a tensorflow-trained
- * run exports and verifies against ONNX Runtime.
+ * built: all three models train (each step as one TensorFlow graph) and say which TensorFlow they
+ * ran on, and a tensorflow-trained run exports and verifies against ONNX Runtime.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ describeWithTensorflow('mlpx train --backend tensorflow', () => {
       expect(result.stderr).toContain(`backend: tensorflow (TensorFlow ${tensorflowInstall?.tensorflowVersion ?? ''}`);
       expect(result.stderr).toMatch(/set up by mlpx\) on the (CPU|GPU)/);
       expect(result.stderr).not.toMatch(STACK_LINE);
+      // Each step ran as the recorded graph: no fallback to op by op was announced.
+      expect(result.stderr).not.toContain('op by op');
       const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as RunMetrics;
       expect(metrics.backend).toMatchObject({ name: 'tensorflow' });
       expect(metrics.history).toHaveLength(2);

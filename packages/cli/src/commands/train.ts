@@ -138,7 +138,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
         `model: ${settings.model}, image ${settings.architecture.imageSize}, patch ${settings.architecture.patchSize}, ` +
           `embedding ${settings.architecture.embeddingDim}, ${settings.architecture.blocks} block${settings.architecture.blocks === 1 ? '' : 's'}` +
           `${settings.architecture.positionTable ? `, ${settings.architecture.positionTable} position table` : ''}; lr ${settings.learningRate}, ` +
-          `batch ${settings.batchSize}, ${settings.epochs} epochs`,
+          `batch ${settings.batchSize}, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}`,
       );
     },
   };

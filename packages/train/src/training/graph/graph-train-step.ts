@@ -53,7 +53,7 @@ export class GraphTrainStep implements TrainStepRunner {
 
   constructor(
     private readonly model: tf.LayersModel,
-    private readonly warn: (message: string) => void = (message) => process.stderr.write(`warning: ${message}\n`),
+    private readonly warn: (message: string) => void = (message) => process.stderr.write(`mlpx: warning: ${message}\n`),
   ) {
     this.opByOp = !stepGraphsEnabled();
   }
