@@ -4,9 +4,14 @@
  * - the ONNX contract of an exported model: input and output names, metadata keys, the reading of
  *   that metadata, and the protobuf schema;
  * - image decoding (sharp), the image split type, top-k predictions, the timing loop of the
- *   benchmarks, and atomic file writes.
+ *   benchmarks, atomic file writes, and resumable downloads checked against a published digest
+ *   (datasets, `mlpx setup cuda`'s wheels).
  * Browsers import @mlpx/core/browser, the same minus the Node-only parts.
  */
 export * from './browser.js';
 export { decodeImage, type PixelSize } from './images/decode-image.js';
 export { writeFileAtomic } from './files/atomic-write.js';
+export { downloadResumable, type DownloadedFile, type ResumableDownload, type RetryPolicy } from './files/resumable-download.js';
+export type { DownloadChecksum } from './files/download-checksum.js';
+export type { BrokenDownload, DownloadMessages, DownloadTarget } from './files/download-messages.js';
+export type { DownloadProgress } from './files/download-progress.js';

@@ -1,10 +1,11 @@
 /**
  * A dataset as every loader returns it: two ImageSplits (@mlpx/core: uint8 pixels, NHWC, plus
- * integer labels) with their shape, class names and source.
+ * integer labels) with their shape, class names and source; and the options a loader takes (its
+ * download progress is @mlpx/core's, the same a wheel download reports).
  */
 
-export type { ImageSplit } from '@mlpx/core';
-import type { ImageSplit } from '@mlpx/core';
+export type { DownloadProgress, ImageSplit } from '@mlpx/core';
+import type { DownloadProgress, ImageSplit } from '@mlpx/core';
 
 export interface ImageDataset {
   /** 'cifar100', 'fashion-mnist', 'fashion-mnist-sample' or 'folder:<dir>'. */
@@ -17,14 +18,6 @@ export interface ImageDataset {
   readonly test: ImageSplit;
   /** Where the data came from (files or URL), for metrics.json and error messages. */
   readonly source: string;
-}
-
-/** Download progress, reported while a dataset file is fetched. */
-export interface DownloadProgress {
-  readonly url: string;
-  readonly receivedBytes: number;
-  /** From Content-Length; undefined when the server does not say. */
-  readonly totalBytes: number | undefined;
 }
 
 export interface LoadDatasetOptions {
