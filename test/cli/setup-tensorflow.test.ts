@@ -2,7 +2,7 @@
  * `mlpx setup tensorflow` as a user runs it: each failure is one clear message naming the problem
  * and its fix; a second run finds the engine set up and does nothing; `--from` builds tfjs-node's
  * addon against an existing TensorFlow (the one CI's setup installed) into a fresh folder, checks
- * its C API symbols, loads it, and `mlpx doctor` shows it.
+ * its C API symbols, loads it, and `mlpx doctor` shows it, without TensorFlow's start-up log lines.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
@@ -130,6 +130,13 @@ describeWithTensorflow('mlpx setup tensorflow, with the engine set up', () => {
     expect(doctor.stdout).toMatch(new RegExp(`tensorflow +TensorFlow ${install.tensorflowVersion.replace(/\./g, '\\.')} \\(tensorflow.*, set up by mlpx\\) on the (CPU|GPU)`));
     expect(doctor.stdout).toContain(`in ${install.libraryDir}`);
     expect(doctor.stdout).toMatch(/devices: not listed \(set up with --from a folder without its Python\)/);
+    // TensorFlow's start-up log lines stay out of mlpx's output (stderr-capture-source.ts)...
+    expect(doctor.stderr).not.toMatch(/absl::InitializeLog|oneDNN custom operations/);
+    if (install.tensorflowVersion === '2.21.0' && !install.gpu) {
+      // ...unless TF_CPP_MIN_LOG_LEVEL=0 asks for them (TensorFlow 2.21's CPU build prints this one).
+      const verbose = await runCli(['doctor'], { env: { MLPX_TENSORFLOW_DIR: root, TF_CPP_MIN_LOG_LEVEL: '0' } });
+      expect(verbose.stderr).toMatch(/oneDNN custom operations are on/);
+    }
   }, 240_000);
 
   it('an engine built for another tfjs is refused with the command that rebuilds it', async () => {

@@ -32,6 +32,8 @@ describeWithTensorflow('mlpx train --backend tensorflow', () => {
       expect(result.stderr).not.toMatch(STACK_LINE);
       // Each step ran as the recorded graph: no fallback to op by op was announced.
       expect(result.stderr).not.toContain('op by op');
+      // Nor TensorFlow's start-up log lines (TF_CPP_MIN_LOG_LEVEL=2, mlpx's default).
+      expect(result.stderr).not.toMatch(/absl::InitializeLog|oneDNN custom operations/);
       const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as RunMetrics;
       expect(metrics.backend).toMatchObject({ name: 'tensorflow' });
       expect(metrics.history).toHaveLength(2);

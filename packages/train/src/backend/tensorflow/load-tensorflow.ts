@@ -3,16 +3,52 @@
  * the @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node package where a user installed one.
  * Importing tfjs-node registers the backend and makes it the active one.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeError, MlpxError } from '@mlpx/core';
 import { linkSharedTfjs } from './link-tfjs.js';
+import { filterStartupLog } from './startup-log-filter.js';
 import { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from './tensorflow-install.js';
 
 /** The addon tfjs-node loads, relative to its package folder (N-API 8; node-pre-gyp's layout). */
 export const ADDON_PATH = join('lib', 'napi-v8', 'tfjs_binding.node');
+/** mlpx's stderr-capture addon, beside it (setup/stderr-capture-source.ts). */
+export const STDERR_CAPTURE_PATH = join('lib', 'napi-v8', 'mlpx_stderr.node');
+
+interface StderrCapture {
+  captureStderr(path: string): number;
+  restoreStderr(saved: number): void;
+}
+
+/**
+ * Runs `load` with file descriptor 2 captured, then prints what TensorFlow wrote there less what
+ * TF_CPP_MIN_LOG_LEVEL hides (startup-log-filter.ts). Engines built before the capture addon
+ * existed, or a capture file that cannot be made, load as they are.
+ */
+function loadWithStartupLogFiltered(packageDir: string, load: () => void): void {
+  const helper = join(packageDir, STDERR_CAPTURE_PATH);
+  if (!existsSync(helper)) return load();
+  const capture = createRequire(import.meta.url)(helper) as StderrCapture;
+  const file = join(tmpdir(), `mlpx-tensorflow-start-${process.pid}.log`);
+  let saved: number;
+  try {
+    saved = capture.captureStderr(file);
+  } catch {
+    return load();
+  }
+  try {
+    load();
+  } finally {
+    capture.restoreStderr(saved);
+    const printed = readFileSync(file, 'utf8');
+    rmSync(file, { force: true });
+    const shown = filterStartupLog(printed, Number(process.env.TF_CPP_MIN_LOG_LEVEL ?? 0));
+    if (shown) process.stderr.write(shown);
+  }
+}
 
 const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
@@ -48,7 +84,7 @@ export async function loadInstalledTensorflow(install: TensorflowInstall): Promi
   await linkSharedTfjs(dirname(dirname(install.packageDir)));
   setTensorflowDefaults();
   try {
-    createRequire(join(install.packageDir, 'package.json'))(install.packageDir);
+    loadWithStartupLogFiltered(install.packageDir, () => createRequire(join(install.packageDir, 'package.json'))(install.packageDir));
   } catch (error) {
     throw new MlpxError(`TensorFlow ${install.tensorflowVersion} (set up in ${tensorflowRoot()}) failed to load: ${describeError(error).split('\n')[0]}; run \`mlpx setup tensorflow --force\` to rebuild it`, { cause: error });
   }

@@ -1,7 +1,8 @@
 /**
  * Compiles tfjs-node's N-API addon against a TensorFlow wheel's libraries, offline: node-gyp with
  * Node's installed headers (--nodedir), the wheel's C headers as deps/include, and its libraries
- * under the names binding.gyp links (-ltensorflow, -ltensorflow_framework).
+ * under the names binding.gyp links (-ltensorflow, -ltensorflow_framework); and beside it mlpx's
+ * small stderr-capture addon (stderr-capture-source.ts).
  *
  * The addon's RUNPATH gets the wheel's real folder, ahead of binding.gyp's own
  * `$ORIGIN/../../deps/lib` (which holds only link-time names, never the sonames). TensorFlow is so
@@ -12,8 +13,9 @@ import { availableParallelism } from 'node:os';
 import { copyFile, mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlpxError } from '@mlpx/core';
-import { ADDON_PATH } from '../load-tensorflow.js';
+import { ADDON_PATH, STDERR_CAPTURE_PATH } from '../load-tensorflow.js';
 import type { BuildTools } from './build-tools.js';
+import { addStderrCaptureTarget, STDERR_CAPTURE_TARGET } from './stderr-capture-source.js';
 import { outputTail, runCommand } from './run-command.js';
 import type { TensorflowLibrary } from './tensorflow-library.js';
 
@@ -30,6 +32,7 @@ async function linkDeps(packageDir: string, library: TensorflowLibrary): Promise
 /** Builds the addon in `packageDir`; returns its path. */
 export async function buildAddon(packageDir: string, library: TensorflowLibrary, tools: BuildTools): Promise<string> {
   await linkDeps(packageDir, library);
+  await addStderrCaptureTarget(packageDir);
   const env = {
     ...process.env,
     CXX: tools.compiler,
@@ -48,8 +51,14 @@ export async function buildAddon(packageDir: string, library: TensorflowLibrary,
   if (result.code !== 0) throw new MlpxError(`compiling tfjs-node's addon against TensorFlow ${library.version} failed (node-gyp in ${packageDir}):\n${outputTail(result)}`);
   const addon = join(packageDir, ADDON_PATH);
   await mkdir(join(addon, '..'), { recursive: true });
-  const temporary = `${addon}.tmp-${process.pid}`;
-  await copyFile(join(packageDir, 'build', ADDON_PATH), temporary);
-  await rename(temporary, addon);
+  await copyInto(join(packageDir, 'build', 'Release', `${STDERR_CAPTURE_TARGET}.node`), join(packageDir, STDERR_CAPTURE_PATH));
+  await copyInto(join(packageDir, 'build', ADDON_PATH), addon);
   return addon;
+}
+
+/** Copies by way of a temporary name, so that `to` is never half written. */
+async function copyInto(from: string, to: string): Promise<void> {
+  const temporary = `${to}.tmp-${process.pid}`;
+  await copyFile(from, temporary);
+  await rename(temporary, to);
 }
