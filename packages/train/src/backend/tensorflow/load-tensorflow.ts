@@ -72,8 +72,12 @@ function setTensorflowDefaults(): void {
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 }
 
-/** Loads the engine `mlpx setup tensorflow` built; returns the backend's description. */
-export async function loadInstalledTensorflow(install: TensorflowInstall): Promise<string> {
+/**
+ * Loads the engine `mlpx setup tensorflow` built; returns the backend's description. Setup's probe
+ * loads it with filterStartupLog false, so that a TensorFlow that aborts while loading (a CPU
+ * without the instructions it was built for) says why on the probe's stderr.
+ */
+export async function loadInstalledTensorflow(install: TensorflowInstall, options: { filterStartupLog?: boolean } = {}): Promise<string> {
   const addon = join(install.packageDir, ADDON_PATH);
   if (!existsSync(addon)) {
     throw new MlpxError(`the TensorFlow engine set up in ${tensorflowRoot()} is incomplete (${addon} is missing); run \`mlpx setup tensorflow --force\``);
@@ -84,7 +88,9 @@ export async function loadInstalledTensorflow(install: TensorflowInstall): Promi
   await linkSharedTfjs(dirname(dirname(install.packageDir)));
   setTensorflowDefaults();
   try {
-    loadWithStartupLogFiltered(install.packageDir, () => createRequire(join(install.packageDir, 'package.json'))(install.packageDir));
+    const load = (): void => void createRequire(join(install.packageDir, 'package.json'))(install.packageDir);
+    if (options.filterStartupLog === false) load();
+    else loadWithStartupLogFiltered(install.packageDir, load);
   } catch (error) {
     throw new MlpxError(`TensorFlow ${install.tensorflowVersion} (set up in ${tensorflowRoot()}) failed to load: ${describeError(error).split('\n')[0]}; run \`mlpx setup tensorflow --force\` to rebuild it`, { cause: error });
   }

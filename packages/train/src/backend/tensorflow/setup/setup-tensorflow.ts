@@ -111,9 +111,10 @@ async function probe(install: TensorflowInstall): Promise<ProbeReport> {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       if (code === 0) return resolve(JSON.parse(stdout.trim().split('\n').pop()!) as ProbeReport);
-      reject(new MlpxError(`the built engine did not load (a test run in a child process exited with ${code}):\n${outputTail({ code, stdout, stderr })}`));
+      const exit = signal ? `was killed by ${signal}` : `exited with ${code}`;
+      reject(new MlpxError(`the built engine did not load (a test run in a child process ${exit}):\n${outputTail({ code, stdout, stderr })}`));
     });
   });
 }
