@@ -57,7 +57,15 @@ export function standardize(x: tf.Tensor, epsilon = LAYER_NORM_EPSILON): { norma
 /** The forward pass, with what the backward pass needs: x^ and rstd. */
 export function layerNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = LAYER_NORM_EPSILON): { value: tf.Tensor; xHat: tf.Tensor; rstd: tf.Tensor } {
   const { normalized, rstd } = standardize(x, epsilon);
-  return { value: tf.add(tf.mul(normalized, gamma), beta), xHat: normalized, rstd };
+  return { value: layerNormValue(normalized, gamma, beta), xHat: normalized, rstd };
+}
+
+/**
+ * The layer's output from the standardized input: the same ops as layerNormForward, so the same
+ * values. A backward pass that needs the output recomputes it from xHat rather than keep both.
+ */
+export function layerNormValue(xHat: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  return tf.add(tf.mul(xHat, gamma), beta);
 }
 
 /** [dx, dgamma, dbeta] from the upstream gradient and what layerNormForward returned. */

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { denseBackward } from '../ops/dense-tensorflow.js';
 import { dropoutMaskTensor } from '../ops/dropout.js';
 import { scaled, scaledGelu } from '../ops/gelu-tensorflow.js';
-import { layerNormForward } from '../ops/layer-norm.js';
+import { layerNormForward, layerNormValue } from '../ops/layer-norm.js';
 import { layerNormBackwardOnTensorflow as layerNormBackward } from '../ops/layer-norm-tensorflow.js';
 import { realDft2dByFft } from '../ops/real-dft2d-fft.js';
 import { matMulPlusBias } from '../ops/tensorflow-kernels.js';
@@ -38,13 +38,14 @@ export function fnetBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Blo
       const w2s = scaled(w2 as T2, act.outputScale);
       const ffn = matMulPlusBias(flatRows(hidden), w2s, b2!);
       const norm2 = layerNormForward(tf.add(norm1.value, tf.reshape(ffn, [batch, patches, channels])), gamma2!, beta2!);
-      return { value: norm2.value, saved: [norm1.xHat, norm1.rstd, x1, h, gelu, hidden, mask, norm2.xHat, norm2.rstd, gamma1, gamma2, w1s, w2s] };
+      return { value: norm2.value, saved: [norm1.xHat, norm1.rstd, beta1, h, gelu, hidden, mask, norm2.xHat, norm2.rstd, gamma1, gamma2, w1s, w2s] };
     },
-    (dy, [xHat1, rstd1, x1, h, gelu, hidden, mask, xHat2, rstd2, gamma1, gamma2, w1s, w2s]) => {
+    (dy, [xHat1, rstd1, beta1, h, gelu, hidden, mask, xHat2, rstd2, gamma1, gamma2, w1s, w2s]) => {
+      const x1 = flatRows(layerNormValue(xHat1!, gamma1!, beta1!));
       const [dSum2, dGamma2, dBeta2] = layerNormBackward(dy, xHat2!, rstd2!, gamma2!);
       const [dHidden, dw2s, db2] = denseBackward(flatRows(dSum2), flatRows(hidden!), w2s as T2);
       const dh = act.backward(applyMask(dHidden, mask && flatRows(mask)), h!, gelu);
-      const [dx1, dw1s, db1s] = denseBackward(dh as T2, x1 as T2, w1s as T2);
+      const [dx1, dw1s, db1s] = denseBackward(dh as T2, x1, w1s as T2);
       const [dSum1, dGamma1, dBeta1] = layerNormBackward(tf.add(dSum2, tf.reshape(dx1, [batch, patches, channels])), xHat1!, rstd1!, gamma1!);
       const dw1 = scaled(dw1s, act.inputScale);
       const db1 = scaled(db1s, act.inputScale);

@@ -22,7 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import { denseBackward } from '../ops/dense-tensorflow.js';
 import { dropoutMaskTensor } from '../ops/dropout.js';
 import { scaled, scaledGelu } from '../ops/gelu-tensorflow.js';
-import { LAYER_NORM_EPSILON, layerNormForward } from '../ops/layer-norm.js';
+import { LAYER_NORM_EPSILON, layerNormForward, layerNormValue } from '../ops/layer-norm.js';
 import { layerNormBackwardOnTensorflow as layerNormBackward } from '../ops/layer-norm-tensorflow.js';
 import { matMulPlusBias } from '../ops/tensorflow-kernels.js';
 import { applyMask, type BlockOptions, blockWithGradient, flatRows } from './block-gradient.js';
@@ -57,22 +57,25 @@ export function gmlpBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Blo
       const gated = tf.mul(u, gate);
       const w2s = scaled(w2 as T2, act.outputScale);
       const out = tf.add(norm1.value, tf.reshape(matMulPlusBias(flatRows(gated), w2s, b2!), shape));
-      return { value: out, saved: [norm1.xHat, norm1.rstd, x1, hu, hv, gu.saved, gv.saved, mu, mv, u, norm2.xHat, norm2.rstd, n2, gate, gated, gamma1, gamma2, w1u, w1v, ws, w2s] };
+      return { value: out, saved: [norm1.xHat, norm1.rstd, beta1, hu, hv, gu.saved, gv.saved, mu, mv, u, norm2.xHat, norm2.rstd, beta2, gate, gated, gamma1, gamma2, w1u, w1v, ws, w2s] };
     },
-    (dy, [xHat1, rstd1, x1, hu, hv, savedU, savedV, mu, mv, u, xHat2, rstd2, n2, gate, gated, gamma1, gamma2, w1u, w1v, ws, w2s]) => {
+    (dy, [xHat1, rstd1, beta1, hu, hv, savedU, savedV, mu, mv, u, xHat2, rstd2, beta2, gate, gated, gamma1, gamma2, w1u, w1v, ws, w2s]) => {
+      // The layer norms' outputs, recomputed from what was kept (layerNormValue).
+      const x1 = flatRows(layerNormValue(xHat1!, gamma1!, beta1!));
+      const n2 = layerNormValue(xHat2!, gamma2!, beta2!);
       const [dGated, dw2s, db2] = denseBackward(flatRows(dy), flatRows(gated!), w2s as T2);
       const dGated3 = tf.reshape(dGated, shape);
       const du = tf.mul(dGated3, gate!);
       const dGate = tf.mul(dGated3, u!);
       // Over channels, then over the batch: one Sum over axes [0, 2] took 15 times as long.
       const dbs = tf.sum(tf.sum(dGate, 2), 0);
-      const dws = tf.sum(tf.matMul(n2!, dGate, false, true), 0);
+      const dws = tf.sum(tf.matMul(n2, dGate, false, true), 0);
       const dn2 = tf.matMul(ws as T2, dGate);
       const [dv, dGamma2, dBeta2] = layerNormBackward(dn2, xHat2!, rstd2!, gamma2!);
       const dhu = act.backward(flatRows(applyMask(du, mu)), hu!, savedU);
       const dhv = act.backward(flatRows(applyMask(dv, mv)), hv!, savedV);
-      const [dx1u, dw1u, db1u] = denseBackward(dhu as T2, x1 as T2, w1u as T2);
-      const [dx1v, dw1v, db1v] = denseBackward(dhv as T2, x1 as T2, w1v as T2);
+      const [dx1u, dw1u, db1u] = denseBackward(dhu as T2, x1, w1u as T2);
+      const [dx1v, dw1v, db1v] = denseBackward(dhv as T2, x1, w1v as T2);
       const dx1 = tf.add(dx1u, dx1v);
       const dw1s = tf.concat([dw1u, dw1v], 1);
       const db1s = tf.concat([db1u, db1v]);

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { denseBackward } from '../ops/dense-tensorflow.js';
 import { dropoutMaskTensor, dropoutMaskTensorSwapped } from '../ops/dropout.js';
 import { scaled, scaledGelu } from '../ops/gelu-tensorflow.js';
-import { layerNormForward } from '../ops/layer-norm.js';
+import { layerNormForward, layerNormValue } from '../ops/layer-norm.js';
 import { foldedLayerNormDenseBackward, foldedLayerNormDenseForward } from '../ops/layer-norm-folded.js';
 import { layerNormBackwardOnTensorflow as layerNormBackward } from '../ops/layer-norm-tensorflow.js';
 import { columnSums, matMulPlusBias } from '../ops/tensorflow-kernels.js';
@@ -55,10 +55,10 @@ export function mixerBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Bl
       const o2 = applyMask(tf.reshape(matMulPlusBias(g2 as T2, w4s, b4!), [batch, patches, channels]), m2);
       return {
         value: tf.add(x2, o2),
-        saved: [norm1.xHat, norm1.rstd, n1, h1, g1, gelu1, m1, ...dense3.saved, g2, gelu2, m2, gamma, beta, w1s, w2s, w3, w4s],
+        saved: [norm1.xHat, norm1.rstd, h1, g1, gelu1, m1, ...dense3.saved, g2, gelu2, m2, gamma, beta, w1s, w2s, w3, w4s],
       };
     },
-    (dy, [xHat1, rstd1, n1, h1, g1, gelu1, m1, xHat2, rstd2, h2, kernel3, bias3, g2, gelu2, m2, gamma, beta, w1s, w2s, w3, w4s]) => {
+    (dy, [xHat1, rstd1, h1, g1, gelu1, m1, xHat2, rstd2, h2, kernel3, bias3, g2, gelu2, m2, gamma, beta, w1s, w2s, w3, w4s]) => {
       // Channel mixing: out = x2 + Dropout(Dense4(GELU(Dense3(LN(x2))))).
       const [dg2, dw4s, db4] = denseBackward(flatRows(applyMask(dy, m2)), g2 as T2, w4s as T2);
       const dh2 = act.backward(dg2, h2!, gelu2) as T2;
@@ -72,7 +72,8 @@ export function mixerBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Bl
       const dw2 = scaled(tf.sum(tf.matMul(g1!, do1, true, true), 0), act.outputScale);
       const dh1 = act.backward(dg1, h1!, gelu1);
       const db1 = scaled(columnSums(dh1), act.inputScale);
-      const dw1 = scaled(tf.sum(tf.matMul(n1!, dh1), 0), act.inputScale);
+      const n1 = layerNormValue(xHat1!, gamma!, beta!); // recomputed rather than kept
+      const dw1 = scaled(tf.sum(tf.matMul(n1, dh1), 0), act.inputScale);
       const dn1 = tf.matMul(w1s as T2, dh1, false, true);
       const [dxNorm, dGammaToken, dBetaToken] = layerNormBackward(dn1, xHat1!, rstd1!, gamma!);
       const dw4 = scaled(dw4s, act.outputScale);
