@@ -3,7 +3,7 @@
  * (op-recorder.ts), its effects undone, and then, for that batch and every later one of the same
  * shape, run as that graph in one TensorFlow session run.
  *
- * Op by op, tfjs-node runs each of the step's 1,200 to 1,500 kernels eagerly, one call into
+ * Op by op, tfjs-node runs each of the step's 1,000 to 1,200 kernels eagerly, one call into
  * TensorFlow at a time. As a graph, TensorFlow runs the whole step as Keras's model.fit does in
  * a tf.function: Grappler's rewrites (and oneDNN's on the CPU) over the whole graph, independent
  * kernels in parallel, buffers reused as their last reader finishes, and no JavaScript between
