@@ -15,4 +15,12 @@ describe('mlpx doctor', () => {
     expect(result.stdout).toMatch(/cuda +the CUDA provider libraries are not installed/);
     expect(result.stdout).toMatch(/ {15}provider: not installed \(mlpx setup cuda installs it into .*mlpx-test-no-cuda\/1\.30\.0\)/);
   }, 60_000);
+
+  it("keeps Dawn's own warnings out of its output, and names Dawn's reason when there is no adapter", async () => {
+    // No Vulkan driver but the system's: on a machine without a GPU driver Dawn finds none and warns on stderr.
+    const result = await runCli(['doctor'], { env: { MLPX_TENSORFLOW_DIR: join(tmpdir(), 'mlpx-test-no-engine') } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/vkCreateInstance|CheckVkSuccessImpl|VulkanError/);
+    if (/webgpu +unavailable/.test(result.stdout)) expect(result.stdout).toMatch(/webgpu +unavailable: no WebGPU adapter: .*; Dawn: \S/);
+  }, 60_000);
 });

@@ -16,7 +16,7 @@ export { DATASET_SPECS, loadDataset, type LoadDatasetRequest } from './data/load
 
 // Backends.
 export { BACKEND_CHOICES, NoBackendError, selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend.js';
-export { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './backend/webgpu-adapter.js';
+export { describeAdapter, probeWebgpuAdapter, probeWebgpuAdapterInChild, type WebgpuAdapterInfo } from './backend/webgpu-adapter.js';
 export { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from './backend/tensorflow/tensorflow-install.js';
 export { listTensorflowDevices } from './backend/tensorflow/list-devices.js';
 export { describeCudaWheels, findCudaWheels, type CudaWheels } from './backend/tensorflow/cuda-wheels.js';

@@ -26,7 +26,7 @@ import {
   measurePredictThroughput,
   measureTrainingThroughput,
   measureTrainingThroughputInChild,
-  probeWebgpuAdapter,
+  probeWebgpuAdapterInChild,
   randomSource,
   readTensorflowInstall,
   SEED_ARCHITECTURE,
@@ -114,7 +114,8 @@ async function defaultBackends(skipped: BenchReport['skipped']): Promise<Trainin
   const backends: TrainingBackend[] = (await readTensorflowInstall()) ? ['tensorflow', 'wasm'] : ['wasm'];
   if (backends.length === 1) skipped.push({ backend: 'tensorflow', reason: 'not set up (run `mlpx setup tensorflow`)' });
   try {
-    const adapter = await probeWebgpuAdapter();
+    // In a child process: on a machine without a GPU driver Dawn's warnings stay out of the output.
+    const adapter = await probeWebgpuAdapterInChild();
     if (!adapter.software) return [...backends, 'webgpu'];
     skipped.push({ backend: 'webgpu', reason: 'only a software adapter (name it with --backends to measure it anyway)' });
   } catch (error) {

@@ -13,7 +13,7 @@ import {
   findCudaWheels,
   listTensorflowDevices,
   NoBackendError,
-  probeWebgpuAdapter,
+  probeWebgpuAdapterInChild,
   readTensorflowInstall,
   selectBackend,
   tensorflowRoot,
@@ -41,20 +41,23 @@ async function tensorflowLine(): Promise<string> {
 
 export function doctorCommand(): Command {
   return new Command('doctor').action(async () => {
+    // Probed once, in a child process: Dawn's own warnings stay out of the report.
+    const adapter = probeWebgpuAdapterInChild();
+    adapter.catch(() => {});
     const lines = [
       `mlpx on Node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`,
       'training backends (mlpx train --backend):',
       await line('tensorflow', tensorflowLine),
       await line('webgpu', async () => {
-        const adapter = await probeWebgpuAdapter();
-        return `${describeAdapter(adapter)}${adapter.software ? '; --backend auto stays on wasm' : '; --backend auto uses it'}`;
+        const found = await adapter;
+        return `${describeAdapter(found)}${found.software ? '; --backend auto stays on wasm' : '; --backend auto uses it'}`;
       }),
       await line('wasm', async () => (await selectBackend('wasm')).description),
       await line('cpu', async () => (await selectBackend('cpu')).description),
       'inference execution providers (mlpx infer --ep):',
       '  cpu          available',
       [`  cuda         ${diagnoseCuda()}`, ...describeCudaInstall().map((text) => `${' '.repeat(15)}${text}`)].join('\n'),
-      await line('webgpu', async () => `uses the same Vulkan driver: ${describeAdapter(await probeWebgpuAdapter())}`),
+      await line('webgpu', async () => `uses the same Vulkan driver: ${describeAdapter(await adapter)}`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });
