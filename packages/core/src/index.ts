@@ -15,3 +15,4 @@ export { downloadResumable, type DownloadedFile, type ResumableDownload, type Re
 export type { DownloadChecksum } from './files/download-checksum.js';
 export type { BrokenDownload, DownloadMessages, DownloadTarget } from './files/download-messages.js';
 export type { DownloadProgress } from './files/download-progress.js';
+export { checkHttpUrl } from './files/http-url.js';

@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import { MlpxError } from '../errors.js';
 import type { DownloadChecksum } from './download-checksum.js';
 import { connect } from './download-connection.js';
+import { checkHttpUrl } from './http-url.js';
 import type { DownloadMessages, DownloadTarget } from './download-messages.js';
 import type { DownloadProgress } from './download-progress.js';
 
@@ -51,7 +52,7 @@ export async function downloadResumable(request: ResumableDownload): Promise<Dow
   } catch (error) {
     throw new MlpxError(messages.folderNotCreated(folder, error), { cause: error });
   }
-  checkUrl(url, messages);
+  checkHttpUrl(url, messages);
   try {
     return await transferAndVerify(request);
   } catch (error) {
@@ -59,16 +60,6 @@ export async function downloadResumable(request: ResumableDownload): Promise<Dow
     await rm(partial, { force: true });
     throw new MlpxError(messages.localError(request, error), { cause: error });
   }
-}
-
-function checkUrl(url: string, messages: DownloadMessages): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw new MlpxError(messages.invalidUrl(url), { cause: error });
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new MlpxError(messages.unsupportedProtocol(url));
 }
 
 async function transferAndVerify(request: ResumableDownload): Promise<DownloadedFile> {

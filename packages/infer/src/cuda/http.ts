@@ -2,7 +2,7 @@
  * HTTP(S) requests for the package index, with errors a user can act on (MlpxError, one line).
  * Wheel downloads word their failures to reach the index's hosts with the same texts.
  */
-import { describeError, fetchFailureCause, MlpxError, type DownloadMessages } from '@mlpx/core';
+import { checkHttpUrl, describeError, fetchFailureCause, MlpxError, type DownloadMessages } from '@mlpx/core';
 
 /** The texts of a request's failures that index pages and wheel downloads share. */
 export const httpMessages = {
@@ -27,13 +27,7 @@ function hostOf(url: string): string {
 
 /** A GET; `timeoutMs` bounds the whole exchange (index pages), leave it out for large downloads. */
 export async function httpGet(url: string, headers: Record<string, string> = {}, timeoutMs?: number, signal?: AbortSignal): Promise<Response> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw new MlpxError(httpMessages.invalidUrl(url), { cause: error });
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new MlpxError(httpMessages.unsupportedProtocol(url));
+  checkHttpUrl(url, httpMessages);
   try {
     const signals = [...(timeoutMs ? [AbortSignal.timeout(timeoutMs)] : []), ...(signal ? [signal] : [])];
     return await fetch(url, { headers, redirect: 'follow', ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {}) });
