@@ -4,8 +4,8 @@
  * and asks for an adapter, describing it and whether it is a software one (SwiftShader, llvmpipe /
  * lavapipe): those run WebGPU on the CPU, correct but slow.
  */
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { runJsonChild } from '../process/json-child-process.js';
 
 export interface WebgpuAdapterInfo {
   readonly vendor: string;
@@ -74,22 +74,8 @@ export async function probeWebgpuAdapter(): Promise<WebgpuAdapterInfo> {
  */
 export async function probeWebgpuAdapterInChild(): Promise<WebgpuAdapterInfo> {
   const script = createRequire(import.meta.url).resolve('@mlpx/train/webgpu-probe');
-  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ stdout: out, stderr: err, code: exitCode }));
-  });
-  const last = stdout.trim().split('\n').pop() ?? '';
-  let report: { adapter?: WebgpuAdapterInfo; error?: string };
-  try {
-    report = JSON.parse(last) as typeof report;
-  } catch {
-    throw new Error(`the WebGPU probe (a child process) exited with ${code} without a report: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
-  }
+  const { value, stderr } = await runJsonChild(process.execPath, [script], { label: 'the WebGPU probe (a child process)' });
+  const report = value as { adapter?: WebgpuAdapterInfo; error?: string };
   if (report.adapter) return report.adapter;
   const dawn = /^Warning: (.+)$/m.exec(stderr)?.[1];
   throw new Error(`${report.error ?? 'no report'}${dawn ? `; Dawn: ${dawn}` : ''}`);

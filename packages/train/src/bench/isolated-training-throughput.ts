@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { BackendChoice } from '../backend/select-backend.js';
-import { positiveNumber, runJsonChild } from './json-child-process.js';
+import { positiveNumber, runJsonChild } from '../process/json-child-process.js';
 import type { TrainingThroughput, TrainingThroughputOptions } from './training-throughput.js';
 
 /** What the parent passes to training-child.js, as JSON in its one argument. */
@@ -26,7 +26,7 @@ const CHILD_SCRIPT = fileURLToPath(new URL('./training-child.js', import.meta.ur
 export async function measureTrainingThroughputInChild(backend: BackendChoice, options: TrainingThroughputOptions): Promise<IsolatedTrainingThroughput> {
   const request: TrainingChildRequest = { backend, options };
   const label = `mlpx's training of ${options.model} on ${backend} (in a child process)`;
-  const value = await runJsonChild(process.execPath, [CHILD_SCRIPT, JSON.stringify(request)], { label });
+  const { value } = await runJsonChild(process.execPath, [CHILD_SCRIPT, JSON.stringify(request)], { label });
   positiveNumber(value, 'imagesPerSec', label);
   positiveNumber(value, 'peakRssMiB', label);
   return value as IsolatedTrainingThroughput;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { MlpxError } from '@mlpx/core';
 import { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from '../backend/tensorflow/tensorflow-install.js';
 import { SEED_ARCHITECTURE, type Architecture } from '../models/model-config.js';
-import { positiveNumber, runJsonChild } from './json-child-process.js';
+import { positiveNumber, runJsonChild } from '../process/json-child-process.js';
 import type { TrainingThroughputOptions } from './training-throughput.js';
 
 /**
@@ -72,7 +72,7 @@ export async function measureKerasPeerThroughput(python: string, options: Traini
   const label = `the Keras peer's training of ${options.model} (${python} ${KERAS_PEER_SCRIPT})`;
   // No __pycache__ written into the installed package.
   const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
-  const value = await runJsonChild(python, [KERAS_PEER_SCRIPT, ...kerasPeerArguments(options)], { label, env });
+  const { value } = await runJsonChild(python, [KERAS_PEER_SCRIPT, ...kerasPeerArguments(options)], { label, env });
   positiveNumber(value, 'imagesPerSec', label);
   positiveNumber(value, 'peakRssMiB', label);
   return value as KerasPeerThroughput;

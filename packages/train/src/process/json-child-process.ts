@@ -1,7 +1,8 @@
 /**
- * Runs a measuring child process and returns the JSON value on the last line of its stdout.
- * `mlpx bench --peer` measures each side in a process of its own, so that each peak memory
- * figure (max RSS) covers one model's training and nothing else the bench had loaded.
+ * Runs a child process and returns the JSON value on the last line of its stdout, and the end of
+ * its stderr. `mlpx bench --peer` measures each side in a process of its own, so that each peak
+ * memory figure (max RSS) covers one model's training and nothing else the bench had loaded; the
+ * WebGPU probe of `mlpx doctor` runs in one so that Dawn's own warnings stay out of the output.
  */
 import { spawn } from 'node:child_process';
 import { describeError, MlpxError } from '@mlpx/core';
@@ -15,7 +16,13 @@ export interface JsonChildOptions {
 /** How much of a failed child's stderr an error quotes (its end, where the error is). */
 const TAIL_CHARACTERS = 4000;
 
-export function runJsonChild(command: string, args: readonly string[], options: JsonChildOptions): Promise<unknown> {
+export interface JsonChildResult {
+  readonly value: unknown;
+  /** The end of what the child wrote to stderr (its last TAIL_CHARACTERS). */
+  readonly stderr: string;
+}
+
+export function runJsonChild(command: string, args: readonly string[], options: JsonChildOptions): Promise<JsonChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -30,7 +37,7 @@ export function runJsonChild(command: string, args: readonly string[], options: 
       }
       const last = stdout.trimEnd().split('\n').at(-1) ?? '';
       try {
-        resolve(JSON.parse(last));
+        resolve({ value: JSON.parse(last) as unknown, stderr });
       } catch {
         reject(new MlpxError(`${options.label} printed no JSON result; its output ended with:\n${stdout.slice(-TAIL_CHARACTERS)}${stderr.slice(-TAIL_CHARACTERS)}`));
       }
