@@ -17,7 +17,7 @@ import { AdamW } from '../../../packages/train/src/training/adamw.js';
 import { gatherBatch } from '../../../packages/train/src/training/batches.js';
 import { GraphTrainStep } from '../../../packages/train/src/training/graph/graph-train-step.js';
 import { OpRecorder } from '../../../packages/train/src/training/graph/op-recorder.js';
-import { tensorflowBackend } from '../../../packages/train/src/training/graph/tensorflow-binding.js';
+import { tensorflowBackend } from '../../../packages/train/src/backend/tensorflow/tfjs-node-backend.js';
 import { trainStep } from '../../../packages/train/src/training/train-step.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';

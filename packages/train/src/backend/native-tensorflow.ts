@@ -10,6 +10,7 @@
  * that differ choose their TensorFlow form with this test.
  */
 import * as tf from '@tensorflow/tfjs';
+import { tensorflowBackend } from './tensorflow/tfjs-node-backend.js';
 
 export const TENSORFLOW_BACKEND = 'tensorflow';
 
@@ -17,12 +18,7 @@ export function onTensorflow(): boolean {
   return tf.getBackend() === TENSORFLOW_BACKEND;
 }
 
-/** tfjs-node's backend object: whether TensorFlow placed its tensors on a GPU. */
-interface TensorflowKernelBackend {
-  readonly isUsingGpuDevice?: boolean;
-}
-
 /** On native TensorFlow computing on the CPU: tensors live in host memory, so reading one is a copy. */
 export function onTensorflowCpu(): boolean {
-  return onTensorflow() && (tf.backend() as unknown as TensorflowKernelBackend).isUsingGpuDevice !== true;
+  return onTensorflow() && tensorflowBackend().isUsingGpuDevice !== true;
 }

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describeError, MlpxError } from '@mlpx/core';
 import { linkSharedTfjs } from './link-tfjs.js';
 import { filterStartupLog } from './startup-log-filter.js';
+import { findTensorflowBackend } from './tfjs-node-backend.js';
 import { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from './tensorflow-install.js';
 
 /** The addon tfjs-node loads, relative to its package folder (N-API 8; node-pre-gyp's layout). */
@@ -52,16 +53,6 @@ function loadWithStartupLogFiltered(packageDir: string, load: () => void): void 
 
 const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
-/** What the 'tensorflow' backend's binding reports about itself. */
-interface TensorflowBinding {
-  readonly TF_Version: string;
-}
-
-interface TensorflowKernelBackend {
-  readonly binding: TensorflowBinding;
-  readonly isUsingGpuDevice: boolean;
-}
-
 /**
  * TensorFlow's defaults, unless the user set them: GPU memory grows as needed instead of being
  * taken whole at start (tfjs-node sets no GPU options; tfjs issues #671, #2611), and only errors
@@ -99,12 +90,12 @@ export async function loadInstalledTensorflow(install: TensorflowInstall, option
 
 /** The TensorFlow version the active 'tensorflow' backend's library reports. */
 export function activeTensorflowVersion(): string {
-  return (tf.findBackend('tensorflow') as unknown as TensorflowKernelBackend | null)?.binding.TF_Version ?? 'unknown';
+  return findTensorflowBackend()?.binding.TF_Version ?? 'unknown';
 }
 
 /** Where TensorFlow computes: 'on the GPU', or on the CPU, saying so in one line when a GPU was expected. */
 export function deviceSummary(gpuBuild: boolean): string {
-  const backend = tf.findBackend('tensorflow') as unknown as TensorflowKernelBackend | null;
+  const backend = findTensorflowBackend();
   if (backend?.isUsingGpuDevice) return 'on the GPU';
   return gpuBuild ? 'on the CPU: TensorFlow sees no GPU' : 'on the CPU';
 }

@@ -16,46 +16,23 @@
  *    which a recorded step graph cannot hold (training/graph/op-recorder.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { tensorflowBackend, type OpAttribute, type TensorflowBackend } from '../../backend/tensorflow/tfjs-node-backend.js';
 
-interface OpAttribute {
-  readonly name: string;
-  readonly type: number;
-  readonly value: unknown;
-}
-
-/** The part of tfjs-node's NodeJSKernelBackend used here. */
-interface NodeKernelBackend {
-  readonly binding: {
-    readonly TF_ATTR_TYPE: number;
-    readonly TF_ATTR_BOOL: number;
-    readonly TF_ATTR_STRING: number;
-    readonly TF_ATTR_INT: number;
-    readonly TF_FLOAT: number;
-    readonly TF_INT32: number;
-    readonly TF_COMPLEX64: number;
-  };
-  executeSingleOutput(name: string, attributes: OpAttribute[], inputs: tf.Tensor[]): tf.Tensor;
-}
-
-function backend(): NodeKernelBackend {
-  return tf.backend() as unknown as NodeKernelBackend;
-}
-
-function floatType(kernels: NodeKernelBackend): OpAttribute {
+function floatType(kernels: TensorflowBackend): OpAttribute {
   return { name: 'T', type: kernels.binding.TF_ATTR_TYPE, value: kernels.binding.TF_FLOAT };
 }
 
 /** a b for float32 matrices, either operand transposed by flag (TensorFlow's MatMul, or BatchMatMulV2 for b^T alone). */
 export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
   if (transposeB && !transposeA) return tf.matMul(a, b, false, true);
-  const kernels = backend();
+  const kernels = tensorflowBackend();
   const flag = (name: string, value: boolean): OpAttribute => ({ name, type: kernels.binding.TF_ATTR_BOOL, value });
   return kernels.executeSingleOutput('MatMul', [floatType(kernels), flag('transpose_a', transposeA), flag('transpose_b', transposeB)], [a, b]) as tf.Tensor2D;
 }
 
 /** The sums over every axis but the last of a float32 tensor: [..., n] -> [n] (BiasAddGrad). */
 export function columnSums(x: tf.Tensor): tf.Tensor1D {
-  const kernels = backend();
+  const kernels = tensorflowBackend();
   const format: OpAttribute = { name: 'data_format', type: kernels.binding.TF_ATTR_STRING, value: 'NHWC' };
   return kernels.executeSingleOutput('BiasAddGrad', [floatType(kernels), format], [x]) as tf.Tensor1D;
 }
@@ -65,7 +42,7 @@ export function columnSums(x: tf.Tensor): tf.Tensor1D {
  * 0 .. floor(D/2) of the last axis only. fftLength: [N, D] as an int32 tensor.
  */
 export function rfft2dRealPart(x: tf.Tensor, fftLength: tf.Tensor1D): tf.Tensor {
-  const kernels = backend();
+  const kernels = tensorflowBackend();
   const type = (name: string, value: number): OpAttribute => ({ name, type: kernels.binding.TF_ATTR_TYPE, value });
   return tf.tidy(() => {
     const spectrum = kernels.executeSingleOutput('RFFT2D', [type('Treal', kernels.binding.TF_FLOAT), type('Tcomplex', kernels.binding.TF_COMPLEX64)], [x, fftLength]);
@@ -75,7 +52,7 @@ export function rfft2dRealPart(x: tf.Tensor, fftLength: tf.Tensor1D): tf.Tensor 
 
 /** The slices of a float32 tensor at int32 indices along `axis` (GatherV2, the indices not read back). */
 export function gather<T extends tf.Tensor>(x: T, indices: tf.Tensor1D, axis = 0): T {
-  const kernels = backend();
+  const kernels = tensorflowBackend();
   const type = (name: string, value: number): OpAttribute => ({ name, type: kernels.binding.TF_ATTR_TYPE, value });
   return tf.tidy(() =>
     kernels.executeSingleOutput(
@@ -92,7 +69,7 @@ export function gather<T extends tf.Tensor>(x: T, indices: tf.Tensor1D, axis = 0
  * step runs as a graph; tfjs's add would be a broadcasting Add, which it leaves alone.
  */
 export function matMulPlusBias(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
-  const kernels = backend();
+  const kernels = tensorflowBackend();
   const format: OpAttribute = { name: 'data_format', type: kernels.binding.TF_ATTR_STRING, value: 'NHWC' };
   return tf.tidy(() => kernels.executeSingleOutput('BiasAdd', [floatType(kernels), format], [matMul2d(x, w), bias])) as tf.Tensor2D;
 }

@@ -28,7 +28,7 @@ import type { TrainStepRunner } from '../step-runner.js';
 import { gradientsOfSlice, trainStep } from '../train-step.js';
 import { GraphSession } from './graph-session.js';
 import { OpRecorder } from './op-recorder.js';
-import { tensorflowBackend } from './tensorflow-binding.js';
+import { tensorflowBackend } from '../../backend/tensorflow/tfjs-node-backend.js';
 
 interface RecordedStep {
   readonly session: GraphSession;

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activeTensorflowVersion, loadInstalledTensorflow } from '../load-tensorflow.js';
 import type { TensorflowInstall } from '../tensorflow-install.js';
+import { tensorflowBackend } from '../tfjs-node-backend.js';
 
 export interface ProbeReport {
   readonly version: string;
@@ -23,7 +24,7 @@ const product = tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 
 const report: ProbeReport = {
   version: activeTensorflowVersion(),
   backend: tf.getBackend(),
-  usingGpu: (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true,
+  usingGpu: tensorflowBackend().isUsingGpuDevice === true,
   matmul: Array.from(await product.data()),
 };
 process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -1,9 +1,11 @@
 /**
- * The parts of tfjs-node's backend (NodeJSKernelBackend) and its native binding that recording
- * and running a step graph use. tfjs-node runs every op as one eagerly executed TensorFlow
- * kernel through `binding.executeOp(name, attributes, inputIds, outputCount)`, with TensorFlow's
- * own op names and attributes; `loadSavedModel` / `runSavedModel` run a graph in a TensorFlow
- * session (TF_LoadSessionFromSavedModel, TF_SessionRun) on tensors held by the same binding.
+ * The parts of tfjs-node's backend (NodeJSKernelBackend) and its native binding that mlpx uses:
+ * the kernels called directly (layers/ops/tensorflow-kernels.ts), recording and running a step
+ * graph (training/graph/), and what the engine reports about itself (load-tensorflow.ts). tfjs-node
+ * runs every op as one eagerly executed TensorFlow kernel through `binding.executeOp(name,
+ * attributes, inputIds, outputCount)`, with TensorFlow's own op names and attributes;
+ * `loadSavedModel` / `runSavedModel` run a graph in a TensorFlow session
+ * (TF_LoadSessionFromSavedModel, TF_SessionRun) on tensors held by the same binding.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -21,6 +23,11 @@ export interface TensorMetadata {
 }
 
 export interface TensorflowBinding {
+  /** The TensorFlow library's version. */
+  readonly TF_Version: string;
+  readonly TF_FLOAT: number;
+  readonly TF_INT32: number;
+  readonly TF_COMPLEX64: number;
   readonly TF_ATTR_STRING: number;
   readonly TF_ATTR_INT: number;
   readonly TF_ATTR_FLOAT: number;
@@ -37,12 +44,21 @@ export interface TensorflowBinding {
 
 export interface TensorflowBackend {
   binding: TensorflowBinding;
+  /** Whether TensorFlow placed its tensors on a GPU. */
+  readonly isUsingGpuDevice?: boolean;
   getInputTensorIds(tensors: readonly tf.Tensor[]): number[];
   createOutputTensor(metadata: TensorMetadata): tf.Tensor;
+  executeSingleOutput(name: string, attributes: OpAttribute[], inputs: tf.Tensor[]): tf.Tensor;
 }
 
+/** The active backend, which the caller knows to be 'tensorflow'. */
 export function tensorflowBackend(): TensorflowBackend {
   return tf.backend() as unknown as TensorflowBackend;
+}
+
+/** The 'tensorflow' backend if it is registered (active or not). */
+export function findTensorflowBackend(): TensorflowBackend | undefined {
+  return (tf.findBackend('tensorflow') as unknown as TensorflowBackend | null) ?? undefined;
 }
 
 /** TensorFlow's DataType number for a tfjs dtype, or the number itself (the binding reports numbers). */
