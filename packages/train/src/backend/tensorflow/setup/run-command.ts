@@ -6,8 +6,10 @@
 import { spawn } from 'node:child_process';
 
 export interface CommandResult {
-  /** The exit code; null when the program could not be started (see `startError`). */
+  /** The exit code; null when the program could not be started (see `startError`) or was killed (`signal`). */
   readonly code: number | null;
+  /** The signal that ended the program, if one did. */
+  readonly signal?: NodeJS.Signals;
   readonly stdout: string;
   readonly stderr: string;
   /** Why the program did not start (ENOENT: not found). */
@@ -35,7 +37,7 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       options.echo?.(chunk.toString());
     });
     child.on('error', (error: NodeJS.ErrnoException) => resolve({ code: null, stdout, stderr, startError: error }));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, stdout, stderr, ...(signal ? { signal } : {}) }));
   });
 }
 

@@ -13,7 +13,6 @@
  * failed setup leaves the previous engine working; the folders of older builds are then removed.
  * A second run with the same request finds install.json and does nothing (--force rebuilds).
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -28,7 +27,7 @@ import { buildAddon } from './build-addon.js';
 import { findBuildTools } from './build-tools.js';
 import type { ProbeReport } from './probe-engine.js';
 import { createVenv, findPython, locateTensorflow, pipInstall, venvPython } from './python-environment.js';
-import { outputTail } from './run-command.js';
+import { outputTail, runCommand } from './run-command.js';
 import { findTensorflowIn, describeTensorflowDir, TENSORFLOW_LIBRARIES, type TensorflowLibrary } from './tensorflow-library.js';
 import { installTfjsNode } from './tfjs-node-package.js';
 
@@ -104,19 +103,11 @@ function timestamp(): string {
 
 async function probe(install: TensorflowInstall): Promise<ProbeReport> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'probe-engine.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(install)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code === 0) return resolve(JSON.parse(stdout.trim().split('\n').pop()!) as ProbeReport);
-      const exit = signal ? `was killed by ${signal}` : `exited with ${code}`;
-      reject(new MlpxError(`the built engine did not load (a test run in a child process ${exit}):\n${outputTail({ code, stdout, stderr })}`));
-    });
-  });
+  const result = await runCommand(process.execPath, [script, JSON.stringify(install)]);
+  if (result.startError) throw result.startError;
+  if (result.code === 0) return JSON.parse(result.stdout.trim().split('\n').pop()!) as ProbeReport;
+  const exit = result.signal ? `was killed by ${result.signal}` : `exited with ${result.code}`;
+  throw new MlpxError(`the built engine did not load (a test run in a child process ${exit}):\n${outputTail(result)}`);
 }
 
 /** Removes the build folders install.json does not point into (older builds, interrupted ones). */
