@@ -18,8 +18,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { tensorflowBackend, type OpAttribute, type TensorflowBackend } from '../../backend/tensorflow/tfjs-node-backend.js';
 
+/** A type attribute: `name` set to one of the binding's TF_ data types. */
+function typeAttribute(kernels: TensorflowBackend, name: string, dataType: number): OpAttribute {
+  return { name, type: kernels.binding.TF_ATTR_TYPE, value: dataType };
+}
+
 function floatType(kernels: TensorflowBackend): OpAttribute {
-  return { name: 'T', type: kernels.binding.TF_ATTR_TYPE, value: kernels.binding.TF_FLOAT };
+  return typeAttribute(kernels, 'T', kernels.binding.TF_FLOAT);
+}
+
+/** BiasAdd's and BiasAddGrad's layout: the bias is along the last axis. */
+function channelsLast(kernels: TensorflowBackend): OpAttribute {
+  return { name: 'data_format', type: kernels.binding.TF_ATTR_STRING, value: 'NHWC' };
 }
 
 /** a b for float32 matrices, either operand transposed by flag (TensorFlow's MatMul, or BatchMatMulV2 for b^T alone). */
@@ -33,8 +43,7 @@ export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, tra
 /** The sums over every axis but the last of a float32 tensor: [..., n] -> [n] (BiasAddGrad). */
 export function columnSums(x: tf.Tensor): tf.Tensor1D {
   const kernels = tensorflowBackend();
-  const format: OpAttribute = { name: 'data_format', type: kernels.binding.TF_ATTR_STRING, value: 'NHWC' };
-  return kernels.executeSingleOutput('BiasAddGrad', [floatType(kernels), format], [x]) as tf.Tensor1D;
+  return kernels.executeSingleOutput('BiasAddGrad', [floatType(kernels), channelsLast(kernels)], [x]) as tf.Tensor1D;
 }
 
 /**
@@ -43,7 +52,7 @@ export function columnSums(x: tf.Tensor): tf.Tensor1D {
  */
 export function rfft2dRealPart(x: tf.Tensor, fftLength: tf.Tensor1D): tf.Tensor {
   const kernels = tensorflowBackend();
-  const type = (name: string, value: number): OpAttribute => ({ name, type: kernels.binding.TF_ATTR_TYPE, value });
+  const type = (name: string, value: number): OpAttribute => typeAttribute(kernels, name, value);
   return tf.tidy(() => {
     const spectrum = kernels.executeSingleOutput('RFFT2D', [type('Treal', kernels.binding.TF_FLOAT), type('Tcomplex', kernels.binding.TF_COMPLEX64)], [x, fftLength]);
     return kernels.executeSingleOutput('Real', [type('T', kernels.binding.TF_COMPLEX64), type('Tout', kernels.binding.TF_FLOAT)], [spectrum]);
@@ -53,7 +62,7 @@ export function rfft2dRealPart(x: tf.Tensor, fftLength: tf.Tensor1D): tf.Tensor 
 /** The slices of a float32 tensor at int32 indices along `axis` (GatherV2, the indices not read back). */
 export function gather<T extends tf.Tensor>(x: T, indices: tf.Tensor1D, axis = 0): T {
   const kernels = tensorflowBackend();
-  const type = (name: string, value: number): OpAttribute => ({ name, type: kernels.binding.TF_ATTR_TYPE, value });
+  const type = (name: string, value: number): OpAttribute => typeAttribute(kernels, name, value);
   return tf.tidy(() =>
     kernels.executeSingleOutput(
       'GatherV2',
@@ -70,6 +79,5 @@ export function gather<T extends tf.Tensor>(x: T, indices: tf.Tensor1D, axis = 0
  */
 export function matMulPlusBias(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
   const kernels = tensorflowBackend();
-  const format: OpAttribute = { name: 'data_format', type: kernels.binding.TF_ATTR_STRING, value: 'NHWC' };
-  return tf.tidy(() => kernels.executeSingleOutput('BiasAdd', [floatType(kernels), format], [matMul2d(x, w), bias])) as tf.Tensor2D;
+  return tf.tidy(() => kernels.executeSingleOutput('BiasAdd', [floatType(kernels), channelsLast(kernels)], [matMul2d(x, w), bias])) as tf.Tensor2D;
 }
