@@ -1,6 +1,7 @@
 /**
  * The mlpx command line. Each subcommand lives in commands/; errors meant for users (MlpxError,
- * bad flags) print one line and exit 1, anything else is a bug and prints its stack.
+ * bad flags) print one line starting `mlpx: error:` and exit 1, anything else is a bug and
+ * prints its stack.
  */
 import { Command, CommanderError } from 'commander';
 import { MlpxError } from '@mlpx/core';
@@ -34,7 +35,7 @@ const COMMANDS: readonly { name: string; description: string; load: () => Promis
   },
   {
     name: 'serve',
-    description: 'serve the web demo page (examples/web), the web bundle and a model on localhost',
+    description: 'serve the web demo page and bundle of @mlpx/web and a model on localhost',
     load: async () => (await import('./commands/serve.js')).serveCommand(),
   },
   {
@@ -64,12 +65,28 @@ export async function program(requested?: string): Promise<Command> {
   const cli = new Command('mlpx')
     .description('Train MLP-Mixer, FNet and gMLP image classifiers in Node.js, export them to ONNX, run them anywhere.')
     .version(MLPX_VERSION)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const { name, description, load } of COMMANDS) {
     cli.addCommand((name === requested ? await load() : new Command(name)).description(description));
   }
   return cli;
+}
+
+/**
+ * Commander's own error (a bad flag, an unknown command) as mlpx prints its errors: one line with
+ * mlpx's prefix, commander's suggestion ("Did you mean --model?") on it, and the help to read.
+ */
+function commanderErrorLine(message: string, command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at; at = at.parent) names.unshift(at.name());
+  const text = message
+    .trim()
+    .replace(/^error: /, '')
+    .replace(/\s*\n\(Did you mean (.+)\?\)$/, '; did you mean $1?')
+    .replace(/ is invalid\. (.)/, (_, first: string) => ` is invalid: ${first.toLowerCase()}`)
+    .replace(/\.$/, '')
+    .replace(/\s*\n\s*/g, ' ');
+  return `mlpx: error: ${text} (see \`${names.join(' ')} --help\`)\n`;
 }
 
 /** The subcommand argv asks for (`mlpx help train` asks for train), if any. */
@@ -83,7 +100,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const cli = await program(requestedCommand(argv));
     const overrideExits = (command: Command): void => {
-      command.exitOverride();
+      command.exitOverride().configureOutput({ outputError: (message, write) => write(commanderErrorLine(message, command)) });
       command.commands.forEach(overrideExits);
     };
     overrideExits(cli);
