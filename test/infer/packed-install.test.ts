@@ -1,12 +1,12 @@
 /**
  * @mlpx/infer installed as a user installs it: `npm pack` the core and infer packages, install the
- * two tarballs into an empty folder from npm's cache alone (--offline), and classify a PNG there
- * with createClassifier. The install must hold nothing of TensorFlow.js, WebGPU or the exporter,
+ * two tarballs into an empty folder (registry packages from npm's cache where it has them, else
+ * from the registry: CI's cache starts empty), and classify a PNG there with createClassifier. The install must hold nothing of TensorFlow.js, WebGPU or the exporter,
  * and `mlpx infer` in the repo must never load TensorFlow.js.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -14,17 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClassifier } from '../../packages/infer/src/classifier.js';
 import { expectClose } from '../helpers/closeness.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
+import { npmInstall, packWorkspaces, userEnvironment } from '../helpers/packed-packages.js';
 import { REPO_ROOT, runCli, trainAndExport } from '../helpers/run-cli.js';
 import { fashionMnist } from '../helpers/trained-models.js';
 
 const run = promisify(execFile);
-
-/** The environment without what `npm test` sets for its scripts (npm_*), so npm runs as a user's would. */
-function userEnvironment(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
-  // onnxruntime-node's install script would fetch the CUDA provider from NuGet, unreachable here.
-  return { ...env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_update_notifier: 'false' };
-}
 
 let work: Awaited<ReturnType<typeof tempDir>>;
 let model: string;
@@ -37,20 +31,18 @@ beforeAll(async () => {
   const data = await fashionMnist();
   image = join(work.path, 'test-image-0.png');
   await sharp(data.test.images.subarray(0, 28 * 28), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(image);
-  const packed = JSON.parse(
-    (await run('npm', ['pack', '--workspace', 'packages/core', '--workspace', 'packages/infer', '--pack-destination', work.path, '--json'], { cwd: REPO_ROOT, env: userEnvironment(), maxBuffer: 16 << 20 })).stdout,
-  ) as { filename: string }[];
+  const packed = await packWorkspaces(work.path, ['packages/core', 'packages/infer']);
   app = join(work.path, 'app');
-  await run('mkdir', ['-p', app]);
+  await mkdir(app, { recursive: true });
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packed.map((p) => join(work.path, p.filename))], { cwd: app, env: userEnvironment(), maxBuffer: 16 << 20 });
+  await npmInstall(packed.map((p) => p.path), { folder: app });
 }, 600_000);
 
 afterAll(async () => {
   await work?.remove();
 });
 
-describe('@mlpx/infer from its tarball, in an empty folder, offline', () => {
+describe('@mlpx/infer from its tarball, in an empty folder', () => {
   it('installs nothing of TensorFlow.js, WebGPU, training or the exporter', async () => {
     const installed = await readdir(join(app, 'node_modules'));
     expect(installed).toContain('onnxruntime-node');

@@ -1,44 +1,32 @@
 #!/usr/bin/env node
-// Fetches onnxruntime-node's CUDA execution provider libraries (libonnxruntime_providers_cuda.so
-// and libonnxruntime_providers_shared.so, CUDA 12 / cuDNN 9, from the NuGet package
-// Microsoft.ML.OnnxRuntime.Gpu.Linux) by running onnxruntime-node's own install script with
-// --onnxruntime-node-install=cuda12. mlpx's .npmrc skips that download at install time, so that
-// installs succeed on machines that cannot reach NuGet; this script brings it back:
-//   --if-gpu   (postinstall) only on Linux x64 with an NVIDIA driver (nvidia-smi answers) and
-//              unless ONNXRUNTIME_NODE_INSTALL=skip is set; a failure is a warning, never a
-//              failed install.
-//   (no flag)  (`mlpx setup cuda`) always; a failure exits 1 with the reason.
-import { execFileSync, spawnSync } from 'node:child_process';
+// `mlpx setup cuda --source nuget`: fetches onnxruntime-node's CUDA execution provider libraries
+// (libonnxruntime_providers_cuda.so and libonnxruntime_providers_shared.so, CUDA 12 / cuDNN 9,
+// from the NuGet package Microsoft.ML.OnnxRuntime.Gpu.Linux) by running onnxruntime-node's own
+// install script with --onnxruntime-node-install=cuda12. mlpx installs with that download skipped
+// (ONNXRUNTIME_NODE_INSTALL=skip), so that installs succeed on machines that cannot reach NuGet;
+// this brings it back on request. A failure exits 1 with the reason in one line.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-const onlyIfGpu = process.argv.includes('--if-gpu');
 const say = (message) => process.stderr.write(`mlpx: ${message}\n`);
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
-  if (!onlyIfGpu) say(`the CUDA execution provider of onnxruntime-node is fetched for Linux x64 only (this is ${process.platform}/${process.arch})`);
-  process.exit(onlyIfGpu ? 0 : 1);
-}
-if (onlyIfGpu) {
-  if (process.env.ONNXRUNTIME_NODE_INSTALL === 'skip') process.exit(0); // the user said so explicitly
-  try {
-    execFileSync('nvidia-smi', ['-L'], { stdio: 'ignore', timeout: 10_000 });
-  } catch {
-    process.exit(0); // no NVIDIA GPU here: nothing to fetch
-  }
+  say(`the CUDA execution provider of onnxruntime-node is fetched for Linux x64 only (this is ${process.platform}/${process.arch})`);
+  process.exit(1);
 }
 
 let ortRoot;
 try {
   ortRoot = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
 } catch {
-  say('onnxruntime-node is not installed yet; run npm install first');
-  process.exit(onlyIfGpu ? 0 : 1);
+  say('onnxruntime-node is not installed beside @mlpx/infer; reinstall mlpx');
+  process.exit(1);
 }
 const provider = join(ortRoot, 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
 if (existsSync(provider)) {
-  if (!onlyIfGpu) say(`the CUDA provider is already installed: ${provider}`);
+  say(`the CUDA provider is already installed: ${provider}`);
   process.exit(0);
 }
 say('fetching the CUDA execution provider for onnxruntime-node (about 300 MB from NuGet)...');
@@ -56,6 +44,6 @@ if (result.status === 0 && existsSync(provider)) {
 const reason = /^\w*Error: .*$/m.exec(result.stderr ?? '')?.[0] ?? (result.stderr ?? '').trim().split('\n').pop() ?? '';
 say(
   `could not fetch the CUDA execution provider from NuGet${reason ? ` (${reason})` : ''}. CPU and WebGPU inference work without it; ` +
-    'run `npx mlpx setup cuda` (PyPI) or `npx mlpx setup cuda --source nuget` when the network is there.',
+    'run `mlpx setup cuda` (PyPI) instead, or retry when NuGet can be reached.',
 );
-process.exit(onlyIfGpu ? 0 : 1);
+process.exit(1);
