@@ -7,5 +7,5 @@ export { INPUT_NAME, LOGITS_NAME, METADATA_KEYS, PROBABILITIES_NAME, type Prepro
 export { parseModelInfo, type ModelInfo } from './onnx/model-info.js';
 export * from './onnx/schema.js';
 export { headOf, type ImageShape, type ImageSplit } from './images/image-split.js';
-export { TOP_K, topPredictions, type Prediction } from './predictions/top-k.js';
+export { reportedTopK, TOP_K, topPredictions, type Prediction } from './predictions/top-k.js';
 export { imagesPerSecond, median, type RepetitionOptions } from './timing/images-per-second.js';

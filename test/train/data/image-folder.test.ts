@@ -67,14 +67,14 @@ describe('folder:<dir> loader', () => {
       channels: 3,
     });
     expect(dataset.classNames).toEqual(['blue', 'red']);
-    // Image 9 of each class (the 10th in sorted order) is held out.
+    // Image 9 of each class (the 10th in sorted order) is held out; the rest come class-interleaved.
     expect(dataset.train.count).toBe(9 + 11);
     expect(dataset.test.count).toBe(2);
-    expect(Array.from(dataset.train.labels)).toEqual([...Array(9).fill(0), ...Array(11).fill(1)]);
+    expect(Array.from(dataset.train.labels)).toEqual([1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
     expect(Array.from(dataset.test.labels)).toEqual([0, 1]);
     expect(dataset.train.images.length).toBe(20 * 16 * 16 * 3);
-    expectClose(firstPixel(dataset.train.images, 0, 16), BLUE);
-    expectClose(firstPixel(dataset.train.images, 19, 16), RED);
+    expectClose(firstPixel(dataset.train.images, 0, 16), RED);
+    expectClose(firstPixel(dataset.train.images, 1, 16), BLUE);
     expectClose(firstPixel(dataset.test.images, 1, 16), RED);
     expect(infos).toContain(`skipping 1 non-image entries in ${join(dir.path, 'red')}: notes.txt`);
     expect(infos.some((message) => message.includes('holding out every 10th image'))).toBe(true);
@@ -88,7 +88,7 @@ describe('folder:<dir> loader', () => {
     const dataset = await loadImageFolder(dir.path);
     expect(dataset.height).toBe(32);
     expect(dataset.classNames).toEqual(['a', 'b']);
-    expect(Array.from(dataset.train.labels)).toEqual([0, 0, 0, 1, 1]);
+    expect(Array.from(dataset.train.labels)).toEqual([0, 1, 0, 1, 0]);
     expect(Array.from(dataset.test.labels)).toEqual([0, 1]);
     expectClose(firstPixel(dataset.test.images, 1, 32), BLUE);
   });
@@ -109,7 +109,9 @@ describe('folder:<dir> loader', () => {
 
     const dataset = await loadImageFolder(dir.path, { imageSize: 4 });
     expect(dataset.train.images.length).toBe(3 * 4 * 4 * 3);
-    expect(firstPixel(dataset.train.images, 1, 4)).toEqual([77, 77, 77]);
+    // Class-interleaved: grey's g.png, colour's image, grey's rgba.png.
+    expect(firstPixel(dataset.train.images, 0, 4)).toEqual([77, 77, 77]);
+    expectClose(firstPixel(dataset.train.images, 1, 4), RED);
     expectClose(firstPixel(dataset.train.images, 2, 4), BLUE);
   });
 

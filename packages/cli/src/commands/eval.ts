@@ -1,6 +1,6 @@
 /** `mlpx eval`: the deployed model's accuracy next to the accuracy it had when trained. */
 import { Command } from 'commander';
-import { describeError, MlpxError } from '@mlpx/core';
+import { describeError, MlpxError, reportedTopK } from '@mlpx/core';
 import { createClassifier, DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalData, type ExecutionProvider } from '@mlpx/infer';
 import { nonNegativeNumber, positiveInteger } from '../option-parsers.js';
 import { downloadProgress } from '../progress/download-progress.js';
@@ -56,11 +56,12 @@ export function evalCommand(): Command {
         const deployed = `deployed (ONNX Runtime, ${report.executionProvider}):`;
         const trainedLabel = 'trained (TensorFlow.js):';
         const width = Math.max(deployed.length, trainedLabel.length);
+        const topK = `top-${reportedTopK(classifier.labels.length)}`;
         const lines = [
-          `${deployed.padEnd(width)} top-1 ${percent(report.top1)}, top-5 ${percent(report.top5)} on the first ${report.images} ${report.dataset} test images (${report.imagesPerSec.toFixed(0)} images/s)`,
+          `${deployed.padEnd(width)} top-1 ${percent(report.top1)}, ${topK} ${percent(report.top5)} on the first ${report.images} ${report.dataset} test images (${report.imagesPerSec.toFixed(0)} images/s)`,
         ];
         if (report.trained) {
-          lines.push(`${trainedLabel.padEnd(width)} top-1 ${percent(report.trained.top1)}, top-5 ${percent(report.trained.top5)} on the same images`);
+          lines.push(`${trainedLabel.padEnd(width)} top-1 ${percent(report.trained.top1)}, ${topK} ${percent(report.trained.top5)} on the same images`);
           const gap = Math.abs(report.top1 - report.trained.top1) * 100;
           lines.push(report.agrees ? `agrees: top-1 differs by ${gap.toFixed(2)} points (tolerance ${flags.tolerance})` : `DISAGREES: top-1 differs by ${gap.toFixed(2)} points (tolerance ${flags.tolerance}): the deployed model is not the trained one`);
           if (!report.agrees) process.exitCode = 1;

@@ -19,7 +19,7 @@ export function inferCommand(): Command {
     .argument('<paths...>', 'image files or folders')
     .option('--model <file>', 'the .onnx model written by mlpx export', 'model.onnx')
     .addOption(executionProviderOption())
-    .option('--top <k>', 'predictions per image', positiveInteger, 5)
+    .option('--top <k>', "predictions per image (at most the model's classes)", positiveInteger, 5)
     .option('--batch <n>', 'images per batch', positiveInteger, 64)
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .action(async (paths: string[], flags: InferFlags) => {

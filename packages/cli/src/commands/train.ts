@@ -1,6 +1,6 @@
 /** `mlpx train`: flags to TrainSettings, progress to the terminal, the run folder at the end. */
 import { Command, Option } from 'commander';
-import { MlpxError } from '@mlpx/core';
+import { MlpxError, reportedTopK, TOP_K } from '@mlpx/core';
 import {
   BACKEND_CHOICES,
   GELU_APPROXIMATIONS,
@@ -59,7 +59,7 @@ export function trainCommand(): Command {
     .option('--data-file <path>', 'a local copy of the dataset (CIFAR-100 .tar.gz or folder; Fashion-MNIST folder): checked for format, not checksum')
     .option('--data-dir <dir>', 'download cache (default $MLPX_DATA_DIR or ~/.cache/mlpx)')
     .option('--input-size <n>', 'folder: datasets only: images are resized to n x n (default 32)', positiveInteger)
-    .option('--limit <n>', 'train on the first n training images, test on the first min(n, test size)', positiveInteger)
+    .option('--limit <n>', "train on the first n training images (folder: each class's share, at least one), test on the first min(n, test size)", positiveInteger)
     .option('--epochs <n>', 'epochs (early stopping may end sooner)', positiveInteger, SEED_RECIPE.epochs)
     .option('--batch-size <n>', 'batch size', positiveInteger, SEED_RECIPE.batchSize)
     .option('--lr <rate>', `learning rate (default per model: mixer ${SEED_LEARNING_RATES.mixer}, fnet ${SEED_LEARNING_RATES.fnet}, gmlp ${SEED_LEARNING_RATES.gmlp})`, positiveNumber)
@@ -74,7 +74,7 @@ export function trainCommand(): Command {
     .addOption(
       new Option('--position-table <mode>', "fnet only: 'frozen', the seed's fixed random table, or 'trained', learned with the weights").choices(POSITION_TABLES).default('frozen'),
     )
-    .option('--validation-split <fraction>', 'the last fraction of the training images validates (Keras validation_split)', openFraction, SEED_RECIPE.validationSplit)
+    .option('--validation-split <fraction>', 'the last fraction of the training images validates (Keras validation_split; folder: datasets: that fraction of each class)', openFraction, SEED_RECIPE.validationSplit)
     .option('--seed <n>', 'random seed (same seed, same backend: same run)', nonNegativeInteger, SEED_RECIPE.seed)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--threads <n>', 'threads per training step on wasm and cpu (data-parallel; same result up to rounding); default: one per core, at most 4', positiveInteger)
@@ -120,8 +120,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     ...(flags.inputSize === undefined ? {} : { folderImageSize: flags.inputSize }),
   };
   const stop = stopOnSignals();
+  let topK: number = TOP_K; // min(5, classes), once the dataset is loaded
   const hooks: TrainRunHooks = {
-    ...epochProgress(),
+    ...epochProgress(() => topK),
     stopRequested: stop.requested,
     onDownloadProgress: downloadProgress(),
     onBackend(backend) {
@@ -129,6 +130,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       for (const skipped of backend.skipped) info(`  not ${skipped.name}: ${skipped.reason}`);
     },
     onDataset(dataset) {
+      topK = reportedTopK(dataset.classNames.length);
       info(
         `dataset: ${dataset.name} from ${dataset.source}: ${dataset.train.count} training and ${dataset.test.count} test images, ` +
           `${dataset.width}x${dataset.height}x${dataset.channels}, ${dataset.classNames.length} classes`,
@@ -158,7 +160,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const { folder, metrics } = result;
   const t = metrics.test;
   process.stdout.write(
-    `test: ${percent(t.accuracy)} top-1, ${percent(t.top5)} top-5 on the first ${t.images} ${t.dataset} test images\n` +
+    `test: ${percent(t.accuracy)} top-1, ${percent(t.top5)} top-${reportedTopK(metrics.dataset.numClasses)} on the first ${t.images} ${t.dataset} test images\n` +
       `training: ${metrics.imagesPerSec.toFixed(1)} images/s on ${metrics.backend.name}${(metrics.backend.threads ?? 1) > 1 ? ` (${metrics.backend.threads} threads)` : ""}, ${formatDuration(metrics.wallSeconds)} in all\n` +
       `run folder: ${folder}\n`,
   );

@@ -1,13 +1,14 @@
 /**
  * Training progress: a bar per epoch (cli-progress) with loss, accuracy, images/s and ETA while
  * the epoch runs, then one summary line per epoch. Without a terminal only the summary lines are
- * printed.
+ * printed. `topK` names the top-k column: min(5, classes), known once the dataset is loaded.
  */
 import cliProgress from 'cli-progress';
+import { TOP_K } from '@mlpx/core';
 import type { EpochLogs, StepLogs, TrainingObserver } from '@mlpx/train';
 import { formatDuration, info, isInteractive, percent, progressStream } from './terminal.js';
 
-export function epochProgress(): Required<Pick<TrainingObserver, 'onEpochStart' | 'onStep' | 'onEpochEnd' | 'onInfo'>> {
+export function epochProgress(topK: () => number = () => TOP_K): Required<Pick<TrainingObserver, 'onEpochStart' | 'onStep' | 'onEpochEnd' | 'onInfo'>> {
   let bar: cliProgress.SingleBar | undefined;
   let epochs = 0;
   return {
@@ -34,8 +35,8 @@ export function epochProgress(): Required<Pick<TrainingObserver, 'onEpochStart' 
       bar?.stop();
       bar = undefined;
       info(
-        `epoch ${logs.epoch}/${epochs}  loss ${logs.loss.toFixed(4)}  acc ${percent(logs.accuracy)}  top5 ${percent(logs.top5)}` +
-          `  val_loss ${logs.valLoss.toFixed(4)}  val_acc ${percent(logs.valAccuracy)}  val_top5 ${percent(logs.valTop5)}` +
+        `epoch ${logs.epoch}/${epochs}  loss ${logs.loss.toFixed(4)}  acc ${percent(logs.accuracy)}  top${topK()} ${percent(logs.top5)}` +
+          `  val_loss ${logs.valLoss.toFixed(4)}  val_acc ${percent(logs.valAccuracy)}  val_top${topK()} ${percent(logs.valTop5)}` +
           `  lr ${logs.learningRate}  ${formatDuration(logs.seconds)}  ${logs.imagesPerSec.toFixed(1)} img/s`,
       );
     },

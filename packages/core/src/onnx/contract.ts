@@ -43,6 +43,7 @@ export interface TrainedAccuracy {
     readonly images: number;
     readonly loss: number;
     readonly accuracy: number;
+    /** Top-5 accuracy; with fewer than 5 classes top-k for k = classes (reportedTopK), so 1. */
     readonly top5: number;
   };
 }

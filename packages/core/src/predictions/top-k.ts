@@ -1,8 +1,17 @@
 /**
  * Top-k predictions from a row of probabilities, and the k mlpx reports by default (the seed's
- * top-5 accuracy).
+ * top-5 accuracy; for a model of fewer classes, every class: a 3-class model reports top-3).
  */
 export const TOP_K = 5;
+
+/**
+ * The k of the top-k accuracy reported for a model of `classes` classes: min(TOP_K, classes).
+ * The accuracy itself needs no change (a class is in the top k when fewer than k classes score
+ * higher, which with fewer than 5 classes it always is), only its name.
+ */
+export function reportedTopK(classes: number): number {
+  return Math.min(TOP_K, classes);
+}
 
 export interface Prediction {
   readonly label: string;

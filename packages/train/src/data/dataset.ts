@@ -18,6 +18,13 @@ export interface ImageDataset {
   readonly test: ImageSplit;
   /** Where the data came from (files or URL), for metrics.json and error messages. */
   readonly source: string;
+  /**
+   * Both splits are in class-interleaved order (class-interleave.ts), as a folder: dataset's are:
+   * the first N images and the last fraction hold every class in proportion, and `limit` keeps at
+   * least one training image of each class. Absent for the array datasets, which keep the seed's
+   * order.
+   */
+  readonly classInterleaved?: boolean;
 }
 
 export interface LoadDatasetOptions {

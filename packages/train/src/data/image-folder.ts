@@ -6,13 +6,21 @@
  * the square, never cropped or padded, so aspect ratios are not preserved.
  * Splits: `<dir>/train` and `<dir>/test` when both exist (with the same class folders), else every
  * 10th image of each class, in sorted file-name order, is held out as the test split.
+ * Order: each class's training images in an order drawn from `seed` (file-name order without one),
+ * the test images in file-name order; then both splits class-interleaved (class-interleave.ts), so
+ * that the first N images (--limit) and the last fraction (the validation split) hold every class
+ * in proportion, as a shuffled array would on average and a folder read class by class would not.
  */
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 
+import seedrandom from 'seedrandom';
+
 import { decodeImage, MlpxError } from '@mlpx/core';
+import { shuffledIndices } from '../training/batches.js';
+import { classInterleavedOrder } from './class-interleave.js';
 import type { ImageDataset, ImageSplit, LoadDatasetOptions } from './dataset.js';
 import { forEachConcurrent } from './map-concurrent.js';
 import { fileError, statIfExists } from './read-file.js';
@@ -25,6 +33,8 @@ const HOLD_OUT_EVERY = 10;
 export interface ImageFolderOptions {
   /** Side of the square every image is resized to; DEFAULT_FOLDER_IMAGE_SIZE when absent. */
   readonly imageSize?: number;
+  /** Draws the order of each class's training images (the run's seed); file-name order when absent. */
+  readonly seed?: number;
   readonly onInfo?: LoadDatasetOptions['onInfo'];
 }
 
@@ -46,7 +56,7 @@ export async function loadImageFolder(
   }
 
   const { classNames, train, test } = await listSplits(dir, options.onInfo);
-  const trainSplit = await decodeSplit(train, size);
+  const trainSplit = await decodeSplit(options.seed === undefined ? train : shuffleEachClass(train, options.seed), size);
   const testSplit = await decodeSplit(test, size);
   return {
     name: `folder:${dir}`,
@@ -57,7 +67,14 @@ export async function loadImageFolder(
     train: trainSplit,
     test: testSplit,
     source: dir,
+    classInterleaved: true,
   };
+}
+
+/** Each class's files in an order drawn from `seed`: the same seed, the same order. */
+function shuffleEachClass(files: SplitFiles, seed: number): SplitFiles {
+  const random = seedrandom.alea(`folder order ${seed}`);
+  return files.map((classFiles) => Array.from(shuffledIndices(classFiles.length, random), (i) => classFiles[i]!));
 }
 
 async function listSplits(
@@ -157,8 +174,10 @@ async function listImages(
   return images;
 }
 
+/** The images of `files`, decoded, in class-interleaved order. */
 async function decodeSplit(files: SplitFiles, size: number): Promise<ImageSplit> {
-  const items = files.flatMap((classFiles, label) => classFiles.map((file) => ({ file, label })));
+  const byClass = files.flatMap((classFiles, label) => classFiles.map((file) => ({ file, label })));
+  const items = Array.from(classInterleavedOrder(byClass.map((item) => item.label)), (i) => byClass[i]!);
   const imageBytes = size * size * CHANNELS;
   const images = new Uint8Array(items.length * imageBytes);
   const labels = Int32Array.from(items, (item) => item.label);

@@ -3,6 +3,7 @@
  * the training and validation sets, with axes and a legend. Plain SVG text, no dependencies, so
  * it opens in any browser and diffs as text.
  */
+import { TOP_K } from '@mlpx/core';
 import type { EpochLogs } from '../training/fit.js';
 
 interface Series {
@@ -70,8 +71,8 @@ function panel(title: string, series: readonly Series[], epochs: number, offsetX
   return parts.join('\n');
 }
 
-/** The SVG document for a run's history. */
-export function curvesSvg(history: readonly EpochLogs[], title: string): string {
+/** The SVG document for a run's history; `topK` is the k of its top5 and valTop5, min(5, classes). */
+export function curvesSvg(history: readonly EpochLogs[], title: string, topK: number = TOP_K): string {
   const epochs = history.length;
   const loss: Series[] = [
     { label: 'train loss', color: '#1f77b4', dashed: false, values: history.map((h) => h.loss) },
@@ -80,7 +81,7 @@ export function curvesSvg(history: readonly EpochLogs[], title: string): string 
   const accuracy: Series[] = [
     { label: 'train acc', color: '#1f77b4', dashed: false, values: history.map((h) => h.accuracy) },
     { label: 'val acc', color: '#ff7f0e', dashed: true, values: history.map((h) => h.valAccuracy) },
-    { label: 'val top-5', color: '#2ca02c', dashed: true, values: history.map((h) => h.valTop5) },
+    { label: `val top-${topK}`, color: '#2ca02c', dashed: true, values: history.map((h) => h.valTop5) },
   ];
   const width = PANEL_WIDTH * 2;
   return [

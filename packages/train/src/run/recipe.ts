@@ -29,7 +29,7 @@ export interface TrainSettings {
   readonly validationSplit: number;
   readonly seed: number;
   readonly backend: BackendChoice;
-  /** Train on the first `limit` training images, test on the first min(limit, test size). */
+  /** Train on the first `limit` training images (a folder: dataset: each class's share), test on the first min(limit, test size). */
   readonly limit?: number;
   readonly dataFile?: string;
   readonly dataDir?: string;

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MlpxError, writeFileAtomic } from '@mlpx/core';
+import { MlpxError, reportedTopK, writeFileAtomic } from '@mlpx/core';
 import { selectBackend, type SelectedBackend } from '../backend/select-backend.js';
 import { autoThreads, checkDataParallelBackend } from '../parallel/data-parallel-step.js';
 import { CHECKPOINT_JSON, readCheckpoint, removeStaleCheckpointFiles, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
@@ -83,6 +83,8 @@ async function prepare(settings: TrainSettings, hooks: TrainRunHooks): Promise<{
     dataFile: settings.dataFile,
     dataDir: settings.dataDir,
     folderImageSize: settings.folderImageSize,
+    // A folder: dataset's split depends on the seed: the run's own, so a resumed run gets the same one.
+    seed: settings.seed,
     onDownloadProgress: hooks.onDownloadProgress,
     onInfo: hooks.onInfo,
   });
@@ -176,7 +178,7 @@ async function train(
     };
     await saveModel(model, folder);
     await writeFileAtomic(join(folder, LABELS_JSON), `${JSON.stringify(dataset.classNames, null, 2)}\n`);
-    await writeFileAtomic(join(folder, CURVES_SVG), curvesSvg(result.history, `${settings.model} on ${dataset.name}`));
+    await writeFileAtomic(join(folder, CURVES_SVG), curvesSvg(result.history, `${settings.model} on ${dataset.name}`, reportedTopK(dataset.classNames.length)));
     await writeFileAtomic(join(folder, METRICS_JSON), `${JSON.stringify(metrics, null, 2)}\n`); // written last: the run is finished
     await markLatest(folder);
     return { folder, metrics };
