@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadLibrary } from '../../packages/infer/src/cuda/load-library.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SWIFTSHADER_ENV } from '../helpers/swiftshader.js';
 
@@ -12,7 +13,8 @@ describe('mlpx doctor', () => {
     expect(result.stdout).toMatch(/tensorflow +unavailable: no engine set up in .*mlpx-test-no-engine \(run `mlpx setup tensorflow`\); @tensorflow\/tfjs-node-gpu is not installed/);
     expect(result.stdout).toMatch(/webgpu +SwiftShader.*a software adapter.*--backend auto stays on wasm/);
     expect(result.stdout).toMatch(/wasm +@tensorflow\/tfjs-backend-wasm 4\.22\.0 \(SIMD\)/);
-    expect(result.stdout).toMatch(/cuda +the CUDA provider libraries are not installed/);
+    // Without a driver, that comes first: `mlpx setup cuda` alone would not make CUDA run.
+    expect(result.stdout).toMatch(loadLibrary('libcuda.so.1').ok ? /cuda +the CUDA provider libraries are not installed/ : /cuda +no NVIDIA driver: libcuda\.so\.1 did not load/);
     expect(result.stdout).toMatch(/ {15}provider: not installed \(mlpx setup cuda installs it into .*mlpx-test-no-cuda\/1\.30\.0\)/);
   }, 60_000);
 

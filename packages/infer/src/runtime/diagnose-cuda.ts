@@ -3,14 +3,15 @@
  * from what actually happens when the libraries are loaded the way mlpx loads them (dlopen
  * messages, nvidia-smi's answer), never from a guess about where files might be:
  *
- *   1. the provider is not installed (no `mlpx setup cuda` install, no NuGet provider file);
- *   2. no NVIDIA driver: libcuda.so.1 does not load;
+ *   1. no NVIDIA driver: libcuda.so.1 does not load (with no provider installed either, this
+ *      comes first: `mlpx setup cuda` downloads 1.56 GB that cannot run without a driver);
+ *   2. the provider is not installed (no `mlpx setup cuda` install, no NuGet provider file);
  *   3. the driver is older than the CUDA major version the provider was built for needs;
  *   4. a CUDA library did not resolve: the install's own (PyPI), or, for the NuGet (CUDA 12)
  *      provider, one of the system's that the provider needs;
  *   5. no GPU visible (nvidia-smi lists none, or ONNX Runtime says there is no CUDA device).
  *
- * With every link in place it says so; the caller adds ONNX Runtime's own message.
+ * With every link in place it says so; explainCudaFailure then adds ONNX Runtime's own message.
  */
 import { join } from 'node:path';
 import { cudaInstallFolder, MINIMUM_DRIVER, onnxruntimeLibraryFolder, readCudaInstall, type CudaInstall } from '../cuda/cuda-install.js';
@@ -21,6 +22,8 @@ import { installedProvider, PROVIDER_LIBRARIES } from '../cuda/provider-links.js
 import { preloadCuda } from '../cuda/preload-cuda.js';
 
 const SETUP = '`npx mlpx setup cuda`';
+/** How a diagnosis that found every link in place ends. */
+const ALL_LOAD = 'its libraries and the driver all load';
 
 function driverAdvice(cudaMajor: number | undefined): string {
   const minimum = cudaMajor === undefined ? undefined : MINIMUM_DRIVER[cudaMajor];
@@ -44,6 +47,14 @@ function noGpu(onnxRuntimeMessage: string | undefined): string | undefined {
   const driver = queryDriver();
   if (driver && driver.gpus.length === 0) return `no GPU visible: nvidia-smi lists none (${driver.failure ?? 'no devices'})${hint}`;
   return undefined;
+}
+
+/** What nvidia-smi says about the driver, for a machine where libcuda.so.1 does not load. */
+function nvidiaSmiSays(): string {
+  const driver = queryDriver();
+  if (!driver) return 'nvidia-smi does not run';
+  if (!driver.version) return `nvidia-smi finds no driver or GPU (${driver.failure ?? 'no devices'})`;
+  return `nvidia-smi reports driver ${driver.version} on ${driver.gpus.join(', ')}`;
 }
 
 function checkDriver(cudaMajor: number | undefined): string | undefined {
@@ -81,7 +92,7 @@ function diagnosePypi(install: CudaInstall, installFolder: string, providerFolde
   if (provider) return provider;
   return (
     noGpu(onnxRuntimeMessage) ??
-    `the CUDA provider (onnxruntime-gpu ${install.onnxruntimeVersion} from PyPI, CUDA ${install.cudaMajor}, in ${installFolder}), its libraries and the driver all load`
+    `the CUDA provider (onnxruntime-gpu ${install.onnxruntimeVersion} from PyPI, CUDA ${install.cudaMajor}, in ${installFolder}), ${ALL_LOAD}`
   );
 }
 
@@ -96,7 +107,7 @@ function diagnoseNuget(providerFolder: string, onnxRuntimeMessage: string | unde
     `the NuGet provider uses the system's ${cuda} and cuDNN libraries: install them or add their folder to LD_LIBRARY_PATH, or run ${SETUP} for PyPI's`,
   );
   if (provider) return provider;
-  return noGpu(onnxRuntimeMessage) ?? `the CUDA provider (${providerPath}, from NuGet, ${cuda}), its libraries and the driver all load`;
+  return noGpu(onnxRuntimeMessage) ?? `the CUDA provider (${providerPath}, from NuGet, ${cuda}), ${ALL_LOAD}`;
 }
 
 export function diagnoseCuda(onnxRuntimeMessage?: string): string {
@@ -114,6 +125,19 @@ export function diagnoseCuda(onnxRuntimeMessage?: string): string {
   const provider = installedProvider(providerFolder);
   if (provider.kind === 'file') return diagnoseNuget(providerFolder, onnxRuntimeMessage);
   if (install) return diagnosePypi(install, installFolder, providerFolder, onnxRuntimeMessage);
+  const libcuda = loadLibrary('libcuda.so.1');
+  if (!libcuda.ok) {
+    return `no NVIDIA driver: libcuda.so.1 did not load (${libcuda.message}) and ${nvidiaSmiSays()}; --ep cuda needs an NVIDIA GPU and its driver: install the driver, or use --ep cpu`;
+  }
   const where = provider.kind === 'link' ? `${provider.path} points at ${provider.target}, which ${provider.dangling ? 'is gone' : 'no install describes'}` : `${provider.path} is missing`;
   return `the CUDA provider libraries are not installed (no ${join(installFolder, 'install.json')}; ${where}). Run ${SETUP} on a machine with network access`;
+}
+
+/**
+ * Why a CUDA session did not open: the first missing link, or, when every link is in place,
+ * that and ONNX Runtime's own message (which then is the reason).
+ */
+export function explainCudaFailure(onnxRuntimeMessage: string): string {
+  const diagnosis = diagnoseCuda(onnxRuntimeMessage);
+  return diagnosis.endsWith(ALL_LOAD) ? `${diagnosis}, yet ONNX Runtime says: ${onnxRuntimeMessage}` : diagnosis;
 }

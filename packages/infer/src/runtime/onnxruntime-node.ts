@@ -5,11 +5,14 @@
  * (@mlpx/core: images in, logits and probabilities out).
  *
  * Each provider is tried on its own (not as one ONNX Runtime list) so that the one that ran is
- * known: ONNX Runtime would otherwise fall back node by node without saying so.
+ * known: ONNX Runtime would otherwise fall back node by node without saying so. WebGPU is tried
+ * in a child process first (webgpu-probe.ts), so that Dawn's native warnings never reach the
+ * user's terminal.
  */
 import * as ort from 'onnxruntime-node';
 import { INPUT_NAME, LOGITS_NAME, MlpxError, PROBABILITIES_NAME } from '@mlpx/core';
-import { diagnoseCuda } from './diagnose-cuda.js';
+import { explainCudaFailure } from './diagnose-cuda.js';
+import { probeWebgpuSession } from './webgpu-probe.js';
 import { preloadCuda } from '../cuda/preload-cuda.js';
 import type { ExecutionProvider } from './execution-providers.js';
 
@@ -24,23 +27,45 @@ export interface OpenedSession {
 }
 
 const WEBGPU_HINT =
-  'WebGPU needs a Vulkan driver: on Linux install libvulkan1 and a GPU driver; without a GPU, the SwiftShader ' +
-  'driver from Debian\'s chromium package works (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json XDG_RUNTIME_DIR=/tmp)';
+  'use --ep cpu, or give WebGPU a Vulkan driver: install libvulkan1 and your GPU\'s driver (Debian and Ubuntu: ' +
+  '`sudo apt-get install libvulkan1 mesa-vulkan-drivers` for AMD and Intel GPUs; NVIDIA\'s driver brings its own)';
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
 
+/** ONNX Runtime's words for a WebGPU provider that found no adapter ("Failed to get a WebGPU adapter: No supported adapters"). */
+const NO_ADAPTER = /WebGPU adapter|RequestAdapter/i;
+
+/** Dawn's first warning in plain words, for the two a machine without a GPU driver gives. */
+function vulkanProblem(dawn: string): string {
+  if (/Couldn't load Vulkan/i.test(dawn)) return 'the Vulkan loader (libvulkan.so.1) is not installed';
+  if (/Found no drivers/i.test(dawn)) return 'Vulkan finds no driver';
+  return `Dawn: ${dawn}`;
+}
+
+function explainWebgpu(message: string, dawn?: string): string {
+  if (!NO_ADAPTER.test(message)) return message;
+  return `WebGPU has no adapter on this machine${dawn ? ` (${vulkanProblem(dawn)})` : ''}; ${WEBGPU_HINT}`;
+}
+
 function explain(provider: ExecutionProvider, error: unknown): string {
   const message = firstLine(error);
-  if (provider === 'cuda') return `${diagnoseCuda(message)} (ONNX Runtime: ${message})`;
-  if (provider === 'webgpu') return `${message}. ${WEBGPU_HINT}`;
+  if (provider === 'cuda') return explainCudaFailure(message);
+  if (provider === 'webgpu') return explainWebgpu(message);
   return message;
 }
 
 export async function openSession(model: Uint8Array, providers: readonly ExecutionProvider[], label: string): Promise<OpenedSession> {
   const skipped: { executionProvider: ExecutionProvider; reason: string }[] = [];
   for (const provider of providers) {
+    if (provider === 'webgpu') {
+      const probe = await probeWebgpuSession(model); // Dawn's warnings stay in the child
+      if (probe.error !== undefined) {
+        skipped.push({ executionProvider: provider, reason: explainWebgpu(probe.error, probe.dawn) });
+        continue;
+      }
+    }
     try {
       if (provider === 'cuda') preloadCuda(); // the PyPI install's CUDA libraries, loaded by path
       const session = await ort.InferenceSession.create(model, {
@@ -53,6 +78,7 @@ export async function openSession(model: Uint8Array, providers: readonly Executi
       skipped.push({ executionProvider: provider, reason: explain(provider, error) });
     }
   }
+  if (skipped.length === 1) throw new MlpxError(`cannot run ${label} on ${skipped[0]!.executionProvider}: ${skipped[0]!.reason}`);
   const reasons = skipped.map((s) => `  ${s.executionProvider}: ${s.reason}`).join('\n');
   throw new MlpxError(`cannot run ${label} on ${providers.join(', ')}:\n${reasons}`);
 }
