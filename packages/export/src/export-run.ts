@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
-import { LABELS_JSON, LATEST, loadModel, METRICS_JSON, MODEL_JSON, parseLabels, parseRunMetrics, RUNS_ROOT } from '@mlpx/train';
+import { CHECKPOINT_JSON, LABELS_JSON, LATEST, loadModel, METRICS_JSON, MODEL_JSON, parseLabels, parseRunMetrics, RUNS_ROOT } from '@mlpx/train';
 import type { FftMode } from './converters/converter.js';
 import { exportToOnnx, weightReader } from './export-to-onnx.js';
 import { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
@@ -51,10 +51,13 @@ async function checkRunFolder(run: string): Promise<void> {
     const hint = run === DEFAULT_RUN ? ' (train a model first with mlpx train, or name a run folder with --run)' : '';
     throw new MlpxError(`run folder ${run} does not exist${hint}`);
   }
+  const exists = async (file: string): Promise<boolean> => (await stat(join(run, file)).catch(() => undefined)) !== undefined;
+  // metrics.json is written last: without it, a folder holding a checkpoint is a run that stopped.
+  if (!(await exists(METRICS_JSON)) && (await exists(CHECKPOINT_JSON))) {
+    throw new MlpxError(`run folder ${run} is unfinished: its training stopped before the end (it has a checkpoint, no ${METRICS_JSON}); finish it with \`mlpx train --resume ${run}\`, then export it`);
+  }
   for (const file of [MODEL_JSON, METRICS_JSON, LABELS_JSON]) {
-    if (!(await stat(join(run, file)).catch(() => undefined))) {
-      throw new MlpxError(`run folder ${run} has no ${file}: is it a run folder written by mlpx train?`);
-    }
+    if (!(await exists(file))) throw new MlpxError(`run folder ${run} has no ${file}: is it a run folder written by mlpx train?`);
   }
 }
 

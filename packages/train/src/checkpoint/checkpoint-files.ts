@@ -116,6 +116,29 @@ function invalid(path: string, problem: string): MlpxError {
   return new MlpxError(`${path} is not a usable checkpoint: ${problem}`);
 }
 
+/** The checkpoint's binary file is gone or cut short (copied without it, a disk that filled up). */
+function incomplete(folder: string, problem: string): MlpxError {
+  return new MlpxError(
+    `the checkpoint in ${folder} is incomplete: ${problem}; to resume, restore that file from where the run folder was copied from, ` +
+      'or else train again with mlpx train --out <a new folder>',
+  );
+}
+
+/**
+ * Where a run resumed from this checkpoint continues, counted from 1: "at epoch 2 of 3, step 5 of
+ * 9" in the middle of an epoch (nextStep steps of it are done; the epoch's shuffle order holds one
+ * index per training image, so it gives the steps an epoch has), "at epoch 3 of 3" at its start.
+ */
+export function resumePoint(checkpoint: Checkpoint): string {
+  const { settings, state } = checkpoint;
+  if (state.inProgress) {
+    const steps = Math.ceil(state.inProgress.order.length / settings.batchSize);
+    return `at epoch ${state.inProgress.epoch} of ${settings.epochs}, step ${state.inProgress.nextStep + 1} of ${steps}`;
+  }
+  if (state.epochsDone >= settings.epochs) return `after its last epoch (${settings.epochs}), to test and save the model`;
+  return `at epoch ${state.epochsDone + 1} of ${settings.epochs}`;
+}
+
 export async function readCheckpoint(folder: string): Promise<Checkpoint> {
   const path = join(folder, CHECKPOINT_JSON);
   let json: CheckpointJson;
@@ -135,9 +158,10 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
   try {
     binary = await readFile(binaryPath);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw incomplete(folder, `${path} names ${binaryPath}, which does not exist`);
     throw invalid(binaryPath, describeError(error));
   }
-  if (binary.length !== json.bytes) throw invalid(binaryPath, `it has ${binary.length} bytes, the checkpoint says ${json.bytes}`);
+  if (binary.length !== json.bytes) throw incomplete(folder, `${binaryPath} has ${binary.length} bytes, ${path} says ${json.bytes}`);
   const view = new DataView(binary.buffer, binary.byteOffset, binary.byteLength);
   const read = (entry: TensorEntry): Float32Array | Int32Array => {
     const count = entry.shape.reduce((a, b) => a * b, 1);

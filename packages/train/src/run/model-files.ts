@@ -49,9 +49,9 @@ export function fileSystemLoader(folder: string): tf.io.IOHandler {
       }
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs = manifest.flatMap((group) => group.weights);
+        const files = manifest.flatMap((group) => group.paths).map((path) => join(folder, path));
         const buffers = await Promise.all(
-          manifest.flatMap((group) => group.paths).map(async (path) => {
-            const file = join(folder, path);
+          files.map(async (file) => {
             try {
               const bytes = await readFile(file);
               return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
@@ -60,10 +60,34 @@ export function fileSystemLoader(folder: string): tf.io.IOHandler {
             }
           }),
         );
+        const bytes = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
+        const expected = weightBytes(specs);
+        if (expected !== undefined && bytes !== expected) {
+          const what = files.length === 1 ? `${files[0]} has ${bytes.toLocaleString('en-US')} bytes` : `${files.join(', ')} have ${bytes.toLocaleString('en-US')} bytes together`;
+          const why = bytes < expected ? 'cut short (an interrupted copy or download?)' : 'longer than the model (files from two runs?)';
+          throw new MlpxError(
+            `${what}, but ${jsonPath} describes ${expected.toLocaleString('en-US')} bytes of weights: ${files.length === 1 ? 'the file is' : 'they are'} ${why}; ` +
+              'copy the run folder again from where it was trained, or train it again',
+          );
+        }
         return [specs, tf.io.concatenateArrayBuffers(buffers)];
       });
     },
   };
+}
+
+/** Bytes per value of the dtypes a weights manifest names (a quantized weight stores its quantized dtype). */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+
+/** The bytes the weight files of `specs` hold in all, or undefined for a dtype this table lacks. */
+function weightBytes(specs: readonly tf.io.WeightsManifestEntry[]): number | undefined {
+  let total = 0;
+  for (const spec of specs) {
+    const perValue = DTYPE_BYTES[spec.quantization?.dtype ?? spec.dtype];
+    if (perValue === undefined) return undefined;
+    total += spec.shape.reduce((a, b) => a * b, 1) * perValue;
+  }
+  return total;
 }
 
 /** Loads a model saved by saveModel (or any tfjs Layers model in a folder). */

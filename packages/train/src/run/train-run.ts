@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { MlpxError, reportedTopK, writeFileAtomic } from '@mlpx/core';
 import { selectBackend, type SelectedBackend } from '../backend/select-backend.js';
 import { autoThreads, checkDataParallelBackend } from '../parallel/data-parallel-step.js';
-import { CHECKPOINT_JSON, readCheckpoint, removeStaleCheckpointFiles, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
+import { CHECKPOINT_JSON, readCheckpoint, removeStaleCheckpointFiles, resumePoint, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
 import type { ImageDataset, LoadDatasetOptions } from '../data/dataset.js';
 import { loadDataset } from '../data/load-dataset.js';
 import { channelStatistics } from '../layers/normalization.js';
@@ -214,8 +214,7 @@ export async function resumeRun(folder: string, hooks: TrainRunHooks = {}, overr
   if (await stat(join(folder, METRICS_JSON)).catch(() => undefined)) throw new MlpxError(`${folder} is a finished run (it has ${METRICS_JSON}): nothing to resume`);
   const checkpoint = await readCheckpoint(folder);
   await removeStaleCheckpointFiles(folder, checkpoint.binary!);
-  const done = checkpoint.state.inProgress ? `epoch ${checkpoint.state.inProgress.epoch}, step ${checkpoint.state.inProgress.nextStep}` : `epoch ${checkpoint.state.epochsDone}`;
-  hooks.onInfo?.(`resuming ${folder} after ${done} of ${checkpoint.settings.epochs}`);
+  hooks.onInfo?.(`resuming ${folder} ${resumePoint(checkpoint)}`);
   const settings: TrainSettings = { ...checkpoint.settings, ...overrides };
   return train(settings, folder, hooks, await prepare(settings, hooks), checkpoint, started);
 }
