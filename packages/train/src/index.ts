@@ -37,6 +37,7 @@ export type { Scores } from './training/metrics.js';
 
 // Runs: the run folder and its files.
 export { resumeRun, RunStopped, trainRun, type TrainRunHooks, type TrainRunResult } from './run/train-run.js';
+export { withLocalCopyHint } from './run/dataset-download-hint.js';
 export { CHECKPOINT_JSON, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint/checkpoint-files.js';
 export { SEED_LEARNING_RATES, SEED_RECIPE, type TrainSettings } from './run/recipe.js';
 export { CURVES_SVG, LABELS_JSON, METRICS_JSON, parseLabels, parseRunMetrics, type RunMetrics } from './run/run-metrics.js';

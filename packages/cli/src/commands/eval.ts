@@ -21,10 +21,10 @@ interface EvalFlags {
 /** The test split of a dataset, loaded with @mlpx/train's loaders (imported only here, only when eval runs). */
 async function loadTestSplit(dataset: string | undefined, dataFile: string | undefined): Promise<EvalData> {
   if (!dataset) throw new MlpxError('the model records no dataset: name one with --dataset');
-  const { loadDataset } = await import('@mlpx/train');
+  const { loadDataset, withLocalCopyHint } = await import('@mlpx/train');
   let loaded;
   try {
-    loaded = await loadDataset(dataset, { ...(dataFile === undefined ? {} : { dataFile }), onDownloadProgress: downloadProgress(), onInfo: info });
+    loaded = await withLocalCopyHint(dataset, dataFile, () => loadDataset(dataset, { ...(dataFile === undefined ? {} : { dataFile }), onDownloadProgress: downloadProgress(), onInfo: info }));
   } catch (error) {
     if (error instanceof MlpxError) throw error;
     throw new MlpxError(`cannot load ${dataset}: ${describeError(error)}`);

@@ -14,6 +14,7 @@ import { autoThreads, checkDataParallelBackend } from '../parallel/data-parallel
 import { CHECKPOINT_JSON, readCheckpoint, removeStaleCheckpointFiles, resumePoint, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
 import type { ImageDataset, LoadDatasetOptions } from '../data/dataset.js';
 import { loadDataset } from '../data/load-dataset.js';
+import { withLocalCopyHint } from './dataset-download-hint.js';
 import { channelStatistics } from '../layers/normalization.js';
 import { randomSource } from '../layers/random-source.js';
 import { buildClassifier } from '../models/build-classifier.js';
@@ -78,7 +79,7 @@ async function prepare(settings: TrainSettings, hooks: TrainRunHooks): Promise<{
   const backend = await selectBackend(settings.backend);
   hooks.onBackend?.(backend);
   checkDataParallelBackend(backend.name, settings.threads ?? 1);
-  const dataset = await loadDataset(settings.dataset, {
+  const dataset = await withLocalCopyHint(settings.dataset, settings.dataFile, () => loadDataset(settings.dataset, {
     limit: settings.limit,
     dataFile: settings.dataFile,
     dataDir: settings.dataDir,
@@ -87,7 +88,7 @@ async function prepare(settings: TrainSettings, hooks: TrainRunHooks): Promise<{
     seed: settings.seed,
     onDownloadProgress: hooks.onDownloadProgress,
     onInfo: hooks.onInfo,
-  });
+  }));
   hooks.onDataset?.(dataset);
   return { dataset, backend };
 }
