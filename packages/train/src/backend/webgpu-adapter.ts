@@ -54,7 +54,11 @@ export async function probeWebgpuAdapter(): Promise<WebgpuAdapterInfo> {
   const gpu = await nodeGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
-    throw new Error('no WebGPU adapter: Dawn found no Vulkan driver (install libvulkan1 and your GPU\'s Vulkan driver; see the README, "Training on a GPU")');
+    throw new Error(
+      "no WebGPU adapter: Dawn found no usable Vulkan driver (install libvulkan1 and your GPU's Vulkan driver: on Debian and Ubuntu " +
+        "`sudo apt-get install libvulkan1 mesa-vulkan-drivers` for AMD and Intel GPUs, NVIDIA's own driver for NVIDIA's; " +
+        'https://github.com/mlpx/mlpx#training-on-a-gpu)',
+    );
   }
   const info = adapter.info ?? {};
   const described = {
