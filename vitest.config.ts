@@ -15,6 +15,7 @@ export default defineConfig({
       { find: /^@mlpx\/train$/, replacement: source('train/src/index.ts') },
       { find: /^@mlpx\/export$/, replacement: source('export/src/index.ts') },
       { find: /^@mlpx\/infer$/, replacement: source('infer/src/index.ts') },
+      { find: /^@mlpx\/web$/, replacement: source('web/src/index.ts') },
     ],
   },
   test: {

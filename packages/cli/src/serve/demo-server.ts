@@ -1,14 +1,15 @@
 /**
- * The server behind `mlpx serve`: the demo page (examples/web), the web bundle (mlpx-web.js and
- * onnxruntime-web's .wasm) and one model at /model.onnx, on localhost. Every response carries
- * Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy, which make the page cross-origin
- * isolated so multi-threaded wasm can run.
+ * The server behind `mlpx serve`: the demo page and the web bundle of the installed @mlpx/web
+ * (demo/, and dist/ with mlpx-web.js and onnxruntime-web's runtime files in ort/) and one model at
+ * /model.onnx, on localhost. Every response carries Cross-Origin-Opener-Policy and
+ * Cross-Origin-Embedder-Policy, which make the page cross-origin isolated so multi-threaded wasm
+ * can run.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { MlpxError } from '@mlpx/core';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -24,9 +25,26 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Where the demo page and the bundle are, in this repository's layout. */
-export const DEMO_FOLDER = fileURLToPath(new URL('../../../../examples/web/', import.meta.url));
-export const BUNDLE_FOLDER = fileURLToPath(new URL('../../../infer/dist-web/', import.meta.url));
+/** What @mlpx/web serves: its demo page and its built bundle, each folder ending in a separator. */
+export interface WebPackageFolders {
+  readonly demo: string;
+  readonly bundle: string;
+}
+
+/** The installed @mlpx/web's folders, found as Node finds the package (so from a tarball or a global install too). */
+export function webPackageFolders(): WebPackageFolders {
+  let manifest: string;
+  try {
+    manifest = createRequire(import.meta.url).resolve('@mlpx/web/package.json');
+  } catch {
+    throw new MlpxError('mlpx serve needs the @mlpx/web package, which is not installed: npm install @mlpx/web@0.1.0');
+  }
+  const root = dirname(manifest);
+  return { demo: join(root, 'demo') + sep, bundle: join(root, 'dist') + sep };
+}
+
+/** The bundle's files the demo page cannot run without. */
+const BUNDLE_FILES = ['mlpx-web.js', join('ort', 'ort-wasm-simd-threaded.asyncify.wasm'), join('ort', 'ort-wasm-simd-threaded.asyncify.mjs')];
 
 export interface DemoServer {
   readonly url: string;
@@ -36,14 +54,20 @@ export interface DemoServer {
 }
 
 /** The file for a request path: the model, a bundle file, or a demo file; never outside those. */
-async function firstExisting(path: string, model: string): Promise<{ file: string; size: number } | undefined> {
+async function firstExisting(path: string, model: string, folders: WebPackageFolders): Promise<{ file: string; size: number } | undefined> {
   if (path === '/model.onnx') {
     const info = await stat(model).catch(() => undefined);
     return info?.isFile() ? { file: model, size: info.size } : undefined;
   }
-  const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(/^[/\\]+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path === '/' ? '/index.html' : path);
+  } catch {
+    return undefined; // a malformed escape: no such file
+  }
+  const relative = normalize(decoded).replace(/^[/\\]+/, '');
   if (relative.startsWith('..')) return undefined;
-  for (const folder of [BUNDLE_FOLDER, DEMO_FOLDER]) {
+  for (const folder of [folders.bundle, folders.demo]) {
     const file = join(folder, relative);
     if (!file.startsWith(folder)) continue;
     const info = await stat(file).catch(() => undefined);
@@ -55,8 +79,14 @@ async function firstExisting(path: string, model: string): Promise<{ file: strin
 export async function startDemoServer(options: { model: string; port?: number; host?: string }): Promise<DemoServer> {
   const modelInfo = await stat(options.model).catch(() => undefined);
   if (!modelInfo?.isFile()) throw new MlpxError(`model file ${options.model} does not exist`);
-  if (!(await stat(join(BUNDLE_FOLDER, 'mlpx-web.js')).catch(() => undefined))) {
-    throw new MlpxError(`the web bundle is not built (${BUNDLE_FOLDER}mlpx-web.js is missing): run npm run build`);
+  const folders = webPackageFolders();
+  for (const file of BUNDLE_FILES) {
+    if (!(await stat(join(folders.bundle, file)).catch(() => undefined))?.isFile()) {
+      throw new MlpxError(`the web bundle of @mlpx/web is not built (${folders.bundle}${file} is missing): run npm run build`);
+    }
+  }
+  if (!(await stat(join(folders.demo, 'index.html')).catch(() => undefined))?.isFile()) {
+    throw new MlpxError(`@mlpx/web's demo page is missing (${folders.demo}index.html): reinstall @mlpx/web`);
   }
   const requests = new Map<string, number>();
   const server: Server = createServer((request, response) => {
@@ -65,7 +95,7 @@ export async function startDemoServer(options: { model: string; port?: number; h
     response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    void firstExisting(path, options.model).then((found) => {
+    void firstExisting(path, options.model, folders).then((found) => {
       if (!found || request.method !== 'GET') {
         response.writeHead(found ? 405 : 404, { 'content-type': 'text/plain' }).end(found ? 'method not allowed\n' : 'not found\n');
         return;

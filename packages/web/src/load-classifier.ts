@@ -1,8 +1,8 @@
 /**
- * The web bundle's one call: load an exported mlpx model in a page and classify images with it,
+ * @mlpx/web's one call: load an exported mlpx model in a page and classify images with it,
  * on WebGPU where the browser has an adapter and on wasm where it does not.
  *
- *   import { loadClassifier } from './mlpx-web.js';
+ *   import { loadClassifier } from '@mlpx/web';
  *   const clf = await loadClassifier('model.onnx', { executionProviders: ['webgpu', 'wasm'] });
  *   const top5 = await clf.classify(document.querySelector('img'), { topK: 5 });
  *
@@ -12,14 +12,25 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { INPUT_NAME, MlpxError, parseModelInfo, PROBABILITIES_NAME, topPredictions, type Prediction, type TrainedAccuracy } from '@mlpx/core/browser';
 import { fetchModel, type DownloadProgress } from './fetch-model.js';
 import { imagePixels, type InputSize, type WebImageInput } from './image-pixels.js';
+import { packagedWasmPaths, type WasmPaths } from './runtime-files.js';
 
 export type WebExecutionProvider = 'webgpu' | 'wasm';
 
 export interface LoadClassifierOptions {
   /** Tried in order (default ['webgpu', 'wasm']). */
   readonly executionProviders?: readonly WebExecutionProvider[];
-  /** Where onnxruntime-web's .wasm file is served (default: beside this bundle). */
-  readonly wasmPaths?: string;
+  /**
+   * Where onnxruntime-web's runtime files are served: a URL prefix (a folder with both files,
+   * ending in `/`, e.g. a CDN's onnxruntime-web@1.30.0/dist/) or `{ wasm, mjs }`. Default: the
+   * copies this package ships, which a bundler emits with the build. onnxruntime-web reads it on
+   * its first session in the page.
+   */
+  readonly wasmPaths?: WasmPaths;
+  /**
+   * Threads of the wasm backend (default onnxruntime-web's: half the cores, at most 4). More than
+   * one needs a cross-origin isolated page (COOP/COEP headers); without one it is always 1.
+   */
+  readonly numThreads?: number;
   /** Download progress of the model. */
   readonly onProgress?: (progress: DownloadProgress) => void;
   /** Keep the model in the Cache API (default true). */
@@ -53,7 +64,8 @@ async function webgpuUnavailable(): Promise<string | undefined> {
 }
 
 export async function loadClassifier(modelUrl: string, options: LoadClassifierOptions = {}): Promise<WebClassifier> {
-  ort.env.wasm.wasmPaths = options.wasmPaths ?? new URL('./', import.meta.url).href;
+  ort.env.wasm.wasmPaths = options.wasmPaths ?? packagedWasmPaths();
+  if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
   if (!globalThis.crossOriginIsolated) ort.env.wasm.numThreads = 1;
   const fetched = await fetchModel(modelUrl, { cache: options.cache ?? true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const info = parseModelInfo(fetched.bytes, modelUrl);

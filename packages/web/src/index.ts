@@ -1,0 +1,6 @@
+/** @mlpx/web: classify images in a web page with a model exported by mlpx (onnxruntime-web). */
+export { loadClassifier, type LoadClassifierOptions, type WebClassifier, type WebExecutionProvider } from './load-classifier.js';
+export { MODEL_CACHE, type DownloadProgress } from './fetch-model.js';
+export type { InputSize, WebImageInput } from './image-pixels.js';
+export { RUNTIME_FILES, type WasmFilePaths, type WasmPaths } from './runtime-files.js';
+export { MlpxError, type Prediction, type TrainedAccuracy } from '@mlpx/core/browser';
