@@ -1,6 +1,7 @@
-"""The inference bar of issue 6: an MLP-Mixer at the seed configuration written in PyTorch and
-exported by torch.onnx (opset 17), with the same inputs and outputs as an mlpx export (raw NHWC
-pixels -> logits, probabilities): per-channel normalisation, bilinear resize 32 -> 64, 8x8 patches,
+"""The bar for mlpx's exported graph (BENCHMARKS.md, "Inference: mlpx's export against
+torch.onnx"): an MLP-Mixer at the seed configuration written in PyTorch and exported by
+torch.onnx (opset 17), with the same inputs and outputs as an mlpx export (raw NHWC pixels ->
+logits, probabilities): per-channel normalisation, bilinear resize 32 -> 64, 8x8 patches,
 embedding 256, 4 blocks (token MLP 64, channel MLP 64), global average pooling, 100 classes.
 
 Benchmark tooling only (not part of mlpx). Debian's python3-torch 1.13 runs it:

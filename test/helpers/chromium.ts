@@ -1,6 +1,6 @@
 /**
  * Headless Chromium from Debian (/usr/bin/chromium) driven by playwright-core, with the flags that
- * give it a WebGPU adapter on SwiftShader (shared/NOTES.md), or without WebGPU.
+ * give it a WebGPU adapter on SwiftShader (docs/toolchain-notes.md), or without WebGPU.
  */
 import { chromium, type Browser } from 'playwright-core';
 

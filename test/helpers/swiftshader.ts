@@ -1,6 +1,6 @@
 /**
  * WebGPU without a GPU: the SwiftShader Vulkan driver from Debian's chromium package (with
- * libvulkan1), as shared/NOTES.md describes. Set before the first WebGPU session is created.
+ * libvulkan1), as docs/toolchain-notes.md describes. Set before the first WebGPU session is created.
  */
 export const SWIFTSHADER_ENV = { VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json', XDG_RUNTIME_DIR: '/tmp' };
 

@@ -1,7 +1,7 @@
 """Writes test/fixtures/keras/*.json: the seed's layers run in TensorFlow/Keras on fixed inputs.
 
 Test tooling only (mlpx itself is TypeScript). The layers are the seed's Keras code
-(keras-io examples/vision/mlp_image_classification.py, see SEED.md) as
+(keras-io examples/vision/mlp_image_classification.py, see docs/seed.md) as
 packages/train/python/seed_layers.py restates it, here without Dropout, for TF 2.16 / Keras 3:
 tfa.layers.GELU() becomes keras.activations.gelu(approximate=False), which is what the seed ran.
 Each fixture holds the input, the weights by name and the output; the vitest suite loads the

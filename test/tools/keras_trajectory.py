@@ -7,7 +7,7 @@ tfa.optimizers.AdamW and tfa.layers.GELU are the ones the seed called:
     python3 -m venv /tmp/tf215 && /tmp/tf215/bin/pip install tensorflow-cpu==2.15.1 tensorflow-addons==0.23.0
     /tmp/tf215/bin/python test/tools/keras_reference.py trajectories
 
-The models restate the seed's code (SEED.md; the layers are packages/train/python/seed_layers.py,
+The models restate the seed's code (docs/seed.md; the layers are packages/train/python/seed_layers.py,
 given tfa.layers.GELU) at a small size, with augmentation left out and
 dropout at rate 0 (Keras still runs them in training mode). Every weight gets a fixed random
 value, the model trains 5 steps with model.train_on_batch (Keras' own train step) on fixed

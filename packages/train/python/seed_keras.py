@@ -1,7 +1,7 @@
 """The seed's three classifiers (MLP-Mixer, FNet, gMLP) as Keras 3 models, compiled as the seed compiles them.
 
 The seed is the Keras example "Image classification with modern MLP models" (keras-io,
-examples/vision/mlp_image_classification.py, 2021; /work/shared/SEED.md in the repository lists
+examples/vision/mlp_image_classification.py, 2021; docs/seed.md in the repository lists
 its facts). Its code is for TensorFlow 2.4 with TensorFlow Addons; this restates it for Keras 3 on
 the TensorFlow versions `mlpx setup tensorflow` installs (2.18 and later), changing only what no
 longer exists:
@@ -22,7 +22,7 @@ from keras import layers
 
 from seed_layers import Patches, make_block
 
-# The seed's per-model learning rates and AdamW weight decay (SEED.md, "Training").
+# The seed's per-model learning rates and AdamW weight decay (docs/seed.md, "Training").
 LEARNING_RATES = {"mixer": 0.005, "fnet": 0.001, "gmlp": 0.003}
 WEIGHT_DECAY = 1e-4
 MODEL_NAMES = tuple(LEARNING_RATES)
@@ -72,7 +72,7 @@ def build_seed_classifier(model_name, config, training_images):
     if model_name == "fnet":
         # The seed calls the Embedding on a concrete tf.range while building the functional model,
         # so it runs once, here, and its random table is added as a constant: it never trains
-        # (SEED.md, "The classifier"). This keeps that quirk.
+        # (docs/seed.md, "FNet's position table"). This keeps that quirk.
         positions = tf.range(start=0, limit=config.num_patches, delta=1)
         x = x + layers.Embedding(input_dim=config.num_patches, output_dim=config.embedding_dim)(positions)
     x = keras.Sequential([seed_block(model_name, config) for _ in range(config.num_blocks)])(x)
@@ -85,7 +85,7 @@ def compile_seed_model(model, model_name):
     """The seed's run_experiment compile: AdamW, sparse cross-entropy on logits, accuracy and top-5.
 
     keras.optimizers.AdamW decays each weight by learning_rate x weight_decay x weight per step,
-    where the seed's tfa AdamW decays by weight_decay x weight (SEED.md, "Optimiser"): the same
+    where the seed's tfa AdamW decays by weight_decay x weight (docs/seed.md, "Optimiser"): the same
     work per step, slightly different values, which does not matter for a throughput peer.
     No XLA, as in the seed's TensorFlow 2.4 (Keras 3's jit_compile="auto" would pick no XLA here
     too: it does on CPU-only machines, and RandomZoom does not support it).

@@ -1,7 +1,7 @@
 """The seed's layers in Keras: Patches and the MLP-Mixer, FNet and gMLP blocks.
 
 The seed is the Keras example "Image classification with modern MLP models" (keras-io,
-examples/vision/mlp_image_classification.py; /work/shared/SEED.md lists its facts). One statement
+examples/vision/mlp_image_classification.py; docs/seed.md lists its facts). One statement
 of its layers, shared by the three scripts that restate its model:
   - seed_keras.py (next to this file), the classifier that `mlpx bench --peer keras` trains,
     on Keras 3;

@@ -1,7 +1,7 @@
 /**
  * Patches -> Reshape [-1, p, W/p, p*C], Transpose [0, 2, 1, 3], Reshape [-1, (H/p)(W/p), p*p*C]:
  * the layer's own computation, with -1 standing for the batch so a dynamic batch works (unlike
- * tf2onnx's ExtractImagePatches, onnx/tensorflow-onnx#2403).
+ * tf2onnx's ExtractImagePatches: https://github.com/onnx/tensorflow-onnx/issues/2403).
  */
 import type { Patches } from '@mlpx/train';
 import { attr } from '../onnx/attributes.js';

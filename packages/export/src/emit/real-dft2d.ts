@@ -6,7 +6,7 @@
  *   Re(F_N X F_D) = C_N X C_D - S_N X S_D
  *   Y = X [C_D | S_D]  (MatMul),  Split Y into halves,  Concat them along the patch axis,
  *   out = [C_N | -S_N] (that)  (MatMul, broadcast over the batch).
- *   About ten times faster than the DFT operator on onnxruntime's CPU EP (shared/NOTES.md), and
+ *   About ten times faster than the DFT operator on onnxruntime's CPU EP (docs/toolchain-notes.md), and
  *   runs where DFT has no kernel.
  *
  * dft (opset 17+): Unsqueeze a trailing real axis, DFT over the channel axis, DFT over the patch

@@ -2,7 +2,7 @@
  * Whether tfjs runs on native TensorFlow (tfjs-node's 'tensorflow' backend, on a CPU or a GPU).
  *
  * The layers' ops were tuned for wasm, whose matmul is 7 to 25 times slower with a transposed
- * operand and whose Sum over leading axes is slow (shared/NOTES.md). On TensorFlow each tfjs op
+ * operand and whose Sum over leading axes is slow (docs/toolchain-notes.md). On TensorFlow each tfjs op
  * is one eagerly executed TensorFlow kernel: a matmul takes its transpose flags for free, a sum
  * over rows is one fast reduction, and an explicit transpose is a full copy. And since tfjs's
  * tape keeps every intermediate of the forward pass, and the gradient of each, until the step

@@ -4,7 +4,7 @@
  * The seed writes it as `x + layers.Embedding(P, D)(tf.range(P))` inside the functional model.
  * The Embedding is called on a constant, not on the model's input, so Keras runs it once while
  * building and adds the result as a constant: a random table (Keras' Embedding initializer,
- * uniform in [-0.05, 0.05]) that never trains (SEED.md). That is `table: 'frozen'`, a
+ * uniform in [-0.05, 0.05]) that never trains (docs/seed.md, "FNet's position table"). That is `table: 'frozen'`, a
  * non-trainable weight: saved with the model and exported, never seen by the optimizer.
  * `table: 'trained'` makes it a trainable weight, a deviation from the seed that mlpx used to
  * make; a saved layer without the field was trained that way and loads as 'trained'.

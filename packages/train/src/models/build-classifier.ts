@@ -1,5 +1,5 @@
 /**
- * Builds the seed's classifier around a stack of blocks (SEED.md, "The classifier"):
+ * Builds the seed's classifier around a stack of blocks (docs/seed.md, "The classifier"):
  *
  *   images [B, H, W, C] (raw 0-255)
  *   -> Normalization (per-channel, adapted on the training images) -> BilinearResize(imageSize)

@@ -1,6 +1,6 @@
 /**
  * What defines a classifier: the architecture, its sizes, and the input it takes. Defaults are
- * the seed's (SEED.md): image 64, patch 8, embedding 256, 4 blocks, dropout 0.2, exact GELU.
+ * the seed's (docs/seed.md): image 64, patch 8, embedding 256, 4 blocks, dropout 0.2, exact GELU.
  */
 import type { GeluApproximation } from '../layers/ops/gelu.js';
 import { isPositionTable, POSITION_TABLES, type PositionTable } from '../layers/patch-position-embedding.js';

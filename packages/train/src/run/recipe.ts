@@ -1,5 +1,5 @@
 /**
- * The seed's training recipe (SEED.md, "Training"), and the settings a train run records.
+ * The seed's training recipe (docs/seed.md, "Training"), and the settings a train run records.
  */
 import type { BackendChoice } from '../backend/select-backend.js';
 import type { Architecture, ModelName } from '../models/model-config.js';

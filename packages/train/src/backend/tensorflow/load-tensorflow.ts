@@ -55,7 +55,7 @@ const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'
 
 /**
  * TensorFlow's defaults, unless the user set them: GPU memory grows as needed instead of being
- * taken whole at start (tfjs-node sets no GPU options; tfjs issues #671, #2611), and only errors
+ * taken whole at start (tfjs-node sets no GPU options: docs/toolchain-notes.md), and only errors
  * are logged (its start-up INFO and WARNING lines would interleave with training's output).
  */
 function setTensorflowDefaults(): void {

@@ -6,7 +6,7 @@
  * Its gradient is written out with plain matmuls of explicitly transposed operands,
  *   dx = dy W^T,   [dW; db] = [x^T; ones] dy,
  * because autodiff's matMul gradient uses the transposeA/transposeB forms, which the wasm backend
- * runs 7 to 25 times slower than the plain form (shared/NOTES.md). The values are the same up to
+ * runs 7 to 25 times slower than the plain form (docs/toolchain-notes.md). The values are the same up to
  * rounding (test/train/layers/fast-gradients.test.ts). On the tensorflow backend, where the
  * transposed forms are the fast ones, the same layer uses matmul flags instead (dense-tensorflow.ts).
  */

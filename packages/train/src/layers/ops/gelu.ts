@@ -1,7 +1,7 @@
 /**
  * GELU (Hendrycks & Gimpel 2016, arXiv:1606.08415).
  * exact: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), what the seed ran (tfa.layers.GELU with
- *        approximate=False, see SEED.md);
+ *        approximate=False; docs/seed.md, "GELU");
  * tanh:  0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
  */
 import * as tf from '@tensorflow/tfjs';

@@ -7,7 +7,7 @@
  * The addon's RUNPATH gets the wheel's real folder, ahead of binding.gyp's own
  * `$ORIGIN/../../deps/lib` (which holds only link-time names, never the sonames). TensorFlow is so
  * loaded by its real path, and glibc expands the `$ORIGIN` in its own RUNPATH (`$ORIGIN/../nvidia/…`,
- * how it finds PyPI's CUDA wheels) from that path; a per-file symlink would break it (NOTES.md).
+ * how it finds PyPI's CUDA wheels) from that path; a per-file symlink would break it (docs/toolchain-notes.md).
  */
 import { availableParallelism } from 'node:os';
 import { copyFile, mkdir, rename, rm, symlink } from 'node:fs/promises';
