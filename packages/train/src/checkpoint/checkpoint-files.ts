@@ -161,7 +161,7 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw incomplete(folder, `${path} names ${binaryPath}, which does not exist`);
     throw invalid(binaryPath, describeError(error));
   }
-  if (binary.length !== json.bytes) throw incomplete(folder, `${binaryPath} has ${binary.length} bytes, ${path} says ${json.bytes}`);
+  if (binary.length !== json.bytes) throw incomplete(folder, `${binaryPath} has ${binary.length} bytes, the checkpoint says ${json.bytes} (${path})`);
   const view = new DataView(binary.buffer, binary.byteOffset, binary.byteLength);
   const read = (entry: TensorEntry): Float32Array | Int32Array => {
     const count = entry.shape.reduce((a, b) => a * b, 1);
