@@ -2,7 +2,8 @@
  * @mlpx/train: MLP-Mixer, FNet and gMLP as TensorFlow.js layers, their datasets, and training.
  * Importing this package registers the custom layer classes, so tf.loadLayersModel (or
  * loadModel below) can read a saved run. Errors, image decoding and the other shared parts are in
- * @mlpx/core.
+ * @mlpx/core. What the mlpx command's setup, doctor and bench use is in @mlpx/train/tooling
+ * (./tooling.ts), outside the stable API.
  */
 
 // Layers and models.
@@ -16,38 +17,16 @@ export { DATASET_SPECS, loadDataset, type LoadDatasetRequest } from './data/load
 
 // Backends.
 export { BACKEND_CHOICES, NoBackendError, selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend.js';
-export { describeAdapter, probeWebgpuAdapter, probeWebgpuAdapterInChild, type WebgpuAdapterInfo } from './backend/webgpu-adapter.js';
-export { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from './backend/tensorflow/tensorflow-install.js';
-export { listTensorflowDevices } from './backend/tensorflow/list-devices.js';
-export { describeCudaWheels, findCudaWheels, type CudaWheels } from './backend/tensorflow/cuda-wheels.js';
-export {
-  DEFAULT_TENSORFLOW_VERSION,
-  setupTensorflow,
-  TESTED_TENSORFLOW_VERSIONS,
-  type SetupProgress,
-  type SetupTensorflowOptions,
-  type SetupTensorflowResult,
-} from './backend/tensorflow/setup/setup-tensorflow.js';
 
 // Training.
 export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './training/fit.js';
 export { evaluate } from './training/evaluate.js';
-export { autoThreads, DataParallelTrainStep } from './parallel/data-parallel-step.js';
 export type { Scores } from './training/metrics.js';
 
 // Runs: the run folder and its files.
 export { resumeRun, RunStopped, trainRun, type TrainRunHooks, type TrainRunResult } from './run/train-run.js';
-export { withLocalCopyHint } from './run/dataset-download-hint.js';
 export { CHECKPOINT_JSON, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint/checkpoint-files.js';
 export { SEED_LEARNING_RATES, SEED_RECIPE, type TrainSettings } from './run/recipe.js';
 export { CURVES_SVG, LABELS_JSON, METRICS_JSON, parseLabels, parseRunMetrics, type RunMetrics } from './run/run-metrics.js';
 export { defaultRunFolder, LATEST, RUNS_ROOT } from './run/run-folder.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files.js';
-export { measurePlainTrainingThroughput, measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
-export { countWebgpuWork, type WebgpuCounter, type WebgpuCounts } from './bench/webgpu-step-counters.js';
-export { measureTrainingThroughputInChild, type IsolatedTrainingThroughput } from './bench/isolated-training-throughput.js';
-export { KERAS_PEER_SCRIPT, kerasPeerPython, measureKerasPeerThroughput, type KerasPeerThroughput } from './bench/keras-peer-throughput.js';
-export { buildPlainClassifier } from './baseline/build-plain-classifier.js';
-export { measurePredictThroughput } from './bench/predict-throughput.js';
-export { trainingFlopsPerImage } from './bench/training-flops.js';
-export { measureMatmulGflops } from './bench/matmul-peak.js';

@@ -13,13 +13,20 @@ import { availableParallelism, cpus } from 'node:os';
 import { Command } from 'commander';
 import { describeError, MlpxError } from '@mlpx/core';
 import { exportToOnnx } from '@mlpx/export';
-import { measureInferenceThroughput } from '@mlpx/infer';
+import { measureInferenceThroughput } from '@mlpx/infer/tooling';
 import {
-  autoThreads,
   buildClassifier,
   channelStatistics,
-  kerasPeerPython,
   MODEL_NAMES,
+  randomSource,
+  SEED_ARCHITECTURE,
+  selectBackend,
+  type Architecture,
+  type ModelName,
+} from '@mlpx/train';
+import {
+  autoThreads,
+  kerasPeerPython,
   measureKerasPeerThroughput,
   measureMatmulGflops,
   measurePlainTrainingThroughput,
@@ -27,17 +34,12 @@ import {
   measureTrainingThroughput,
   measureTrainingThroughputInChild,
   probeWebgpuAdapterInChild,
-  randomSource,
   readTensorflowInstall,
-  SEED_ARCHITECTURE,
-  selectBackend,
   trainingFlopsPerImage,
-  type Architecture,
-  type ModelName,
   type TrainingThroughput,
   type TrainingThroughputOptions,
   type WebgpuCounts,
-} from '@mlpx/train';
+} from '@mlpx/train/tooling';
 import { positiveInteger } from '../option-parsers.js';
 import { info } from '../progress/terminal.js';
 

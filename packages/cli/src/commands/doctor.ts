@@ -6,18 +6,17 @@
 import { availableParallelism, cpus } from 'node:os';
 import { Command } from 'commander';
 import { describeError } from '@mlpx/core';
-import { describeCudaInstall, diagnoseCuda } from '@mlpx/infer';
+import { describeCudaInstall, diagnoseCuda } from '@mlpx/infer/tooling';
+import { NoBackendError, selectBackend } from '@mlpx/train';
 import {
   describeAdapter,
   describeCudaWheels,
   findCudaWheels,
   listTensorflowDevices,
-  NoBackendError,
   probeWebgpuAdapterInChild,
   readTensorflowInstall,
-  selectBackend,
   tensorflowRoot,
-} from '@mlpx/train';
+} from '@mlpx/train/tooling';
 
 async function line(label: string, check: () => Promise<string>): Promise<string> {
   try {

@@ -21,7 +21,8 @@ interface EvalFlags {
 /** The test split of a dataset, loaded with @mlpx/train's loaders (imported only here, only when eval runs). */
 async function loadTestSplit(dataset: string | undefined, dataFile: string | undefined): Promise<EvalData> {
   if (!dataset) throw new MlpxError('the model records no dataset: name one with --dataset');
-  const { loadDataset, withLocalCopyHint } = await import('@mlpx/train');
+  const { loadDataset } = await import('@mlpx/train');
+  const { withLocalCopyHint } = await import('@mlpx/train/tooling');
   let loaded;
   try {
     loaded = await withLocalCopyHint(dataset, dataFile, () => loadDataset(dataset, { ...(dataFile === undefined ? {} : { dataFile }), onDownloadProgress: downloadProgress(), onInfo: info }));

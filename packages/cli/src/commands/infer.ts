@@ -1,6 +1,7 @@
 /** `mlpx infer [paths...]`: classify image files and folders with an exported model. */
 import { Command, Option } from 'commander';
-import { createClassifier, inferFiles, type ExecutionProvider } from '@mlpx/infer';
+import { createClassifier, type ExecutionProvider } from '@mlpx/infer';
+import { inferFiles } from '@mlpx/infer/tooling';
 import { formatPredictions, OUTPUT_FORMATS, type OutputFormat } from '../output/format-predictions.js';
 import { positiveInteger } from '../option-parsers.js';
 import { info } from '../progress/terminal.js';

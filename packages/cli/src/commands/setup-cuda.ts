@@ -10,7 +10,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { installedProvider, onnxruntimeLibraryFolder, setupCuda, unlinkProvider, type SetupCudaResult } from '@mlpx/infer';
+import { installedProvider, onnxruntimeLibraryFolder, setupCuda, unlinkProvider, type SetupCudaResult } from '@mlpx/infer/tooling';
 import { MlpxError } from '@mlpx/core';
 import { downloadProgress } from '../progress/download-progress.js';
 import { formatDuration, info } from '../progress/terminal.js';

@@ -1,5 +1,5 @@
 /** infer's three output formats: an aligned table, one JSON document, CSV (RFC 4180 quoting). */
-import type { InferResult } from '@mlpx/infer';
+import type { InferResult } from '@mlpx/infer/tooling';
 import { percent } from '../progress/terminal.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv'] as const;

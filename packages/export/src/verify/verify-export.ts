@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-import { openSession, runBatch, type OnnxSession } from '@mlpx/infer';
+import { openSession, runBatch, type OnnxSession } from '@mlpx/infer/tooling';
 
 export const DEFAULT_TOLERANCE = 1e-4;
 

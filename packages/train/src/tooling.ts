@@ -1,0 +1,34 @@
+/**
+ * @mlpx/train/tooling: what the mlpx command's `setup tensorflow`, `doctor`, `train` and `bench`
+ * use beyond the public API in index.ts: building and finding native TensorFlow, probing a WebGPU
+ * adapter, data-parallel threads, and the throughput measurements (with the plain tfjs baseline
+ * and the Keras peer). Not covered by semantic versioning: it may change in any release.
+ */
+
+// Engines.
+export { describeAdapter, probeWebgpuAdapter, probeWebgpuAdapterInChild, type WebgpuAdapterInfo } from './backend/webgpu-adapter.js';
+export { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from './backend/tensorflow/tensorflow-install.js';
+export { listTensorflowDevices } from './backend/tensorflow/list-devices.js';
+export { describeCudaWheels, findCudaWheels, type CudaWheels } from './backend/tensorflow/cuda-wheels.js';
+export {
+  DEFAULT_TENSORFLOW_VERSION,
+  setupTensorflow,
+  TESTED_TENSORFLOW_VERSIONS,
+  type SetupProgress,
+  type SetupTensorflowOptions,
+  type SetupTensorflowResult,
+} from './backend/tensorflow/setup/setup-tensorflow.js';
+export { autoThreads, DataParallelTrainStep } from './parallel/data-parallel-step.js';
+
+// Messages.
+export { withLocalCopyHint } from './run/dataset-download-hint.js';
+
+// Benchmarks.
+export { measurePlainTrainingThroughput, measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
+export { countWebgpuWork, type WebgpuCounter, type WebgpuCounts } from './bench/webgpu-step-counters.js';
+export { measureTrainingThroughputInChild, type IsolatedTrainingThroughput } from './bench/isolated-training-throughput.js';
+export { KERAS_PEER_SCRIPT, kerasPeerPython, measureKerasPeerThroughput, type KerasPeerThroughput } from './bench/keras-peer-throughput.js';
+export { buildPlainClassifier } from './baseline/build-plain-classifier.js';
+export { measurePredictThroughput } from './bench/predict-throughput.js';
+export { trainingFlopsPerImage } from './bench/training-flops.js';
+export { measureMatmulGflops } from './bench/matmul-peak.js';
