@@ -25,7 +25,8 @@ beforeAll(async () => {
   // 201 images, 67 a class, in class order on disk; 6 of each are held out as the test split.
   await writeImageFolder(photos, { circle: 67, square: 67, triangle: 67 });
   run = join(work.path, 'run');
-  trained = await runCli(['train', '--dataset', `folder:${photos}`, '--limit', '100', ...TINY, '--out', run], { cwd: work.path, env: NO_TENSORFLOW });
+  // --input-size other than the default 32: eval must load the folder at the model's size.
+  trained = await runCli(['train', '--dataset', `folder:${photos}`, '--input-size', '24', '--limit', '100', ...TINY, '--out', run], { cwd: work.path, env: NO_TENSORFLOW });
 }, 120_000);
 afterAll(async () => {
   await work.remove();

@@ -18,14 +18,18 @@ interface EvalFlags {
   tolerance: number;
 }
 
-/** The test split of a dataset, loaded with @mlpx/train's loaders (imported only here, only when eval runs). */
-async function loadTestSplit(dataset: string | undefined, dataFile: string | undefined): Promise<EvalData> {
+/**
+ * The test split of a dataset, loaded with @mlpx/train's loaders (imported only here, only when
+ * eval runs); a folder: dataset's images are resized to the model's input size, as training
+ * resized them (its --input-size).
+ */
+async function loadTestSplit(dataset: string | undefined, dataFile: string | undefined, inputShape: readonly [number, number, number]): Promise<EvalData> {
   if (!dataset) throw new MlpxError('the model records no dataset: name one with --dataset');
   const { loadDataset } = await import('@mlpx/train');
   const { withLocalCopyHint } = await import('@mlpx/train/tooling');
   let loaded;
   try {
-    loaded = await withLocalCopyHint(dataset, dataFile, () => loadDataset(dataset, { ...(dataFile === undefined ? {} : { dataFile }), onDownloadProgress: downloadProgress(), onInfo: info }));
+    loaded = await withLocalCopyHint(dataset, dataFile, () => loadDataset(dataset, { ...(dataFile === undefined ? {} : { dataFile }), folderImageSize: inputShape[0], onDownloadProgress: downloadProgress(), onInfo: info }));
   } catch (error) {
     if (error instanceof MlpxError) throw error;
     throw new MlpxError(`cannot load ${dataset}: ${describeError(error)}`);
@@ -47,7 +51,7 @@ export function evalCommand(): Command {
       const classifier = await createClassifier(flags.model, { executionProviders: flags.ep });
       try {
         reportExecutionProvider(classifier);
-        const data = await loadTestSplit(flags.dataset ?? classifier.trained?.test.dataset, flags.dataFile);
+        const data = await loadTestSplit(flags.dataset ?? classifier.trained?.test.dataset, flags.dataFile, classifier.inputShape);
         const report = await evaluateDataset(classifier, data, {
           ...(flags.limit === undefined ? {} : { limit: flags.limit }),
           all: flags.all === true,
