@@ -151,6 +151,12 @@ async function classifiesLikeNode(browser: Browser, executionProvider: 'wasm' | 
 }
 
 describe('@mlpx/web in a Vite app, built and served', () => {
+  it('installs nothing native for the browser: no sharp, onnxruntime-node or TensorFlow.js', async () => {
+    const installed = await readdir(join(app, 'node_modules'));
+    expect(installed).toContain('onnxruntime-web');
+    for (const nativeOrNode of ['sharp', '@img', 'onnxruntime-node', '@tensorflow']) expect(installed).not.toContain(nativeOrNode);
+  });
+
   it("emits onnxruntime-web's runtime files with the build", () => {
     expect(assets.filter((file) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(file))).toHaveLength(1);
     expect(assets.filter((file) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.mjs$/.test(file))).toHaveLength(1);

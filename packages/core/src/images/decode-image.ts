@@ -6,8 +6,28 @@
  * not resampled (sharp skips a resize by 1), so its pixels arrive unchanged. Used
  * for folder: datasets and by `mlpx infer`, so the same file gives the same pixels in both.
  */
-import sharp from 'sharp';
+import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
 import { describeError, MlpxError } from '../errors.js';
+
+type SharpFactory = (input: string | Uint8Array, options?: SharpOptions) => Sharp;
+
+let loading: Promise<SharpFactory> | undefined;
+
+/**
+ * sharp, loaded on first use: it is an optional peer of @mlpx/core, installed by the packages
+ * that decode images (@mlpx/infer, @mlpx/train, mlpx), so that a web app's install of @mlpx/web
+ * carries none of its native binaries.
+ */
+function loadSharp(): Promise<SharpFactory> {
+  loading ??= import('sharp').then(
+    (module) => module.default as unknown as SharpFactory,
+    (error: unknown) => {
+      loading = undefined;
+      throw new MlpxError(`decoding images needs the sharp package, which did not load (${describeError(error).split('\n')[0]}): install it beside mlpx with \`npm install sharp\``, { cause: error });
+    },
+  );
+  return loading;
+}
 
 export interface PixelSize {
   readonly height: number;
@@ -18,7 +38,8 @@ export interface PixelSize {
 
 export async function decodeImage(source: string | Uint8Array, size: PixelSize, label = typeof source === 'string' ? source : 'image'): Promise<Uint8Array> {
   if (size.channels !== 1 && size.channels !== 3) throw new MlpxError(`cannot decode ${label} to ${size.channels} channels: only 1 or 3 are supported`);
-  let decoded: { data: Buffer; info: sharp.OutputInfo };
+  const sharp = await loadSharp();
+  let decoded: { data: Buffer; info: OutputInfo };
   try {
     decoded = await sharp(source, { failOn: 'error' })
       .autoOrient()
