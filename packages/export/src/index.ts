@@ -16,3 +16,12 @@ export { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationB
 
 // Exporting a run folder (what `mlpx export` does).
 export { DEFAULT_RUN, exportRun, type ExportRunOptions, type ExportRunResult } from './export-run.js';
+
+// A Triton model repository, with a KServe InferenceService (what `mlpx export --triton` does).
+export { checkTritonExportOptions, exportToTriton, type TritonExportOptions, type TritonExportResult, type TritonFile } from './triton/export-to-triton.js';
+export { CONFIG_FILE, LABELS_FILE, MODEL_FILE, tritonModelConfig, type ModelConfigOptions } from './triton/model-config.js';
+export { checkTritonSettings, DEFAULT_TRITON_SETTINGS, type InstanceKind, type TritonAccelerator, type TritonSettings } from './triton/triton-settings.js';
+export { labelsFile } from './triton/labels-file.js';
+export { inferenceServiceFile, inferenceServiceManifest, STORAGE_URI_PLACEHOLDER, storageUriProblem, type InferenceServiceOptions } from './triton/inference-service.js';
+export { defaultModelName, MAX_MODEL_NAME_LENGTH, modelNameProblem } from './triton/model-name.js';
+export { modelVersions, nextVersion } from './triton/model-versions.js';
