@@ -131,7 +131,7 @@ describe('writeVersionFolder', () => {
 describe('firstDifference', () => {
   it('names the first line that differs, both ways', () => {
     expect(firstDifference('a\nb\n', 'a\nb\n')).toBeUndefined();
-    expect(firstDifference('a\ndims: [ 28 ]\n', 'a\ndims: [ 32 ]\n')).toBe('line 2 is "dims: [ 28 ]" there, "dims: [ 32 ]" in this export');
-    expect(firstDifference('a\n', 'a\nb\n')).toBe('line 2 is nothing there, "b" in this export');
+    expect(firstDifference('a\ndims: [ 28 ]\n', 'a\ndims: [ 32 ]\n')).toBe('line 2 is `dims: [ 28 ]` there, `dims: [ 32 ]` in this export');
+    expect(firstDifference('a\n', 'a\nb\n')).toBe('line 2 is nothing there, `b` in this export');
   });
 });

@@ -4,6 +4,6 @@ export function firstDifference(existing: string, intended: string): string | un
   const [a, b] = [existing.split('\n'), intended.split('\n')];
   let line = 0;
   while (line < a.length && line < b.length && a[line] === b[line]) line++;
-  const show = (text: string | undefined): string => (text === undefined || text === '' ? 'nothing' : JSON.stringify(text.trim()));
+  const show = (text: string | undefined): string => (text === undefined || text.trim() === '' ? 'nothing' : `\`${text.trim()}\``);
   return `line ${line + 1} is ${show(a[line])} there, ${show(b[line])} in this export`;
 }
