@@ -41,7 +41,7 @@ interface ExportFlags {
   modelName?: string;
   modelVersion?: number;
   maxBatchSize: number;
-  preferredBatchSizes: number[];
+  preferredBatchSizes?: number[];
   maxQueueDelayUs: number;
   instanceKind: InstanceKind;
   instanceCount: number;
@@ -103,7 +103,7 @@ function tritonOptions(repository: string, output: string | undefined, flags: Ex
     modelVersion: flags.modelVersion,
     settings: {
       maxBatchSize: flags.maxBatchSize,
-      preferredBatchSizes: flags.preferredBatchSizes,
+      preferredBatchSizes: flags.preferredBatchSizes ?? DEFAULT_TRITON_SETTINGS.preferredBatchSizes,
       maxQueueDelayMicroseconds: flags.maxQueueDelayUs,
       instanceKind: flags.instanceKind,
       instanceCount: flags.instanceCount,
@@ -125,7 +125,7 @@ export function exportCommand(): Command {
     .option('--model-name <name>', "the model's name in the repository and on KServe (default: model family and dataset, e.g. mixer-fashion-mnist)")
     .option('--model-version <n>', 'the version folder to write (default: the next free one, 1 in a new model)', positiveInteger)
     .option('--max-batch-size <n>', "Triton's max_batch_size: the largest batch it sends the model", positiveInteger, DEFAULT_TRITON_SETTINGS.maxBatchSize)
-    .option('--preferred-batch-sizes <list>', 'batch sizes the dynamic batcher tries to form, e.g. 8,16,32 (default: none, as large as it can)', batchSizes, [...DEFAULT_TRITON_SETTINGS.preferredBatchSizes])
+    .option('--preferred-batch-sizes <list>', 'batch sizes the dynamic batcher tries to form, e.g. 8,16,32 (default: none, batches as large as it can)', batchSizes)
     .option('--max-queue-delay-us <n>', 'microseconds a request may wait for others to join its batch', nonNegativeInteger, DEFAULT_TRITON_SETTINGS.maxQueueDelayMicroseconds)
     .addOption(new Option('--instance-kind <kind>', 'run the model instances on CPU or GPU').choices(['cpu', 'gpu']).default(DEFAULT_TRITON_SETTINGS.instanceKind))
     .option('--instance-count <n>', 'model instances (on each GPU, for gpu)', positiveInteger, DEFAULT_TRITON_SETTINGS.instanceCount)
