@@ -102,6 +102,7 @@ describe('model versions', () => {
     expect(nextVersion(await modelVersions(model))).toBe(11);
     expect(await modelVersions(join(work.path, 'no-such-model'))).toEqual([]);
     expect(nextVersion([])).toBe(1);
+    await expect(modelVersions(join(model, '4'))).rejects.toThrow(/cannot read the model folder .*4: ENOTDIR/);
   });
 });
 

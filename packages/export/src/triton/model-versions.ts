@@ -4,6 +4,7 @@
  * under a name starting with '.' until it is complete).
  */
 import { readdir } from 'node:fs/promises';
+import { describeError, MlpxError } from '@mlpx/core';
 
 const VERSION = /^[1-9][0-9]*$/;
 
@@ -11,7 +12,7 @@ const VERSION = /^[1-9][0-9]*$/;
 export async function modelVersions(modelFolder: string): Promise<number[]> {
   const entries = await readdir(modelFolder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
-    throw error;
+    throw new MlpxError(`cannot read the model folder ${modelFolder}: ${describeError(error)}`);
   });
   return entries
     .filter((entry) => entry.isDirectory() && VERSION.test(entry.name))
