@@ -15,3 +15,12 @@ export { EXECUTION_PROVIDERS, parseExecutionProviders, type ExecutionProvider } 
 
 // Checking a deployed model against the accuracy it had when trained.
 export { DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalData, type EvalOptions, type EvalReport } from './eval/evaluate-dataset.js';
+
+// Serving models over the Open Inference Protocol (KServe v2 REST, Triton's extensions).
+export {
+  startInferenceServer,
+  type InferenceServer,
+  type InferenceServerOptions,
+  type ServedModelSummary,
+  type ShutdownReport,
+} from './serving/inference-server.js';

@@ -56,7 +56,15 @@ function explain(provider: ExecutionProvider, error: unknown): string {
   return message;
 }
 
-export async function openSession(model: Uint8Array, providers: readonly ExecutionProvider[], label: string): Promise<OpenedSession> {
+/** Threading of a session: ONNX Runtime's defaults (a thread per physical core, spinning while idle) unless set. */
+export interface SessionThreading {
+  /** Threads one run's operators use (ONNX Runtime's intra-op pool). */
+  readonly intraOpThreads?: number;
+  /** Whether those threads spin while waiting for work (faster hand-off; costs CPU that an HTTP server on the same cores needs). */
+  readonly spinning?: boolean;
+}
+
+export async function openSession(model: Uint8Array, providers: readonly ExecutionProvider[], label: string, threading: SessionThreading = {}): Promise<OpenedSession> {
   const skipped: { executionProvider: ExecutionProvider; reason: string }[] = [];
   for (const provider of providers) {
     if (provider === 'webgpu') {
@@ -72,6 +80,8 @@ export async function openSession(model: Uint8Array, providers: readonly Executi
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
         logSeverityLevel: 4, // failures are reported by the error below, not by ONNX Runtime's log
+        ...(threading.intraOpThreads === undefined ? {} : { intraOpNumThreads: threading.intraOpThreads }),
+        ...(threading.spinning === undefined ? {} : { extra: { session: { intra_op: { allow_spinning: threading.spinning ? '1' : '0' } } } }),
       });
       return { session, executionProvider: provider, skipped };
     } catch (error) {
