@@ -21,7 +21,9 @@ files = descriptor_pb2.FileDescriptorSet.FromString(base64.b64decode(request['sc
 pool = descriptor_pool.DescriptorPool()
 for file in files.file:
     pool.Add(file)
-ModelConfig = message_factory.MessageFactory(pool).GetPrototype(pool.FindMessageTypeByName('inference.ModelConfig'))
+found = pool.FindMessageTypeByName('inference.ModelConfig')
+# GetMessageClass from protobuf 4.21 on; MessageFactory.GetPrototype before it (removed in 5).
+ModelConfig = message_factory.GetMessageClass(found) if hasattr(message_factory, 'GetMessageClass') else message_factory.MessageFactory(pool).GetPrototype(found)
 config = text_format.Parse(request['text'], ModelConfig())
 print(json_format.MessageToJson(config, preserving_proto_field_name=True))
 `;
