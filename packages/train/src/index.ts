@@ -21,6 +21,7 @@ export { BACKEND_CHOICES, NoBackendError, selectBackend, type BackendChoice, typ
 // Training.
 export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './training/fit.js';
 export { evaluate } from './training/evaluate.js';
+export { TrainingDiverged } from './training/step-metrics.js';
 export type { Scores } from './training/metrics.js';
 
 // Runs: the run folder and its files.

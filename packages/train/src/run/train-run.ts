@@ -22,6 +22,7 @@ import { checkArchitecture, checkModelConfig, type ModelConfig } from '../models
 import { validationSplit } from '../training/batches.js';
 import { evaluate } from '../training/evaluate.js';
 import { fit, TrainingStopped, type TrainingObserver } from '../training/fit.js';
+import { TrainingDiverged } from '../training/step-metrics.js';
 import { curvesSvg } from './curves-svg.js';
 import { saveModel } from './model-files.js';
 import { SEED_RECIPE, type TrainSettings } from './recipe.js';
@@ -148,9 +149,9 @@ async function train(
       });
     } catch (error) {
       if (error instanceof TrainingStopped) throw new RunStopped(folder, error.epoch, error.step);
-      if (error instanceof MlpxError && /diverged/.test(error.message)) {
-        const kept = (await stat(join(folder, CHECKPOINT_JSON)).catch(() => undefined)) ? ` The last good checkpoint is in ${folder}.` : '';
-        throw new MlpxError(`${error.message}.${kept}`);
+      if (error instanceof TrainingDiverged) {
+        const checkpointed = (await stat(join(folder, CHECKPOINT_JSON)).catch(() => undefined)) !== undefined;
+        throw error.inRun(checkpointed ? folder : undefined);
       }
       throw error;
     }

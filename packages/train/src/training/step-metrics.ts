@@ -13,11 +13,30 @@ import { addTotals, type Totals } from './metrics.js';
 /** How long webgpu steps run between two reads of their metrics. */
 export const WEBGPU_METRICS_INTERVAL_MS = 1000;
 
+/**
+ * The loss stopped being finite: where (epoch and step) and what it became. A run that diverges
+ * says where its last good checkpoint is (inRun); callers tell it from other errors by class.
+ */
+export class TrainingDiverged extends MlpxError {
+  constructor(
+    readonly loss: number,
+    readonly epoch: number,
+    readonly step: number,
+    message = `training diverged: the loss became ${loss} at epoch ${epoch}, step ${step}; try a lower --lr`,
+  ) {
+    super(message);
+  }
+
+  /** The same divergence, saying where the run's last good checkpoint is when it has one. */
+  inRun(checkpointFolder: string | undefined): TrainingDiverged {
+    const kept = checkpointFolder === undefined ? '' : ` The last good checkpoint is in ${checkpointFolder}.`;
+    return new TrainingDiverged(this.loss, this.epoch, this.step, `${this.message}.${kept}`);
+  }
+}
+
 /** Refuses a loss that is not finite, naming where training diverged (fit checks val_loss with it too). */
 export function checkFinite(loss: number, epoch: number, step: number): void {
-  if (!Number.isFinite(loss)) {
-    throw new MlpxError(`training diverged: the loss became ${loss} at epoch ${epoch}, step ${step}; try a lower --lr`);
-  }
+  if (!Number.isFinite(loss)) throw new TrainingDiverged(loss, epoch, step);
 }
 
 interface PendingStep {
