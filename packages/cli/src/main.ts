@@ -35,7 +35,7 @@ const COMMANDS: readonly { name: string; description: string; load: () => Promis
   },
   {
     name: 'serve',
-    description: 'serve the web demo page and bundle of @mlpx/web and a model on localhost',
+    description: 'serve a model or a Triton model repository over the Open Inference Protocol (KServe v2, as Triton does), with the web demo page',
     load: async () => (await import('./commands/serve.js')).serveCommand(),
   },
   {

@@ -1,13 +1,14 @@
 /**
- * The server behind `mlpx serve`: the demo page and the web bundle of the installed @mlpx/web
+ * The demo page of `mlpx serve`: the demo page and the web bundle of the installed @mlpx/web
  * (demo/, and dist/ with mlpx-web.js and onnxruntime-web's runtime files in ort/) and one model at
- * /model.onnx, on localhost. Every response carries Cross-Origin-Opener-Policy and
- * Cross-Origin-Embedder-Policy, which make the page cross-origin isolated so multi-threaded wasm
- * can run.
+ * /model.onnx. demoRequestHandler answers those paths for the inference server (every path outside
+ * its /v2 and /metrics); startDemoServer serves them alone on localhost. Every response carries
+ * Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy, which make the page cross-origin
+ * isolated so multi-threaded wasm can run.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { MlpxError } from '@mlpx/core';
@@ -76,9 +77,8 @@ async function firstExisting(path: string, model: string, folders: WebPackageFol
   return undefined;
 }
 
-export async function startDemoServer(options: { model: string; port?: number; host?: string }): Promise<DemoServer> {
-  const modelInfo = await stat(options.model).catch(() => undefined);
-  if (!modelInfo?.isFile()) throw new MlpxError(`model file ${options.model} does not exist`);
+/** Checks that the installed @mlpx/web has its demo page and built bundle; returns their folders. */
+export async function demoFolders(): Promise<WebPackageFolders> {
   const folders = webPackageFolders();
   for (const file of BUNDLE_FILES) {
     if (!(await stat(join(folders.bundle, file)).catch(() => undefined))?.isFile()) {
@@ -88,16 +88,25 @@ export async function startDemoServer(options: { model: string; port?: number; h
   if (!(await stat(join(folders.demo, 'index.html')).catch(() => undefined))?.isFile()) {
     throw new MlpxError(`@mlpx/web's demo page is missing (${folders.demo}index.html): reinstall @mlpx/web`);
   }
-  const requests = new Map<string, number>();
-  const server: Server = createServer((request, response) => {
+  return folders;
+}
+
+export type DemoRequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * Answers GET requests for the demo page, the bundle and `model()` at /model.onnx (404 for other
+ * paths, 405 for other methods); counts each path requested in `requests`.
+ */
+export function demoRequestHandler(folders: WebPackageFolders, model: () => string, requests?: Map<string, number>): DemoRequestHandler {
+  return (request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    requests.set(path, (requests.get(path) ?? 0) + 1);
+    requests?.set(path, (requests.get(path) ?? 0) + 1);
     response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    void firstExisting(path, options.model, folders).then((found) => {
-      if (!found || request.method !== 'GET') {
-        response.writeHead(found ? 405 : 404, { 'content-type': 'text/plain' }).end(found ? 'method not allowed\n' : 'not found\n');
+    void firstExisting(path, model(), folders).then((found) => {
+      if (!found || (request.method !== 'GET' && request.method !== 'HEAD')) {
+        response.writeHead(found ? 405 : 404, { 'content-type': 'text/plain', ...(found ? { allow: 'GET, HEAD' } : {}) }).end(found ? 'method not allowed\n' : 'not found\n');
         return;
       }
       response.writeHead(200, {
@@ -105,9 +114,19 @@ export async function startDemoServer(options: { model: string; port?: number; h
         'content-length': String(found.size),
         'cache-control': 'no-cache',
       });
-      createReadStream(found.file).pipe(response);
+      if (request.method === 'HEAD') response.end();
+      else createReadStream(found.file).pipe(response);
     });
-  });
+  };
+}
+
+/** The demo page and `options.model` alone, on localhost (the web tests' server). */
+export async function startDemoServer(options: { model: string; port?: number; host?: string }): Promise<DemoServer> {
+  const modelInfo = await stat(options.model).catch(() => undefined);
+  if (!modelInfo?.isFile()) throw new MlpxError(`model file ${options.model} does not exist`);
+  const folders = await demoFolders();
+  const requests = new Map<string, number>();
+  const server: Server = createServer(demoRequestHandler(folders, () => options.model, requests));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new MlpxError(error.code === 'EADDRINUSE' ? `port ${options.port} is in use: choose another with --port` : `cannot serve: ${error.message}`)),
