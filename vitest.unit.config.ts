@@ -13,6 +13,7 @@ export default mergeConfig(
       exclude: [
         ...configDefaults.exclude,
         'test/cli/**', // spawns mlpx
+        'test/triton/**', // spawns tritonserver and mlpx serve, trains a model to serve
         'test/web/**', // Chromium
         'test/export/execution-providers.test.ts', // WebGPU through SwiftShader
         'test/train/backend/webgpu-training.test.ts', // WebGPU through SwiftShader
