@@ -206,7 +206,7 @@ function option(args, name, fallback) {
 async function main(args) {
   const { execFile } = await import('node:child_process');
   const { mkdtemp, readdir, rm } = await import('node:fs/promises');
-  const { cpus, tmpdir } = await import('node:os');
+  const { cpus, loadavg, tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { promisify } = await import('node:util');
   const triton = await import('../../test/tools/triton/triton.mjs');
@@ -305,6 +305,7 @@ async function main(args) {
       await runLoad({ url: target.url, model, images, shape, expected: target.expected, concurrency, seconds: 2 });
       target.rounds = [];
     }
+    const loadBefore = loadavg()[0];
     for (let round = 0; round < roundCount; round++) {
       for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
         const [serverCpu, ownCpu] = [cpuSeconds(target.pid), process.cpuUsage()];
@@ -327,6 +328,8 @@ async function main(args) {
     const report = {
       date: new Date().toISOString(),
       machine: `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}`,
+      // The 1-minute load average before and after the timed rounds: what else ran on the machine.
+      loadAverage: [loadBefore, loadavg()[0]],
       node: process.version,
       model: { name: model, file: onnx, inputShape: info.inputShape, classes: info.labels.length, family: info.family },
       batching,
@@ -339,6 +342,7 @@ async function main(args) {
     };
     if (args.includes('--json')) console.log(JSON.stringify(report, null, 2));
     console.log(`${concurrency} clients, batch-1 binary requests, ${seconds} s per server in ${roundCount} alternating rounds; max batch ${batching.maxBatchSize}, queue delay ${batching.maxQueueDelayUs} us on both`);
+    console.log(`${report.machine}; load average ${report.loadAverage.map((value) => value.toFixed(2)).join(' before, ')} after`);
     console.log(`the model alone (onnxruntime-node in this process, batch ${batching.maxBatchSize}): ${modelAlone.toFixed(0)} images/s`);
     console.log('| server | requests/s | p50 ms | p99 ms | server CPU ms per request | server cores busy | load generator cores | failed | wrong |');
     console.log('|---|---|---|---|---|---|---|---|---|');
