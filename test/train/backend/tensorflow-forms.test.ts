@@ -13,7 +13,7 @@ import { MixerBlock } from '../../../packages/train/src/layers/mixer-block.js';
 import { denseLastAxis, denseLastAxisAutodiff } from '../../../packages/train/src/layers/ops/dense.js';
 import { gelu, geluGradient, type GeluApproximation } from '../../../packages/train/src/layers/ops/gelu.js';
 import { applyRealDft2d, applyRealDft2dBatched } from '../../../packages/train/src/layers/ops/real-dft2d.js';
-import { realDft2dByFft } from '../../../packages/train/src/layers/ops/real-dft2d-fft.js';
+import { realDft2dByFft } from '../../../packages/train/src/backend/tensorflow/ops/real-dft2d.js';
 import { useTiledMeanGradient } from '../../../packages/train/src/layers/ops/mean-gradient.js';
 import { randomSource } from '../../../packages/train/src/layers/random-source.js';
 import { expectClose } from '../../helpers/closeness.js';

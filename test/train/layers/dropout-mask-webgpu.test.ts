@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
 import { countWebgpuWork } from '../../../packages/train/src/bench/webgpu-step-counters.js';
 import { dropoutMask } from '../../../packages/train/src/layers/ops/dropout.js';
-import { dropoutMaskOnWebgpu, dropoutOnWebgpu } from '../../../packages/train/src/layers/ops/webgpu/dropout-mask-kernel.js';
+import { dropoutMaskOnWebgpu, dropoutOnWebgpu } from '../../../packages/train/src/backend/webgpu/ops/dropout.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';
 
 useSwiftShader();

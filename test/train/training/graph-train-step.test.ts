@@ -1,6 +1,6 @@
 /**
  * The training step on native TensorFlow runs as one recorded graph per batch shape
- * (training/graph/): from the same weights, batches and random stream, a run of steps through
+ * (backend/tensorflow/graph/): from the same weights, batches and random stream, a run of steps through
  * GraphTrainStep gives what trainStep gives op by op: the same losses and counts every step, the
  * same weights and AdamW moments after the last, the same optimizer step and the random stream
  * left in the same state (the step inputs, masks and augmentation taps, were drawn afresh each
@@ -15,8 +15,8 @@ import { buildClassifier } from '../../../packages/train/src/models/build-classi
 import { MODEL_NAMES, type ModelConfig, type ModelName } from '../../../packages/train/src/models/model-config.js';
 import { AdamW } from '../../../packages/train/src/training/adamw.js';
 import { gatherBatch } from '../../../packages/train/src/training/batches.js';
-import { GraphTrainStep } from '../../../packages/train/src/training/graph/graph-train-step.js';
-import { OpRecorder } from '../../../packages/train/src/training/graph/op-recorder.js';
+import { GraphTrainStep } from '../../../packages/train/src/backend/tensorflow/graph/graph-train-step.js';
+import { OpRecorder } from '../../../packages/train/src/backend/tensorflow/graph/op-recorder.js';
 import { tensorflowBackend } from '../../../packages/train/src/backend/tensorflow/tfjs-node-backend.js';
 import { trainStep } from '../../../packages/train/src/training/train-step.js';
 import { expectClose } from '../../helpers/closeness.js';

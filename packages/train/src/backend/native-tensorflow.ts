@@ -1,5 +1,6 @@
 /**
- * Whether tfjs runs on native TensorFlow (tfjs-node's 'tensorflow' backend, on a CPU or a GPU).
+ * Native TensorFlow (tfjs-node's 'tensorflow' backend, on a CPU or a GPU): its backend name, and
+ * whether it computes on the CPU.
  *
  * The layers' ops were tuned for wasm, whose matmul is 7 to 25 times slower with a transposed
  * operand and whose Sum over leading axes is slow (docs/toolchain-notes.md). On TensorFlow each tfjs op
@@ -7,18 +8,15 @@
  * over rows is one fast reduction, and an explicit transpose is a full copy. And since tfjs's
  * tape keeps every intermediate of the forward pass, and the gradient of each, until the step
  * ends, fewer, larger ops with hand-written gradients also cut the step's peak memory. The ops
- * that differ choose their TensorFlow form with this test.
+ * that differ have TensorFlow forms (tensorflow/ops/), which tensorflow/register.ts registers for
+ * this backend name (docs/backends.md).
  */
 import * as tf from '@tensorflow/tfjs';
 import { tensorflowBackend } from './tensorflow/tfjs-node-backend.js';
 
 export const TENSORFLOW_BACKEND = 'tensorflow';
 
-export function onTensorflow(): boolean {
-  return tf.getBackend() === TENSORFLOW_BACKEND;
-}
-
-/** On native TensorFlow computing on the CPU: tensors live in host memory, so reading one is a copy. */
+/** On native TensorFlow computing on the CPU: tensors live in host memory, so reading one is a copy (bench/matmul-peak.ts). */
 export function onTensorflowCpu(): boolean {
-  return onTensorflow() && tensorflowBackend().isUsingGpuDevice !== true;
+  return tf.getBackend() === TENSORFLOW_BACKEND && tensorflowBackend().isUsingGpuDevice !== true;
 }

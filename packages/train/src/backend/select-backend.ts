@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describeError, MlpxError } from '@mlpx/core';
 import { noWebgpuDeviceReason } from './gpu-devices.js';
+import { registerBackendForms } from './register-forms.js';
 import { loadTensorflow } from './tensorflow/load-tensorflow.js';
 import { describeAdapter, probeWebgpuAdapter, type WebgpuAdapterInfo } from './webgpu-adapter.js';
 
@@ -81,6 +82,8 @@ const LOADERS: Record<Exclude<Candidate, 'webgpu'>, () => Promise<string>> = {
 };
 
 export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions = {}): Promise<SelectedBackend> {
+  // The backends' forms of mlpx's ops (backend/<name>/register.ts), registered once, here rather than on import.
+  registerBackendForms();
   const candidates: readonly Candidate[] = choice === 'auto' ? ['tensorflow', 'webgpu', 'wasm', 'cpu'] : [choice];
   const skipped: { name: string; reason: string }[] = [];
   for (const name of candidates) {

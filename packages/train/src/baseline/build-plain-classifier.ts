@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_NAME, LOGITS_NAME } from '@mlpx/core';
+import { registerBackendForms } from '../backend/register-forms.js';
 import type { ChannelStatistics } from '../layers/normalization.js';
 import { PatchPositionEmbedding } from '../layers/patch-position-embedding.js';
 import { preprocessingLayers } from '../models/build-classifier.js';
@@ -77,6 +78,7 @@ const BLOCKS = { mixer: mixerBlock, fnet: fnetBlock, gmlp: gmlpBlock } as const;
 
 export function buildPlainClassifier(config: ModelConfig, statistics: ChannelStatistics): tf.LayersModel {
   checkModelConfig(config);
+  registerBackendForms(); // the preprocessing's ops and the pooling's gradient, as buildClassifier's
   const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: INPUT_NAME });
   const { patches, normalization } = preprocessingLayers(config, input);
   let x = layer(tf.layers.dense({ units: config.embeddingDim, name: 'patch_embedding' }))(patches);

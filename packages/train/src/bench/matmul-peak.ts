@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { median } from '@mlpx/core';
-import { CPU_BACKENDS } from '../backend/cpu-backends.js';
+import { HOST_BACKENDS } from '../backend/host/backends.js';
 import { onTensorflowCpu } from '../backend/native-tensorflow.js';
 
 export async function measureMatmulGflops(repetitions = 7): Promise<number> {
@@ -16,7 +16,7 @@ export async function measureMatmulGflops(repetitions = 7): Promise<number> {
   const a = tf.randomNormal([rows, inner], 0, 1, 'float32', 1) as tf.Tensor2D;
   const b = tf.randomNormal([inner, columns], 0, 1, 'float32', 2) as tf.Tensor2D;
   const rates: number[] = [];
-  const synchronous = CPU_BACKENDS.has(tf.getBackend()) || onTensorflowCpu();
+  const synchronous = HOST_BACKENDS.includes(tf.getBackend()) || onTensorflowCpu();
   try {
     for (let r = 0; r < repetitions + 2; r++) {
       const started = performance.now();

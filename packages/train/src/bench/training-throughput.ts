@@ -14,6 +14,7 @@ import { buildPlainClassifier } from '../baseline/build-plain-classifier.js';
 import { buildClassifier } from '../models/build-classifier.js';
 import { SEED_ARCHITECTURE, type Architecture, type ModelConfig, type ModelName } from '../models/model-config.js';
 import { AdamW } from '../training/adamw.js';
+import { metricsReadsDeferred } from '../training/step-metrics.js';
 import { startTrainStep } from '../training/step-runner.js';
 import { countWebgpuWork, type WebgpuCounts } from './webgpu-step-counters.js';
 
@@ -106,10 +107,10 @@ export async function measureTrainingThroughput(options: TrainingThroughputOptio
   const gpuWork = gpuWorkCounter();
   let gpuWorkPerStep: WebgpuCounts | undefined;
   try {
-    // As fit reads metrics: every step, except on webgpu, where the timed steps run back to back
-    // and the last one's metrics are read at the end (training/step-metrics.ts); their time is
-    // then measured as a whole.
-    const deferred = tf.getBackend() === 'webgpu';
+    // As fit reads metrics: every step, except where the backend defers its reads (webgpu), where
+    // the timed steps run back to back and the last one's metrics are read at the end
+    // (training/step-metrics.ts); their time is then measured as a whole.
+    const deferred = metricsReadsDeferred();
     const pending: tf.Tensor[] = [];
     let timedStart = 0;
     for (let step = 0; step < total; step++) {

@@ -1,6 +1,19 @@
-/** Argument and input-shape checks shared by the three block layers. */
+/** Argument and input-shape checks shared by the three block layers, and the type of their forms. */
 import type * as tf from '@tensorflow/tfjs';
 import { GELU_APPROXIMATIONS, type GeluApproximation } from './ops/gelu.js';
+
+/** The options every block form takes. */
+export interface BlockOptions {
+  readonly dropoutRate: number;
+  readonly training: boolean;
+  readonly gelu: GeluApproximation;
+}
+
+/**
+ * A block layer's computation, as a backend computes it: from the input and the block's weights
+ * (in the order its layer lists them) to the output, differentiable in all of them.
+ */
+export type BlockForm = (inputs: readonly tf.Tensor[], options: BlockOptions) => tf.Tensor;
 
 export function checkBlockArgs(layer: string, args: { dropoutRate: number; gelu?: GeluApproximation }): void {
   if (!(args.dropoutRate >= 0 && args.dropoutRate < 1)) {

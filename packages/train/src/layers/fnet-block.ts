@@ -11,16 +11,29 @@
  * Usage: new FNetBlock({ dropoutRate: 0.2 }).apply(x)   // x: [batch, patches, channels]
  */
 import * as tf from '@tensorflow/tfjs';
+import { defineOp } from '../backend/op-forms.js';
 import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
-import { onTensorflow } from '../backend/native-tensorflow.js';
-import { fnetBlockOnTensorflow } from './tensorflow/fnet-tensorflow.js';
-import { checkBlockArgs, checkBlockInputShape } from './block-args.js';
+import { type BlockForm, checkBlockArgs, checkBlockInputShape } from './block-args.js';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
 import { denseLastAxis } from './ops/dense.js';
 import { dropout } from './ops/dropout.js';
 import { gelu, type GeluApproximation } from './ops/gelu.js';
 import { layerNorm } from './ops/layer-norm.js';
 import { realDft2d } from './ops/real-dft2d.js';
+
+/**
+ * The block from mlpx's ops, each of which takes its own backend's form. Inputs, in this order:
+ * x, norm1 gamma and beta, ffn_1 kernel and bias, ffn_2 kernel and bias, norm2 gamma and beta.
+ */
+const fnetBlockOfOps: BlockForm = ([input, gamma1, beta1, w1, b1, w2, b2, gamma2, beta2], options) => {
+  const x = layerNorm(tf.add(realDft2d(input!), input!), gamma1!, beta1!);
+  const hidden = dropout(gelu(denseLastAxis(x, w1!, b1!), options.gelu), options.dropoutRate, options.training);
+  const ffn = denseLastAxis(hidden, w2!, b2!);
+  return layerNorm(tf.add(x, ffn), gamma2!, beta2!);
+};
+
+/** The block's forms (tensorflow: one tape node with its backward pass written out, backend/tensorflow/ops/fnet-block.ts). */
+export const fnetBlockOp = defineOp<BlockForm>('fnetBlock', fnetBlockOfOps);
 
 export interface FNetBlockArgs extends LayerArgs {
   /** Dropout inside the feed-forward network, in [0, 1). */
@@ -58,14 +71,8 @@ export class FNetBlock extends BlockLayer {
     return tf.tidy(() => {
       const input = singleInput(inputs, 'FNetBlock');
       const training = kwargs['training'] === true;
-      if (onTensorflow()) {
-        const weights = [this.norm1.gamma, this.norm1.beta, this.ffn1.kernel, this.ffn1.bias, this.ffn2.kernel, this.ffn2.bias, this.norm2.gamma, this.norm2.beta];
-        return fnetBlockOnTensorflow([input, ...weights.map((w) => w.read())], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
-      }
-      const x = layerNorm(tf.add(realDft2d(input), input), this.norm1.gamma.read(), this.norm1.beta.read());
-      const hidden = dropout(gelu(denseLastAxis(x, this.ffn1.kernel.read(), this.ffn1.bias.read()), this.gelu), this.dropoutRate, training);
-      const ffn = denseLastAxis(hidden, this.ffn2.kernel.read(), this.ffn2.bias.read());
-      return layerNorm(tf.add(x, ffn), this.norm2.gamma.read(), this.norm2.beta.read());
+      const weights = [this.norm1.gamma, this.norm1.beta, this.ffn1.kernel, this.ffn1.bias, this.ffn2.kernel, this.ffn2.bias, this.norm2.gamma, this.norm2.beta];
+      return fnetBlockOp.form()([input, ...weights.map((w) => w.read())], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
     });
   }
 

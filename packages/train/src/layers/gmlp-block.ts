@@ -13,15 +13,46 @@
  * Usage: new GMlpBlock({ dropoutRate: 0.2 }).apply(x)   // x: [batch, patches, channels]
  */
 import * as tf from '@tensorflow/tfjs';
+import { defineOp } from '../backend/op-forms.js';
 import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
-import { onTensorflow } from '../backend/native-tensorflow.js';
-import { gmlpBlockOnTensorflow } from './tensorflow/gmlp-tensorflow.js';
-import { checkBlockArgs, checkBlockInputShape } from './block-args.js';
+import { type BlockForm, checkBlockArgs, checkBlockInputShape } from './block-args.js';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
 import { denseLastAxis, transposeLastTwo } from './ops/dense.js';
 import { dropout } from './ops/dropout.js';
 import { gelu, type GeluApproximation } from './ops/gelu.js';
 import { layerNorm } from './ops/layer-norm.js';
+
+/** GELU(x W + b) for the projection to 2D channels, as its two halves u and v. */
+export type GmlpProjectionForm = (x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, approximation: GeluApproximation) => tf.Tensor[];
+
+/**
+ * The projection's forms. Plain: two projections by the kernel's halves, the same values without
+ * wasm's slow SplitV of [B, P, 2D] (and the concat in its gradient), and two smaller
+ * weight-gradient matmuls instead of one large. On webgpu, where each op is a dispatch, one
+ * projection and one GELU and then the split are fewer (backend/webgpu/ops/gmlp-block.ts).
+ */
+export const gmlpProjectionOp = defineOp<GmlpProjectionForm>('gmlpProjection', (x, kernel, bias, approximation) => {
+  const half = kernel.shape[1]! / 2;
+  return [0, half].map((start) => gelu(denseLastAxis(x, tf.slice(kernel, [0, start], [-1, half]), tf.slice(bias, [start], [half])), approximation));
+});
+
+/**
+ * The block from mlpx's ops, each of which takes its own backend's form. Inputs, in this order:
+ * x, norm1 gamma and beta, channel_projection_1 kernel and bias, norm2 gamma and beta,
+ * spatial_projection kernel and bias, channel_projection_2 kernel and bias.
+ */
+const gmlpBlockOfOps: BlockForm = ([input, gamma1, beta1, w1, b1, gamma2, beta2, ws, bs, w2, b2], options) => {
+  const x = layerNorm(input!, gamma1!, beta1!);
+  const activated = gmlpProjectionOp.form()(x, w1!, b1!, options.gelu);
+  const [u, v] = activated.map((h) => dropout(h, options.dropoutRate, options.training)) as [tf.Tensor, tf.Tensor];
+  const vNorm = layerNorm(v, gamma2!, beta2!);
+  const gate = transposeLastTwo(denseLastAxis(transposeLastTwo(vNorm), ws!, bs!));
+  const gated = tf.mul(u, gate);
+  return tf.add(x, denseLastAxis(gated, w2!, b2!));
+};
+
+/** The block's forms (tensorflow: one tape node with its backward pass written out, backend/tensorflow/ops/gmlp-block.ts). */
+export const gmlpBlockOp = defineOp<BlockForm>('gmlpBlock', gmlpBlockOfOps);
 
 export interface GMlpBlockArgs extends LayerArgs {
   /** Dropout after the first channel projection, in [0, 1). */
@@ -61,41 +92,19 @@ export class GMlpBlock extends BlockLayer {
     return tf.tidy(() => {
       const input = singleInput(inputs, 'GMlpBlock');
       const training = kwargs['training'] === true;
-      if (onTensorflow()) {
-        const weights = [
-          this.norm1.gamma,
-          this.norm1.beta,
-          this.channelProjection1.kernel,
-          this.channelProjection1.bias,
-          this.norm2.gamma,
-          this.norm2.beta,
-          this.spatialProjection.kernel,
-          this.spatialProjection.bias,
-          this.channelProjection2.kernel,
-          this.channelProjection2.bias,
-        ];
-        return gmlpBlockOnTensorflow([input, ...weights.map((w) => w.read())], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
-      }
-      const x = layerNorm(input, this.norm1.gamma.read(), this.norm1.beta.read());
-      // The projection to 2D channels, split into u and v. On wasm it is computed as two
-      // projections by the kernel's halves: the same values without wasm's slow SplitV of
-      // [B, P, 2D] (and the concat in its gradient), and two smaller weight-gradient matmuls
-      // instead of one large. On webgpu, where each op is a dispatch, one projection and one GELU
-      // and then the split are fewer (no slices of the kernel, nor their gradients' pads and sum).
-      const kernel = this.channelProjection1.kernel.read();
-      const bias = this.channelProjection1.bias.read();
-      const half = kernel.shape[1]! / 2;
-      const activated =
-        tf.getBackend() === 'webgpu'
-          ? tf.split(gelu(denseLastAxis(x, kernel, bias), this.gelu), 2, -1)
-          : [0, half].map((start) => gelu(denseLastAxis(x, tf.slice(kernel, [0, start], [-1, half]), tf.slice(bias, [start], [half])), this.gelu));
-      const [u, v] = activated.map((h) => dropout(h, this.dropoutRate, training)) as [tf.Tensor, tf.Tensor];
-      const vNorm = layerNorm(v, this.norm2.gamma.read(), this.norm2.beta.read());
-      const gate = transposeLastTwo(
-        denseLastAxis(transposeLastTwo(vNorm), this.spatialProjection.kernel.read(), this.spatialProjection.bias.read()),
-      );
-      const gated = tf.mul(u, gate);
-      return tf.add(x, denseLastAxis(gated, this.channelProjection2.kernel.read(), this.channelProjection2.bias.read()));
+      const weights = [
+        this.norm1.gamma,
+        this.norm1.beta,
+        this.channelProjection1.kernel,
+        this.channelProjection1.bias,
+        this.norm2.gamma,
+        this.norm2.beta,
+        this.spatialProjection.kernel,
+        this.spatialProjection.bias,
+        this.channelProjection2.kernel,
+        this.channelProjection2.bias,
+      ];
+      return gmlpBlockOp.form()([input, ...weights.map((w) => w.read())], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
     });
   }
 

@@ -12,15 +12,30 @@
  * Usage: new MixerBlock({ dropoutRate: 0.2 }).apply(x)   // x: [batch, patches, channels]
  */
 import * as tf from '@tensorflow/tfjs';
+import { defineOp } from '../backend/op-forms.js';
 import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
 import { denseLastAxis, transposeLastTwo } from './ops/dense.js';
 import { dropout } from './ops/dropout.js';
 import { gelu, type GeluApproximation } from './ops/gelu.js';
 import { layerNorm } from './ops/layer-norm.js';
-import { onTensorflow } from '../backend/native-tensorflow.js';
-import { mixerBlockOnTensorflow } from './tensorflow/mixer-tensorflow.js';
-import { checkBlockArgs, checkBlockInputShape } from './block-args.js';
+import { type BlockForm, checkBlockArgs, checkBlockInputShape } from './block-args.js';
+
+/**
+ * The block from mlpx's ops, each of which takes its own backend's form. Inputs, in this order:
+ * x, gamma, beta (the shared LayerNormalization), then the kernel and bias of token_mlp_1,
+ * token_mlp_2, channel_mlp_1, channel_mlp_2.
+ */
+const mixerBlockOfOps: BlockForm = ([input, gamma, beta, w1, b1, w2, b2, w3, b3, w4, b4], options) => {
+  const mlp = (x: tf.Tensor, kernel1: tf.Tensor, bias1: tf.Tensor, kernel2: tf.Tensor, bias2: tf.Tensor): tf.Tensor =>
+    dropout(denseLastAxis(gelu(denseLastAxis(x, kernel1, bias1), options.gelu), kernel2, bias2), options.dropoutRate, options.training);
+  const tokens = transposeLastTwo(layerNorm(input!, gamma!, beta!));
+  const x = tf.add(input!, transposeLastTwo(mlp(tokens, w1!, b1!, w2!, b2!)));
+  return tf.add(x, mlp(layerNorm(x, gamma!, beta!), w3!, b3!, w4!, b4!));
+};
+
+/** The block's forms (tensorflow: one tape node with its backward pass written out, backend/tensorflow/ops/mixer-block.ts). */
+export const mixerBlockOp = defineOp<BlockForm>('mixerBlock', mixerBlockOfOps);
 
 export interface MixerBlockArgs extends LayerArgs {
   /** Dropout after each MLP, in [0, 1). */
@@ -72,21 +87,8 @@ export class MixerBlock extends BlockLayer {
     return tf.tidy(() => {
       const input = singleInput(inputs, 'MixerBlock');
       const training = kwargs['training'] === true;
-      if (onTensorflow()) {
-        const weights = [this.token1, this.token2, this.channel1, this.channel2].flatMap((d) => [d.kernel.read(), d.bias.read()]);
-        return mixerBlockOnTensorflow([input, this.norm.gamma.read(), this.norm.beta.read(), ...weights], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
-      }
-      const mlp = (x: tf.Tensor, first: DenseWeights, second: DenseWeights): tf.Tensor =>
-        dropout(
-          denseLastAxis(gelu(denseLastAxis(x, first.kernel.read(), first.bias.read()), this.gelu), second.kernel.read(), second.bias.read()),
-          this.dropoutRate,
-          training,
-        );
-      const gamma = this.norm.gamma.read();
-      const beta = this.norm.beta.read();
-      const tokens = transposeLastTwo(layerNorm(input, gamma, beta));
-      const x = tf.add(input, transposeLastTwo(mlp(tokens, this.token1, this.token2)));
-      return tf.add(x, mlp(layerNorm(x, gamma, beta), this.channel1, this.channel2));
+      const weights = [this.token1, this.token2, this.channel1, this.channel2].flatMap((d) => [d.kernel.read(), d.bias.read()]);
+      return mixerBlockOp.form()([input, this.norm.gamma.read(), this.norm.beta.read(), ...weights], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
     });
   }
 

@@ -23,7 +23,7 @@ export interface BatchSlice {
 class RandomSource {
   private prng: seedrandom.StatefulPRNG<RandomState> = seedrandom.alea('0', { state: true });
   private slice: BatchSlice | undefined;
-  /** Numbers drawn so far (a recorded training step checks where its draws were made: training/graph/step-inputs.ts). */
+  /** Numbers drawn so far (a recorded training step checks where its draws were made: step-inputs.ts). */
   draws = 0;
 
   /** Until cleared, batches are the examples [offset, offset + their size) of a batch of `total`. */

@@ -7,8 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
-import { zoomImages, zoomImagesWithGathers, zoomsOnHost, zoomTaps, zoomTapTensors } from './ops/zoom.js';
-import { stepInput } from './step-inputs.js';
+import { zoomImagesAsDrawn } from './ops/zoom.js';
 import { randomSource } from './random-source.js';
 
 export interface RandomZoomArgs extends LayerArgs {
@@ -35,9 +34,10 @@ export class RandomZoom extends tf.layers.Layer {
     if (kwargs['training'] !== true) return x;
     const batch = x.shape[0];
     const draw = (factor: number): number[] => randomSource.perExample(batch).map((u) => 1 - factor + 2 * factor * u);
-    if (zoomsOnHost()) return zoomImages(x, draw(this.heightFactor), draw(this.widthFactor));
-    // Elsewhere the draws' taps are tensors: a recorded step graph's inputs (step-inputs.ts).
-    return tf.tidy(() => zoomImagesWithGathers(x, stepInput(() => zoomTapTensors(zoomTaps(x.shape, draw(this.heightFactor), draw(this.widthFactor))))));
+    // Drawn where the backend's form of the zoom needs them: on the host backends before the
+    // interpolation in JavaScript, elsewhere inside the step input that makes the taps' tensors
+    // (a recorded step graph's inputs: step-inputs.ts).
+    return zoomImagesAsDrawn(x, () => ({ height: draw(this.heightFactor), width: draw(this.widthFactor) }));
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

@@ -13,12 +13,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_NAME, LOGITS_NAME } from '@mlpx/core';
+import { registerBackendForms } from '../backend/register-forms.js';
 import { BilinearResize } from '../layers/bilinear-resize.js';
 import { FNetBlock } from '../layers/fnet-block.js';
 import { GMlpBlock } from '../layers/gmlp-block.js';
 import { MixerBlock } from '../layers/mixer-block.js';
 import { Normalization, type ChannelStatistics } from '../layers/normalization.js';
-import { useTiledMeanGradient } from '../layers/ops/mean-gradient.js';
 import { PatchEmbedding } from '../layers/patch-embedding.js';
 import { PatchPositionEmbedding } from '../layers/patch-position-embedding.js';
 import { Patches } from '../layers/patches.js';
@@ -27,10 +27,6 @@ import { randomSource } from '../layers/random-source.js';
 import { RandomZoom } from '../layers/random-zoom.js';
 import { SeededDropout } from '../layers/seeded-dropout.js';
 import { checkModelConfig, type ModelConfig, ZOOM_FACTOR } from './model-config.js';
-
-// The classifier's global average pooling (a Mean): its gradient as ops/mean-gradient.ts computes it
-// on tensorflow and webgpu. Installed with the module, so models loaded from a run get it too.
-useTiledMeanGradient();
 
 function block(config: ModelConfig, index: number): tf.layers.Layer {
   const args = { dropoutRate: config.dropout, gelu: config.gelu, name: `${config.model}_block_${index + 1}` };
@@ -66,6 +62,9 @@ export function preprocessingLayers(config: ModelConfig, input: tf.SymbolicTenso
 
 export function buildClassifier(config: ModelConfig, statistics: ChannelStatistics): tf.LayersModel {
   checkModelConfig(config);
+  // The backends' forms of the layers' ops, and the global average pooling's (a Mean's) gradient
+  // (layers/ops/mean-gradient.ts): registered once, by the first model built or backend selected.
+  registerBackendForms();
   const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: INPUT_NAME });
   const { patches, normalization } = preprocessingLayers(config, input);
   let x = new PatchEmbedding({ units: config.embeddingDim, name: 'patch_embedding' }).apply(patches) as tf.SymbolicTensor;

@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { MlpxError } from '@mlpx/core';
-import { CPU_BACKENDS } from '../backend/cpu-backends.js';
+import { HOST_BACKENDS } from '../backend/host/backends.js';
 import { randomSource } from '../layers/random-source.js';
 import type { AdamW } from '../training/adamw.js';
 import { gradientsOfSlice, type SliceGradients } from '../training/train-step.js';
@@ -33,14 +33,14 @@ const MIN_EXAMPLES_PER_THREAD = 16;
  * parallelises inside each op).
  */
 export function autoThreads(backend: string, batchSize: number): number {
-  if (!CPU_BACKENDS.has(backend)) return 1;
+  if (!HOST_BACKENDS.includes(backend)) return 1;
   return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_THREADS, Math.floor(batchSize / MIN_EXAMPLES_PER_THREAD)));
 }
 
 /** Throws, naming the flag, when `threads` > 1 is asked of a backend that does not compute on this machine's CPU. */
 export function checkDataParallelBackend(backend: string, threads: number): void {
-  if (threads > 1 && !CPU_BACKENDS.has(backend)) {
-    throw new MlpxError(`--threads ${threads}: data-parallel training runs on ${[...CPU_BACKENDS].join(' or ')}, not ${backend} (which parallelises inside each op); drop --threads`);
+  if (threads > 1 && !HOST_BACKENDS.includes(backend)) {
+    throw new MlpxError(`--threads ${threads}: data-parallel training runs on ${HOST_BACKENDS.join(' or ')}, not ${backend} (which parallelises inside each op); drop --threads`);
   }
 }
 

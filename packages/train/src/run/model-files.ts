@@ -9,6 +9,7 @@ import '../layers/index.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
+import { registerBackendForms } from '../backend/register-forms.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -92,6 +93,7 @@ function weightBytes(specs: readonly tf.io.WeightsManifestEntry[]): number | und
 
 /** Loads a model saved by saveModel (or any tfjs Layers model in a folder). */
 export async function loadModel(folder: string): Promise<tf.LayersModel> {
+  registerBackendForms(); // the layers' ops take their backend's forms, as in a built model
   try {
     return await tf.loadLayersModel(fileSystemLoader(folder));
   } catch (error) {

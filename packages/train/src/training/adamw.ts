@@ -7,13 +7,14 @@
  *   w <- w - weightDecay * w - lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)
  *
  * Written here rather than taken from tf.train.adam so the decay is tfa's and the state (moments,
- * step) is plain data that can be saved and restored. On webgpu the update is two fused shaders
- * per weight (webgpu/adamw-kernels.ts), the moments kept as one [m; v] buffer; elsewhere it is
- * tfjs ops, which on native TensorFlow are recorded into the step's graph with the step size
- * fed (graph/graph-train-step.ts).
+ * step) is plain data that can be saved and restored. The update is an op with backend forms
+ * (adamWUpdateOp): plain, it is tfjs ops (updateWithTensors), which on native TensorFlow are
+ * recorded into the step's graph with the step size fed (backend/tensorflow/graph/); on webgpu it
+ * is two fused shaders per weight, the moments kept as one [m; v] buffer (packedMomentsOf;
+ * backend/webgpu/ops/adamw.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { adamWMoments, adamWWeights } from './webgpu/adamw-kernels.js';
+import { defineOp } from '../backend/op-forms.js';
 
 export interface AdamWOptions {
   learningRate: number;
@@ -22,6 +23,12 @@ export interface AdamWOptions {
   beta2?: number;
   epsilon?: number;
 }
+
+/** One update of `variables` by their gradients, with the step's size (the caller counts the step). */
+export type AdamWUpdateForm = (optimizer: AdamW, variables: readonly tf.Variable[], gradients: readonly tf.Tensor[], stepSize: number) => void;
+
+/** The update's forms: tfjs ops on separate m and v (updateWithTensors) unless a backend has its own. */
+export const adamWUpdateOp = defineOp<AdamWUpdateForm>('adamWUpdate', (optimizer, variables, gradients, stepSize) => optimizer.updateWithTensors(variables, gradients, stepSize));
 
 /** AdamW's state: moments per variable (undefined before its first update) and the step. */
 export interface AdamWState {
@@ -40,7 +47,7 @@ export class AdamW {
   /** Steps taken so far (Adam's t). */
   step = 0;
   private readonly moments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable }>();
-  /** On webgpu: each variable's moments as one flat variable, m then v (2n values). */
+  /** Each variable's moments as one flat variable, m then v (2n values), for a form that keeps them so (webgpu's). */
   private readonly packedMoments = new Map<tf.Variable, tf.Variable>();
 
   constructor(options: AdamWOptions) {
@@ -55,12 +62,7 @@ export class AdamW {
 
   /** Applies one update; gradients[i] belongs to variables[i]. */
   applyGradients(variables: readonly tf.Variable[], gradients: readonly tf.Tensor[]): void {
-    const stepSize = this.takeStep();
-    if (tf.getBackend() === 'webgpu') {
-      this.applyOnWebgpu(variables, gradients, stepSize);
-      return;
-    }
-    this.updateWithTensors(variables, gradients, stepSize);
+    adamWUpdateOp.form()(this, variables, gradients, this.takeStep());
   }
 
   /**
@@ -98,18 +100,12 @@ export class AdamW {
     });
   }
 
-  private applyOnWebgpu(variables: readonly tf.Variable[], gradients: readonly tf.Tensor[], stepSize: number): void {
-    tf.tidy(() => {
-      variables.forEach((variable, i) => {
-        const packed = this.packedMomentsOf(variable);
-        packed.assign(adamWMoments(packed as tf.Tensor as tf.Tensor1D, gradients[i]!, this.beta1, this.beta2));
-        variable.assign(adamWWeights(variable, packed as tf.Tensor as tf.Tensor1D, 1 - this.weightDecay, stepSize, this.epsilon));
-      });
-    });
-  }
-
-  /** The moments of a variable as [m; v], moved over from the generic form if it has them. */
-  private packedMomentsOf(variable: tf.Variable): tf.Variable {
+  /**
+   * The moments of a variable as one flat [m; v] variable (made, zeros, where missing), moved over
+   * from the separate m and v if it has them: for an update form that keeps them so. exportState,
+   * importState and dispose know both layouts.
+   */
+  packedMomentsOf(variable: tf.Variable): tf.Variable {
     let packed = this.packedMoments.get(variable);
     if (!packed) {
       const separate = this.moments.get(variable);

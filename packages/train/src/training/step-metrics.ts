@@ -1,17 +1,27 @@
 /**
  * The training steps' metrics ([lossSum, correct, top5Correct] per step, as tensors), read back
- * from the device and added up. On webgpu they are read once a second (and at the end of an epoch
- * and before a checkpoint), all pending steps in one readback, so that the GPU never waits for the
- * CPU between steps; elsewhere (tfjs-node and wasm compute synchronously, so reading costs
- * nothing) every step. The totals, and the step a diverging loss is reported at, are the same
- * either way: each step's values are kept apart and added on the CPU in order.
+ * from the device and added up. How often is the backend's: plain, every step (tfjs-node and
+ * wasm compute synchronously, so reading costs nothing); on webgpu once a second (and at the end
+ * of an epoch and before a checkpoint), all pending steps in one readback, so that the GPU never
+ * waits for the CPU between steps (backend/webgpu/ops/step-metrics.ts). The totals, and the step
+ * a diverging loss is reported at, are the same either way: each step's values are kept apart and
+ * added on the CPU in order.
  */
 import * as tf from '@tensorflow/tfjs';
 import { MlpxError } from '@mlpx/core';
+import { defineOp } from '../backend/op-forms.js';
 import { addTotals, type Totals } from './metrics.js';
 
-/** How long webgpu steps run between two reads of their metrics. */
-export const WEBGPU_METRICS_INTERVAL_MS = 1000;
+/** How long, in milliseconds, steps run between two reads of their metrics: 0 reads every step. */
+export type MetricsReadIntervalForm = number;
+
+/** The read interval's forms: every step unless a backend defers its reads. */
+export const metricsReadIntervalOp = defineOp<MetricsReadIntervalForm>('metricsReadInterval', 0);
+
+/** Whether the active backend reads steps' metrics back less often than every step. */
+export function metricsReadsDeferred(): boolean {
+  return metricsReadIntervalOp.form() > 0;
+}
 
 /**
  * The loss stopped being finite: where (epoch and step) and what it became. A run that diverges
@@ -48,7 +58,7 @@ interface PendingStep {
 export class StepMetrics {
   private readonly pending: PendingStep[] = [];
   private lastRead = performance.now();
-  private readonly deferred = tf.getBackend() === 'webgpu';
+  private readonly readInterval = metricsReadIntervalOp.form();
 
   constructor(
     private readonly totals: Totals,
@@ -58,7 +68,7 @@ export class StepMetrics {
   /** Takes a step's metrics tensor (and disposes it once read); true when it read them back now. */
   async add(values: tf.Tensor1D, images: number, step: number): Promise<boolean> {
     this.pending.push({ values, images, step });
-    if (this.deferred && performance.now() - this.lastRead < WEBGPU_METRICS_INTERVAL_MS) return false;
+    if (performance.now() - this.lastRead < this.readInterval) return false;
     await this.read();
     return true;
   }

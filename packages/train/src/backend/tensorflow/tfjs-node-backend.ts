@@ -1,7 +1,7 @@
 /**
  * The parts of tfjs-node's backend (NodeJSKernelBackend) and its native binding that mlpx uses:
- * the kernels called directly (layers/ops/tensorflow-kernels.ts), recording and running a step
- * graph (training/graph/), and what the engine reports about itself (load-tensorflow.ts). tfjs-node
+ * the kernels called directly (kernels.ts), recording and running a step
+ * graph (graph/), and what the engine reports about itself (load-tensorflow.ts). tfjs-node
  * runs every op as one eagerly executed TensorFlow kernel through `binding.executeOp(name,
  * attributes, inputIds, outputCount)`, with TensorFlow's own op names and attributes;
  * `loadSavedModel` / `runSavedModel` run a graph in a TensorFlow session

@@ -3,7 +3,7 @@
  * invocation per output value (a "flat" dispatch), reading its inputs as plain arrays, constants as
  * uniforms, writing with setOutputAtIndex. One tfjs kernel, MlpxFlatProgram (webgpu only), runs any
  * such shader: the shader travels in the kernel's attributes, so each fused op (AdamW, dropout
- * masks, GELU, layer norm) is a function, not a registration.
+ * masks, GELU, layer norm: ops/) is a function, not a kernel registration of its own.
  *
  *   const y = runFlatProgram({ key: 'double', inputs: ['X'], size: n, body: 'setOutputAtIndex(index, 2.0 * X[index]);' }, [x]);
  *
@@ -69,7 +69,8 @@ function program(spec: FlatProgram) {
 
 let registered = false;
 
-function register(): void {
+/** Registers MlpxFlatProgram with tfjs's kernel registry for webgpu (once; register.ts, and the first runFlatProgram). */
+export function registerFlatProgramKernel(): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({
@@ -90,7 +91,7 @@ function register(): void {
 /** Runs the shader on the inputs (float32, any shape, read flat); the output is float32 [size]. */
 export function runFlatProgram(spec: FlatProgram, inputs: readonly tf.Tensor[]): tf.Tensor1D {
   if (tf.getBackend() !== 'webgpu') throw new Error(`runFlatProgram needs the webgpu backend (active: ${tf.getBackend()})`);
-  register();
+  registerFlatProgramKernel();
   const named = Object.fromEntries(spec.inputs.map((name, i) => [name, inputs[i]!]));
   return tf.engine().runKernel(FLAT_PROGRAM, named, { spec } as never) as tf.Tensor1D;
 }

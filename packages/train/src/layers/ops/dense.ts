@@ -7,14 +7,14 @@
  *   dx = dy W^T,   [dW; db] = [x^T; ones] dy,
  * because autodiff's matMul gradient uses the transposeA/transposeB forms, which the wasm backend
  * runs 7 to 25 times slower than the plain form (docs/toolchain-notes.md). The values are the same up to
- * rounding (test/train/layers/fast-gradients.test.ts). On the tensorflow backend, where the
- * transposed forms are the fast ones, the same layer uses matmul flags instead (dense-tensorflow.ts).
+ * rounding (test/train/layers/fast-gradients.test.ts). That is the op's plain form. TensorFlow
+ * and WebGPU take a matmul's transpose flags for free (an explicit transpose is a copy, and on
+ * webgpu one more dispatch), so their forms use flags instead (backend/tensorflow/ops/dense.ts,
+ * backend/webgpu/ops/dense.ts, which also adds the bias in the matmul's shader).
  */
 import * as tf from '@tensorflow/tfjs';
-import { onTensorflow } from '../../backend/native-tensorflow.js';
+import { defineOp } from '../../backend/op-forms.js';
 import { denseOfConstantInput } from './dense-of-constant-input.js';
-import { denseOfConstantInputWithFlags, denseWithFlags } from './dense-tensorflow.js';
-import { denseOfConstantInputOnWebgpu, denseOnWebgpu } from './webgpu/dense-webgpu.js';
 
 /**
  * dW = x^T dy and db = the column sums of dy, from one matmul: [x^T; ones] dy = [dW; db]. The
@@ -49,6 +49,17 @@ function matmulOfConstantInput(x: tf.Tensor2D): (kernel: tf.Tensor2D, bias: tf.T
   return denseOfConstantInput(x, weightGradients);
 }
 
+/** A backend's form of the dense layer, on the [rows, in] x [in, out] matmul that denseLastAxis reshapes to. */
+export interface DenseForm {
+  /** x W + b, with dx, dW and db. */
+  readonly withGradient: (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
+  /** x W + b for an x that needs no gradient: dW and db only. */
+  readonly ofConstantInput: (x: tf.Tensor2D) => (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
+}
+
+/** The dense layer's forms: plain matmuls with explicit transposes (what wasm needs) unless a backend has its own. */
+export const denseOp = defineOp<DenseForm>('dense', { withGradient: matmulWithPlainGradient, ofConstantInput: matmulOfConstantInput });
+
 export interface DenseOptions {
   /**
    * false when nothing before this layer is trainable (the patch embedding, fed by preprocessing
@@ -62,16 +73,11 @@ export function denseLastAxis(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, 
   return tf.tidy(() => {
     const [batch, rows, features] = x.shape as [number, number, number];
     const flat = tf.reshape(x, [batch * rows, features]) as tf.Tensor2D;
-    // TensorFlow and WebGPU take a matmul's transpose flags for free (an explicit transpose is a
-    // copy, and on webgpu one more dispatch); webgpu also adds the bias in the matmul's shader.
-    // wasm needs the plain form.
-    const backend = onTensorflow() ? 'tensorflow' : tf.getBackend() === 'webgpu' ? 'webgpu' : 'plain';
-    const ofConstantInput = { tensorflow: denseOfConstantInputWithFlags, webgpu: denseOfConstantInputOnWebgpu, plain: matmulOfConstantInput }[backend];
-    const withGradient = { tensorflow: denseWithFlags, webgpu: denseOnWebgpu, plain: matmulWithPlainGradient }[backend];
+    const form = denseOp.form();
     const y =
       options.inputGradient === false
-        ? ofConstantInput(flat)(kernel as tf.Tensor2D, bias as tf.Tensor1D)
-        : withGradient(flat, kernel as tf.Tensor2D, bias as tf.Tensor1D);
+        ? form.ofConstantInput(flat)(kernel as tf.Tensor2D, bias as tf.Tensor1D)
+        : form.withGradient(flat, kernel as tf.Tensor2D, bias as tf.Tensor1D);
     return tf.reshape(y, [batch, rows, kernel.shape[1]!]);
   });
 }

@@ -8,9 +8,9 @@
  * about a third of that.
  */
 import * as tf from '@tensorflow/tfjs';
+import { defineOp } from '../../backend/op-forms.js';
 import { randomSource } from '../random-source.js';
 import { stepInput } from '../step-inputs.js';
-import { dropoutMaskOnWebgpu, dropoutOnWebgpu } from './webgpu/dropout-mask-kernel.js';
 
 /**
  * size values, each 1 / (1 - rate) with probability 1 - rate and 0 otherwise: values start ..
@@ -109,15 +109,47 @@ function pairBits(seed: number, pair: number): number {
   return mixState((seed + Math.imul(pair + 1, 0x6d2b79f5)) | 0);
 }
 
+/** A mask's draw from the training stream: its seed, and where this thread's part of the whole batch's mask starts. */
+export interface MaskDraw {
+  readonly seed: number;
+  readonly start: number;
+}
+
 /**
  * The next mask's draw from the training stream for a [batch, ...] tensor of this shape: its seed,
  * and where this thread's part of the whole batch's mask starts in the stream (random-source.ts).
  */
-function nextMaskDraw(shape: readonly number[]): { seed: number; start: number } {
+function nextMaskDraw(shape: readonly number[]): MaskDraw {
   const batch = shape[0]!;
   const { offset } = randomSource.batchSlice(batch);
   return { seed: randomSource.nextSeed(), start: offset * (shape.reduce((a, b) => a * b, 1) / batch) };
 }
+
+/**
+ * The mask dropoutMask(size, rate, seed, start) draws, as a tensor of `shape`; `draw` takes the
+ * next draw from the training stream, and a form calls it once, where it makes the mask.
+ */
+export type DropoutMaskForm = (shape: readonly number[], rate: number, draw: () => MaskDraw) => tf.Tensor;
+
+/** x times the next mask (`draw` as for DropoutMaskForm), forward and backward. */
+export type DropoutForm = (x: tf.Tensor, rate: number, draw: () => MaskDraw) => tf.Tensor;
+
+/**
+ * The mask's forms. Plain: drawn in JavaScript and uploaded, a step input (step-inputs.ts). On
+ * webgpu a shader draws the same mask, so that none is uploaded (backend/webgpu/ops/dropout.ts).
+ */
+export const dropoutMaskOp = defineOp<DropoutMaskForm>('dropoutMask', (shape, rate, draw) =>
+  stepInput(() => {
+    const { seed, start } = draw();
+    return tf.tensor(dropoutMask(shape.reduce((a, b) => a * b, 1), rate, seed, start), [...shape], 'float32');
+  }),
+);
+
+/**
+ * Dropout's forms. Plain: x times the mask of dropoutMaskOp. On webgpu the mask is computed inside
+ * the shader that applies it, forward and backward, and never stored.
+ */
+export const dropoutOp = defineOp<DropoutForm>('dropout', (x, rate, draw) => tf.tidy(() => tf.mul(x, dropoutMaskOp.form()(x.shape, rate, draw))));
 
 /**
  * The next mask for a [batch, ...] tensor of this shape, drawn from the training stream, as a
@@ -125,16 +157,7 @@ function nextMaskDraw(shape: readonly number[]): { seed: number; start: number }
  */
 export function dropoutMaskTensor(shape: readonly number[], rate: number, training: boolean): tf.Tensor | undefined {
   if (!training || rate === 0) return undefined;
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (tf.getBackend() === 'webgpu') {
-    // On webgpu the same mask is drawn by a shader, so that no mask is uploaded.
-    const { seed, start } = nextMaskDraw(shape);
-    return dropoutMaskOnWebgpu(shape, rate, seed, start);
-  }
-  return stepInput(() => {
-    const { seed, start } = nextMaskDraw(shape);
-    return tf.tensor(dropoutMask(size, rate, seed, start), [...shape], 'float32');
-  });
+  return dropoutMaskOp.form()(shape, rate, () => nextMaskDraw(shape));
 }
 
 /**
@@ -152,11 +175,6 @@ export function dropoutMaskTensorSwapped(shape: readonly [number, number, number
 
 export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
   if (!training || rate === 0) return x;
-  if (tf.getBackend() === 'webgpu') {
-    // The same draw from the stream as dropoutMaskTensor; the mask is computed inside the shader
-    // that applies it, forward and backward, and never stored.
-    const { seed, start } = nextMaskDraw(x.shape);
-    return dropoutOnWebgpu(x, rate, seed, start);
-  }
-  return tf.tidy(() => tf.mul(x, dropoutMaskTensor(x.shape, rate, training)!));
+  // The same draw from the stream as dropoutMaskTensor's.
+  return dropoutOp.form()(x, rate, () => nextMaskDraw(x.shape));
 }

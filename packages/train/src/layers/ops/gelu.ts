@@ -5,15 +5,16 @@
  * tanh:  0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
  */
 import * as tf from '@tensorflow/tfjs';
-import { geluOnWebgpu } from './webgpu/gelu-kernels.js';
+import { defineOp } from '../../backend/op-forms.js';
 
 export type GeluApproximation = 'exact' | 'tanh';
 
 export const GELU_APPROXIMATIONS: readonly GeluApproximation[] = ['exact', 'tanh'];
 
-export function gelu(x: tf.Tensor, approximation: GeluApproximation): tf.Tensor {
-  // On webgpu: one shader forward and one backward (webgpu/gelu-kernels.ts).
-  if (tf.getBackend() === 'webgpu') return geluOnWebgpu(x, approximation);
+export type GeluForm = (x: tf.Tensor, approximation: GeluApproximation) => tf.Tensor;
+
+/** The plain form: the formula in tfjs ops, differentiated by autodiff. */
+function geluWithTfjsOps(x: tf.Tensor, approximation: GeluApproximation): tf.Tensor {
   return tf.tidy(() => {
     if (approximation === 'exact') {
       return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
@@ -21,6 +22,13 @@ export function gelu(x: tf.Tensor, approximation: GeluApproximation): tf.Tensor 
     const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
     return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
   });
+}
+
+/** GELU's forms (webgpu: one shader forward and one backward, backend/webgpu/ops/gelu.ts). */
+export const geluOp = defineOp<GeluForm>('gelu', geluWithTfjsOps);
+
+export function gelu(x: tf.Tensor, approximation: GeluApproximation): tf.Tensor {
+  return geluOp.form()(x, approximation);
 }
 
 /**

@@ -6,15 +6,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-const kept = new Map<string, Readonly<Record<string, tf.Tensor>>>();
+/** Per backend (the instance that holds the tensors), the constants by name and shape. */
+const kept = new WeakMap<object, Map<string, Readonly<Record<string, tf.Tensor>>>>();
 
-/** The tensors `build` makes, for this backend, `name` and `shape`: built on the first call, then the same ones. */
+/** The tensors `build` makes, for the active backend, `name` and `shape`: built on the first call, then the same ones. */
 export function keptConstants<T extends Readonly<Record<string, tf.Tensor>>>(name: string, shape: readonly number[], build: () => T): T {
-  const key = `${tf.getBackend()}:${name}:${shape.join('x')}`;
-  const found = kept.get(key);
+  const backend = tf.backend();
+  let constants = kept.get(backend);
+  if (!constants) {
+    constants = new Map();
+    kept.set(backend, constants);
+  }
+  const key = `${name}:${shape.join('x')}`;
+  const found = constants.get(key);
   if (found) return found as T;
   const built = build();
   for (const tensor of Object.values(built)) tf.keep(tensor);
-  kept.set(key, built);
+  constants.set(key, built);
   return built;
 }

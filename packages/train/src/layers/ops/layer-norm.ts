@@ -6,13 +6,14 @@
  * The gradient is written out (x^ = normalized x, g = dy * gamma, means over the last axis):
  *   dx = rsqrt(var + eps) * (g - mean(g) - x^ * mean(g * x^)),
  *   dgamma = sum over rows of dy * x^,   dbeta = sum over rows of dy,
- * with the sums over rows in one pass over dy and x^ on the CPU backends: autodiff of the same forward takes a dozen broadcasting ops and wasm's slow Sum over
- * leading axes. Checked against autodiff
- * (layerNormAutodiff) in test/train/layers/fast-gradients.test.ts.
+ * where autodiff of the same forward takes a dozen broadcasting ops. Checked against autodiff
+ * (layerNormAutodiff) in test/train/layers/fast-gradients.test.ts. The sums over rows are an op
+ * of their own: the host backends (wasm, cpu) compute them in one pass over dy and x^
+ * (backend/host/ops/layer-norm.ts), where wasm's Sum over leading axes is slow. On webgpu the
+ * whole layer is six shaders (backend/webgpu/ops/layer-norm.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { CPU_BACKENDS } from '../../backend/cpu-backends.js';
-import { layerNormOnWebgpu } from './webgpu/layer-norm-kernels.js';
+import { defineOp } from '../../backend/op-forms.js';
 
 export const LAYER_NORM_EPSILON = 1e-6;
 
@@ -22,29 +23,18 @@ function rows(x: tf.Tensor): tf.Tensor2D {
 }
 
 /** [dgamma, dbeta] = column sums of [dy * x^, dy] over the rows of [rows, features] matrices. */
-function parameterGradients(dy: tf.Tensor2D, xHat: tf.Tensor2D): [tf.Tensor1D, tf.Tensor1D] {
-  if (!CPU_BACKENDS.has(tf.getBackend())) return [tf.sum(tf.mul(dy, xHat), 0), tf.sum(dy, 0)];
-  // One pass over both arrays on the CPU backends: wasm's Sum over axis 0 transposes first, about
-  // 10 ms for [8192, 256] against 2 ms here.
-  const [count, features] = dy.shape;
-  const dyValues = dy.dataSync() as Float32Array;
-  const xHatValues = xHat.dataSync() as Float32Array;
-  const gamma = new Float64Array(features);
-  const beta = new Float64Array(features);
-  for (let r = 0; r < count; r++) {
-    const start = r * features;
-    for (let i = 0; i < features; i++) {
-      const g = dyValues[start + i]!;
-      beta[i] += g;
-      gamma[i] += g * xHatValues[start + i]!;
-    }
-  }
-  return [tf.tensor1d(Float32Array.from(gamma)), tf.tensor1d(Float32Array.from(beta))];
-}
+export type LayerNormParameterGradientsForm = (dy: tf.Tensor2D, xHat: tf.Tensor2D) => [tf.Tensor1D, tf.Tensor1D];
+
+/** The column sums' forms: tfjs's Sum unless a backend has its own. */
+export const layerNormParameterGradientsOp = defineOp<LayerNormParameterGradientsForm>('layerNormParameterGradients', (dy, xHat) => [
+  tf.sum(tf.mul(dy, xHat), 0),
+  tf.sum(dy, 0),
+]);
 
 /**
  * (x - mean) * rstd over the last axis, and rstd = 1 / sqrt(var + eps). A form that takes the
- * input scaled by c passes epsilon c^2 eps, which gives the same x^ (gmlp-tensorflow.ts).
+ * input scaled by c passes epsilon c^2 eps, which gives the same x^
+ * (backend/tensorflow/ops/gmlp-block.ts).
  */
 export function standardize(x: tf.Tensor, epsilon = LAYER_NORM_EPSILON): { normalized: tf.Tensor; rstd: tf.Tensor } {
   // tf.moments' own ops, with x - mean computed once (moments computes it for the variance and
@@ -73,7 +63,7 @@ export function layerNormBackward(dy: tf.Tensor, xHat: tf.Tensor, rstd: tf.Tenso
   const scaled = tf.mul(dy, gamma);
   const centred = tf.sub(scaled, tf.mean(scaled, -1, true));
   const dx = tf.mul(rstd, tf.sub(centred, tf.mul(xHat, tf.mean(tf.mul(scaled, xHat), -1, true))));
-  return [dx, ...parameterGradients(rows(dy), rows(xHat))];
+  return [dx, ...layerNormParameterGradientsOp.form()(rows(dy), rows(xHat))];
 }
 
 const layerNormWithGradient = tf.customGrad((x, gamma, beta, save) => {
@@ -88,12 +78,13 @@ const layerNormWithGradient = tf.customGrad((x, gamma, beta, save) => {
   };
 }) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
 
-const layerNormFusedOnWebgpu = layerNormOnWebgpu(LAYER_NORM_EPSILON);
+export type LayerNormForm = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
+
+/** The layer's forms: the written-out gradient above unless a backend has its own. */
+export const layerNormOp = defineOp<LayerNormForm>('layerNorm', layerNormWithGradient);
 
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
-  // On webgpu: six shaders forward and backward together instead of about two dozen ops (webgpu/layer-norm-kernels.ts).
-  if (tf.getBackend() === 'webgpu') return layerNormFusedOnWebgpu(x, gamma, beta);
-  return layerNormWithGradient(x, gamma, beta);
+  return layerNormOp.form()(x, gamma, beta);
 }
 
 /** The same layer differentiated by tfjs's autodiff: the reference the written-out gradient is tested against. */

@@ -11,9 +11,8 @@
  * after the first wrongly (test/train/layers/zoom.test.ts records both).
  */
 import * as tf from '@tensorflow/tfjs';
-import { CPU_BACKENDS } from '../../backend/cpu-backends.js';
-import { onTensorflow } from '../../backend/native-tensorflow.js';
-import { gather as gatherOnTensorflow } from './tensorflow-kernels.js';
+import { defineOp } from '../../backend/op-forms.js';
+import { stepInput } from '../step-inputs.js';
 
 /** TensorFlow's REFLECT coordinate mapping (d c b a | a b c d | d c b a), clamped to the image. */
 export function reflectCoordinate(coordinate: number, length: number): number {
@@ -37,13 +36,13 @@ export function reflectCoordinate(coordinate: number, length: number): number {
 }
 
 /** The two taps of linear interpolation: output i samples input zoom * i + offset (reflected). */
-interface Taps {
+export interface Taps {
   readonly low: number;
   readonly high: number;
   readonly highWeight: number;
 }
 
-function taps(i: number, length: number, zoom: number, offset: number): Taps {
+export function linearTaps(i: number, length: number, zoom: number, offset: number): Taps {
   const c = reflectCoordinate(zoom * i + offset, length);
   const low = Math.floor(c);
   return { low, high: Math.ceil(c), highWeight: c - low };
@@ -69,13 +68,13 @@ export function zoomTaps(shape: readonly number[], heightZoom: readonly number[]
   const columnWeight = new Float32Array(batch * height * width);
   for (let b = 0; b < batch; b++) {
     for (let y = 0; y < height; y++) {
-      const t = taps(y, height, heightZoom[b]!, ((height - 1) / 2) * (1 - heightZoom[b]!));
+      const t = linearTaps(y, height, heightZoom[b]!, ((height - 1) / 2) * (1 - heightZoom[b]!));
       rowLow[b * height + y] = b * height + t.low;
       rowHigh[b * height + y] = b * height + t.high;
       rowWeight[b * height + y] = t.highWeight;
     }
     for (let x = 0; x < width; x++) {
-      const t = taps(x, width, widthZoom[b]!, ((width - 1) / 2) * (1 - widthZoom[b]!));
+      const t = linearTaps(x, width, widthZoom[b]!, ((width - 1) / 2) * (1 - widthZoom[b]!));
       for (let y = 0; y < height; y++) {
         const row = (b * height + y) * width;
         columnLow[row + x] = row + t.low;
@@ -87,92 +86,23 @@ export function zoomTaps(shape: readonly number[], heightZoom: readonly number[]
   return { rowLow, rowHigh, rowWeight, columnLow, columnHigh, columnWeight };
 }
 
+/** The rows of a [rows, n] matrix at int32 indices: what interpolateRows gathers with. */
+export type ZoomGatherForm = (m: tf.Tensor2D, indices: tf.Tensor1D) => tf.Tensor2D;
+
+/** The gather's forms: tfjs's gather unless a backend has its own (TensorFlow's reads no indices back). */
+export const zoomGatherOp = defineOp<ZoomGatherForm>('zoomGather', (m, indices) => tf.gather(m, indices));
+
 /**
  * Linear interpolation along the rows of a [rows, n] matrix: output row r mixes input rows
  * low[r] and high[r] with weights 1 - w[r] and w[r], as two gathers and a weighted sum.
  */
 function interpolateRows(m: tf.Tensor2D, low: tf.Tensor1D, high: tf.Tensor1D, highWeight: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
-    const gather = onTensorflow() ? gatherOnTensorflow : tf.gather;
+    const gather = zoomGatherOp.form();
     const lowRows = gather(m, low);
     const highRows = gather(m, high);
     return tf.add(lowRows, tf.mul(tf.sub(highRows, lowRows), highWeight)) as tf.Tensor2D;
   });
-}
-
-/**
- * The zoom on the host: along rows (each output row mixes two input rows of W * C values), then
- * along columns (each output pixel mixes two pixels of its row), with the taps computed once per
- * image row index and per column index rather than expanded per pixel as zoomTaps does for the
- * gathers. The same arithmetic as the gathers' form: a + (b - a) * w with float32 weights.
- */
-function zoomOnHost(data: Float32Array, shape: readonly [number, number, number, number], heightZoom: readonly number[], widthZoom: readonly number[]): Float32Array {
-  const [batch, height, width, channels] = shape;
-  const rowLength = width * channels;
-  const alongRows = new Float32Array(data.length);
-  const out = new Float32Array(data.length);
-  const columnLow = new Int32Array(width);
-  const columnHigh = new Int32Array(width);
-  const columnWeight = new Float32Array(width);
-  for (let b = 0; b < batch; b++) {
-    const image = b * height * rowLength;
-    const zy = heightZoom[b]!;
-    for (let y = 0; y < height; y++) {
-      const t = taps(y, height, zy, ((height - 1) / 2) * (1 - zy));
-      const w = Math.fround(t.highWeight);
-      const lowStart = image + t.low * rowLength;
-      const highStart = image + t.high * rowLength;
-      const target = image + y * rowLength;
-      for (let i = 0; i < rowLength; i++) {
-        const a = data[lowStart + i]!;
-        alongRows[target + i] = a + (data[highStart + i]! - a) * w;
-      }
-    }
-    const zx = widthZoom[b]!;
-    for (let x = 0; x < width; x++) {
-      const t = taps(x, width, zx, ((width - 1) / 2) * (1 - zx));
-      columnLow[x] = t.low * channels;
-      columnHigh[x] = t.high * channels;
-      columnWeight[x] = t.highWeight;
-    }
-    for (let y = 0; y < height; y++) {
-      const row = image + y * rowLength;
-      for (let x = 0; x < width; x++) {
-        const low = row + columnLow[x]!;
-        const high = row + columnHigh[x]!;
-        const w = columnWeight[x]!;
-        const target = row + x * channels;
-        for (let c = 0; c < channels; c++) {
-          const a = alongRows[low + c]!;
-          out[target + c] = a + (alongRows[high + c]! - a) * w;
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** Whether zoomImages interpolates on the host (wasm and cpu) rather than with gathers. */
-export function zoomsOnHost(): boolean {
-  return CPU_BACKENDS.has(tf.getBackend());
-}
-
-/**
- * Zooms each image b of [B, H, W, C] by heightZoom[b], widthZoom[b] about its centre (Keras'
- * offsets: (len - 1) / 2 * (1 - zoom)): first along rows, then along columns.
- *
- * On wasm and cpu the interpolation runs in JavaScript on the tensor's data: 10x faster than the
- * wasm Gather kernel (0.3 s of a seed-configuration training step) or a batched interpolation
- * matmul (0.18 s). Elsewhere (TensorFlow, whose training step is one graph, and WebGPU) it is two
- * gathers and a weighted sum per axis, with the taps as tensors (zoomTapTensors). Both give the
- * same values up to rounding (test/train/layers/zoom.test.ts); the images need no gradient.
- */
-export function zoomImages(images: tf.Tensor4D, heightZoom: readonly number[], widthZoom: readonly number[]): tf.Tensor4D {
-  const [batch, height, width, channels] = images.shape;
-  if (zoomsOnHost()) {
-    return tf.tensor4d(zoomOnHost(images.dataSync() as Float32Array, images.shape, heightZoom, widthZoom), [batch, height, width, channels]);
-  }
-  return tf.tidy(() => zoomImagesWithGathers(images, zoomTapTensors(zoomTaps(images.shape, heightZoom, widthZoom))));
 }
 
 /** The taps as tensors, in the order zoomImagesWithGathers takes them. */
@@ -196,4 +126,49 @@ export function zoomImagesWithGathers(images: tf.Tensor4D, taps: readonly tf.Ten
     const alongColumns = interpolateRows(tf.reshape(alongRows, [batch * height * width, channels]), columnLow, columnHigh, columnWeight);
     return tf.reshape(alongColumns, [batch, height, width, channels]);
   });
+}
+
+/** The zooms of a batch's images: image b by height[b] along its height and width[b] along its width. */
+export interface ImageZooms {
+  readonly height: readonly number[];
+  readonly width: readonly number[];
+}
+
+/**
+ * Zooms each image of [B, H, W, C] by the zooms `zooms` returns (a form calls it once, where it
+ * needs them: RandomZoom draws them from the training stream there).
+ */
+export type ZoomForm = (images: tf.Tensor4D, zooms: () => ImageZooms) => tf.Tensor4D;
+
+/**
+ * The zoom's forms. Plain (TensorFlow, whose training step is one graph, and WebGPU): two gathers
+ * and a weighted sum per axis, the taps as tensors (zoomTapTensors) made inside a step input, so
+ * that a recorded step graph is fed each step's (layers/step-inputs.ts). On the host backends
+ * (wasm, cpu) the interpolation runs in JavaScript on the tensor's data, 10x faster than the wasm
+ * Gather kernel (backend/host/ops/zoom.ts). Both give the same values up to rounding
+ * (test/train/layers/zoom.test.ts); the images need no gradient.
+ */
+export const zoomOp = defineOp<ZoomForm>('zoom', (images, zooms) =>
+  tf.tidy(() =>
+    zoomImagesWithGathers(
+      images,
+      stepInput(() => {
+        const { height, width } = zooms();
+        return zoomTapTensors(zoomTaps(images.shape, height, width));
+      }),
+    ),
+  ),
+);
+
+/**
+ * Zooms each image b of [B, H, W, C] by heightZoom[b], widthZoom[b] about its centre (Keras'
+ * offsets: (len - 1) / 2 * (1 - zoom)): first along rows, then along columns.
+ */
+export function zoomImages(images: tf.Tensor4D, heightZoom: readonly number[], widthZoom: readonly number[]): tf.Tensor4D {
+  return zoomOp.form()(images, () => ({ height: heightZoom, width: widthZoom }));
+}
+
+/** zoomImages by zooms drawn when the active backend's form needs them (RandomZoom's). */
+export function zoomImagesAsDrawn(images: tf.Tensor4D, zooms: () => ImageZooms): tf.Tensor4D {
+  return zoomOp.form()(images, zooms);
 }

@@ -12,7 +12,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { AttrValue, NodeDef, TensorShapeProto } from './saved-model-proto.js';
-import { dataTypeNumber, type OpAttribute, type TensorflowBackend, type TensorflowBinding, type TensorMetadata } from '../../backend/tensorflow/tfjs-node-backend.js';
+import { dataTypeNumber, type OpAttribute, type TensorflowBackend, type TensorflowBinding, type TensorMetadata } from '../tfjs-node-backend.js';
 
 interface TensorSummary {
   readonly shape: readonly number[];

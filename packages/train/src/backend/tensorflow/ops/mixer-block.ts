@@ -1,15 +1,16 @@
 /**
- * The MLP-Mixer block's TensorFlow form (mixer-block.ts uses it on the tensorflow backend): the
- * same computation, as one tape node with its backward pass written out (block-gradient.ts).
+ * The MLP-Mixer block's TensorFlow form (of layers/mixer-block.ts, registered in
+ * ../register.ts): the same computation, as one tape node with its backward pass written out
+ * (../block-gradient.ts).
  *
  *   n1 = LN(x);  t = T(n1);  o1 = Dropout(Dense2(GELU(Dense1(t))));  x2 = x + T(o1)
  *   (computed as T(o1) directly, per example W2^T GELU(n1^T W1 + b1)^T + b2: no transposes)
  *   n2 = LN(x2); o2 = Dropout(Dense4(GELU(Dense3(n2))));             out = x2 + o2
  *
  * Two rewrites save full-size elementwise kernels, which dominate this block's step on a CPU:
- *  - GELU's constant scales are folded into the dense layers around it (gelu-tensorflow.ts);
+ *  - GELU's constant scales are folded into the dense layers around it (gelu.ts);
  *  - the second LayerNormalization's gamma and beta are folded into Dense3, which is all that
- *    reads n2 (layer-norm-folded.ts): Dense3(n2) = x^2 (gamma W3) + (beta W3 + b3), with x^2 the
+ *    reads n2 (layer-norm.ts): Dense3(n2) = x^2 (gamma W3) + (beta W3 + b3), with x^2 the
  *    standardized x2, so neither the scaling nor the shift is a pass over [batch, patches,
  *    channels], and the backward pass gets dgamma, dbeta and dW3 from the small [channels, hidden]
  *    product x^2^T dh.
@@ -18,18 +19,18 @@
  * of token_mlp_1, token_mlp_2, channel_mlp_1, channel_mlp_2.
  */
 import * as tf from '@tensorflow/tfjs';
-import { denseBackward } from '../ops/dense-tensorflow.js';
-import { dropoutMaskTensor, dropoutMaskTensorSwapped } from '../ops/dropout.js';
-import { scaled, scaledGelu } from '../ops/gelu-tensorflow.js';
-import { layerNormForward, layerNormValue } from '../ops/layer-norm.js';
-import { foldedLayerNormDenseBackward, foldedLayerNormDenseForward } from '../ops/layer-norm-folded.js';
-import { layerNormBackwardOnTensorflow as layerNormBackward } from '../ops/layer-norm-tensorflow.js';
-import { columnSums, matMulPlusBias } from '../ops/tensorflow-kernels.js';
-import { applyMask, type BlockOptions, blockWithGradient, flatRows } from './block-gradient.js';
+import { denseBackward } from './dense.js';
+import { dropoutMaskTensor, dropoutMaskTensorSwapped } from '../../../layers/ops/dropout.js';
+import { scaled, scaledGelu } from './gelu.js';
+import { layerNormForward, layerNormValue } from '../../../layers/ops/layer-norm.js';
+import { foldedLayerNormDenseBackward, foldedLayerNormDenseForward, layerNormBackwardOnTensorflow as layerNormBackward } from './layer-norm.js';
+import { columnSums, matMulPlusBias } from '../kernels.js';
+import type { BlockForm } from '../../../layers/block-args.js';
+import { applyMask, blockWithGradient, flatRows } from '../block-gradient.js';
 
 type T2 = tf.Tensor2D;
 
-export function mixerBlockOnTensorflow(inputs: readonly tf.Tensor[], options: BlockOptions): tf.Tensor {
+export const mixerBlockOnTensorflow: BlockForm = (inputs, options) => {
   const [batch, patches, channels] = inputs[0]!.shape as [number, number, number];
   const act = scaledGelu(options.gelu);
   const block = blockWithGradient(
@@ -81,4 +82,4 @@ export function mixerBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Bl
     },
   );
   return block(...inputs);
-}
+};

@@ -1,19 +1,11 @@
 /**
- * What the blocks' TensorFlow forms share. Each block is one tf.customGrad whose backward pass is
+ * What the blocks' TensorFlow forms (ops/*-block.ts) share. Each block is one tf.customGrad whose backward pass is
  * written out, so that tfjs's tape holds one node per block instead of one per op: tfjs keeps every
  * tape node's saved tensors, and the gradient of every tensor on the tape, until the step ends,
  * which made an autodiffed step's peak memory twice what the same step needs. The block's forward
  * saves only what its backward reads, and its backward frees its intermediates as it goes.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { GeluApproximation } from '../ops/gelu.js';
-
-/** The options every block form takes. */
-export interface BlockOptions {
-  readonly dropoutRate: number;
-  readonly training: boolean;
-  readonly gelu: GeluApproximation;
-}
 
 /** [batch, rows, features] -> [batch * rows, features], for the 2-D matmuls. */
 export function flatRows(x: tf.Tensor): tf.Tensor2D {

@@ -1,14 +1,16 @@
 /**
  * Layer normalization over the last axis on webgpu in six shaders forward and backward together
  * (instead of about ten elementwise ops and reductions forward and fourteen backward), with the
- * formulas of ../layer-norm.ts (x^ = (x - mean) rstd, rstd = 1 / sqrt(var + eps), g = dy gamma):
+ * formulas of layers/ops/layer-norm.ts (x^ = (x - mean) rstd, rstd = 1 / sqrt(var + eps),
+ * g = dy gamma):
  *   stats   one invocation per row: [mean, rstd] (two-pass: the variance of x - mean);
  *   apply   y = x^ gamma + beta;
  *   backward, one invocation per row: [mean(g), mean(g x^)], then
  *   dx = rstd (g - mean(g) - x^ mean(g x^)), and per feature dgamma = sum dy x^, dbeta = sum dy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { runFlatProgram } from '../../../backend/webgpu/flat-program.js';
+import { LAYER_NORM_EPSILON, type LayerNormForm } from '../../../layers/ops/layer-norm.js';
+import { runFlatProgram } from '../flat-program.js';
 
 const FEATURES = (features: number, epsilon: number) => [
   { name: 'features', type: 'i32' as const, value: features },
@@ -128,7 +130,7 @@ function parameterGradient(dy: tf.Tensor, x: tf.Tensor, stats: tf.Tensor, featur
 }
 
 /** Layer norm over the last axis with epsilon, on webgpu, with its written-out gradient. */
-export function layerNormOnWebgpu(epsilon: number): (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor {
+function layerNormOnWebgpu(epsilon: number): (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor {
   return tf.customGrad((x, gamma, beta, save) => {
     const input = x as tf.Tensor;
     const features = input.shape[input.rank - 1]!;
@@ -144,3 +146,6 @@ export function layerNormOnWebgpu(epsilon: number): (x: tf.Tensor, gamma: tf.Ten
     };
   }) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
 }
+
+/** The layer norm of layers/ops/layer-norm.ts (epsilon 1e-6) on webgpu. */
+export const layerNormFusedOnWebgpu: LayerNormForm = layerNormOnWebgpu(LAYER_NORM_EPSILON);

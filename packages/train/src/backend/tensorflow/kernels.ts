@@ -1,7 +1,7 @@
 /**
  * TensorFlow kernels that tfjs has no op for, or reaches only through a slower one, called
- * directly through tfjs-node's backend (native TensorFlow only: the blocks' TensorFlow forms and
- * the dense layer's use them). Each call is one eagerly executed kernel whose
+ * directly through tfjs-node's backend (native TensorFlow only: the TensorFlow forms in ops/ use
+ * them). Each call is one eagerly executed kernel whose
  * output tfjs tracks like any other tensor (tidy disposes it); no gradient is recorded, so they
  * belong inside forms whose backward pass is written out.
  *
@@ -11,12 +11,12 @@
  *    MatMul for a transposed left operand (x^T dy: 22.5 against 20.2 ms for [8192, 256] x
  *    [8192, 512]) and about even untransposed, but 5 to 25% faster for a transposed right one
  *    (dy W^T: 20 against 25 ms for [8192, 512] x [256, 512]^T), which therefore stays with it;
- *  - the real-input 2-D FFT, which tfjs has no op for (real-dft2d-fft.ts);
+ *  - the real-input 2-D FFT, which tfjs has no op for (ops/real-dft2d.ts);
  *  - a gather of rows: tfjs-node's GatherV2 reads the indices back to check them in JavaScript,
- *    which a recorded step graph cannot hold (training/graph/op-recorder.ts).
+ *    which a recorded step graph cannot hold (graph/op-recorder.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { tensorflowBackend, type OpAttribute, type TensorflowBackend } from '../../backend/tensorflow/tfjs-node-backend.js';
+import { tensorflowBackend, type OpAttribute, type TensorflowBackend } from './tfjs-node-backend.js';
 
 /** A type attribute: `name` set to one of the binding's TF_ data types. */
 function typeAttribute(kernels: TensorflowBackend, name: string, dataType: number): OpAttribute {

@@ -21,14 +21,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeError } from '@mlpx/core';
-import { randomSource } from '../../layers/random-source.js';
-import { makeStepInputs, recordStepInputs, stepInput, type StepInput } from '../../layers/step-inputs.js';
-import type { AdamW } from '../adamw.js';
-import type { TrainStepRunner } from '../step-runner.js';
-import { gradientsOfSlice, trainStep } from '../train-step.js';
+import { randomSource } from '../../../layers/random-source.js';
+import { makeStepInputs, recordStepInputs, stepInput, type StepInput } from '../../../layers/step-inputs.js';
+import type { AdamW } from '../../../training/adamw.js';
+import type { TrainStepRunner } from '../../../training/step-runner.js';
+import { gradientsOfSlice, trainStep } from '../../../training/train-step.js';
 import { GraphSession } from './graph-session.js';
 import { OpRecorder } from './op-recorder.js';
-import { tensorflowBackend } from '../../backend/tensorflow/tfjs-node-backend.js';
+import { tensorflowBackend } from '../tfjs-node-backend.js';
 
 interface RecordedStep {
   readonly session: GraphSession;

@@ -1,6 +1,6 @@
 /**
- * The gMLP block's TensorFlow form (gmlp-block.ts uses it on the tensorflow backend): the same
- * computation, as one tape node with its backward pass written out (block-gradient.ts).
+ * The gMLP block's TensorFlow form (of layers/gmlp-block.ts, registered in ../register.ts): the
+ * same computation, as one tape node with its backward pass written out (../block-gradient.ts).
  *
  *   x1 = LN1(x);  [u, v] = Dropout(GELU(Dense_2D(x1))), split along channels (one mask each)
  *   s = u * T(Dense_P(T(LN2(v))));   out = x1 + Dense_D(s)
@@ -11,7 +11,7 @@
  * (SplitV, a copy of [B*N, 2D]) and concatenating the halves' gradients for the backward pass
  * cost more (on a 2-core CPU, for the seed's shapes: 20 against 22 ms forward, 23 against 26 ms
  * for dx).
- * GELU's constant scales are folded into the layers around it (gelu-tensorflow.ts): Dense_2D
+ * GELU's constant scales are folded into the layers around it (gelu.ts): Dense_2D
  * computes the scaled pre-activation, and u and v come out times 1 / outputScale, which Dense_D's
  * kernel takes back for u, and LN2 ignores for v given epsilon / outputScale^2 (LN(c v) with
  * epsilon c^2 eps is LN(v) with eps).
@@ -19,17 +19,18 @@
  * gamma and beta, spatial_projection kernel and bias, channel_projection_2 kernel and bias.
  */
 import * as tf from '@tensorflow/tfjs';
-import { denseBackward } from '../ops/dense-tensorflow.js';
-import { dropoutMaskTensor } from '../ops/dropout.js';
-import { scaled, scaledGelu } from '../ops/gelu-tensorflow.js';
-import { LAYER_NORM_EPSILON, layerNormForward, layerNormValue } from '../ops/layer-norm.js';
-import { layerNormBackwardOnTensorflow as layerNormBackward } from '../ops/layer-norm-tensorflow.js';
-import { matMulPlusBias } from '../ops/tensorflow-kernels.js';
-import { applyMask, type BlockOptions, blockWithGradient, flatRows } from './block-gradient.js';
+import { denseBackward } from './dense.js';
+import { dropoutMaskTensor } from '../../../layers/ops/dropout.js';
+import { scaled, scaledGelu } from './gelu.js';
+import { LAYER_NORM_EPSILON, layerNormForward, layerNormValue } from '../../../layers/ops/layer-norm.js';
+import { layerNormBackwardOnTensorflow as layerNormBackward } from './layer-norm.js';
+import { matMulPlusBias } from '../kernels.js';
+import type { BlockForm } from '../../../layers/block-args.js';
+import { applyMask, blockWithGradient, flatRows } from '../block-gradient.js';
 
 type T2 = tf.Tensor2D;
 
-export function gmlpBlockOnTensorflow(inputs: readonly tf.Tensor[], options: BlockOptions): tf.Tensor {
+export const gmlpBlockOnTensorflow: BlockForm = (inputs, options) => {
   const [batch, patches, channels] = inputs[0]!.shape as [number, number, number];
   const shape = [batch, patches, channels];
   const act = scaledGelu(options.gelu);
@@ -87,4 +88,4 @@ export function gmlpBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Blo
     },
   );
   return block(...inputs);
-}
+};

@@ -1,14 +1,14 @@
 /**
  * GELU on webgpu as one shader forward and one backward (instead of five elementwise ops forward
- * and about ten for autodiff's backward), with the formulas of ../gelu.ts:
+ * and about ten for autodiff's backward), with the formulas of layers/ops/gelu.ts:
  *   exact: x Phi(x),  Phi(x) = 0.5 (1 + erf(x / sqrt 2));  GELU'(x) = Phi(x) + x phi(x)
  *   tanh:  0.5 x (1 + tanh(u)),  u = sqrt(2/pi) (x + 0.044715 x^3)
  * WGSL has no erf: the shader uses Abramowitz & Stegun 7.1.26 (error below 1.5e-7), as tfjs's own
  * webgpu Erf kernel does.
  */
 import * as tf from '@tensorflow/tfjs';
-import { runFlatProgram } from '../../../backend/webgpu/flat-program.js';
-import type { GeluApproximation } from '../gelu.js';
+import type { GeluApproximation, GeluForm } from '../../../layers/ops/gelu.js';
+import { runFlatProgram } from '../flat-program.js';
 
 const FUNCTIONS = `
   fn mlpxErf(v : f32) -> f32 {
@@ -61,6 +61,4 @@ const withGradient = {
 };
 
 /** gelu(x) on webgpu: one dispatch forward, one backward. */
-export function geluOnWebgpu(x: tf.Tensor, approximation: GeluApproximation): tf.Tensor {
-  return withGradient[approximation](x);
-}
+export const geluOnWebgpu: GeluForm = (x, approximation) => withGradient[approximation](x);

@@ -1,15 +1,16 @@
 /**
- * The dense layer's TensorFlow form (ops/dense.ts chooses it on the tensorflow backend): the same
+ * The dense layer's TensorFlow form (of layers/ops/dense.ts, registered in ../register.ts): the same
  * values and gradients as the plain-matmul form wasm needs, written the way TensorFlow computes
  * them fastest,
  *   dx = dy W^T  (matmul with transposeB),   dW = x^T dy  (transposeA),   db = column sums of dy,
  * with no explicit transpose or row of ones: on TensorFlow those are extra copies of x, while the
  * matmul flags and a sum over rows cost nothing extra. The matmuls and column sums are TensorFlow's
- * MatMul and BiasAddGrad kernels, faster than tfjs's BatchMatMulV2 and Sum (tensorflow-kernels.ts).
+ * MatMul and BiasAddGrad kernels, faster than tfjs's BatchMatMulV2 and Sum (../kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { denseOfConstantInput } from './dense-of-constant-input.js';
-import { columnSums, matMul2d } from './tensorflow-kernels.js';
+import { denseOfConstantInput } from '../../../layers/ops/dense-of-constant-input.js';
+import type { DenseForm } from '../../../layers/ops/dense.js';
+import { columnSums, matMul2d } from '../kernels.js';
 
 function weightGradients(input: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
   return [matMul2d(input, dy, true, false), columnSums(dy)];
@@ -36,3 +37,5 @@ export const denseWithFlags = tf.customGrad((x, kernel, bias, save) => {
 export function denseOfConstantInputWithFlags(x: tf.Tensor2D): (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D {
   return denseOfConstantInput(x, weightGradients);
 }
+
+export const denseOnTensorflow: DenseForm = { withGradient: denseWithFlags, ofConstantInput: denseOfConstantInputWithFlags };

@@ -1,11 +1,12 @@
 /**
- * The dense layer's WebGPU form (ops/dense.ts chooses it on webgpu): the forward is tfjs's fused
- * matmul with the bias added in the same shader (one dispatch, not two), the backward uses the
- * matmul's transpose flags, which webgpu takes for free (an explicit transpose is one more
- * dispatch and a copy):
+ * The dense layer's WebGPU form (of layers/ops/dense.ts, registered in ../register.ts): the
+ * forward is tfjs's fused matmul with the bias added in the same shader (one dispatch, not two),
+ * the backward uses the matmul's transpose flags, which webgpu takes for free (an explicit
+ * transpose is one more dispatch and a copy):
  *   dx = dy W^T  (transposeB),   dW = x^T dy  (transposeA),   db = column sums of dy.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { DenseForm } from '../../../layers/ops/dense.js';
 
 function weightGradients(input: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
   return [tf.matMul(input, dy, true, false), tf.sum(dy, 0)];
@@ -16,7 +17,7 @@ function forward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Ten
 }
 
 /** x W + b for [rows, in] x [in, out], with the gradients above. */
-export const denseOnWebgpu = tf.customGrad((x, kernel, bias, save) => {
+const denseWithGradient = tf.customGrad((x, kernel, bias, save) => {
   (save as tf.GradSaveFunc)([x as tf.Tensor2D, kernel as tf.Tensor2D]);
   return {
     value: forward(x as tf.Tensor2D, kernel as tf.Tensor2D, bias as tf.Tensor1D),
@@ -28,7 +29,7 @@ export const denseOnWebgpu = tf.customGrad((x, kernel, bias, save) => {
 }) as (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
 
 /** The same for an input that needs no gradient (the patch embedding's): dx is never computed. */
-export function denseOfConstantInputOnWebgpu(x: tf.Tensor2D): (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D {
+function denseOfConstantInput(x: tf.Tensor2D): (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D {
   return tf.customGrad((kernel, bias, save) => {
     // Saved so that the tape keeps it past the caller's tidy, until the backward pass.
     (save as tf.GradSaveFunc)([x]);
@@ -38,3 +39,5 @@ export function denseOfConstantInputOnWebgpu(x: tf.Tensor2D): (kernel: tf.Tensor
     };
   }) as (kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
 }
+
+export const denseOnWebgpu: DenseForm = { withGradient: denseWithGradient, ofConstantInput: denseOfConstantInput };

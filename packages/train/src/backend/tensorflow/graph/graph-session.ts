@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { encodeSavedModel, SAVED_MODEL_TAG, type NodeDef } from './saved-model-proto.js';
-import type { TensorflowBackend } from '../../backend/tensorflow/tfjs-node-backend.js';
+import type { TensorflowBackend } from '../tfjs-node-backend.js';
 
 /** A graph tensor's name as the session takes it: "node" means output 0, "node:k" output k. */
 function tensorName(name: string): string {

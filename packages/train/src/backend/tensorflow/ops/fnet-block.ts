@@ -1,29 +1,30 @@
 /**
- * The FNet block's TensorFlow form (fnet-block.ts uses it on the tensorflow backend): the same
- * computation, as one tape node with its backward pass written out (block-gradient.ts).
+ * The FNet block's TensorFlow form (of layers/fnet-block.ts, registered in ../register.ts): the
+ * same computation, as one tape node with its backward pass written out (../block-gradient.ts).
  *
  *   x1 = LN1(Re(fft2d(x)) + x);   out = LN2(x1 + Dense2(Dropout(GELU(Dense1(x1)))))
  *
- * The Fourier map is TensorFlow's real-input FFT (real-dft2d-fft.ts: on this machine 12 to 14 ms
- * for [128, 64, 256], against 27 to 34 ms for the cosine/sine matmuls of real-dft2d.ts and about
- * as much for the complex FFT); it is linear and its own adjoint, so its backward pass is the
- * same map. GELU's constant scales are folded into Dense1 and Dense2 (gelu-tensorflow.ts).
+ * The Fourier map is TensorFlow's real-input FFT (real-dft2d.ts: on this machine 12 to 14 ms
+ * for [128, 64, 256], against 27 to 34 ms for the cosine/sine matmuls of layers/ops/real-dft2d.ts
+ * and about as much for the complex FFT); it is linear and its own adjoint, so its backward pass
+ * is the same map. GELU's constant scales are folded into Dense1 and Dense2 (gelu.ts).
  * Inputs, in this order: x, norm1 gamma and beta, ffn_1 kernel and bias, ffn_2 kernel and bias,
  * norm2 gamma and beta.
  */
 import * as tf from '@tensorflow/tfjs';
-import { denseBackward } from '../ops/dense-tensorflow.js';
-import { dropoutMaskTensor } from '../ops/dropout.js';
-import { scaled, scaledGelu } from '../ops/gelu-tensorflow.js';
-import { layerNormForward, layerNormValue } from '../ops/layer-norm.js';
-import { layerNormBackwardOnTensorflow as layerNormBackward } from '../ops/layer-norm-tensorflow.js';
-import { realDft2dByFft } from '../ops/real-dft2d-fft.js';
-import { matMulPlusBias } from '../ops/tensorflow-kernels.js';
-import { applyMask, type BlockOptions, blockWithGradient, flatRows } from './block-gradient.js';
+import { denseBackward } from './dense.js';
+import { dropoutMaskTensor } from '../../../layers/ops/dropout.js';
+import { scaled, scaledGelu } from './gelu.js';
+import { layerNormForward, layerNormValue } from '../../../layers/ops/layer-norm.js';
+import { layerNormBackwardOnTensorflow as layerNormBackward } from './layer-norm.js';
+import { realDft2dByFft } from './real-dft2d.js';
+import { matMulPlusBias } from '../kernels.js';
+import type { BlockForm } from '../../../layers/block-args.js';
+import { applyMask, blockWithGradient, flatRows } from '../block-gradient.js';
 
 type T2 = tf.Tensor2D;
 
-export function fnetBlockOnTensorflow(inputs: readonly tf.Tensor[], options: BlockOptions): tf.Tensor {
+export const fnetBlockOnTensorflow: BlockForm = (inputs, options) => {
   const [batch, patches, channels] = inputs[0]!.shape as [number, number, number];
   const act = scaledGelu(options.gelu);
   const block = blockWithGradient(
@@ -54,4 +55,4 @@ export function fnetBlockOnTensorflow(inputs: readonly tf.Tensor[], options: Blo
     },
   );
   return block(...inputs);
-}
+};

@@ -1,11 +1,12 @@
 /**
- * dropoutMask (../dropout.ts) drawn on the GPU: a WGSL shader (backend/webgpu/flat-program.ts)
+ * dropoutMask (layers/ops/dropout.ts) drawn on the GPU: a WGSL shader (../flat-program.ts)
  * computes the same counter-based mulberry32 stream, bit for bit (WGSL's u32 arithmetic wraps as
  * Math.imul and >>> do), so that webgpu applies the very masks wasm and tensorflow apply, and a
  * step uploads no mask (at the seed configuration a step's masks are about 80 MB).
  */
 import * as tf from '@tensorflow/tfjs';
-import { runFlatProgram } from '../../../backend/webgpu/flat-program.js';
+import type { DropoutForm, DropoutMaskForm } from '../../../layers/ops/dropout.js';
+import { runFlatProgram } from '../flat-program.js';
 
 /** The mask value at position `index` of the stream: 1 / (1 - rate) or 0. */
 const MASK_VALUE = `
@@ -59,3 +60,15 @@ export function dropoutOnWebgpu(x: tf.Tensor, rate: number, seed: number, start:
   })) as (input: tf.Tensor) => tf.Tensor;
   return apply(x);
 }
+
+/** dropoutMaskOp's webgpu form: the mask made by the shader above. */
+export const dropoutMaskFormOnWebgpu: DropoutMaskForm = (shape, rate, draw) => {
+  const { seed, start } = draw();
+  return dropoutMaskOnWebgpu(shape, rate, seed, start);
+};
+
+/** dropoutOp's webgpu form: the mask computed where it is applied. */
+export const dropoutFormOnWebgpu: DropoutForm = (x, rate, draw) => {
+  const { seed, start } = draw();
+  return dropoutOnWebgpu(x, rate, seed, start);
+};

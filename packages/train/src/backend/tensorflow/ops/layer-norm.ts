@@ -1,4 +1,43 @@
 /**
+ * Layer normalization as the blocks' TensorFlow forms (ops/*-block.ts) compute it: its backward
+ * pass, and layer norm folded into the dense layer after it (below). The layerNorm op itself has
+ * no TensorFlow form (layers/ops/layer-norm.ts has the derivation and the plain form).
+ *
+ * The backward pass in the form native TensorFlow computes fastest:
+ *   dx = rstd * (dy*gamma - mean(dy*gamma) - x^ * mean(dy*gamma*x^)),
+ *   dgamma = column sums of dy * x^,   dbeta = column sums of dy.
+ * Each mean over the last axis of a product with gamma is a matrix-vector product with gamma / D,
+ * which reads its operand once and writes one value per row, instead of a full-size product and
+ * then a reduction; and dy * x^ is computed once, for dgamma and for the second mean. The column
+ * sums are BiasAddGrad (../kernels.ts). 6 full-size elementwise kernels instead of 9, and
+ * no slow Sum: 10.2 ms -> about 5 ms for [128, 64, 256] on a 2-core CPU.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { standardize } from '../../../layers/ops/layer-norm.js';
+import { columnSums, matMul2d, matMulPlusBias } from '../kernels.js';
+
+/** [batch, rows, features] -> [batch * rows, features]. */
+function rows(x: tf.Tensor): tf.Tensor2D {
+  const features = x.shape[x.rank - 1]!;
+  return tf.reshape(x, [x.size / features, features]);
+}
+
+/** mean over the last axis of x * gamma, as [..., 1]: (x rows) (gamma / D). */
+function meanTimesGamma(x: tf.Tensor, gammaOverD: tf.Tensor2D): tf.Tensor {
+  return tf.reshape(matMul2d(rows(x), gammaOverD), [...x.shape.slice(0, -1), 1]);
+}
+
+/** [dx, dgamma, dbeta] from the upstream gradient and what layerNormForward returned. */
+export function layerNormBackwardOnTensorflow(dy: tf.Tensor, xHat: tf.Tensor, rstd: tf.Tensor, gamma: tf.Tensor): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+  const features = gamma.shape[0]!;
+  const gammaOverD = tf.reshape(tf.mul(gamma, 1 / features), [features, 1]) as tf.Tensor2D;
+  const dyXHat = tf.mul(dy, xHat);
+  const centred = tf.sub(tf.mul(dy, gamma), meanTimesGamma(dy, gammaOverD));
+  const dx = tf.mul(tf.sub(centred, tf.mul(xHat, meanTimesGamma(dyXHat, gammaOverD))), rstd);
+  return [dx, columnSums(dyXHat), columnSums(dy)];
+}
+
+/*
  * LayerNormalization followed by a dense layer that is all that reads its output, computed as one
  * dense layer of the standardized input (native TensorFlow; the MLP-Mixer's channel mixing):
  *
@@ -13,11 +52,8 @@
  * where g - mean(g) comes from the same matmul with the folded kernel's columns centred, and
  * mean(g x^) = row sums of dh * (h - b') / features (h - b' = x^ (gamma W)): over [rows, units]
  * instead of [rows, features]. Every output may be scaled by `scale` (the GELU that follows takes
- * its input scaled: gelu-tensorflow.ts), which is folded into the kernel and bias too.
+ * its input scaled: gelu.ts), which is folded into the kernel and bias too.
  */
-import * as tf from '@tensorflow/tfjs';
-import { standardize } from './layer-norm.js';
-import { columnSums, matMul2d, matMulPlusBias } from './tensorflow-kernels.js';
 
 /** What the backward pass reads: x^ as [rows, features], rstd, the output, and the folded kernel and bias. */
 export interface FoldedDenseSaved {
@@ -26,11 +62,6 @@ export interface FoldedDenseSaved {
   readonly value: tf.Tensor;
   readonly kernel: tf.Tensor2D;
   readonly bias: tf.Tensor1D;
-}
-
-function rows(x: tf.Tensor): tf.Tensor2D {
-  const features = x.shape[x.rank - 1]!;
-  return tf.reshape(x, [x.size / features, features]);
 }
 
 /** scale * Dense(LN(x)) as [rows, units], and what the backward pass reads (in saved order: xHat, rstd, value, kernel, bias). */

@@ -1,19 +1,21 @@
 /**
- * AdamW's update as two WGSL shaders per weight on webgpu (backend/webgpu/flat-program.ts),
+ * AdamW's update as two WGSL shaders per weight on webgpu (../flat-program.ts),
  * instead of the thirteen elementwise ops (and their scalar uploads) of the generic form:
  *
  *   moments  [m; v] (one buffer of 2n) and the gradient g -> the new [m; v]
  *            m' = beta1 m + (1 - beta1) g,   v' = beta2 v + (1 - beta2) g^2
  *   weights  w and the new [m; v] -> w' = (1 - decay) w - stepSize m' / (sqrt(v') + eps)
  *
- * The constants travel as uniforms, so a step uploads nothing. adamw.ts uses the generic form on
- * the other backends; test/train/training/adamw-webgpu.test.ts checks the two agree.
+ * The constants travel as uniforms, so a step uploads nothing. This is the webgpu form of
+ * training/adamw.ts's update, which the other backends compute with tfjs ops;
+ * test/train/training/adamw-webgpu.test.ts checks the two agree.
  */
 import * as tf from '@tensorflow/tfjs';
-import { runFlatProgram } from '../../backend/webgpu/flat-program.js';
+import type { AdamWUpdateForm } from '../../../training/adamw.js';
+import { runFlatProgram } from '../flat-program.js';
 
 /** [m; v] after one step with `gradient` (flat, 2n values). */
-export function adamWMoments(moments: tf.Tensor1D, gradient: tf.Tensor, beta1: number, beta2: number): tf.Tensor1D {
+function adamWMoments(moments: tf.Tensor1D, gradient: tf.Tensor, beta1: number, beta2: number): tf.Tensor1D {
   const n = gradient.size;
   return runFlatProgram(
     {
@@ -42,7 +44,7 @@ export function adamWMoments(moments: tf.Tensor1D, gradient: tf.Tensor, beta1: n
 }
 
 /** The weights after one step, in their own shape (the reshape is a view, no dispatch). */
-export function adamWWeights(weights: tf.Tensor, moments: tf.Tensor1D, keep: number, stepSize: number, epsilon: number): tf.Tensor {
+function adamWWeights(weights: tf.Tensor, moments: tf.Tensor1D, keep: number, stepSize: number, epsilon: number): tf.Tensor {
   const n = weights.size;
   const flat = runFlatProgram(
     {
@@ -63,3 +65,14 @@ export function adamWWeights(weights: tf.Tensor, moments: tf.Tensor1D, keep: num
   );
   return tf.reshape(flat, weights.shape);
 }
+
+/** The update on webgpu: per weight, its [m; v] (packedMomentsOf) then the weight, each one shader. */
+export const adamWUpdateOnWebgpu: AdamWUpdateForm = (optimizer, variables, gradients, stepSize) => {
+  tf.tidy(() => {
+    variables.forEach((variable, i) => {
+      const packed = optimizer.packedMomentsOf(variable);
+      packed.assign(adamWMoments(packed as tf.Tensor as tf.Tensor1D, gradients[i]!, optimizer.beta1, optimizer.beta2));
+      variable.assign(adamWWeights(variable, packed as tf.Tensor as tf.Tensor1D, 1 - optimizer.weightDecay, stepSize, optimizer.epsilon));
+    });
+  });
+};

@@ -1,6 +1,8 @@
 /**
- * GELU as the blocks' TensorFlow forms compute it: with its constant scales moved into the dense
- * layers around it, where they cost a multiply of a kernel instead of a pass over the activations.
+ * GELU as the blocks' TensorFlow forms (ops/*-block.ts) compute it: with its constant scales moved
+ * into the dense layers around it, where they cost a multiply of a kernel instead of a pass over
+ * the activations. The gelu op itself has no TensorFlow form: on tensorflow, gelu() is the plain
+ * form of layers/ops/gelu.ts.
  *
  * exact: for h' = h / sqrt 2 (the preceding dense layer computes h' directly, from its kernel and
  *   bias times 1 / sqrt 2), g' = h' (1 + erf h') = sqrt 2 GELU(h) (the following dense layer
@@ -9,10 +11,10 @@
  *     dg'/dh' = (1 + erf h') + h' exp(ln(2 / sqrt pi) - h'^2),
  *   the constant inside the exponential, where the subtraction takes it for free: 6 kernels
  *   instead of 7.
- * tanh: the plain form of gelu.ts, both scales 1.
+ * tanh: the plain form of layers/ops/gelu.ts, both scales 1.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gelu, type GeluApproximation, geluGradient } from './gelu.js';
+import { gelu, type GeluApproximation, geluGradient } from '../../../layers/ops/gelu.js';
 
 export interface ScaledGelu {
   /** The pre-activation the form takes is h * inputScale. */

@@ -1,0 +1,17 @@
+/**
+ * The host backends' (wasm and cpu, ./backends.ts) forms of mlpx's ops, registered with the op
+ * table (../op-forms.ts) for each of them. Called by ../register-forms.ts.
+ */
+import { layerNormParameterGradientsOp } from '../../layers/ops/layer-norm.js';
+import { zoomOp } from '../../layers/ops/zoom.js';
+import { registerOpForm } from '../op-forms.js';
+import { HOST_BACKENDS } from './backends.js';
+import { layerNormParameterGradientsOnHost } from './ops/layer-norm.js';
+import { zoomOnHostForm } from './ops/zoom.js';
+
+export function registerHostForms(): void {
+  for (const backend of HOST_BACKENDS) {
+    registerOpForm(layerNormParameterGradientsOp, backend, layerNormParameterGradientsOnHost);
+    registerOpForm(zoomOp, backend, zoomOnHostForm);
+  }
+}

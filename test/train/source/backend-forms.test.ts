@@ -1,0 +1,60 @@
+/**
+ * docs/backends.md's table of ops is the op table's: one row per defineOp, in the file that
+ * defines it, with a form in a backend's column exactly where that backend registered one
+ * (host: wasm and cpu both).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import '../../../packages/train/src/index.js';
+import { definedOps } from '../../../packages/train/src/backend/op-forms.js';
+import { registerBackendForms } from '../../../packages/train/src/backend/register-forms.js';
+import { REPO_ROOT } from '../../helpers/run-cli.js';
+
+const COLUMNS = { tensorflow: ['tensorflow'], webgpu: ['webgpu'], host: ['wasm', 'cpu'] } as const;
+
+interface Row {
+  readonly op: string;
+  readonly definedIn: string;
+  readonly backends: string[];
+}
+
+function documentedOps(): Row[] {
+  const text = readFileSync(join(REPO_ROOT, 'docs', 'backends.md'), 'utf8');
+  const section = text.slice(text.indexOf('## The ops and their forms'));
+  const lines = section.split('\n').filter((line) => line.startsWith('| `'));
+  return lines.map((line) => {
+    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    const [op, definedIn, , tensorflow, webgpu, host] = cells as [string, string, string, string, string, string];
+    const own = { tensorflow, webgpu, host };
+    return {
+      op: op.replace(/`/g, ''),
+      definedIn: definedIn.replace(/`/g, ''),
+      backends: (Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]).flatMap((column) => (own[column] === '—' ? [] : COLUMNS[column])),
+    };
+  });
+}
+
+describe('docs/backends.md', () => {
+  registerBackendForms();
+  const ops = definedOps();
+  const rows = documentedOps();
+
+  it('lists every op, once', () => {
+    expect(rows.map((row) => row.op).sort()).toEqual(ops.map((op) => op.name).sort());
+  });
+
+  it("names each op's backends with a form of their own", () => {
+    for (const op of ops) {
+      const row = rows.find((r) => r.op === op.name)!;
+      expect([...row.backends].sort(), op.name).toEqual(op.backends().sort());
+    }
+  });
+
+  it('names the file that defines each op', () => {
+    for (const row of rows) {
+      const source = readFileSync(join(REPO_ROOT, 'packages', 'train', 'src', row.definedIn), 'utf8');
+      expect(source, `${row.definedIn} defines ${row.op}`).toMatch(new RegExp(`defineOp<\\w+>\\('${row.op}'`));
+    }
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * The layout of per-backend code (docs/backends.md): the generic modules (layers, models,
+ * training, runs, checkpoints, data, the plain baseline) never ask which backend is active and
+ * import no backend's own modules; they define their ops with defineOp and look a form up with
+ * op.form(), the one place (backend/op-forms.ts) that reads the active backend. Each backend's
+ * forms live in backend/<name>/ops/, named as the generic module that defines the op, and are
+ * registered in backend/<name>/register.ts.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../helpers/run-cli.js';
+
+const SOURCE = join(REPO_ROOT, 'packages', 'train', 'src');
+const GENERIC = ['layers', 'models', 'training', 'run', 'checkpoint', 'data', 'baseline'];
+/** The modules of backend/ that generic code may import: the table, the registration, the choice of backend. */
+const SHARED = new Set(['backend/op-forms.ts', 'backend/register-forms.ts', 'backend/select-backend.ts']);
+const BACKENDS = ['host', 'tensorflow', 'webgpu'];
+
+function files(folder: string, into: string[] = []): string[] {
+  for (const entry of readdirSync(folder)) {
+    const path = join(folder, entry);
+    if (statSync(path).isDirectory()) files(path, into);
+    else if (path.endsWith('.ts')) into.push(path);
+  }
+  return into;
+}
+
+function imports(file: string): string[] {
+  return ts
+    .preProcessFile(readFileSync(file, 'utf8'), true, true)
+    .importedFiles.map((i) => i.fileName)
+    .filter((id) => id.startsWith('.'))
+    .map((id) => relative(SOURCE, resolve(dirname(file), id)).replace(/\.js$/, '.ts'));
+}
+
+describe('generic modules', () => {
+  const generic = GENERIC.flatMap((folder) => files(join(SOURCE, folder)));
+
+  it('never read the active backend', () => {
+    const reading = generic.filter((file) => /\bgetBackend\s*\(|onTensorflow|HOST_BACKENDS|TENSORFLOW_BACKEND/.test(readFileSync(file, 'utf8')));
+    expect(reading.map((file) => relative(SOURCE, file))).toEqual([]);
+  });
+
+  it("import none of a backend's own modules", () => {
+    const found = generic.flatMap((file) => imports(file).filter((id) => id.startsWith('backend/') && !SHARED.has(id)).map((id) => `${relative(SOURCE, file)} -> ${id}`));
+    expect(found).toEqual([]);
+  });
+});
+
+describe("each backend's forms", () => {
+  for (const backend of BACKENDS) {
+    it(`on ${backend}: every file in backend/${backend}/ops/ is named as a generic module and registered by register.ts`, () => {
+      const register = join(SOURCE, 'backend', backend, 'register.ts');
+      const registered = new Set(imports(register));
+      for (const form of files(join(SOURCE, 'backend', backend, 'ops'))) {
+        const name = basename(form);
+        const generics = GENERIC.flatMap((folder) => files(join(SOURCE, folder))).filter((file) => basename(file) === name);
+        expect(generics.length, `backend/${backend}/ops/${name} is named as no generic module`).toBeGreaterThan(0);
+        const used = registered.has(relative(SOURCE, form)) || files(join(SOURCE, 'backend', backend, 'ops')).some((other) => imports(other).includes(relative(SOURCE, form)));
+        expect(used, `backend/${backend}/ops/${name} is neither registered nor used by another form`).toBe(true);
+      }
+    });
+  }
+});
