@@ -339,7 +339,10 @@ async function main(args) {
       rounds: roundCount,
       results,
       ratio: m.requestsPerSecond / t.requestsPerSecond,
+      // Each round's pair (run back to back) as a ratio: the other work on a shared machine hits a pair alike.
+      roundRatios: targets[1].rounds.map((round, i) => round.requestsPerSecond / targets[0].rounds[i].requestsPerSecond),
     };
+    report.medianRoundRatio = [...report.roundRatios].sort((a, b) => a - b)[Math.floor(report.roundRatios.length / 2)];
     if (args.includes('--json')) console.log(JSON.stringify(report, null, 2));
     console.log(`${concurrency} clients, batch-1 binary requests, ${seconds} s per server in ${roundCount} alternating rounds; max batch ${batching.maxBatchSize}, queue delay ${batching.maxQueueDelayUs} us on both`);
     console.log(`${report.machine}; load average ${report.loadAverage.map((value) => value.toFixed(2)).join(' before, ')} after`);
@@ -351,7 +354,9 @@ async function main(args) {
         `| ${r.server} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.serverCpuMsPerRequest.toFixed(3)} | ${r.serverCores.toFixed(2)} | ${r.clientCores.toFixed(2)} | ${r.failed} | ${r.wrong} |`,
       );
     }
-    console.log(`mlpx serve / tritonserver throughput: ${report.ratio.toFixed(2)}x`);
+    console.log(
+      `mlpx serve / tritonserver throughput: ${report.ratio.toFixed(2)}x over all rounds; per round ${report.roundRatios.map((ratio) => ratio.toFixed(2)).join(', ')} (median ${report.medianRoundRatio.toFixed(2)}x)`,
+    );
     if (results.some((r) => r.failed > 0 || r.wrong > 0)) {
       for (const r of results) for (const failure of r.failures) log(`${r.server}: ${failure}`);
       process.exitCode = 1;

@@ -73,11 +73,18 @@ export interface ServedModel {
   remove(): Promise<void>;
 }
 
+/** The model's name, with --max-queue-delay-us 5000, that servedModel's `batching` adds to the repository. */
+export const BATCHING_SUFFIX = '-batching';
+
 /**
  * A briefly trained gMLP (Fashion-MNIST sample, 28x28x1, 10 classes), exported by
- * `mlpx export --triton`: the repository a user would deploy, served unchanged.
+ * `mlpx export --triton` with its default flags: the repository a user would deploy, served
+ * unchanged. With `batching`, a second export of the same run goes into the same repository as
+ * <name>-batching with a queue delay of 5 ms: long enough that requests sent at once from Python
+ * meet in a batch on a busy machine, where the default 100 µs is shorter than the time
+ * tritonclient takes to send each one.
  */
-export async function servedModel(count = 8, exportArgs: readonly string[] = []): Promise<ServedModel> {
+export async function servedModel(count = 8, { batching = false }: { batching?: boolean } = {}): Promise<ServedModel> {
   const work = await tempDir();
   const run = join(work.path, 'run');
   const trained = await runCli(
@@ -86,11 +93,15 @@ export async function servedModel(count = 8, exportArgs: readonly string[] = [])
   );
   if (trained.code !== 0) throw new Error(`mlpx train failed:\n${trained.stderr}`);
   const repository = join(work.path, 'repository');
-  const exported = await runCli(['export', '--run', run, '--triton', repository, ...exportArgs], { cwd: work.path });
+  const exported = await runCli(['export', '--run', run, '--triton', repository], { cwd: work.path });
   if (exported.code !== 0) throw new Error(`mlpx export --triton failed:\n${exported.stderr}`);
   const folders = (await readdir(repository, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   if (folders.length !== 1) throw new Error(`mlpx export --triton wrote ${folders.length} model folders in ${repository}: ${folders.join(', ')}`);
   const modelName = folders[0]!;
+  if (batching) {
+    const again = await runCli(['export', '--run', run, '--triton', repository, '--model-name', `${modelName}${BATCHING_SUFFIX}`, '--max-queue-delay-us', '5000'], { cwd: work.path });
+    if (again.code !== 0) throw new Error(`mlpx export --triton --model-name ${modelName}${BATCHING_SUFFIX} failed:\n${again.stderr}`);
+  }
   const onnx = join(repository, modelName, '1', 'model.onnx');
 
   const classifier = await createClassifier(onnx);

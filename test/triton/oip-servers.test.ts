@@ -11,8 +11,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binaryInferRequest } from '../../scripts/bench/serve-load.mjs';
+import { binaryRequest, decodeResponse, jsonRequest } from '../serving/fixtures.js';
 import { expectClose } from '../helpers/closeness.js';
 import {
+  BATCHING_SUFFIX,
   describeWithTriton,
   runOipClient,
   servedModel,
@@ -53,7 +55,7 @@ const argmaxRows = (values: ArrayLike<number>, classes: number): number[] =>
 describeWithTriton('the repository mlpx export --triton writes, served by tritonserver and by mlpx serve', () => {
   beforeAll(async () => {
     tritonInstall();
-    model = await servedModel(8);
+    model = await servedModel(8, { batching: true });
     servers.tritonserver = await startTriton(model.repository);
     servers['mlpx serve'] = await startMlpxServe(model.repository);
   }, 240_000);
@@ -148,9 +150,11 @@ describeWithTriton('the repository mlpx export --triton writes, served by triton
     });
 
     it('32 requests at once: each answered as alone, and run in batches larger than one', async () => {
-      const metricsBefore = name === 'mlpx serve' ? await mlpxBatchMetrics(server(name).url, model.modelName) : undefined;
+      // The same model, exported again with a 5 ms queue delay (servedModel's `batching`).
+      const batchingModel = `${model.modelName}${BATCHING_SUFFIX}`;
+      const metricsBefore = name === 'mlpx serve' ? await mlpxBatchMetrics(server(name).url, batchingModel) : undefined;
       const concurrent = ok(
-        (await runOipClient(tritonInstall(), { url: server(name).url, model: model.modelName, imagesFile: model.imagesFile, shape: model.shape, concurrent: 32, sections: ['concurrent'] })).concurrent,
+        (await runOipClient(tritonInstall(), { url: server(name).url, model: batchingModel, imagesFile: model.imagesFile, shape: model.shape, concurrent: 32, sections: ['concurrent'] })).concurrent,
         'concurrent',
       );
       expect(concurrent.requests).toBe(32);
@@ -164,12 +168,42 @@ describeWithTriton('the repository mlpx export --triton writes, served by triton
       const counted = { images: statistics.inference_count, runs: statistics.execution_count };
       if (name === 'mlpx serve') {
         // ... and its /metrics counts the same: images classified and ONNX Runtime runs.
-        const after = await mlpxBatchMetrics(server(name).url, model.modelName);
+        const after = await mlpxBatchMetrics(server(name).url, batchingModel);
         expect({ images: after.images - metricsBefore!.images, runs: after.runs - metricsBefore!.runs }).toEqual(counted);
       }
       console.log(`${name}: 32 concurrent batch-1 requests ran as ${counted.runs} model executions of ${counted.images} images`);
       expect(counted.images).toBe(32);
       expect(counted.runs).toBeLessThan(counted.images);
+    });
+  });
+
+  // test/serving/'s own client (request builders and a response reader), held to real Triton too.
+  describe.each(SERVERS)("the serving tests' client (test/serving/fixtures.ts) against %s", (name) => {
+    const classes = (): number => model.labels.length;
+    const infer = (init: RequestInit): Promise<Response> => fetch(`${server(name).url}/v2/models/${model.modelName}/infer`, init);
+
+    it.each([
+      ['flat JSON', () => jsonRequest(model.images, model.shape[0])],
+      ['nested JSON', () => jsonRequest(model.images, model.shape[0], { nested: true })],
+      ['binary in, binary out', () => binaryRequest(model.images, model.shape[0], [{ name: 'logits' }, { name: 'probabilities' }])],
+      ['binary in, JSON out', () => binaryRequest(model.images, model.shape[0], [{ name: 'logits', binary: false }, { name: 'probabilities', binary: false }])],
+    ] as const)('%s: onnxruntime-node\'s logits and probabilities', async (_, request) => {
+      const decoded = await decodeResponse(await infer(request()));
+      expect(decoded.status, JSON.stringify(decoded.json)).toBe(200);
+      for (const output of ['logits', 'probabilities'] as const) {
+        const got = decoded.outputs[output];
+        expect(got?.shape).toEqual([model.shape[0], classes()]);
+        expectClose(got!.values as Float32Array, model.expected[output], { relative: 1e-5, what: `${name} ${output}` });
+      }
+    });
+
+    it('classification as binary BYTES: the strings tritonclient reads', async () => {
+      const decoded = await decodeResponse(await infer(binaryRequest(model.images, model.shape[0], [{ name: 'probabilities', classification: 2 }])));
+      expect(decoded.status, JSON.stringify(decoded.json)).toBe(200);
+      const strings = decoded.outputs.probabilities!.values as string[];
+      expect(decoded.outputs.probabilities).toMatchObject({ datatype: 'BYTES', shape: [model.shape[0], 2], binary: true });
+      const top = argmaxRows(model.expected.probabilities, classes());
+      strings.filter((_, i) => i % 2 === 0).forEach((entry, row) => expect(entry.split(':').slice(1)).toEqual([String(top[row]), model.labels[top[row]!]]));
     });
   });
 
