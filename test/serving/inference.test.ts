@@ -147,6 +147,19 @@ describe('inference', () => {
   });
 });
 
+describe('sessions on the server thread', () => {
+  it('answers the same with sessionThreads false (onnxruntime-node on the HTTP thread)', async () => {
+    const local = await startInferenceServer({ model: trained.model, modelName: 'fashion', port: 0, sessionThreads: false });
+    try {
+      const images = concat(trained.images.slice(0, 2));
+      const decoded = await decodeResponse(await fetch(`${local.url}v2/models/fashion/infer`, binaryRequest(images, 2, [{ name: 'logits' }])));
+      expectLogits(decoded.outputs['logits']!.values as Float32Array, 0, 2);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
 describe('metadata and health', () => {
   it('describes the server, with its extensions', async () => {
     const response = await fetch(`${server.url}v2`);

@@ -8,6 +8,9 @@
  * batch is full, or the oldest request has waited maxQueueDelayMicroseconds, or (delay 0) once the
  * requests already read from the sockets have been queued. Requests queued while a run is in
  * flight start the next run the moment it ends, so under load batches form without waiting.
+ * Node cannot sleep less than a millisecond without spinning, so the last millisecond of a wait
+ * is spent turning the event loop, and ends early at the first turn in which no request arrived:
+ * the wait is only worth its time while requests keep coming.
  * Runs on one session are serialized (maxInFlight, default 1). Input pixels are copied once, into
  * a batch buffer that is reused from run to run.
  */
@@ -31,8 +34,11 @@ export interface BatchOutputs {
 }
 
 export interface BatcherOptions {
-  /** Runs `count` images of raw pixels, concatenated (float32 NHWC). */
-  readonly run: (images: Float32Array, count: number) => Promise<BatchOutputs>;
+  /**
+   * Runs `count` images of raw pixels, concatenated (float32 NHWC). A run on another thread takes
+   * `images` away (transferred) and gives it back as `images` in its result.
+   */
+  readonly run: (images: Float32Array, count: number) => Promise<BatchOutputs & { readonly images?: Float32Array }>;
   readonly pixelsPerImage: number;
   readonly classes: number;
   readonly policy: BatchingPolicy;
@@ -59,6 +65,9 @@ export class Batcher {
   private queuedImages = 0;
   private inFlight = 0;
   private immediate: NodeJS.Immediate | undefined;
+  /** Requests submitted so far, and that count when the current event-loop wait began. */
+  private arrivals = 0;
+  private arrivalsWhenWaiting = -1;
   private timer: NodeJS.Timeout | undefined;
   private readonly buffers: Float32Array[] = [];
   private readonly maxInFlight: number;
@@ -81,6 +90,7 @@ export class Batcher {
     return new Promise<BatchOutputs>((resolve, reject) => {
       this.queue.push({ input, count, enqueued: performance.now(), resolve, reject });
       this.queuedImages += count;
+      this.arrivals++;
       this.options.observer.enqueued();
       this.schedule();
     });
@@ -105,15 +115,18 @@ export class Batcher {
     while (this.inFlight < this.maxInFlight && this.queueLength() > 0) {
       if (policy.gather && this.delayMs > 0 && this.queuedImages < policy.maxBatchSize) {
         const wait = this.queue[this.queueHead]!.enqueued + this.delayMs - performance.now();
-        if (wait > 0) {
-          if (wait >= TIMER_THRESHOLD_MS) {
-            if (!this.timer) this.timer = setTimeout(this.pumpNow, Math.floor(wait));
-          } else {
-            this.schedule();
-          }
+        if (wait >= TIMER_THRESHOLD_MS) {
+          this.arrivalsWhenWaiting = -1;
+          if (!this.timer) this.timer = setTimeout(this.pumpNow, Math.floor(wait));
+          return;
+        }
+        if (wait > 0 && this.arrivals !== this.arrivalsWhenWaiting) {
+          this.arrivalsWhenWaiting = this.arrivals;
+          this.schedule();
           return;
         }
       }
+      this.arrivalsWhenWaiting = -1;
       this.dispatch();
     }
   }
@@ -172,9 +185,11 @@ export class Batcher {
       }
     }
     this.inFlight++;
-    const finish = (): void => {
+    const finish = (returned?: Float32Array): void => {
       this.inFlight--;
-      if (buffer) this.buffers.push(buffer);
+      // The batch buffer, or the one a thread gave back in its place (a detached one is dropped).
+      const reusable = returned && buffer ? new Float32Array(returned.buffer) : buffer;
+      if (reusable && reusable.length > 0) this.buffers.push(reusable);
       observer.settled(batch.length);
       if (this.queueLength() > 0) this.pump();
       else if (this.inFlight === 0) this.notifyIdle();
@@ -182,7 +197,7 @@ export class Batcher {
     this.options.run(input, images).then(
       (outputs) => {
         observer.ran(images, batch.length, (performance.now() - started) / 1000);
-        finish();
+        finish(outputs.images);
         let row = 0;
         for (const request of batch) {
           request.resolve({

@@ -16,10 +16,12 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { Server, type Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { MlpxError, describeError } from '@mlpx/core';
-import { openSession, runBatch, type OnnxSession, type SessionThreading } from '../runtime/onnxruntime-node.js';
+import { openSession, runBatch, type SessionThreading } from '../runtime/onnxruntime-node.js';
 import type { ExecutionProvider } from '../runtime/execution-providers.js';
-import { Batcher } from './batcher.js';
+import { Batcher, type BatchOutputs } from './batcher.js';
+import { SessionThread } from './session-thread.js';
 import { HEADER_LENGTH_HEADER, splitBody } from './binary-data.js';
 import { readInferRequest } from './infer-request.js';
 import { encodeInferResponse } from './infer-response.js';
@@ -52,8 +54,15 @@ export interface InferenceServerOptions {
   /** ONNX Runtime runs in flight at once per session (default 1). */
   readonly runsInFlight?: number;
   /**
-   * The sessions' threads (default: ONNX Runtime's thread per core, without spinning: spinning
-   * threads take the CPU the HTTP server needs on the same cores).
+   * Run each session on a thread of its own (default true), so that HTTP work goes on during a
+   * run; false runs them on the server's thread, where onnxruntime-node's run blocks it.
+   */
+  readonly sessionThreads?: boolean;
+  /**
+   * The sessions' operator threads. Default: one core fewer than the machine has (at least one),
+   * the other being the HTTP server's, and no spinning (ONNX Runtime's idle threads would spin on
+   * the cores the server needs); on the server's thread (sessionThreads false), ONNX Runtime's
+   * thread per core, without spinning.
    */
   readonly threading?: SessionThreading;
   /** Answers requests outside /v2 and /metrics (mlpx serve's demo page); without it they are 404. */
@@ -96,7 +105,6 @@ const JSON_TYPE = 'application/json';
 
 interface LoadedVersion {
   readonly served: ServedVersion;
-  readonly session: OnnxSession;
   readonly batcher: Batcher;
   readonly statistics: VersionStatistics;
   readonly metadata: string;
@@ -111,22 +119,47 @@ interface LoadedModel {
   readonly latest: LoadedVersion;
 }
 
+interface Session {
+  readonly executionProvider: ExecutionProvider;
+  readonly skipped: readonly { executionProvider: ExecutionProvider; reason: string }[];
+  run(images: Float32Array, count: number): Promise<BatchOutputs & { readonly images?: Float32Array }>;
+  close(): Promise<void>;
+}
+
+/** A version's session: on a thread of its own, or on this one. */
+async function startSession(served: ServedVersion, options: InferenceServerOptions): Promise<Session> {
+  const providers = options.executionProviders ?? ['cpu'];
+  if (options.sessionThreads ?? true) {
+    const threading = options.threading ?? { spinning: false, intraOpThreads: Math.max(1, availableParallelism() - 1) };
+    const thread = await SessionThread.open({ model: served.bytes, providers, label: served.path, threading, imageShape: served.inputShape });
+    return { executionProvider: thread.executionProvider, skipped: thread.skipped, run: (images, count) => thread.run(images, count), close: () => thread.close() };
+  }
+  const opened = await openSession(served.bytes, providers, served.path, options.threading ?? { spinning: false });
+  const [height, width, channels] = served.inputShape;
+  return {
+    executionProvider: opened.executionProvider,
+    skipped: opened.skipped,
+    run: (images, count) => runBatch(opened.session, images, [count, height, width, channels]),
+    close: () => opened.session.release(),
+  };
+}
+
 async function loadModels(source: ModelSource, options: InferenceServerOptions, metrics: ServerMetrics) {
   const models = new Map<string, LoadedModel>();
-  const sessions: OnnxSession[] = [];
+  const sessions: Session[] = [];
   let provider: { executionProvider: ExecutionProvider; skipped: readonly { executionProvider: ExecutionProvider; reason: string }[] } | undefined;
   try {
     for (const model of source.models) {
       const versions = new Map<string, LoadedVersion>();
       for (const served of model.versions) {
-        const opened = await openSession(served.bytes, options.executionProviders ?? ['cpu'], served.path, options.threading ?? { spinning: false });
-        sessions.push(opened.session);
-        provider ??= opened;
+        const session = await startSession(served, options);
+        sessions.push(session);
+        provider ??= session;
         const [height, width, channels] = served.inputShape;
         const statistics = new VersionStatistics(model.name, served.version);
         const measured = metrics.forVersion(model.name, served.version);
         const batcher = new Batcher({
-          run: (images, count) => runBatch(opened.session, images, [count, height, width, channels]),
+          run: (images, count) => session.run(images, count),
           pixelsPerImage: height * width * channels,
           classes: served.classes,
           policy: served.batching,
@@ -146,7 +179,6 @@ async function loadModels(source: ModelSource, options: InferenceServerOptions, 
         });
         versions.set(served.version, {
           served,
-          session: opened.session,
           batcher,
           statistics,
           metadata: modelMetadata(model, served, false),
@@ -157,7 +189,7 @@ async function loadModels(source: ModelSource, options: InferenceServerOptions, 
       models.set(model.name, { served: model, versions, latest: versions.get(model.versions[model.versions.length - 1]!.version)! });
     }
   } catch (error) {
-    await Promise.all(sessions.map((s) => s.release().catch(() => undefined)));
+    await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
     throw error;
   }
   return { models, sessions, provider: provider! };
@@ -356,7 +388,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
   try {
     port = await listen(server, options.port ?? DEFAULTS.port, host);
   } catch (error) {
-    await Promise.all(sessions.map((s) => s.release().catch(() => undefined)));
+    await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
     throw error;
   }
 
@@ -371,7 +403,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
       if (active > 0) await new Promise<void>((resolve) => (drained = resolve));
       await Promise.all([...models.values()].flatMap((m) => [...m.versions.values()].map((v) => v.batcher.idle())));
       server.closeAllConnections();
-      await Promise.all(sessions.map((s) => s.release().catch(() => undefined)));
+      await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
       return { answered: answeredAtClose, refused };
     })();
     return closed;
