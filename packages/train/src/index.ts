@@ -1,7 +1,9 @@
 /**
  * @mlpx/train: MLP-Mixer, FNet and gMLP as TensorFlow.js layers, their datasets, and training.
  * Importing this package registers the custom layer classes, so tf.loadLayersModel (or
- * loadModel below) can read a saved run. Errors, image decoding and the other shared parts are in
+ * loadModel below) can read a saved run, and nothing in tfjs's kernel or gradient registries: the
+ * backends' forms of mlpx's ops are registered when selectBackend selects a backend or
+ * buildClassifier or loadModel makes a model (docs/backends.md). Errors, image decoding and the other shared parts are in
  * @mlpx/core. What the mlpx command's setup, doctor and bench use is in @mlpx/train/tooling
  * (./tooling.ts), outside the stable API.
  */
