@@ -27,6 +27,8 @@ const CASES: [string, () => tf.layers.Layer, number[]][] = [
   ['PatchPositionEmbedding', () => new PatchPositionEmbedding({}), [6, 8]],
   ['MixerBlock', () => new MixerBlock({ dropoutRate: 0 }), [8, 16]],
   ['FNetBlock', () => new FNetBlock({ dropoutRate: 0 }), [8, 16]],
+  ['FNetBlock 7 patches (odd)', () => new FNetBlock({ dropoutRate: 0 }), [7, 12]],
+  ['FNetBlock 64x256 (the seed\'s)', () => new FNetBlock({ dropoutRate: 0 }), [64, 256]],
   ['GMlpBlock', () => new GMlpBlock({ dropoutRate: 0 }), [8, 16]],
 ];
 

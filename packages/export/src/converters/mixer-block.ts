@@ -8,7 +8,7 @@
 import type { MixerBlock } from '@mlpx/train';
 import { denseLastAxis, denseOverRows } from '../emit/dense.js';
 import { gelu } from '../emit/gelu.js';
-import { layerNorm } from '../emit/layer-norm.js';
+import { layerNormOfRows } from '../emit/layer-norm.js';
 import type { Converter } from './converter.js';
 import { denseWeightsOf } from './layer-weights.js';
 import { registerConverter } from './registry.js';
@@ -17,7 +17,8 @@ export const mixerBlockConverter: Converter = {
   className: 'MixerBlock',
   minOpset: 13,
   convert(context) {
-    const { graph, layer, inputs, name, weight, constant } = context;
+    const { graph, layer, inputs, inputShape, name, weight, constant } = context;
+    const [, patches, channelCount] = inputShape as [null, number, number];
     const approximation = (layer as MixerBlock).gelu;
     const dense = (prefix: string) => denseWeightsOf(context, prefix);
     const gammaWeight = weight('norm/gamma');
@@ -26,12 +27,12 @@ export const mixerBlockConverter: Converter = {
     const beta = constant('norm/beta', betaWeight.values, betaWeight.shape);
     const input = inputs[0]!;
 
-    const tokens = layerNorm(graph, input, gamma, beta, `${name}/token_norm`);
+    const tokens = layerNormOfRows(graph, input, gamma, beta, `${name}/token_norm`, patches, channelCount);
     const tokenHidden = gelu(graph, denseOverRows(graph, tokens, dense('token_mlp_1'), `${name}/token_mlp_1`), approximation, `${name}/token_gelu`);
     const tokenMixed = denseOverRows(graph, tokenHidden, dense('token_mlp_2'), `${name}/token_mlp_2`);
     const x = graph.op('Add', [input, tokenMixed], { name: `${name}/token_residual` });
 
-    const channels = layerNorm(graph, x, gamma, beta, `${name}/channel_norm`);
+    const channels = layerNormOfRows(graph, x, gamma, beta, `${name}/channel_norm`, patches, channelCount);
     const channelHidden = gelu(graph, denseLastAxis(graph, channels, dense('channel_mlp_1'), `${name}/channel_mlp_1`), approximation, `${name}/channel_gelu`);
     const channelMixed = denseLastAxis(graph, channelHidden, dense('channel_mlp_2'), `${name}/channel_mlp_2`);
     return graph.op('Add', [x, channelMixed], { name: `${name}/channel_residual` });

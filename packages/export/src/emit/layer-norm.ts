@@ -2,6 +2,12 @@
  * Layer normalization over the last axis with mlpx's epsilon (1e-6, as the seed; ONNX's default
  * is 1e-5). Opset 17+: the LayerNormalization operator. Below 17, decomposed:
  *   mean = ReduceMean(x); d = x - mean; var = ReduceMean(d * d); y = d / Sqrt(var + eps) * g + b
+ *
+ * layerNormOfRows normalizes a [B, R, C] tensor through a [B*R, C] view (two Reshapes, which
+ * onnxruntime runs as aliases of their input, no copy). The blocks use it: onnxruntime's CPU
+ * EP otherwise fuses Add -> LayerNormalization on 3-D tensors into SkipLayerNormalization, whose
+ * CPU kernel took 2x to 8x as long as the Add and the LayerNormalization it replaces (onnxruntime
+ * 1.30, [128, 64, 256]: BENCHMARKS.md, "FNet's Fourier transform").
  */
 import { LAYER_NORM_EPSILON } from '@mlpx/train';
 import { attr } from '../onnx/attributes.js';
@@ -22,4 +28,10 @@ export function layerNorm(graph: GraphBuilder, x: string, gamma: string, beta: s
   const std = graph.op('Sqrt', [graph.op('Add', [variance, epsilon], { name: `${name}/add_epsilon` })], { name: `${name}/std` });
   const normalized = graph.op('Div', [centred, std], { name: `${name}/normalize` });
   return graph.op('Add', [graph.op('Mul', [normalized, gamma], { name: `${name}/scale` }), beta], { name: `${name}/shift` });
+}
+
+export function layerNormOfRows(graph: GraphBuilder, x: string, gamma: string, beta: string, name: string, rows: number, channels: number): string {
+  const flat = graph.op('Reshape', [x, graph.int64Constant(`${name}/rows_shape`, [-1, channels])], { name: `${name}/as_rows` });
+  const normalized = layerNorm(graph, flat, gamma, beta, name);
+  return graph.op('Reshape', [normalized, graph.int64Constant(`${name}/batch_shape`, [-1, rows, channels])], { name: `${name}/as_batch` });
 }
