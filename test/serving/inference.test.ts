@@ -75,6 +75,15 @@ describe('inference', () => {
     expectLogits(decoded.outputs['logits']!.values as Float32Array, 2, 4);
   });
 
+  it('answers each of many requests with the same binary header with its own images', async () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < trained.images.length; i++) {
+        const decoded = await decodeResponse(await fetch(infer, binaryRequest(trained.images[i]!, 1, [{ name: 'logits' }])));
+        expectLogits(decoded.outputs['logits']!.values as Float32Array, i, 1);
+      }
+    }
+  });
+
   it('returns only the outputs asked for, each as JSON or binary as asked, and all as binary with binary_data_output', async () => {
     const image = trained.images[1]!;
     const one = await decodeResponse(await fetch(infer, binaryRequest(image, 1, [{ name: 'logits', binary: false }])));

@@ -30,6 +30,7 @@ import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { ProtocolError, badRequest } from './protocol-error.js';
 import { readModelSource, type ModelSource, type ServedModel, type ServedVersion } from './repository.js';
 import { readRequestBody } from './request-body.js';
+import { RequestCache } from './request-cache.js';
 import { compress, responseEncoding } from './response-encoding.js';
 import { route, type Route } from './routes.js';
 import { statisticsBody, VersionStatistics } from './statistics.js';
@@ -107,6 +108,7 @@ interface LoadedVersion {
   readonly served: ServedVersion;
   readonly batcher: Batcher;
   readonly statistics: VersionStatistics;
+  readonly requests: RequestCache;
   readonly metadata: string;
   readonly versionedMetadata: string;
   readonly config: string;
@@ -181,6 +183,7 @@ async function loadModels(source: ModelSource, options: InferenceServerOptions, 
           served,
           batcher,
           statistics,
+          requests: new RequestCache(),
           metadata: modelMetadata(model, served, false),
           versionedMetadata: modelMetadata(model, served, true),
           config: modelConfig(served),
@@ -277,15 +280,19 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
       statistics = version.statistics;
       const body = await readRequestBody(request, maxBodyBytes);
       const split = splitBody(body, request.headers[HEADER_LENGTH_HEADER]);
-      let json: unknown;
-      try {
-        json = JSON.parse(split.json);
-      } catch (error) {
-        const message = describeError(error);
-        const hint = !split.hasHeaderLength && /after JSON/i.test(message) ? ' (binary tensor data after the JSON needs the Inference-Header-Content-Length header)' : '';
-        throw badRequest(`the request's JSON is malformed: ${message}${hint}`);
+      let parsed = split.hasHeaderLength ? version.requests.get(split.json, split.binary) : undefined;
+      if (!parsed) {
+        let json: unknown;
+        try {
+          json = JSON.parse(split.json);
+        } catch (error) {
+          const message = describeError(error);
+          const hint = !split.hasHeaderLength && /after JSON/i.test(message) ? ' (binary tensor data after the JSON needs the Inference-Header-Content-Length header)' : '';
+          throw badRequest(`the request's JSON is malformed: ${message}${hint}`);
+        }
+        parsed = readInferRequest(json, split.binary, split.hasHeaderLength, version.served);
+        if (split.hasHeaderLength) version.requests.set(split.json, split.binary, parsed);
       }
-      const parsed = readInferRequest(json, split.binary, split.hasHeaderLength, version.served);
       const outputs = await version.batcher.submit(parsed.images, parsed.batch);
       const encoded = encodeInferResponse(version.served, parsed, outputs);
       const encoding = responseEncoding(request.headers['accept-encoding']);
