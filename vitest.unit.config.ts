@@ -14,6 +14,7 @@ export default mergeConfig(
         ...configDefaults.exclude,
         'test/cli/**', // spawns mlpx
         'test/triton/**', // spawns tritonserver and mlpx serve, trains a model to serve
+        'test/serving/{inference,bad-requests,batching,repository,cli}.test.ts', // train a model to serve (cli: spawns mlpx serve)
         'test/web/**', // Chromium
         'test/export/execution-providers.test.ts', // WebGPU through SwiftShader
         'test/train/backend/webgpu-training.test.ts', // WebGPU through SwiftShader

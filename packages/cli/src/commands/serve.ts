@@ -59,7 +59,7 @@ function batchingText(flags: ServeFlags, kind: 'file' | 'repository'): string {
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .argument('[model]', 'an .onnx model written by mlpx export, or a model repository folder (mlpx export --triton)', 'model.onnx')
+    .argument('[model-or-repository]', 'an .onnx model written by mlpx export, or a model repository folder (mlpx export --triton)', 'model.onnx')
     .addOption(executionProviderOption())
     .option('--port <n>', 'port to listen on (0 picks a free one)', port, 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
