@@ -6,6 +6,7 @@
  * answered.
  */
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInferenceServer, type InferenceServer } from '../../packages/infer/src/index.js';
 import { binaryRequest, decodeResponse, jsonRequest, maxDifference, PIXELS, trainedModel, type TrainedModel } from './fixtures.js';
@@ -108,6 +109,28 @@ describe('bad requests', () => {
     });
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error).toMatch(/655360 bytes, over the limit of 65536 bytes/);
+  });
+
+  it('answers malformed HTTP and oversized headers with one line of JSON, and survives a client gone mid-body', async () => {
+    const { port } = new URL(server.url);
+    const raw = (bytes: string, end = true): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => (end ? socket.end(bytes) : socket.write(bytes)));
+        let answer = '';
+        socket.on('data', (d: Buffer) => (answer += d.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+        if (!end) setTimeout(() => socket.destroy(), 100);
+      });
+    const malformed = await raw('GARBAGE / HTTP/1.1\r\n\r\n');
+    expect(malformed).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(malformed.slice(malformed.indexOf('\r\n\r\n') + 4)).error).toMatch(/^malformed HTTP request: /);
+    const huge = await raw(`GET /v2 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    // Half a body, then the client is gone.
+    expect(await raw('POST /v2/models/fashion/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{"inputs": [', false)).toBe('');
+    const good = await fetch(`${server.url}v2/models/fashion/infer`, binaryRequest(image(), 1, [{ name: 'logits' }]));
+    expect(good.status).toBe(200);
   });
 
   it('counts the refusals in /metrics by status, and keeps serving', async () => {

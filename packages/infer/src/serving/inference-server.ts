@@ -410,6 +410,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
       if (active > 0) await new Promise<void>((resolve) => (drained = resolve));
       await Promise.all([...models.values()].flatMap((m) => [...m.versions.values()].map((v) => v.batcher.idle())));
       server.closeAllConnections();
+      server.close(); // http.Server's part: its timers of connections
       await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
       return { answered: answeredAtClose, refused };
     })();

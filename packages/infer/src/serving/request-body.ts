@@ -60,14 +60,20 @@ function readRaw(request: IncomingMessage, limit: number): Promise<Buffer> {
       else chunks.push(chunk);
       received += chunk.length;
     };
+    let ended = false;
     request.on('data', onData);
     request.once('end', () => {
+      ended = true;
       if (failed) return;
       if (whole) resolve(received === whole.length ? whole : whole.subarray(0, received));
       else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
     });
     request.once('error', (error) => {
       if (!failed) reject(badRequest(`the request body could not be read: ${error.message}`));
+    });
+    // A client that goes away before the end of its body.
+    request.once('close', () => {
+      if (!ended && !failed) reject(badRequest(`the request body ended after ${received} bytes: the client closed the connection`));
     });
   });
 }
