@@ -27,6 +27,7 @@ export type Route =
 const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(?:\/(infer|ready|config|stats))?\/?$/;
 
 function decode(segment: string, what: string): string {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
