@@ -107,7 +107,8 @@ export function serveCommand(): Command {
       process.once('SIGTERM', now);
       const report = await server.close();
       const refused = report.refused ? `, refused ${report.refused} that came during shutdown (503)` : '';
-      process.stdout.write(`stopped on ${signal}: answered the ${report.answered} ${report.answered === 1 ? 'request' : 'requests'} in flight${refused}, closed the sessions\n`);
+      const answered = report.answered === 0 ? 'no request was in flight' : `answered the ${report.answered === 1 ? 'request' : `${report.answered} requests`} in flight`;
+      process.stdout.write(`stopped on ${signal}: ${answered}${refused}, closed the sessions\n`);
       process.off('SIGINT', now);
       process.off('SIGTERM', now);
     });
