@@ -16,11 +16,8 @@ const UNDECLARED_ON_PURPOSE: Record<string, Record<string, string>> = {
 };
 
 /** Declared but never imported by name, per package, and why. */
-const SHARP_FOR_CORE = "the image decoder of @mlpx/core, which this package calls and whose optional peer sharp is (so that @mlpx/web's installs carry no native image library)";
 const DECLARED_WITHOUT_IMPORT: Record<string, Record<string, string>> = {
-  '@mlpx/infer': { sharp: SHARP_FOR_CORE },
   '@mlpx/train': {
-    sharp: SHARP_FOR_CORE,
     '@tensorflow/tfjs-core': "the backends' peer dependency, pinned here so that one tfjs-core is installed and the backends register in it",
     '@tensorflow/tfjs-node': 'loaded by a computed name once `mlpx setup tensorflow` has built it',
     '@tensorflow/tfjs-node-gpu': 'loaded by a computed name once `mlpx setup tensorflow --gpu` has built it',

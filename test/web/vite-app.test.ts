@@ -151,10 +151,10 @@ async function classifiesLikeNode(browser: Browser, executionProvider: 'wasm' | 
 }
 
 describe('@mlpx/web in a Vite app, built and served', () => {
-  it('installs nothing native for the browser: no sharp, onnxruntime-node or TensorFlow.js', async () => {
+  it('installs nothing of Node inference or training: no onnxruntime-node, TensorFlow.js or WebGPU for Node', async () => {
     const installed = await readdir(join(app, 'node_modules'));
     expect(installed).toContain('onnxruntime-web');
-    for (const nativeOrNode of ['sharp', '@img', 'onnxruntime-node', '@tensorflow']) expect(installed).not.toContain(nativeOrNode);
+    for (const nodeOnly of ['onnxruntime-node', '@tensorflow', 'webgpu']) expect(installed).not.toContain(nodeOnly);
   });
 
   it("emits onnxruntime-web's runtime files with the build", () => {

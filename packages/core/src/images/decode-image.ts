@@ -14,9 +14,9 @@ type SharpFactory = (input: string | Uint8Array, options?: SharpOptions) => Shar
 let loading: Promise<SharpFactory> | undefined;
 
 /**
- * sharp, loaded on first use: it is an optional peer of @mlpx/core, installed by the packages
- * that decode images (@mlpx/infer, @mlpx/train, mlpx), so that a web app's install of @mlpx/web
- * carries none of its native binaries.
+ * sharp, loaded on first use: an optional dependency of @mlpx/core, so that a platform where its
+ * native binaries do not install (or a web app's install of @mlpx/web, with --omit=optional)
+ * still installs, and decoding says in one line what is missing.
  */
 function loadSharp(): Promise<SharpFactory> {
   loading ??= import('sharp').then(
