@@ -1,7 +1,9 @@
 /**
  * `mlpx export` as a library call: a run folder (default runs/latest) to a verified .onnx file.
  * The model is exported, run through TensorFlow.js and ONNX Runtime on the same images at two
- * batch sizes, and written (to a temporary name, renamed into place) only if they agree.
+ * batch sizes, and written (to a temporary name, renamed into place) only if they agree. At
+ * reduced precision (int8, fp16) an accuracy gate replaces that check
+ * (precision/reduced-precision.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { access, constants, readFile, stat } from 'node:fs/promises';
@@ -14,6 +16,10 @@ import { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
 import { DEFAULT_OPSET } from './onnx/versions.js';
 import { runMetadata } from './run-metadata.js';
 import { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationReport } from './verify/verify-export.js';
+import type { CalibrationMethod } from './precision/calibrate.js';
+import type { Precision } from './precision/numerics.js';
+import { exportReducedPrecision, type AccuracyGate } from './precision/reduced-precision.js';
+import type { Calibration } from './precision/calibrate.js';
 
 export const DEFAULT_RUN = join(RUNS_ROOT, LATEST);
 /** Images the CLI verifies with, at batch 1 and at this batch. */
@@ -26,6 +32,19 @@ export interface ExportRunOptions {
   readonly fft?: FftMode;
   readonly tolerance?: number;
   readonly mlpxVersion: string;
+  /** fp32 (default), int8 or fp16. */
+  readonly precision?: Precision;
+  /** int8: training images to calibrate the activations on (default 512). */
+  readonly calibrationImages?: number;
+  readonly calibrationMethod?: CalibrationMethod;
+  /** int8, fp16: the largest top-1 drop below the trained accuracy, as a fraction (default 0.005, 0.5 points). */
+  readonly maxAccuracyDrop?: number;
+  /** int8, fp16: a local copy of the run's dataset, when it is not where training found it. */
+  readonly dataFile?: string;
+  /** @internal Multiplies every calibrated range (tests of the accuracy gate). */
+  readonly calibrationRangeScale?: number;
+  /** Status lines (the dataset loaded for calibration and the gate). */
+  readonly onInfo?: (line: string) => void;
 }
 
 export interface ExportRunResult {
@@ -34,7 +53,13 @@ export interface ExportRunResult {
   readonly summary: OnnxSummary;
   /** The model's own parameter count (trainable and not). */
   readonly modelParameters: number;
-  readonly verification: VerificationReport;
+  readonly precision: Precision;
+  /** fp32: the check against TensorFlow.js. */
+  readonly verification: VerificationReport | undefined;
+  /** int8, fp16: the accuracy gate it passed. */
+  readonly accuracy: AccuracyGate | undefined;
+  /** int8: the calibration. */
+  readonly calibration: Calibration | undefined;
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -87,15 +112,31 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
   const metrics = parseRunMetrics(await readText(metricsPath, 'the run metrics'), metricsPath);
   const labelsPath = join(run, LABELS_JSON);
   const labels = parseLabels(await readText(labelsPath, 'the class labels'), labelsPath, metrics.dataset.numClasses);
+  const precision = options.precision ?? 'fp32';
   const model = await loadModel(run);
   try {
-    const bytes = exportToOnnx(model, {
+    const exportOptions = {
       opset,
       fft: options.fft ?? 'matmul',
       producerVersion: options.mlpxVersion,
-      description: `${metrics.modelConfig.model} trained by mlpx on ${metrics.dataset.name}; test top-1 ${(metrics.test.accuracy * 100).toFixed(2)}% on ${metrics.test.images} images`,
+      description: `${metrics.modelConfig.model} trained by mlpx on ${metrics.dataset.name}; test top-1 ${(metrics.test.accuracy * 100).toFixed(2)}% on ${metrics.test.images} images${precision === 'fp32' ? '' : `; ${precision}`}`,
       metadata: runMetadata({ metrics, labels, normalization: normalizationStatistics(model), mlpxVersion: options.mlpxVersion }),
-    });
+    };
+    if (precision !== 'fp32') {
+      const reduced = await exportReducedPrecision(model, metrics, exportOptions, { ...options, precision }, options.output);
+      await writeFileAtomic(options.output, reduced.bytes);
+      return {
+        output: options.output,
+        bytes: reduced.bytes.length,
+        summary: summarizeOnnx(reduced.bytes),
+        modelParameters: model.countParams(),
+        precision,
+        verification: undefined,
+        accuracy: reduced.accuracy,
+        calibration: reduced.calibration,
+      };
+    }
+    const bytes = exportToOnnx(model, exportOptions);
     const [height, width, channels] = metrics.dataset.inputShape;
     const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
     const images = verificationImages(VERIFICATION_BATCH, height, width, channels);
@@ -122,7 +163,7 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
       );
     }
     await writeFileAtomic(options.output, bytes);
-    return { output: options.output, bytes: bytes.length, summary: summarizeOnnx(bytes), modelParameters: model.countParams(), verification };
+    return { output: options.output, bytes: bytes.length, summary: summarizeOnnx(bytes), modelParameters: model.countParams(), precision, verification, accuracy: undefined, calibration: undefined };
   } finally {
     model.dispose();
   }

@@ -25,3 +25,18 @@ export { labelsFile } from './triton/labels-file.js';
 export { inferenceServiceFile, inferenceServiceManifest, STORAGE_URI_PLACEHOLDER, storageUriProblem, type InferenceServiceOptions } from './triton/inference-service.js';
 export { defaultModelName, MAX_MODEL_NAME_LENGTH, modelNameProblem } from './triton/model-name.js';
 export { modelVersions, nextVersion } from './triton/model-versions.js';
+
+// Reduced precision (int8, fp16): calibration and the accuracy gate.
+export { FP32, PRECISIONS, type ActivationQuantization, type Numerics, type Precision } from './precision/numerics.js';
+export {
+  CALIBRATION_METHODS,
+  calibrateActivations,
+  DEFAULT_CALIBRATION_IMAGES,
+  DEFAULT_CALIBRATION_METHOD,
+  DEFAULT_PERCENTILE,
+  type Calibration,
+  type CalibrationMethod,
+  type CalibrationOptions,
+} from './precision/calibrate.js';
+export { DEFAULT_MAX_ACCURACY_DROP, type AccuracyGate } from './precision/reduced-precision.js';
+export { quantizePerColumn } from './precision/int8-dense.js';

@@ -6,7 +6,7 @@ export interface OnnxSummary {
   readonly irVersion: number;
   readonly nodes: number;
   readonly operators: Readonly<Record<string, number>>;
-  /** float32 constant values (weights and folded matrices). */
+  /** Float constant values (weights and folded matrices: float32, float16, and int8 kernels). */
   readonly parameters: number;
   readonly metadata: Readonly<Record<string, string>>;
 }
@@ -16,7 +16,7 @@ export function summarizeOnnx(bytes: Uint8Array): OnnxSummary {
   const operators: Record<string, number> = {};
   for (const node of model.graph.node ?? []) operators[node.op_type] = (operators[node.op_type] ?? 0) + 1;
   const parameters = (model.graph.initializer ?? [])
-    .filter((t) => t.data_type === DataType.FLOAT)
+    .filter((t) => t.data_type === DataType.FLOAT || t.data_type === DataType.FLOAT16 || t.data_type === DataType.INT8)
     .reduce((sum, t) => sum + (t.dims ?? []).reduce((a, b) => a * b, 1), 0);
   return {
     opset: model.opset_import.find((o) => !o.domain)?.version ?? 0,

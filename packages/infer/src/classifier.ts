@@ -8,7 +8,7 @@
  * Inputs are image files (path or encoded bytes: PNG, JPEG, WebP), decoded and resized to the
  * model's input size as `mlpx infer` does, or raw pixels already at that size.
  */
-import { decodeImage, topPredictions, type Prediction, type TrainedAccuracy } from '@mlpx/core';
+import { decodeImage, parseModelInfo, topPredictions, type ModelInfo, type Prediction, type PrecisionMetadata, type TrainedAccuracy } from '@mlpx/core';
 import { readModel, type ModelFile } from './model/read-model.js';
 import type { ExecutionProvider } from './runtime/execution-providers.js';
 import { openSession, runBatch } from './runtime/onnxruntime-node.js';
@@ -32,6 +32,8 @@ export interface Classifier {
   readonly family: string | undefined;
   /** The accuracy recorded at training, when the model carries it. */
   readonly trained: TrainedAccuracy | undefined;
+  /** How a reduced-precision (int8, fp16) model was made and the accuracy gate it passed at export; undefined for fp32. */
+  readonly precision: PrecisionMetadata | undefined;
   /** Decodes (when needed) and classifies images, in one batch. */
   classify(images: readonly ImageInput[], options?: { topK?: number }): Promise<Classification[]>;
   /** Runs `count` images of raw pixels, concatenated, in one batch. */
@@ -46,6 +48,15 @@ export interface ClassifierOptions {
 
 export async function createClassifier(modelPath: string, options: ClassifierOptions = {}): Promise<Classifier> {
   const info: ModelFile = await readModel(modelPath);
+  return classifierOf(info, modelPath, options);
+}
+
+/** A classifier of a model's bytes (export's accuracy gate runs the model it is about to write). `label` names the model in errors. */
+export async function classifierFromBytes(bytes: Uint8Array, label: string, options: ClassifierOptions = {}): Promise<Classifier> {
+  return classifierOf({ bytes, ...parseModelInfo(bytes, label) }, label, options);
+}
+
+async function classifierOf(info: ModelInfo & { readonly bytes: Uint8Array }, modelPath: string, options: ClassifierOptions): Promise<Classifier> {
   const opened = await openSession(info.bytes, options.executionProviders ?? ['cpu'], modelPath);
   const [height, width, channels] = info.inputShape;
   const pixelsPerImage = height * width * channels;
@@ -70,6 +81,7 @@ export async function createClassifier(modelPath: string, options: ClassifierOpt
     inputShape: info.inputShape,
     family: info.family,
     trained: info.trained,
+    precision: info.precision,
     run,
     async classify(images, { topK = 5 } = {}) {
       if (images.length === 0) return [];

@@ -6,7 +6,8 @@
  */
 
 // Sessions and the CUDA diagnosis.
-export { openSession, runBatch, type BatchOutputs, type OnnxSession, type OpenedSession } from './runtime/onnxruntime-node.js';
+export { openSession, runAllOutputs, runBatch, type BatchOutputs, type OnnxSession, type OpenedSession } from './runtime/onnxruntime-node.js';
+export { classifierFromBytes } from './classifier.js';
 export { diagnoseCuda } from './runtime/diagnose-cuda.js';
 
 // The CUDA provider from PyPI (mlpx setup cuda).

@@ -52,11 +52,18 @@ export interface WebClassifier {
   release(): Promise<void>;
 }
 
-async function webgpuUnavailable(): Promise<string | undefined> {
-  const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+/**
+ * Why WebGPU cannot run the model here, or undefined. An fp16 model (mlpx export --precision fp16)
+ * needs the adapter's shader-f16 feature: without it onnxruntime-web opens the session and then
+ * fails at the first run ("requires f16 but the device does not support it"), so it is asked here.
+ */
+async function webgpuUnavailable(needsFloat16: boolean): Promise<string | undefined> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: ReadonlySet<string> } | null> } }).gpu;
   if (!gpu) return 'this browser has no WebGPU (navigator.gpu is undefined)';
   try {
-    if (!(await gpu.requestAdapter())) return 'the browser offers no WebGPU adapter';
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return 'the browser offers no WebGPU adapter';
+    if (needsFloat16 && !adapter.features.has('shader-f16')) return "the model is fp16 and this WebGPU adapter has no shader-f16 feature (float16 shaders)";
   } catch (error) {
     return `requesting a WebGPU adapter failed: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -75,7 +82,7 @@ export async function loadClassifier(modelUrl: string, options: LoadClassifierOp
   let session: ort.InferenceSession | undefined;
   let executionProvider: WebExecutionProvider | undefined;
   for (const provider of options.executionProviders ?? ['webgpu', 'wasm']) {
-    const unavailable = provider === 'webgpu' ? await webgpuUnavailable() : undefined;
+    const unavailable = provider === 'webgpu' ? await webgpuUnavailable(info.precision?.precision === 'fp16') : undefined;
     if (unavailable) {
       skipped.push({ executionProvider: provider, reason: unavailable });
       continue;

@@ -47,7 +47,7 @@ export function evalCommand(): Command {
     .addOption(executionProviderOption())
     .option('--batch <n>', 'images per batch', positiveInteger, 256)
     .option('--tolerance <points>', 'largest top-1 difference from training allowed, in percentage points', nonNegativeNumber, DEFAULT_ACCURACY_TOLERANCE * 100)
-    .action(async (flags: EvalFlags) => {
+    .action(async (flags: EvalFlags, command: Command) => {
       const classifier = await createClassifier(flags.model, { executionProviders: flags.ep });
       try {
         reportExecutionProvider(classifier);
@@ -56,9 +56,10 @@ export function evalCommand(): Command {
           ...(flags.limit === undefined ? {} : { limit: flags.limit }),
           all: flags.all === true,
           batchSize: flags.batch,
-          tolerance: flags.tolerance / 100,
+          // An int8 or fp16 model is checked as its export's accuracy gate did, unless --tolerance is given.
+          ...(command.getOptionValueSource('tolerance') === 'cli' || !classifier.precision ? { tolerance: flags.tolerance / 100 } : {}),
         });
-        const deployed = `deployed (ONNX Runtime, ${report.executionProvider}):`;
+        const deployed = `deployed (ONNX Runtime, ${report.executionProvider}${report.precision === 'fp32' ? '' : `, ${report.precision}`}):`;
         const trainedLabel = 'trained (TensorFlow.js):';
         const width = Math.max(deployed.length, trainedLabel.length);
         const topK = `top-${reportedTopK(classifier.labels.length)}`;
@@ -68,7 +69,14 @@ export function evalCommand(): Command {
         if (report.trained) {
           lines.push(`${trainedLabel.padEnd(width)} top-1 ${percent(report.trained.top1)}, ${topK} ${percent(report.trained.top5)} on the same images`);
           const gap = Math.abs(report.top1 - report.trained.top1) * 100;
-          lines.push(report.agrees ? `agrees: top-1 differs by ${gap.toFixed(2)} points (tolerance ${flags.tolerance})` : `DISAGREES: top-1 differs by ${gap.toFixed(2)} points (tolerance ${flags.tolerance}): the deployed model is not the trained one`);
+          if (report.maxDrop !== undefined) {
+            const drop = (report.trained.top1 - report.top1) * 100;
+            const change = drop > 0 ? `${drop.toFixed(2)} points below` : drop < 0 ? `${(-drop).toFixed(2)} points above` : 'the same as';
+            const allowed = `the ${(report.maxDrop * 100).toFixed(2)} points ${report.precision} may lose`;
+            lines.push(report.agrees ? `agrees: top-1 is ${change} training, within ${allowed}` : `DISAGREES: top-1 is ${change} training, more than ${allowed}: the deployed model is not the exported one`);
+          } else {
+            lines.push(report.agrees ? `agrees: top-1 differs by ${gap.toFixed(2)} points (tolerance ${flags.tolerance})` : `DISAGREES: top-1 differs by ${gap.toFixed(2)} points (tolerance ${flags.tolerance}): the deployed model is not the trained one`);
+          }
           if (!report.agrees) process.exitCode = 1;
         } else {
           lines.push('no training accuracy to compare with on these images (the model records none, or it was measured on other images)');

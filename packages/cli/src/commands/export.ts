@@ -6,8 +6,13 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
+  CALIBRATION_METHODS,
+  DEFAULT_CALIBRATION_IMAGES,
+  DEFAULT_CALIBRATION_METHOD,
+  DEFAULT_MAX_ACCURACY_DROP,
   DEFAULT_OPSET,
   DEFAULT_RUN,
+  PRECISIONS,
   DEFAULT_TOLERANCE,
   DEFAULT_TRITON_SETTINGS,
   exportRun,
@@ -17,8 +22,10 @@ import {
   MIN_OPSET,
   type ExportRunOptions,
   type ExportRunResult,
+  type CalibrationMethod,
   type FftMode,
   type InstanceKind,
+  type Precision,
   type TritonAccelerator,
   type TritonExportOptions,
   type TritonExportResult,
@@ -26,7 +33,7 @@ import {
 } from '@mlpx/export';
 import { MlpxError } from '@mlpx/core';
 import { selectBackend } from '@mlpx/train';
-import { nonNegativeInteger, positiveInteger, positiveNumber } from '../option-parsers.js';
+import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../option-parsers.js';
 import { info, percent } from '../progress/terminal.js';
 import { MLPX_VERSION } from '../version.js';
 
@@ -37,6 +44,11 @@ interface ExportFlags {
   opset: number;
   fft: FftMode;
   tolerance: number;
+  precision: Precision;
+  calibration: number;
+  calibrationMethod: CalibrationMethod;
+  maxAccuracyDrop: number;
+  dataFile?: string;
   triton?: string;
   modelName?: string;
   modelVersion?: number;
@@ -67,10 +79,25 @@ function batchSizes(value: string): number[] {
 
 function describe(result: ExportRunResult, what = ''): string {
   const v = result.verification;
+  const a = result.accuracy;
+  const precision = result.precision === 'fp32' ? '' : `${result.precision}, `;
+  const written = `wrote ${result.output}: ${what}${precision}opset ${result.summary.opset}, ${result.summary.nodes} nodes, ${result.modelParameters.toLocaleString('en-US')} parameters, ${(result.bytes / 1024 / 1024).toFixed(2)} MB\n`;
+  if (v) {
+    return (
+      written +
+      `verified against TensorFlow.js on ${v.images} images (and batch 1): largest logit difference ${v.maxLogitDifference.toExponential(2)} ` +
+      `(logits up to ${v.logitScale.toFixed(2)}), top-1 agreement ${percent(v.top1Agreement, 1)}\n`
+    );
+  }
+  const c = result.calibration;
+  const calibrated = c ? `calibrated on ${c.images} training images (${c.method === 'percentile' ? `central ${c.percentile}% of each activation` : 'each activation\'s min and max'}); ` : '';
+  const drop = a ? (a.trainedTop1 - a.top1) * 100 : 0;
   return (
-    `wrote ${result.output}: ${what}opset ${result.summary.opset}, ${result.summary.nodes} nodes, ${result.modelParameters.toLocaleString('en-US')} parameters, ${(result.bytes / 1024 / 1024).toFixed(2)} MB\n` +
-    `verified against TensorFlow.js on ${v.images} images (and batch 1): largest logit difference ${v.maxLogitDifference.toExponential(2)} ` +
-    `(logits up to ${v.logitScale.toFixed(2)}), top-1 agreement ${percent(v.top1Agreement, 1)}\n`
+    written +
+    (a
+      ? `${calibrated}accuracy gate passed: top-1 ${percent(a.top1)} on the ${a.images} ${a.dataset} test images training measured, trained ${percent(a.trainedTop1)} ` +
+        `(${Math.abs(drop) < 0.005 ? 'the same' : drop > 0 ? `${drop.toFixed(2)} points lower` : `${(-drop).toFixed(2)} points higher`}; --max-accuracy-drop ${(a.maxDrop * 100).toFixed(2)})\n`
+      : '')
   );
 }
 
@@ -119,8 +146,13 @@ export function exportCommand(): Command {
     .argument('[output]', `the .onnx file to write (default ${DEFAULT_OUTPUT}; with --triton, only when named)`)
     .option('-r, --run <dir>', 'the run folder to export', DEFAULT_RUN)
     .option('--opset <n>', `ONNX opset, ${MIN_OPSET} to ${MAX_OPSET}`, opset, DEFAULT_OPSET)
-    .addOption(new Option('--fft <form>', "FNet's Fourier transform: matmul (cos/sin matrices, every runtime) or dft (the DFT operator, opset 17+)").choices(['matmul', 'dft']).default('matmul'))
+    .addOption(new Option('--fft <form>', "FNet's Fourier transform: matmul (factored matrix products, every runtime) or dft (the DFT operator, opset 17+)").choices(['matmul', 'dft']).default('matmul'))
     .option('--tolerance <t>', 'largest logit difference allowed, relative to max(1, largest |logit|)', positiveNumber, DEFAULT_TOLERANCE)
+    .addOption(new Option('--precision <p>', 'fp32, int8 (dense layers quantized, activations calibrated on training images) or fp16; int8 and fp16 pass an accuracy gate instead of --tolerance').choices([...PRECISIONS]).default('fp32'))
+    .option('--calibration <n>', 'int8: training images to calibrate the activations on', positiveInteger, DEFAULT_CALIBRATION_IMAGES)
+    .addOption(new Option('--calibration-method <m>', "int8: each activation's range from its min and max, or its central 99.99%").choices([...CALIBRATION_METHODS]).default(DEFAULT_CALIBRATION_METHOD))
+    .option('--max-accuracy-drop <points>', 'int8, fp16: write the model only if its test top-1 is at most this many percentage points below the trained top-1', nonNegativeNumber, DEFAULT_MAX_ACCURACY_DROP * 100)
+    .option('--data-file <path>', "int8, fp16: a local copy of the run's dataset (as for mlpx train), when it is not where training found it")
     .option('--triton <repo>', 'write a Triton model repository here: <repo>/<name>/<version>/model.onnx, labels.txt, config.pbtxt, and a KServe manifest')
     .option('--model-name <name>', "the model's name in the repository and on KServe (default: model family and dataset, e.g. mixer-fashion-mnist)")
     .option('--model-version <n>', 'the version folder to write (default: the next free one, 1 in a new model)', positiveInteger)
@@ -137,12 +169,31 @@ export function exportCommand(): Command {
         const stray = TRITON_ONLY.find((name) => command.getOptionValueSource(name) === 'cli');
         if (stray) throw new MlpxError(`${command.options.find((o) => o.attributeName() === stray)!.long} needs --triton REPO (it configures the Triton model repository)`);
       }
-      const common = { run: flags.run, opset: flags.opset, fft: flags.fft, tolerance: flags.tolerance, mlpxVersion: MLPX_VERSION };
+      const rangeScale = process.env['MLPX_TEST_CALIBRATION_RANGE_SCALE']; // tests of the accuracy gate only
+      const common = {
+        run: flags.run,
+        opset: flags.opset,
+        fft: flags.fft,
+        tolerance: flags.tolerance,
+        mlpxVersion: MLPX_VERSION,
+        precision: flags.precision,
+        calibrationImages: flags.calibration,
+        calibrationMethod: flags.calibrationMethod,
+        maxAccuracyDrop: flags.maxAccuracyDrop / 100,
+        ...(flags.dataFile === undefined ? {} : { dataFile: flags.dataFile }),
+        ...(rangeScale === undefined ? {} : { calibrationRangeScale: Number(rangeScale) }),
+        onInfo: info,
+      };
+      if (flags.triton !== undefined && flags.precision !== 'fp32') throw new MlpxError(`--precision ${flags.precision} does not combine with --triton yet: export the .onnx with --precision ${flags.precision}, or the repository in fp32`);
       const triton = flags.triton === undefined ? undefined : tritonOptions(flags.triton, output, flags, common);
       if (triton) checkTritonExportOptions(triton);
       // wasm, not auto: the exporter reads weights synchronously, which WebGPU in Node cannot do.
       const backend = await selectBackend('wasm');
-      info(`exporting ${flags.run} (opset ${flags.opset}, --fft ${flags.fft}); checking against TensorFlow.js on ${backend.name}`);
+      info(
+        flags.precision === 'fp32'
+          ? `exporting ${flags.run} (opset ${flags.opset}, --fft ${flags.fft}); checking against TensorFlow.js on ${backend.name}`
+          : `exporting ${flags.run} as ${flags.precision} (opset ${flags.opset}, --fft ${flags.fft}); checking its accuracy on the run's test images with ONNX Runtime`,
+      );
       if (!triton) {
         process.stdout.write(describe(await exportRun({ ...common, output: output ?? DEFAULT_OUTPUT })));
         return;

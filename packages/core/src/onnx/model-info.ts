@@ -6,7 +6,7 @@
  * family, and the test accuracy at training.
  */
 import { MlpxError } from '../errors.js';
-import { INPUT_NAME, LOGITS_NAME, METADATA_KEYS, PROBABILITIES_NAME, type TrainedAccuracy } from './contract.js';
+import { INPUT_NAME, LOGITS_NAME, METADATA_KEYS, PROBABILITIES_NAME, type PrecisionMetadata, type TrainedAccuracy } from './contract.js';
 import { decodeModel, type DecodedModel, type DecodedValueInfo } from './schema.js';
 
 export interface ModelInfo {
@@ -17,6 +17,8 @@ export interface ModelInfo {
   readonly family: string | undefined;
   /** What training measured, when recorded (models exported by mlpx). */
   readonly trained: TrainedAccuracy | undefined;
+  /** How a reduced-precision model was made (mlpx.precision); undefined for fp32 models and older exports. */
+  readonly precision: PrecisionMetadata | undefined;
 }
 
 function dims(value: DecodedValueInfo | undefined): (number | string | undefined)[] | undefined {
@@ -69,5 +71,6 @@ export function parseModelInfo(bytes: Uint8Array, label: string): ModelInfo {
     labels,
     family: metadataJson<{ family: string }>(label, metadata, METADATA_KEYS.model)?.family,
     trained: metadataJson<TrainedAccuracy>(label, metadata, METADATA_KEYS.training),
+    precision: metadataJson<PrecisionMetadata>(label, metadata, METADATA_KEYS.precision),
   };
 }

@@ -2,6 +2,8 @@
  * Layer normalization over the last axis with mlpx's epsilon (1e-6, as the seed; ONNX's default
  * is 1e-5). Opset 17+: the LayerNormalization operator. Below 17, decomposed:
  *   mean = ReduceMean(x); d = x - mean; var = ReduceMean(d * d); y = d / Sqrt(var + eps) * g + b
+ * In fp16 graphs the statistics are float32 either way: the operator's stash_type (default 1), or
+ * Casts around the decomposed form.
  *
  * layerNormOfRows normalizes a [B, R, C] tensor through a [B*R, C] view (two Reshapes, which
  * onnxruntime runs as aliases of their input, no copy). The blocks use it: onnxruntime's CPU
@@ -15,6 +17,17 @@ import type { GraphBuilder } from '../onnx/graph-builder.js';
 import { reduceMean } from './reduce-mean.js';
 
 export function layerNorm(graph: GraphBuilder, x: string, gamma: string, beta: string, name: string): string {
+  if (graph.opset < 17 && graph.floatType === 'float16') {
+    // fp16 graphs: the decomposed form's mean and variance in float32 (the operator's stash_type
+    // does this from opset 17).
+    return graph.cast(
+      graph.withFloatType('float32', () =>
+        layerNorm(graph, graph.cast(x, 'float32', `${name}/x_float32`), graph.cast(gamma, 'float32', `${name}/gamma_float32`), graph.cast(beta, 'float32', `${name}/beta_float32`), name),
+      ),
+      'float16',
+      `${name}/to_float16`,
+    );
+  }
   if (graph.opset >= 17) {
     return graph.op('LayerNormalization', [x, gamma, beta], {
       name,

@@ -6,8 +6,13 @@
  * metadata), so the two numbers must agree: that is the check that what is deployed is what was
  * trained. Top-k counts a class as in the top k when fewer than k classes have a strictly larger
  * logit, as training does.
+ *
+ * A reduced-precision model (mlpx export --precision int8 or fp16) is not the trained model to
+ * the last digit: it agrees when its top-1 is at most `maxDrop` below the trained top-1 (by
+ * default the --max-accuracy-drop its export's accuracy gate used, recorded in mlpx.precision),
+ * one-sided, as that gate; an fp32 model agrees within `tolerance` either way.
  */
-import { headOf, type ImageShape, type ImageSplit, MlpxError, TOP_K } from '@mlpx/core';
+import { headOf, type ImageShape, type ImageSplit, type ModelPrecision, MlpxError, TOP_K } from '@mlpx/core';
 import type { Classifier } from '../classifier.js';
 
 export const DEFAULT_ACCURACY_TOLERANCE = 0.001;
@@ -29,6 +34,12 @@ export interface EvalOptions {
   readonly batchSize?: number;
   /** Largest allowed |deployed - trained| top-1, as a fraction (default 0.001 = 0.1 point). */
   readonly tolerance?: number;
+  /**
+   * Largest allowed drop of top-1 below the trained top-1, as a fraction, one-sided: the check of
+   * a reduced-precision model. Default: the drop its export allowed (mlpx.precision), for int8
+   * and fp16 models, unless `tolerance` is given; none (the two-sided tolerance) for fp32.
+   */
+  readonly maxDrop?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -41,9 +52,13 @@ export interface EvalReport {
   readonly imagesPerSec: number;
   /** What training measured, when the model records it and the images are the same. */
   readonly trained: { readonly top1: number; readonly top5: number; readonly images: number } | undefined;
-  /** |top1 - trained.top1| <= tolerance, or undefined without a comparable training number. */
+  /** |top1 - trained.top1| <= tolerance (or top1 >= trained.top1 - maxDrop), or undefined without a comparable training number. */
   readonly agrees: boolean | undefined;
   readonly tolerance: number;
+  /** The model's precision (fp32 unless its metadata says otherwise). */
+  readonly precision: ModelPrecision;
+  /** Set when the check was one-sided (reduced precision): the largest drop allowed. */
+  readonly maxDrop: number | undefined;
 }
 
 async function scoreSplit(classifier: Classifier, split: ImageSplit, batchSize: number, onProgress?: EvalOptions['onProgress']) {
@@ -86,15 +101,20 @@ export async function evaluateDataset(classifier: Classifier, data: EvalData, op
   const split = headOf(test, shape, count);
   const scores = await scoreSplit(classifier, split, options.batchSize ?? 256, options.onProgress);
   const tolerance = options.tolerance ?? DEFAULT_ACCURACY_TOLERANCE;
+  const precision = classifier.precision?.precision ?? 'fp32';
+  const maxDrop = options.maxDrop ?? (options.tolerance === undefined && precision !== 'fp32' ? classifier.precision?.accuracy.maxDrop : undefined);
   const comparable = sameDataset && recorded.images === count && (recorded.firstIndex ?? 0) === 0;
   const trained = comparable ? { top1: recorded.accuracy, top5: recorded.top5, images: recorded.images } : undefined;
+  const agrees = (trainedTop1: number): boolean => (maxDrop !== undefined ? scores.top1 >= trainedTop1 - maxDrop - 1e-12 : Math.abs(scores.top1 - trainedTop1) <= tolerance + 1e-12);
   return {
     dataset: data.dataset,
     images: count,
     executionProvider: classifier.executionProvider,
     ...scores,
     trained,
-    agrees: trained ? Math.abs(scores.top1 - trained.top1) <= tolerance + 1e-12 : undefined,
+    agrees: trained ? agrees(trained.top1) : undefined,
     tolerance,
+    precision,
+    maxDrop,
   };
 }

@@ -112,3 +112,14 @@ export async function runBatch(session: ort.InferenceSession, images: Float32Arr
     input.dispose();
   }
 }
+
+/** Runs float32 NHWC images through the session and returns every float32 output by name (export's calibration reads values inside the graph this way). */
+export async function runAllOutputs(session: ort.InferenceSession, images: Float32Array, shape: readonly number[]): Promise<Record<string, Float32Array>> {
+  const input = new ort.Tensor('float32', images, [...shape]);
+  try {
+    const results = await session.run({ [INPUT_NAME]: input });
+    return Object.fromEntries(Object.entries(results).map(([name, tensor]) => [name, tensor.data as Float32Array]));
+  } finally {
+    input.dispose();
+  }
+}
