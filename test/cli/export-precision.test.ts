@@ -50,7 +50,7 @@ describe('mlpx export --precision', () => {
     const precision = await precisionOf(path);
     expect(precision.precision).toBe('int8');
     expect(precision.calibration).toEqual({ dataset: 'fashion-mnist-sample', split: 'train', firstIndex: 0, images: 200, method: 'minmax' });
-    expect(precision.layers).toEqual({ MatMulIntegerToFloat: 4, MatMul: 1 }); // patch embedding, 2 channel projections, head; the spatial projection in float32
+    expect(precision.layers).toEqual({ MatMulIntegerToFloat: 5, MatMul: 1 }); // patch embedding, the channel projections (u, v, back), head; the spatial projection in float32
     expect(precision.accuracy.images).toBe(Number(/on the (\d+) fashion-mnist-sample/.exec(result.stdout)![1]));
     expect(precision.accuracy.maxDrop).toBe(0.005);
     expect(precision.accuracy.top1).toBeGreaterThanOrEqual(precision.accuracy.trainedTop1 - 0.005);

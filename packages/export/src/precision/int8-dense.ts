@@ -15,7 +15,8 @@
  * Dense layers over the patch axis (the constant on the left: MLP-Mixer's token mixing, gMLP's
  * spatial projection) stay float32: MatMulIntegerToFloat has no kernel for an int8 left operand,
  * and MatMulInteger with Cast and Mul ran at half the float32 speed. FNet's Fourier transform, the
- * layer norms, GELU and the classifier head stay float32 too.
+ * layer norms and GELU stay float32, and so does FNet's Fourier transform but for its second
+ * channel stage (emit/real-dft2d.ts), which is a right multiplication too.
  */
 import type { DenseWeights } from '../emit/dense.js';
 import { type GraphBuilder, MICROSOFT_DOMAIN } from '../onnx/graph-builder.js';
@@ -36,6 +37,14 @@ export function quantizePerColumn(kernel: Float32Array, rows: number, columns: n
   return { values, scales };
 }
 
+/** Symmetric int8 with one scale for all values (max |v| / 127). */
+export function quantizePerTensor(values: Float32Array): { values: Int8Array; scale: number } {
+  let largest = 0;
+  for (const v of values) largest = Math.max(largest, Math.abs(v));
+  const scale = largest > 0 ? largest / 127 : 1;
+  return { values: Int8Array.from(values, (v) => Math.max(-127, Math.min(127, Math.round(v / scale)))), scale };
+}
+
 /** The uint8 quantization covering [low, high] (widened to hold 0, which must be exact). */
 export function activationQuantization(low: number, high: number): ActivationQuantization {
   const lo = Math.min(low, 0);
@@ -44,12 +53,22 @@ export function activationQuantization(low: number, high: number): ActivationQua
   return { scale, zeroPoint: Math.max(0, Math.min(255, Math.round(-lo / scale))) };
 }
 
+/** Each graph's quantized values, by value and quantization: dense layers reading the same input (gMLP's u and v) share one QuantizeLinear. */
+const quantizedInputs = new WeakMap<GraphBuilder, Map<string, string>>();
+
 export function int8DenseLastAxis(graph: GraphBuilder, x: string, weights: DenseWeights, activation: ActivationQuantization, name: string): string {
   const [rows, columns] = weights.kernel.shape as [number, number];
   const kernel = quantizePerColumn(weights.kernel.values, rows, columns);
   const scale = graph.floatConstant(`${name}/input_scale`, Float32Array.of(activation.scale), []);
   const zeroPoint = graph.uint8Constant(`${name}/input_zero_point`, Uint8Array.of(activation.zeroPoint), []);
-  const quantized = graph.op('QuantizeLinear', [x, scale, zeroPoint], { name: `${name}/quantize_input` });
+  const cache = quantizedInputs.get(graph) ?? new Map<string, string>();
+  quantizedInputs.set(graph, cache);
+  const key = `${x}\u0000${scale}\u0000${zeroPoint}`;
+  let quantized = cache.get(key);
+  if (!quantized) {
+    quantized = graph.op('QuantizeLinear', [x, scale, zeroPoint], { name: `${name}/quantize_input` });
+    cache.set(key, quantized);
+  }
   return graph.op(
     'MatMulIntegerToFloat',
     [
