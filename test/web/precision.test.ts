@@ -77,7 +77,7 @@ async function expectSameTop1(page: Page, expected: Float32Array[]): Promise<num
 
 async function adapterFeatures(page: Page): Promise<string[] | undefined> {
   return page.evaluate(async () => {
-    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: Set<string> } | null> } }).gpu;
+    const gpu = (globalThis as unknown as { navigator: { gpu?: { requestAdapter(): Promise<{ features: Set<string> } | null> } } }).navigator.gpu;
     const adapter = await gpu?.requestAdapter();
     return adapter ? [...adapter.features] : undefined;
   });
