@@ -10,7 +10,7 @@
  */
 export * from './browser.js';
 export { decodeImage, type PixelSize } from './images/decode-image.js';
-export { writeFileAtomic } from './files/atomic-write.js';
+export { syncFolder, writeFileAtomic } from './files/atomic-write.js';
 export { downloadResumable, type DownloadedFile, type ResumableDownload, type RetryPolicy } from './files/resumable-download.js';
 export type { DownloadChecksum } from './files/download-checksum.js';
 export type { BrokenDownload, DownloadMessages, DownloadTarget } from './files/download-messages.js';

@@ -25,7 +25,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-async function syncFolder(folder: string): Promise<void> {
+/** fsyncs a folder, so that a rename into it survives a crash. */
+export async function syncFolder(folder: string): Promise<void> {
   const handle = await open(folder, 'r');
   try {
     await handle.sync();

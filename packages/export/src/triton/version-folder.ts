@@ -6,9 +6,9 @@
  * once the new one is in place (or moved back if it cannot be).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
+import { describeError, MlpxError, syncFolder, writeFileAtomic } from '@mlpx/core';
 
 export const TEMPORARY_PREFIX = '.mlpx-tmp-';
 
@@ -41,14 +41,5 @@ export async function writeVersionFolder(modelFolder: string, version: number, f
     await rm(temporary, { recursive: true, force: true });
     if (error instanceof MlpxError) throw error;
     throw new MlpxError(`cannot write ${target}: ${describeError(error)}`, { cause: error });
-  }
-}
-
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
