@@ -22,7 +22,7 @@ export const fnetBlockConverter: Converter = {
     const dense = (prefix: string) => denseWeightsOf(context, prefix);
     const norm = (prefix: string, x: string): string => layerNormOf(context, prefix, x);
     const input = inputs[0]!;
-    const fourier = realDft2d(graph, input, patches, channels, fft, `${name}/fourier`);
+    const fourier = realDft2d(graph, input, { patches, channels, mode: fft }, `${name}/fourier`);
     const x = norm('norm1', graph.op('Add', [fourier, input], { name: `${name}/fourier_residual` }));
     const hidden = gelu(graph, denseLastAxis(graph, x, dense('ffn_1'), `${name}/ffn_1`), approximation, `${name}/ffn_gelu`);
     const ffn = denseLastAxis(graph, hidden, dense('ffn_2'), `${name}/ffn_2`);

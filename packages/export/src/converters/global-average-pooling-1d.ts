@@ -9,7 +9,7 @@ export const globalAveragePooling1dConverter: Converter = {
   convert({ graph, layer, inputs, name }) {
     const format = layer.getConfig()['dataFormat'];
     if (format !== undefined && format !== 'channelsLast') throw new Error(`GlobalAveragePooling1D ${layer.name}: only channelsLast is supported`);
-    return reduceMean(graph, inputs[0]!, [1], false, name);
+    return reduceMean(graph, inputs[0]!, { axes: [1], keepDims: false }, name);
   },
 };
 

@@ -16,10 +16,8 @@ export function layerNormOf(context: ConverterContext, prefix: string, x: string
   return layerNormOfRows(
     context.graph,
     x,
-    context.constant(`${prefix}/gamma`, gamma.values, gamma.shape),
-    context.constant(`${prefix}/beta`, beta.values, beta.shape),
+    { gamma: context.constant(`${prefix}/gamma`, gamma.values, gamma.shape), beta: context.constant(`${prefix}/beta`, beta.values, beta.shape) },
+    { rows, channels },
     `${context.name}/${prefix}`,
-    rows,
-    channels,
   );
 }

@@ -27,12 +27,14 @@ export const mixerBlockConverter: Converter = {
     const beta = constant('norm/beta', betaWeight.values, betaWeight.shape);
     const input = inputs[0]!;
 
-    const tokens = layerNormOfRows(graph, input, gamma, beta, `${name}/token_norm`, patches, channelCount);
+    const norm = { gamma, beta };
+    const rows = { rows: patches, channels: channelCount };
+    const tokens = layerNormOfRows(graph, input, norm, rows, `${name}/token_norm`);
     const tokenHidden = gelu(graph, denseOverRows(graph, tokens, dense('token_mlp_1'), `${name}/token_mlp_1`), approximation, `${name}/token_gelu`);
     const tokenMixed = denseOverRows(graph, tokenHidden, dense('token_mlp_2'), `${name}/token_mlp_2`);
     const x = graph.op('Add', [input, tokenMixed], { name: `${name}/token_residual` });
 
-    const channels = layerNormOfRows(graph, x, gamma, beta, `${name}/channel_norm`, patches, channelCount);
+    const channels = layerNormOfRows(graph, x, norm, rows, `${name}/channel_norm`);
     const channelHidden = gelu(graph, denseLastAxis(graph, channels, dense('channel_mlp_1'), `${name}/channel_mlp_1`), approximation, `${name}/channel_gelu`);
     const channelMixed = denseLastAxis(graph, channelHidden, dense('channel_mlp_2'), `${name}/channel_mlp_2`);
     return graph.op('Add', [x, channelMixed], { name: `${name}/channel_residual` });

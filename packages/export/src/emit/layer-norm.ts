@@ -16,13 +16,31 @@ import { attr } from '../onnx/attributes.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
 import { reduceMean } from './reduce-mean.js';
 
-export function layerNorm(graph: GraphBuilder, x: string, gamma: string, beta: string, name: string): string {
+/** A layer norm's scale and shift: the names of its gamma and beta in the graph. */
+export interface LayerNormParameters {
+  readonly gamma: string;
+  readonly beta: string;
+}
+
+/** The [B, R, C] shape of the tensor layerNormOfRows normalizes, without the batch. */
+export interface RowsShape {
+  readonly rows: number;
+  readonly channels: number;
+}
+
+export function layerNorm(graph: GraphBuilder, x: string, parameters: LayerNormParameters, name: string): string {
+  const { gamma, beta } = parameters;
   if (graph.opset < 17 && graph.floatType === 'float16') {
     // fp16 graphs: the decomposed form's mean and variance in float32 (the operator's stash_type
     // does this from opset 17).
     return graph.cast(
       graph.withFloatType('float32', () =>
-        layerNorm(graph, graph.cast(x, 'float32', `${name}/x_float32`), graph.cast(gamma, 'float32', `${name}/gamma_float32`), graph.cast(beta, 'float32', `${name}/beta_float32`), name),
+        layerNorm(
+          graph,
+          graph.cast(x, 'float32', `${name}/x_float32`),
+          { gamma: graph.cast(gamma, 'float32', `${name}/gamma_float32`), beta: graph.cast(beta, 'float32', `${name}/beta_float32`) },
+          name,
+        ),
       ),
       'float16',
       `${name}/to_float16`,
@@ -34,17 +52,19 @@ export function layerNorm(graph: GraphBuilder, x: string, gamma: string, beta: s
       attributes: { axis: attr.int(-1), epsilon: attr.float(LAYER_NORM_EPSILON) },
     });
   }
-  const mean = reduceMean(graph, x, [-1], true, `${name}/mean`);
+  const lastAxis = { axes: [-1], keepDims: true };
+  const mean = reduceMean(graph, x, lastAxis, `${name}/mean`);
   const centred = graph.op('Sub', [x, mean], { name: `${name}/centre` });
-  const variance = reduceMean(graph, graph.op('Mul', [centred, centred], { name: `${name}/square` }), [-1], true, `${name}/variance`);
+  const variance = reduceMean(graph, graph.op('Mul', [centred, centred], { name: `${name}/square` }), lastAxis, `${name}/variance`);
   const epsilon = graph.floatConstant(`${name}/epsilon`, Float32Array.of(LAYER_NORM_EPSILON), []);
   const std = graph.op('Sqrt', [graph.op('Add', [variance, epsilon], { name: `${name}/add_epsilon` })], { name: `${name}/std` });
   const normalized = graph.op('Div', [centred, std], { name: `${name}/normalize` });
   return graph.op('Add', [graph.op('Mul', [normalized, gamma], { name: `${name}/scale` }), beta], { name: `${name}/shift` });
 }
 
-export function layerNormOfRows(graph: GraphBuilder, x: string, gamma: string, beta: string, name: string, rows: number, channels: number): string {
+export function layerNormOfRows(graph: GraphBuilder, x: string, parameters: LayerNormParameters, shape: RowsShape, name: string): string {
+  const { rows, channels } = shape;
   const flat = graph.op('Reshape', [x, graph.int64Constant(`${name}/rows_shape`, [-1, channels])], { name: `${name}/as_rows` });
-  const normalized = layerNorm(graph, flat, gamma, beta, name);
+  const normalized = layerNorm(graph, flat, parameters, name);
   return graph.op('Reshape', [normalized, graph.int64Constant(`${name}/batch_shape`, [-1, rows, channels])], { name: `${name}/as_batch` });
 }

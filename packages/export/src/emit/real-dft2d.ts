@@ -51,6 +51,22 @@ import type { FftMode } from '../converters/converter.js';
 
 export const MIN_DFT_OPSET = 17;
 
+/** The [N, D] a transform runs over: N patches, D channels. */
+export interface DftSize {
+  readonly patches: number;
+  readonly channels: number;
+}
+
+/** The factored form's size, with the split of its channels D = R1 x R2 (channelFactors). */
+interface FactoredDftSize extends DftSize {
+  readonly factors: readonly [number, number];
+}
+
+/** The transform realDft2d writes: its size, and its form ('matmul' or 'dft', the operator). */
+export interface RealDft2dTransform extends DftSize {
+  readonly mode: FftMode;
+}
+
 /** 2 pi (num mod den) / den: the integer reduction keeps large products exact. */
 function angle(num: number, den: number): number {
   return (2 * Math.PI * (((num % den) + den) % den)) / den;
@@ -64,7 +80,8 @@ export function channelFactors(channels: number): [number, number] | undefined {
   return undefined;
 }
 
-function realDft2dDense(graph: GraphBuilder, x: string, patches: number, channels: number, name: string): string {
+function realDft2dDense(graph: GraphBuilder, x: string, size: DftSize, name: string): string {
+  const { patches, channels } = size;
   const { right, left } = realDftMatrices(patches, channels);
   const y = graph.op('MatMul', [x, graph.floatConstant(`${name}/cos_sin_channels`, right, [channels, 2 * channels])], { name: `${name}/channels` });
   const [cosPart, sinPart] = graph.node('Split', [y, graph.int64Constant(`${name}/split_sizes`, [channels, channels])], {
@@ -132,7 +149,8 @@ function secondStage(r1: number, r2: number, signs: readonly number[]): Float32A
   return values;
 }
 
-function realDft2dFactored(graph: GraphBuilder, x: string, patches: number, channels: number, [r1, r2]: [number, number], name: string): string {
+function realDft2dFactored(graph: GraphBuilder, x: string, size: FactoredDftSize, name: string): string {
+  const { patches, channels, factors: [r1, r2] } = size;
   const rows = Math.floor(patches / 2) + 1;
   const even = patches % 2 === 0;
   const sets = even ? 1 : 2;
@@ -212,8 +230,9 @@ export function matmulForm(patches: number, channels: number): 'factored' | 'den
   return patches >= 2 && channelFactors(channels) !== undefined ? 'factored' : 'dense';
 }
 
-export function realDft2d(graph: GraphBuilder, x: string, patches: number, channels: number, mode: FftMode, name: string): string {
+export function realDft2d(graph: GraphBuilder, x: string, transform: RealDft2dTransform, name: string): string {
+  const { patches, channels, mode } = transform;
   if (mode === 'dft') return realDft2dOperator(graph, x, name);
   const factors = channelFactors(channels);
-  return patches >= 2 && factors ? realDft2dFactored(graph, x, patches, channels, factors, name) : realDft2dDense(graph, x, patches, channels, name);
+  return patches >= 2 && factors ? realDft2dFactored(graph, x, { patches, channels, factors }, name) : realDft2dDense(graph, x, { patches, channels }, name);
 }
