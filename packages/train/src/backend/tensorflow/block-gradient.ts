@@ -24,27 +24,65 @@ export function applyMask(x: tf.Tensor, mask: tf.Tensor | undefined): tf.Tensor 
 }
 
 /**
- * A block as one tape node: forward(inputs, save) returns the output and the tensors to save
- * (undefined entries, such as absent masks, allowed); backward(dy, saved) returns one gradient per
- * input, computed inside a tidy so that only those gradients outlive it.
+ * What a block's forward keeps for its backward, by name: a tensor, undefined where there is none
+ * (an absent mask), or a record of such (what a shared piece keeps, such as the folded layer
+ * norm's FoldedDenseSaved).
  */
-export function blockWithGradient(
-  forward: (inputs: tf.Tensor[]) => { value: tf.Tensor; saved: (tf.Tensor | undefined)[] },
-  backward: (dy: tf.Tensor, saved: (tf.Tensor | undefined)[]) => tf.Tensor[],
+export interface SavedTensors {
+  readonly [name: string]: tf.Tensor | undefined | SavedTensors;
+}
+
+/** Where each saved tensor sits in the list customGrad keeps: its index, or undefined when absent. */
+type SavedLayout = { readonly [name: string]: number | undefined | SavedLayout };
+
+function isRecord(value: unknown): value is SavedTensors {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** The record's tensors as the list customGrad saves (in the order its names were written), and where each one went. */
+function packSaved(saved: SavedTensors, into: tf.Tensor[] = []): { tensors: tf.Tensor[]; layout: SavedLayout } {
+  const layout: { [name: string]: number | undefined | SavedLayout } = {};
+  for (const [name, value] of Object.entries(saved)) {
+    if (isRecord(value)) layout[name] = packSaved(value, into).layout;
+    else if (value === undefined) layout[name] = undefined;
+    else layout[name] = into.push(value) - 1;
+  }
+  return { tensors: into, layout };
+}
+
+/** The record packSaved was given, with the tensors customGrad kept in its place. */
+function unpackSaved(layout: SavedLayout, kept: readonly tf.Tensor[]): SavedTensors {
+  return Object.fromEntries(
+    Object.entries(layout).map(([name, at]) => [name, typeof at === 'object' ? unpackSaved(at, kept) : at === undefined ? undefined : kept[at]]),
+  );
+}
+
+/**
+ * A block as one tape node. Its inputs are named, in the order the block is called with them
+ * (`inputNames`); forward(inputs) returns the output and a record of the tensors to save;
+ * backward(dy, saved) gets that record back (the same names, customGrad's kept copies) and returns
+ * each input's gradient by name, computed inside a tidy so that only those gradients outlive it.
+ */
+export function blockWithGradient<Name extends string, Saved extends SavedTensors>(
+  inputNames: readonly Name[],
+  forward: (inputs: Readonly<Record<Name, tf.Tensor>>) => { value: tf.Tensor; saved: Saved },
+  backward: (dy: tf.Tensor, saved: Saved) => Readonly<Record<Name, tf.Tensor>>,
 ): (...inputs: tf.Tensor[]) => tf.Tensor {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
-    const { value, saved } = forward(args as tf.Tensor[]);
-    // customGrad saves tensors only; remember which entries were absent.
-    const present = saved.map((t) => t !== undefined);
-    save(saved.filter((t): t is tf.Tensor => t !== undefined));
+    const inputs = args as tf.Tensor[];
+    if (inputs.length !== inputNames.length) throw new Error(`a block of inputs ${inputNames.join(', ')} was called with ${inputs.length} tensors`);
+    const { value, saved } = forward(Object.fromEntries(inputNames.map((name, i) => [name, inputs[i]!])) as Record<Name, tf.Tensor>);
+    // customGrad saves a list of tensors: remember where each named one went.
+    const { tensors, layout } = packSaved(saved);
+    save(tensors);
     return {
       value,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], kept: tf.Tensor[]) => {
-        let next = 0;
-        const restored = present.map((p) => (p ? kept[next++] : undefined));
-        return tf.tidy(() => backward(dy as tf.Tensor, restored));
-      },
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], kept: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const gradients = backward(dy as tf.Tensor, unpackSaved(layout, kept) as Saved);
+          return inputNames.map((name) => gradients[name]);
+        }),
     };
   }) as (...inputs: tf.Tensor[]) => tf.Tensor;
 }

@@ -55,42 +55,46 @@ export function layerNormBackwardOnTensorflow(dy: tf.Tensor, xHat: tf.Tensor, rs
  * its input scaled: gelu.ts), which is folded into the kernel and bias too.
  */
 
-/** What the backward pass reads: x^ as [rows, features], rstd, the output, and the folded kernel and bias. */
-export interface FoldedDenseSaved {
+/** A layer norm's gamma and beta, the dense layer after it (all that reads it), and the scale its output takes. */
+export interface LayerNormThenDense {
+  readonly gamma: tf.Tensor;
+  readonly beta: tf.Tensor;
+  readonly kernel: tf.Tensor2D;
+  readonly bias: tf.Tensor1D;
+  readonly scale: number;
+}
+
+/**
+ * What the backward pass reads: x^ as [rows, features], rstd, the output, and the folded kernel
+ * and bias. (A type, not an interface, so that a block can save it as a record of tensors.)
+ */
+export type FoldedDenseSaved = {
   readonly xHat: tf.Tensor;
   readonly rstd: tf.Tensor;
   readonly value: tf.Tensor;
   readonly kernel: tf.Tensor2D;
   readonly bias: tf.Tensor1D;
-}
+};
 
-/** scale * Dense(LN(x)) as [rows, units], and what the backward pass reads (in saved order: xHat, rstd, value, kernel, bias). */
-export function foldedLayerNormDenseForward(
-  x: tf.Tensor,
-  gamma: tf.Tensor,
-  beta: tf.Tensor,
-  kernel: tf.Tensor2D,
-  bias: tf.Tensor1D,
-  scale: number,
-): { value: tf.Tensor2D; saved: tf.Tensor[] } {
+/** scale * Dense(LN(x)) as [rows, units], and what the backward pass reads. */
+export function foldedLayerNormDenseForward(x: tf.Tensor, layers: LayerNormThenDense): { value: tf.Tensor2D; saved: FoldedDenseSaved } {
+  const { gamma, beta, kernel, bias, scale } = layers;
   const { normalized, rstd } = standardize(x);
   const xHat = rows(normalized);
   const features = kernel.shape[0];
   const foldedKernel = tf.mul(tf.reshape(tf.mul(gamma, scale), [features, 1]), kernel) as tf.Tensor2D;
   const foldedBias = tf.mul(tf.add(tf.reshape(matMul2d(tf.reshape(beta, [1, features]) as tf.Tensor2D, kernel), [-1]), bias), scale) as tf.Tensor1D;
   const value = matMulPlusBias(xHat, foldedKernel, foldedBias);
-  return { value, saved: [xHat, rstd, value, foldedKernel, foldedBias] };
+  return { value, saved: { xHat, rstd, value, kernel: foldedKernel, bias: foldedBias } };
 }
 
-/** The gradients of x (shaped as x), gamma, beta, the kernel and the bias, from dh ([rows, units]). */
+/** The gradients of x (shaped as x), gamma, beta, the kernel and the bias, from dh ([rows, units]); the layers' bias is not read. */
 export function foldedLayerNormDenseBackward(
   dh: tf.Tensor2D,
   saved: FoldedDenseSaved,
-  gamma: tf.Tensor,
-  beta: tf.Tensor,
-  kernel: tf.Tensor2D,
-  scale: number,
+  layers: Omit<LayerNormThenDense, 'bias'>,
 ): { dx: tf.Tensor; dGamma: tf.Tensor1D; dBeta: tf.Tensor1D; dKernel: tf.Tensor2D; dBias: tf.Tensor1D } {
+  const { gamma, beta, kernel, scale } = layers;
   const [features, units] = kernel.shape;
   const xHat = saved.xHat as tf.Tensor2D;
   // The gradients of the folded kernel and bias, then of the layers' own parameters.
