@@ -43,7 +43,7 @@ describe('dropoutMask', () => {
   it('lays the same mask out with its last two axes swapped (dropoutMaskSwapped)', () => {
     for (const [batch, rows, cols, start] of [[3, 4, 6, 0], [2, 5, 4, 40], [2, 3, 5, 0], [2, 4, 6, 3], [2, 20, 36, 1440]]) {
       const plain = dropoutMask(batch! * rows! * cols!, 0.4, 17, start);
-      const swapped = dropoutMaskSwapped(batch!, rows!, cols!, 0.4, 17, start);
+      const swapped = dropoutMaskSwapped([batch!, rows!, cols!], 0.4, { seed: 17, start: start! });
       for (let b = 0; b < batch!; b++) {
         for (let r = 0; r < rows!; r++) {
           for (let c = 0; c < cols!; c++) expect(swapped[(b * cols! + c) * rows! + r]).toBe(plain[(b * rows! + r) * cols! + c]);

@@ -76,7 +76,24 @@ function modelConfigFor(settings: TrainSettings, dataset: ImageDataset): ModelCo
   return config;
 }
 
-async function prepare(settings: TrainSettings, hooks: TrainRunHooks): Promise<{ dataset: ImageDataset; backend: SelectedBackend }> {
+/** The backend selected and the dataset loaded for a run. */
+interface PreparedData {
+  readonly dataset: ImageDataset;
+  readonly backend: SelectedBackend;
+}
+
+/** A run ready to train: its settings, folder and hooks, what prepare made, and when it started (performance.now()). */
+interface RunToTrain {
+  readonly settings: TrainSettings;
+  readonly folder: string;
+  readonly hooks: TrainRunHooks;
+  readonly prepared: PreparedData;
+  /** The checkpoint a resumed run continues from. */
+  readonly checkpoint?: Checkpoint;
+  readonly started: number;
+}
+
+async function prepare(settings: TrainSettings, hooks: TrainRunHooks): Promise<PreparedData> {
   const backend = await selectBackend(settings.backend);
   hooks.onBackend?.(backend);
   checkDataParallelBackend(backend.name, settings.threads ?? 1);
@@ -111,15 +128,9 @@ function restoreWeights(model: tf.LayersModel, weights: Checkpoint['weights'], f
   }
 }
 
-async function train(
-  settings: TrainSettings,
-  folder: string,
-  hooks: TrainRunHooks,
-  prepared: { dataset: ImageDataset; backend: SelectedBackend },
-  checkpoint: Checkpoint | undefined,
-  started: number,
-): Promise<TrainRunResult> {
-  const { dataset, backend } = prepared;
+async function train(run: RunToTrain): Promise<TrainRunResult> {
+  const { settings, folder, hooks, checkpoint, started } = run;
+  const { dataset, backend } = run.prepared;
   const config = modelConfigFor(settings, dataset);
   const threads = settings.threads ?? autoThreads(backend.name, settings.batchSize);
   if (threads > 1) hooks.onInfo?.(`training on ${threads} threads (data-parallel, each with its own ${backend.name} backend)`);
@@ -204,7 +215,7 @@ export async function trainRun(given: TrainSettings, hooks: TrainRunHooks = {}, 
   asSettingsError(() => checkArchitecture(settings.architecture));
   const folder = out ?? defaultRunFolder(settings.model, settings.dataset);
   await checkRunFolderFree(folder);
-  return train(settings, folder, hooks, await prepare(settings, hooks), undefined, started);
+  return train({ settings, folder, hooks, prepared: await prepare(settings, hooks), started });
 }
 
 /**
@@ -218,5 +229,5 @@ export async function resumeRun(folder: string, hooks: TrainRunHooks = {}, overr
   await removeStaleCheckpointFiles(folder, checkpoint.binary!);
   hooks.onInfo?.(`resuming ${folder} ${resumePoint(checkpoint)}`);
   const settings: TrainSettings = { ...checkpoint.settings, ...overrides };
-  return train(settings, folder, hooks, await prepare(settings, hooks), checkpoint, started);
+  return train({ settings, folder, hooks, prepared: await prepare(settings, hooks), checkpoint, started });
 }

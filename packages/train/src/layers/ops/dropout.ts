@@ -52,12 +52,14 @@ export function dropoutMask(size: number, rate: number, seed: number, start = 0)
 }
 
 /**
- * The mask dropoutMask(batch * rows * cols, rate, seed, start) draws for a [batch, rows, cols]
+ * The mask dropoutMask(batch * rows * cols, rate, draw.seed, draw.start) draws for a [batch, rows, cols]
  * tensor, laid out as [batch, cols, rows] (its last two axes swapped): the same values, written
  * in the order a transposed tensor reads them, so that a form computing on the transposed
  * layout applies the same mask without a transpose.
  */
-export function dropoutMaskSwapped(batch: number, rows: number, cols: number, rate: number, seed: number, start = 0): Float32Array {
+export function dropoutMaskSwapped(shape: readonly [batch: number, rows: number, cols: number], rate: number, draw: MaskDraw): Float32Array {
+  const [batch, rows, cols] = shape;
+  const { seed, start } = draw;
   const matrix = rows * cols;
   const swapped = new Uint32Array(batch * matrix);
   if (start % 2 === 1 || cols % 2 === 1) {
@@ -167,10 +169,7 @@ export function dropoutMaskTensor(shape: readonly number[], rate: number, traini
 export function dropoutMaskTensorSwapped(shape: readonly [number, number, number], rate: number, training: boolean): tf.Tensor | undefined {
   if (!training || rate === 0) return undefined;
   const [batch, rows, cols] = shape;
-  return stepInput(() => {
-    const { seed, start } = nextMaskDraw(shape);
-    return tf.tensor(dropoutMaskSwapped(batch, rows, cols, rate, seed, start), [batch, cols, rows], 'float32');
-  });
+  return stepInput(() => tf.tensor(dropoutMaskSwapped(shape, rate, nextMaskDraw(shape)), [batch, cols, rows], 'float32'));
 }
 
 export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {

@@ -43,8 +43,16 @@ function adamWMoments(moments: tf.Tensor1D, gradient: tf.Tensor, beta1: number, 
   );
 }
 
+/** One step's constants for the weights: keep = 1 - weight decay, Adam's step size and epsilon. */
+interface WeightStep {
+  readonly keep: number;
+  readonly stepSize: number;
+  readonly epsilon: number;
+}
+
 /** The weights after one step, in their own shape (the reshape is a view, no dispatch). */
-function adamWWeights(weights: tf.Tensor, moments: tf.Tensor1D, keep: number, stepSize: number, epsilon: number): tf.Tensor {
+function adamWWeights(weights: tf.Tensor, moments: tf.Tensor1D, step: WeightStep): tf.Tensor {
+  const { keep, stepSize, epsilon } = step;
   const n = weights.size;
   const flat = runFlatProgram(
     {
@@ -72,7 +80,7 @@ export const adamWUpdateOnWebgpu: AdamWUpdateForm = (optimizer, variables, gradi
     variables.forEach((variable, i) => {
       const packed = optimizer.packedMomentsOf(variable);
       packed.assign(adamWMoments(packed as tf.Tensor as tf.Tensor1D, gradients[i]!, optimizer.beta1, optimizer.beta2));
-      variable.assign(adamWWeights(variable, packed as tf.Tensor as tf.Tensor1D, 1 - optimizer.weightDecay, stepSize, optimizer.epsilon));
+      variable.assign(adamWWeights(variable, packed as tf.Tensor as tf.Tensor1D, { keep: 1 - optimizer.weightDecay, stepSize, epsilon: optimizer.epsilon }));
     });
   });
 };

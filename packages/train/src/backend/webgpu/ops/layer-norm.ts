@@ -17,6 +17,19 @@ const FEATURES = (features: number, epsilon: number) => [
   { name: 'epsilon', type: 'f32' as const, value: epsilon },
 ];
 
+/** The layer norm's input, its rows' statistics ([mean, rstd] per row) and its feature count. */
+interface StandardizedRows {
+  readonly x: tf.Tensor;
+  readonly stats: tf.Tensor;
+  readonly features: number;
+}
+
+/** What the backward shaders read: the upstream gradient, the standardized rows, and gamma. */
+interface LayerNormBackward extends StandardizedRows {
+  readonly dy: tf.Tensor;
+  readonly gamma: tf.Tensor;
+}
+
 /** [rows * 2]: mean and rstd of each row of X. */
 function rowStatistics(x: tf.Tensor, features: number, epsilon: number): tf.Tensor1D {
   const rows = x.size / features;
@@ -41,7 +54,9 @@ function rowStatistics(x: tf.Tensor, features: number, epsilon: number): tf.Tens
   );
 }
 
-function apply(x: tf.Tensor, stats: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, features: number): tf.Tensor {
+function apply(rows: StandardizedRows, parameters: { readonly gamma: tf.Tensor; readonly beta: tf.Tensor }): tf.Tensor {
+  const { x, stats, features } = rows;
+  const { gamma, beta } = parameters;
   const y = runFlatProgram(
     {
       key: 'layer_norm_apply',
@@ -59,7 +74,8 @@ function apply(x: tf.Tensor, stats: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor
 }
 
 /** [rows * 2]: mean(g) and mean(g x^) of each row, g = dy gamma. */
-function rowGradientMeans(dy: tf.Tensor, x: tf.Tensor, stats: tf.Tensor, gamma: tf.Tensor, features: number): tf.Tensor1D {
+function rowGradientMeans(backward: LayerNormBackward): tf.Tensor1D {
+  const { dy, x, stats, gamma, features } = backward;
   const rows = x.size / features;
   return runFlatProgram(
     {
@@ -86,7 +102,9 @@ function rowGradientMeans(dy: tf.Tensor, x: tf.Tensor, stats: tf.Tensor, gamma: 
   );
 }
 
-function inputGradient(dy: tf.Tensor, x: tf.Tensor, stats: tf.Tensor, means: tf.Tensor, gamma: tf.Tensor, features: number): tf.Tensor {
+/** dx, from the row means of rowGradientMeans. */
+function inputGradient(backward: LayerNormBackward, means: tf.Tensor): tf.Tensor {
+  const { dy, x, stats, gamma, features } = backward;
   const dx = runFlatProgram(
     {
       key: 'layer_norm_input_gradient',
@@ -105,8 +123,10 @@ function inputGradient(dy: tf.Tensor, x: tf.Tensor, stats: tf.Tensor, means: tf.
   return tf.reshape(dx, x.shape);
 }
 
-/** dgamma (withXHat) or dbeta: per feature, the sum over rows of dy x^ or of dy. */
-function parameterGradient(dy: tf.Tensor, x: tf.Tensor, stats: tf.Tensor, features: number, withXHat: boolean): tf.Tensor1D {
+/** dgamma or dbeta: per feature, the sum over rows of dy x^ or of dy. */
+function parameterGradient(backward: LayerNormBackward, parameter: 'gamma' | 'beta'): tf.Tensor1D {
+  const { dy, x, stats, features } = backward;
+  const withXHat = parameter === 'gamma';
   return runFlatProgram(
     {
       key: withXHat ? 'layer_norm_gamma_gradient' : 'layer_norm_beta_gradient',
@@ -135,13 +155,15 @@ function layerNormOnWebgpu(epsilon: number): (x: tf.Tensor, gamma: tf.Tensor, be
     const input = x as tf.Tensor;
     const features = input.shape[input.rank - 1]!;
     const stats = rowStatistics(input, features, epsilon);
+    // Saved in this order: x, stats, gamma.
     (save as tf.GradSaveFunc)([input, stats, gamma as tf.Tensor]);
     return {
-      value: apply(input, stats, gamma as tf.Tensor, beta as tf.Tensor, features),
+      value: apply({ x: input, stats, features }, { gamma: gamma as tf.Tensor, beta: beta as tf.Tensor }),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, st, g] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const means = rowGradientMeans(dy, xs, st, g, features);
-        return [inputGradient(dy, xs, st, means, g, features), parameterGradient(dy, xs, st, features, true), parameterGradient(dy, xs, st, features, false)];
+        const backward: LayerNormBackward = { dy, x: xs, stats: st, gamma: g, features };
+        const means = rowGradientMeans(backward);
+        return [inputGradient(backward, means), parameterGradient(backward, 'gamma'), parameterGradient(backward, 'beta')];
       },
     };
   }) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
