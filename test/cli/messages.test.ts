@@ -254,7 +254,7 @@ describe('mlpx doctor', () => {
     const webgpu = lines(result.stdout).filter((line) => /^ {2}webgpu +unavailable: no WebGPU adapter/.test(line));
     for (const line of webgpu) {
       expect(line).toContain("install libvulkan1 and your GPU's Vulkan driver: on Debian and Ubuntu `sudo apt-get install libvulkan1 mesa-vulkan-drivers`");
-      expect(line).toContain('https://github.com/mlpx/mlpx#training-on-a-gpu');
+      expect(line).toContain('https://github.com/mlpx/mlpx/blob/main/docs/gpus.md#webgpu');
     }
   }, 60_000);
 });

@@ -57,7 +57,7 @@ export async function probeWebgpuAdapter(): Promise<WebgpuAdapterInfo> {
     throw new Error(
       "no WebGPU adapter: Dawn found no usable Vulkan driver (install libvulkan1 and your GPU's Vulkan driver: on Debian and Ubuntu " +
         "`sudo apt-get install libvulkan1 mesa-vulkan-drivers` for AMD and Intel GPUs, NVIDIA's own driver for NVIDIA's; " +
-        'https://github.com/mlpx/mlpx#training-on-a-gpu)',
+        'https://github.com/mlpx/mlpx/blob/main/docs/gpus.md#webgpu)',
     );
   }
   const info = adapter.info ?? {};
