@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { selectBackend } from './mlpx/packages/train/dist/backend/select-backend.js';
 import { measurePlainTrainingThroughput, measureTrainingThroughput } from './mlpx/packages/train/dist/bench/training-throughput.js';
+import { MODEL_NAMES } from './mlpx/packages/train/dist/models/model-config.js';
 import { autoThreads } from './mlpx/packages/train/dist/parallel/data-parallel-step.js';
 
 const small = process.argv.includes('--small');
@@ -31,7 +32,7 @@ for (const [backend, warmupSteps, steps] of [['webgpu', 2, 5], ['wasm', 1, 3]]) 
     continue;
   }
   console.log(JSON.stringify({ backend, description: selected.description }));
-  for (const model of ['mixer', 'fnet', 'gmlp']) {
+  for (const model of MODEL_NAMES) {
     const runs = [
       ...threadChoices(backend).map((threads) => ['mlpx', () => measureTrainingThroughput({ model, warmupSteps, steps, threads, ...(architecture ? { architecture } : {}) })]),
       ['plain', () => measurePlainTrainingThroughput({ model, warmupSteps: 1, steps: 2, ...(architecture ? { architecture } : {}) })],

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTensorflowInstall, tensorflowRoot } from '../../packages/train/src/backend/tensorflow/tensorflow-install.js';
+import { MODEL_NAMES } from '../../packages/train/src/models/model-config.js';
 import { REPO_ROOT, runCli, STACK_LINE } from '../helpers/run-cli.js';
 import { SWIFTSHADER_ENV } from '../helpers/swiftshader.js';
 
@@ -34,7 +35,7 @@ describe('mlpx bench --quick', () => {
     const result = await runCli(['bench', '--quick', '--json', '--backends', 'wasm,webgpu'], { env: SWIFTSHADER_ENV });
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as BenchJson;
-    expect(report.training.map((t) => `${t.model}/${t.backend}`)).toEqual(['mixer/wasm', 'fnet/wasm', 'gmlp/wasm', 'mixer/webgpu', 'fnet/webgpu', 'gmlp/webgpu']);
+    expect(report.training.map((t) => `${t.model}/${t.backend}`)).toEqual(['wasm', 'webgpu'].flatMap((backend) => MODEL_NAMES.map((model) => `${model}/${backend}`)));
     for (const row of report.training) {
       expect(row.imagesPerSec).toBeGreaterThan(0);
       expect(row.baselineImagesPerSec).toBeGreaterThan(0);
@@ -57,7 +58,7 @@ describe('mlpx bench --quick', () => {
       }
     }
     expect(report).not.toHaveProperty('peer');
-    expect(report.inference.map((i) => `${i.model}/${i.batch}`)).toEqual(['mixer/1', 'mixer/16', 'fnet/1', 'fnet/16', 'gmlp/1', 'gmlp/16']);
+    expect(report.inference.map((i) => `${i.model}/${i.batch}`)).toEqual(MODEL_NAMES.flatMap((model) => [`${model}/1`, `${model}/16`]));
     for (const row of report.inference) {
       expect(row.imagesPerSec).toBeGreaterThan(0);
       expect(row.tfjsImagesPerSec).toBeGreaterThan(0);
@@ -86,7 +87,7 @@ describe('mlpx bench --peer keras', () => {
     // The peer ran on the TensorFlow mlpx set up, in Keras 3 (TensorFlow 2.16 and later).
     expect(report.peer).toMatchObject({ name: 'keras', python: install.python, tensorflowVersion: install.tensorflowVersion });
     expect(report.peer!.kerasVersion).toMatch(/^3\./);
-    expect(report.training.map((t) => `${t.model}/${t.backend}`)).toEqual(['mixer/tensorflow', 'fnet/tensorflow', 'gmlp/tensorflow']);
+    expect(report.training.map((t) => `${t.model}/${t.backend}`)).toEqual(MODEL_NAMES.map((model) => `${model}/tensorflow`));
     for (const row of report.training) {
       expect(row.imagesPerSec).toBeGreaterThan(0);
       expect(row.baselineImagesPerSec).toBeGreaterThan(0);

@@ -1,6 +1,12 @@
 /** The trajectory tests, shared by the wasm and tensorflow test files (one backend per file). */
 import { describe, expect, it } from 'vitest';
+import { modelFamilies } from '../../packages/train/src/models/model-family.js';
 import { replayTrajectory, readTrajectoryFixture } from './keras-trajectory.js';
+
+/** The families with a Keras reference (test/tools/keras_trajectory.py wrote a fixture for each). */
+const KERAS_FAMILIES = modelFamilies()
+  .filter((family) => family.kerasBlock !== undefined)
+  .map((family) => family.name);
 
 export const LOSS_RTOL = 1e-4;
 export const WEIGHT_RTOL = 1e-4;
@@ -8,7 +14,7 @@ export const WEIGHT_ATOL = 1e-6;
 
 export function describeKerasTrajectories(backend: string): void {
   describe(`training matches Keras step for step (${backend})`, () => {
-    for (const model of ['mixer', 'fnet', 'gmlp']) {
+    for (const model of KERAS_FAMILIES) {
       for (const gelu of ['exact', 'tanh']) {
         it(`${model}, ${gelu} GELU: 5 AdamW steps`, async () => {
           const fixture = readTrajectoryFixture(`trajectory-${model}-${gelu}`);

@@ -28,10 +28,10 @@ from tensorflow.keras import layers
 
 # The seed's layers, shared with the Keras peer (packages/train/python/seed_keras.py) and keras_reference.py.
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "packages", "train", "python"))
+from model_families import LEARNING_RATES, MODEL_NAMES, has_position_embedding  # noqa: E402 (the seed's learning rates)
 from seed_layers import Patches, make_block  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures", "keras")
-LEARNING_RATES = {"mixer": 0.005, "fnet": 0.001, "gmlp": 0.003}  # the seed's, per model
 WEIGHT_DECAY = 0.0001
 CONFIG = {"inputHeight": 12, "inputWidth": 12, "inputChannels": 3, "numClasses": 10, "imageSize": 16, "patchSize": 4, "embeddingDim": 12, "blocks": 2}
 BATCH, STEPS = 8, 5
@@ -66,8 +66,8 @@ def build(model, form, statistics, rng):
     named["patch_embedding"] = layers.Dense(units=CONFIG["embeddingDim"])
     x = named["patch_embedding"](patches)
     table = None
-    if model == "fnet":
-        # As the seed: the Embedding is called on a constant, so Keras runs it once here and the
+    if has_position_embedding(model):
+        # FNet's, as the seed: the Embedding is called on a constant, so Keras runs it once here and the
         # sum adds a constant. The table is set first so that the fixture knows it.
         embedding = layers.Embedding(input_dim=NUM_PATCHES, output_dim=CONFIG["embeddingDim"])
         embedding.build((NUM_PATCHES,))
@@ -150,6 +150,6 @@ def check_gelu_default():
 def main():
     os.makedirs(OUT, exist_ok=True)
     check_gelu_default()
-    for i, model in enumerate(["mixer", "fnet", "gmlp"]):
+    for i, model in enumerate(MODEL_NAMES):
         for form in ["exact", "tanh"]:
             trajectory(model, form, 1000 + i)

@@ -36,7 +36,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from seed_keras import MODEL_NAMES, SeedConfig, build_seed_classifier, compile_seed_model  # noqa: E402
+from model_families import MODEL_NAMES  # noqa: E402
+from seed_keras import SeedConfig, build_seed_classifier, compile_seed_model  # noqa: E402
 
 
 def parse_arguments():

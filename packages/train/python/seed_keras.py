@@ -20,12 +20,12 @@ import keras
 import tensorflow as tf
 from keras import layers
 
+from model_families import LEARNING_RATES, has_position_embedding
 from seed_layers import Patches, make_block
 
-# The seed's per-model learning rates and AdamW weight decay (docs/seed.md, "Training").
-LEARNING_RATES = {"mixer": 0.005, "fnet": 0.001, "gmlp": 0.003}
+# The seed's per-model learning rates are model-families.json's (model_families.py); its AdamW
+# weight decay (docs/seed.md, "Training"):
 WEIGHT_DECAY = 1e-4
-MODEL_NAMES = tuple(LEARNING_RATES)
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def build_seed_classifier(model_name, config, training_images):
     inputs = layers.Input(shape=config.input_shape)
     patches = Patches(config.patch_size, config.num_patches)(data_augmentation(inputs))
     x = layers.Dense(units=config.embedding_dim)(patches)
-    if model_name == "fnet":
-        # The seed calls the Embedding on a concrete tf.range while building the functional model,
+    if has_position_embedding(model_name):
+        # FNet's. The seed calls the Embedding on a concrete tf.range while building the functional model,
         # so it runs once, here, and its random table is added as a constant: it never trains
         # (docs/seed.md, "FNet's position table"). This keeps that quirk.
         positions = tf.range(start=0, limit=config.num_patches, delta=1)

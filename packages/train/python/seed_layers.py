@@ -21,6 +21,8 @@ import keras
 import tensorflow as tf
 from keras import layers
 
+from model_families import family
+
 
 def _with_dropout(sublayers, dropout_rate):
     return sublayers if dropout_rate is None else [*sublayers, layers.Dropout(dropout_rate)]
@@ -116,12 +118,14 @@ class GMLPLayer(layers.Layer):
         }
 
 
+# How each Keras block class is built from the sizes every block is given (FNet's needs no patch count).
+_BLOCK_BUILDERS = {
+    "MLPMixerLayer": lambda num_patches, embedding_dim, gelu, dropout_rate: MLPMixerLayer(num_patches, embedding_dim, gelu, dropout_rate),
+    "FNetLayer": lambda num_patches, embedding_dim, gelu, dropout_rate: FNetLayer(embedding_dim, gelu, dropout_rate),
+    "GMLPLayer": lambda num_patches, embedding_dim, gelu, dropout_rate: GMLPLayer(num_patches, embedding_dim, gelu, dropout_rate),
+}
+
+
 def make_block(model_name, num_patches, embedding_dim, gelu, dropout_rate=None):
-    """One block of model_name ("mixer", "fnet" or "gmlp")."""
-    if model_name == "mixer":
-        return MLPMixerLayer(num_patches, embedding_dim, gelu, dropout_rate)
-    if model_name == "fnet":
-        return FNetLayer(embedding_dim, gelu, dropout_rate)
-    if model_name == "gmlp":
-        return GMLPLayer(num_patches, embedding_dim, gelu, dropout_rate)
-    raise ValueError(f"unknown model {model_name!r}")
+    """One block of model_name, a family of model-families.json (its kerasBlock names the class)."""
+    return _BLOCK_BUILDERS[family(model_name)["kerasBlock"]](num_patches, embedding_dim, gelu, dropout_rate)

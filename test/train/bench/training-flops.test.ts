@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainingFlopsPerImage } from '../../../packages/train/src/bench/training-flops.js';
 import { SEED_ARCHITECTURE } from '../../../packages/train/src/models/model-config.js';
+import { modelFamilies } from '../../../packages/train/src/models/model-family.js';
 
 const seed = { inputChannels: 3, numClasses: 100, ...SEED_ARCHITECTURE };
 // 64 patches of 8x8x3 = 192 features, embedding 256, 4 blocks, 100 classes.
@@ -22,5 +23,16 @@ describe('trainingFlopsPerImage', () => {
   it('counts gMLP: 256 -> 512, spatial 64 -> 64 over 256 channels, 256 -> 256, x3', () => {
     const block = 3 * (2 * 64 * 256 * 512 + 2 * 256 * 64 * 64 + 2 * 64 * 256 * 256);
     expect(trainingFlopsPerImage({ model: 'gmlp', ...seed })).toBe(embedding + 4 * block + head);
+  });
+});
+
+describe('trainingFlopsPerImage over the registry', () => {
+  it('counts every registered family from its own blockFlops, more than the embedding and head alone', () => {
+    for (const family of modelFamilies()) {
+      expect(trainingFlopsPerImage({ model: family.name, ...seed }), family.name).toBeGreaterThan(embedding + head);
+    }
+  });
+  it('names the known families for an unknown model', () => {
+    expect(() => trainingFlopsPerImage({ model: 'resnet', ...seed })).toThrow(/unknown model 'resnet': the model families are mixer, fnet, gmlp/);
   });
 });

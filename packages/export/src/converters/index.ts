@@ -1,4 +1,7 @@
-/** Every converter, registered on import (one file per tfjs layer class, alphabetical). */
+/**
+ * Every converter, registered on import (one file per tfjs layer class, alphabetical). A converter
+ * for a layer class of one's own is registered with registerConverter (docs/adding-a-model.md).
+ */
 export { bilinearResizeConverter } from './bilinear-resize.js';
 export { denseConverter } from './dense.js';
 export { fnetBlockConverter } from './fnet-block.js';

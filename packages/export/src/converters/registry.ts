@@ -1,6 +1,9 @@
 /**
  * Converters by tfjs class name. A class may have several converters for different opsets; the
  * one with the highest minOpset at or below the target opset is used (as tf2onnx does).
+ * registerConverter is public (@mlpx/export's index): a model family added outside mlpx registers
+ * its block layer's converter with it (docs/adding-a-model.md). Converters are keyed by class name,
+ * not by family, because @mlpx/train's families cannot import @mlpx/export.
  */
 import type { Converter } from './converter.js';
 

@@ -4,9 +4,9 @@
  *   images [B, H, W, C] (raw 0-255)
  *   -> Normalization (per-channel, adapted on the training images) -> BilinearResize(imageSize)
  *   -> RandomFlip -> RandomZoom(0.2)                      (training only; omitted with augment: false)
- *   -> Patches(patchSize) -> PatchEmbedding(embeddingDim) (a Dense) [+ PatchPositionEmbedding for FNet,
- *      frozen as in the seed unless config.positionTable is 'trained']
- *   -> blocks x N -> GlobalAveragePooling1D -> SeededDropout -> Dense(numClasses) = logits
+ *   -> Patches(patchSize) -> PatchEmbedding(embeddingDim) (a Dense) [+ PatchPositionEmbedding for a
+ *      family with positionEmbedding (FNet), frozen as in the seed unless config.positionTable is 'trained']
+ *   -> blocks x N (the family's, model-family.ts) -> GlobalAveragePooling1D -> SeededDropout -> Dense(numClasses) = logits
  *
  * Weight initialisers draw their seeds from the training random stream: reseed it first for a
  * reproducible model.
@@ -15,9 +15,6 @@ import * as tf from '@tensorflow/tfjs';
 import { INPUT_NAME, LOGITS_NAME } from '@mlpx/core';
 import { registerBackendForms } from '../backend/register-forms.js';
 import { BilinearResize } from '../layers/bilinear-resize.js';
-import { FNetBlock } from '../layers/fnet-block.js';
-import { GMlpBlock } from '../layers/gmlp-block.js';
-import { MixerBlock } from '../layers/mixer-block.js';
 import { Normalization, type ChannelStatistics } from '../layers/normalization.js';
 import { PatchEmbedding } from '../layers/patch-embedding.js';
 import { PatchPositionEmbedding } from '../layers/patch-position-embedding.js';
@@ -27,17 +24,10 @@ import { randomSource } from '../layers/random-source.js';
 import { RandomZoom } from '../layers/random-zoom.js';
 import { SeededDropout } from '../layers/seeded-dropout.js';
 import { checkModelConfig, type ModelConfig, ZOOM_FACTOR } from './model-config.js';
+import { modelFamily } from './model-family.js';
 
 function block(config: ModelConfig, index: number): tf.layers.Layer {
-  const args = { dropoutRate: config.dropout, gelu: config.gelu, name: `${config.model}_block_${index + 1}` };
-  switch (config.model) {
-    case 'mixer':
-      return new MixerBlock(args);
-    case 'fnet':
-      return new FNetBlock(args);
-    case 'gmlp':
-      return new GMlpBlock(args);
-  }
+  return modelFamily(config.model).block({ dropoutRate: config.dropout, gelu: config.gelu, name: `${config.model}_block_${index + 1}` }, config);
 }
 
 function seededGlorot(): ReturnType<typeof tf.initializers.glorotUniform> {
@@ -68,7 +58,7 @@ export function buildClassifier(config: ModelConfig, statistics: ChannelStatisti
   const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: INPUT_NAME });
   const { patches, normalization } = preprocessingLayers(config, input);
   let x = new PatchEmbedding({ units: config.embeddingDim, name: 'patch_embedding' }).apply(patches) as tf.SymbolicTensor;
-  if (config.model === 'fnet') {
+  if (modelFamily(config.model).positionEmbedding) {
     x = new PatchPositionEmbedding({ table: config.positionTable ?? 'frozen', name: 'position_embedding' }).apply(x) as tf.SymbolicTensor;
   }
   for (let i = 0; i < config.blocks; i++) x = block(config, i).apply(x) as tf.SymbolicTensor;

@@ -4,9 +4,14 @@
  */
 import type { GeluApproximation } from '../layers/ops/gelu.js';
 import { isPositionTable, POSITION_TABLES, type PositionTable } from '../layers/patch-position-embedding.js';
+import { BUILT_IN_FAMILIES, type BuiltInModelName } from './families/index.js';
+import { isModelFamily, modelFamily } from './model-family.js';
 
-export const MODEL_NAMES = ['mixer', 'fnet', 'gmlp'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+/** The families mlpx ships: 'mixer', 'fnet', 'gmlp' (model-family.ts; registerModelFamily adds others). */
+export const MODEL_NAMES: readonly BuiltInModelName[] = BUILT_IN_FAMILIES.map((family) => family.name);
+
+/** The name of a registered model family (models/model-family.ts): one of MODEL_NAMES, or one a user registered. */
+export type ModelName = string;
 
 export interface ModelConfig {
   readonly model: ModelName;
@@ -43,8 +48,9 @@ export const SEED_ARCHITECTURE = {
 /** Zoom factor of the seed's RandomZoom (height and width). */
 export const ZOOM_FACTOR = 0.2;
 
+/** Whether a family of that name is registered. */
 export function isModelName(name: string): name is ModelName {
-  return (MODEL_NAMES as readonly string[]).includes(name);
+  return isModelFamily(name);
 }
 
 /** The sizes a user chooses; the input sizes come from the dataset. */
@@ -73,6 +79,7 @@ export function checkArchitecture(architecture: Architecture): void {
 
 /** Throws with a message naming the offending setting. */
 export function checkModelConfig(config: ModelConfig): void {
+  modelFamily(config.model);
   checkArchitecture(config);
   checkPositiveIntegers(config, ['inputHeight', 'inputWidth', 'inputChannels', 'numClasses']);
   if (config.numClasses < 2) throw new RangeError(`a classifier needs at least 2 classes, got ${config.numClasses}`);

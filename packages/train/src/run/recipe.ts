@@ -2,10 +2,13 @@
  * The seed's training recipe (docs/seed.md, "Training"), and the settings a train run records.
  */
 import type { BackendChoice } from '../backend/select-backend.js';
+import { BUILT_IN_FAMILIES, type BuiltInModelName } from '../models/families/index.js';
 import type { Architecture, ModelName } from '../models/model-config.js';
 
-/** Learning rates the seed used per model. */
-export const SEED_LEARNING_RATES: Readonly<Record<ModelName, number>> = { mixer: 0.005, fnet: 0.001, gmlp: 0.003 };
+/** Learning rates the seed used per model: each built-in family's learningRate (models/families/). */
+export const SEED_LEARNING_RATES: Readonly<Record<BuiltInModelName, number>> = Object.fromEntries(
+  BUILT_IN_FAMILIES.map((family) => [family.name, family.learningRate]),
+) as Record<BuiltInModelName, number>;
 
 export const SEED_RECIPE = {
   epochs: 50,

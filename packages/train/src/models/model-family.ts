@@ -1,0 +1,90 @@
+/**
+ * What a model family is, and the registry of them. A family (MLP-Mixer, FNet, gMLP, or one a
+ * user adds) is everything mlpx needs to know about one kind of block: how to build it, whether
+ * the classifier adds FNet's position embedding, the learning rate `mlpx train` uses by default,
+ * its matmul FLOPs, its plain-tfjs form for `mlpx bench`'s baseline, and the Keras layer that
+ * mirrors it in the Python tooling. The classifier around the blocks is the same for every family
+ * (build-classifier.ts). The ONNX converter of the block's layer class is registered with
+ * @mlpx/export's registerConverter (docs/adding-a-model.md).
+ *
+ *   registerModelFamily(toyFamily);
+ *   buildClassifier({ model: 'toy', ... }, statistics);
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { GeluApproximation } from '../layers/ops/gelu.js';
+import { BUILT_IN_FAMILIES } from './families/index.js';
+import type { ModelConfig } from './model-config.js';
+
+/** What build-classifier.ts gives a family to build block i with. */
+export interface BlockSettings {
+  /** The layer's name, `<family>_block_<i + 1>`: its weights are named after it. */
+  readonly name: string;
+  readonly dropoutRate: number;
+  readonly gelu: GeluApproximation;
+}
+
+/** Sizes of one block of the plain baseline (baseline/build-plain-classifier.ts). */
+export interface PlainBlockSizes {
+  readonly patches: number;
+  readonly channels: number;
+  readonly rate: number;
+  /** tfjs's name of the GELU form: 'gelu' (exact) or 'gelu_new' (tanh). */
+  readonly activation: 'gelu' | 'gelu_new';
+}
+
+/** Forward matmul FLOPs of one block per image (a multiply-add is 2): dense layers, and the DFT's. */
+export interface BlockFlops {
+  readonly dense: number;
+  readonly dft: number;
+}
+
+/** The facts the Python tooling shares (packages/train/model-families.json holds the built-in ones). */
+export interface ModelFamilyFacts {
+  /** `--model`'s value, the ModelConfig's model, and the prefix of the block layers' names. */
+  readonly name: string;
+  readonly displayName: string;
+  /** The learning rate `mlpx train` uses unless --lr is given (for the built-in families, the seed's). */
+  readonly learningRate: number;
+  /** Whether the classifier adds a PatchPositionEmbedding after the patch embedding (FNet's). */
+  readonly positionEmbedding: boolean;
+  /** The Keras layer class in python/seed_layers.py that mirrors the block, if there is one. */
+  readonly kerasBlock?: string;
+}
+
+export interface ModelFamily extends ModelFamilyFacts {
+  /** Block i of a classifier of this family, input and output [batch, patches, channels]. */
+  block(settings: BlockSettings, config: ModelConfig): tf.layers.Layer;
+  /** The block's forward matmul FLOPs per image, for bench/training-flops.ts. */
+  blockFlops(patches: number, channels: number): BlockFlops;
+  /** The block from stock tfjs layers, with the same weights in the same order (the plain baseline). */
+  plainBlock(x: tf.SymbolicTensor, sizes: PlainBlockSizes): tf.SymbolicTensor;
+}
+
+const families = new Map<string, ModelFamily>(BUILT_IN_FAMILIES.map((family) => [family.name, family]));
+
+/** Makes a family available to buildClassifier, the plain baseline, the FLOP count and `mlpx train`. */
+export function registerModelFamily(family: ModelFamily): void {
+  if (!/^[a-z][a-z0-9]*$/.test(family.name)) throw new RangeError(`model family name '${family.name}' must be lower-case letters and digits, starting with a letter`);
+  if (families.has(family.name)) throw new RangeError(`model family '${family.name}' is already registered`);
+  families.set(family.name, family);
+}
+
+/** The registered families, the built-in ones first, in the order they were registered. */
+export function modelFamilies(): readonly ModelFamily[] {
+  return [...families.values()];
+}
+
+export function modelFamilyNames(): string[] {
+  return [...families.keys()];
+}
+
+export function isModelFamily(name: string): boolean {
+  return families.has(name);
+}
+
+/** The family of that name, or an error naming the known ones. */
+export function modelFamily(name: string): ModelFamily {
+  const family = families.get(name);
+  if (family === undefined) throw new RangeError(`unknown model '${name}': the model families are ${modelFamilyNames().join(', ')}`);
+  return family;
+}
