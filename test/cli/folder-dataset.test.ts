@@ -25,8 +25,8 @@ beforeAll(async () => {
   // 201 images, 67 a class, in class order on disk; 6 of each are held out as the test split.
   await writeImageFolder(photos, { circle: 67, square: 67, triangle: 67 });
   run = join(work.path, 'run');
-  // --input-size other than the default 32: eval must load the folder at the model's size.
-  trained = await runCli(['train', '--dataset', `folder:${photos}`, '--input-size', '24', '--limit', '100', ...TINY, '--out', run], { cwd: work.path, env: NO_TENSORFLOW });
+  // --load-size other than the default 32: eval must load the folder at the model's size.
+  trained = await runCli(['train', '--dataset', `folder:${photos}`, '--load-size', '24', '--limit', '100', ...TINY, '--out', run], { cwd: work.path, env: NO_TENSORFLOW });
 }, 120_000);
 afterAll(async () => {
   await work.remove();
@@ -40,6 +40,15 @@ describe('mlpx train on a 3-class folder: dataset', () => {
     const metrics = JSON.parse(await readFile(join(run, 'metrics.json'), 'utf8')) as RunMetrics;
     expect(metrics.dataset).toMatchObject({ numClasses: 3, trainImages: 90, validationImages: 10 });
     expect(metrics.test.images).toBe(18);
+  });
+
+  it('--input-size, the old name of --load-size, still works and says it was renamed', async () => {
+    const old = join(work.path, 'old-flag');
+    const result = await runCli(['train', '--dataset', `folder:${photos}`, '--input-size', '20', '--limit', '30', ...TINY, '--epochs', '1', '--out', old], { cwd: work.path, env: NO_TENSORFLOW });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.split('\n').filter((line) => line.includes('--input-size'))).toEqual(['mlpx train: --input-size is renamed --load-size (images resized as loaded); the old name still works']);
+    const metrics = JSON.parse(await readFile(join(old, 'metrics.json'), 'utf8')) as RunMetrics;
+    expect(metrics.dataset.inputShape).toEqual([20, 20, 3]);
   });
 
   it('reports top-3, not top-5', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
+import { modelFamilies } from '../../packages/train/src/models/model-family.js';
 import { loadModel } from '../../packages/train/src/run/model-files.js';
 import type { RunMetrics } from '../../packages/train/src/run/run-metrics.js';
 import { evaluate } from '../../packages/train/src/training/evaluate.js';
@@ -34,9 +35,17 @@ describe('mlpx train --help', () => {
   it('lists the flags of the recipe', async () => {
     const result = await runCli(['train', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--model', '--dataset', '--epochs', '--batch-size', '--lr', '--weight-decay', '--image-size', '--patch-size', '--embedding-dim', '--blocks', '--dropout', '--gelu', '--position-table', '--seed', '--backend', '--limit', '--data-file', '--out']) {
+    for (const flag of ['--model', '--dataset', '--load-size', '--epochs', '--batch-size', '--lr', '--weight-decay', '--image-size', '--patch-size', '--embedding-dim', '--blocks', '--dropout', '--gelu', '--position-table', '--seed', '--backend', '--limit', '--data-file', '--out']) {
       expect(result.stdout).toContain(flag);
     }
+  });
+
+  it("names every family and its learning rate, from the registry; --input-size, --load-size's old name, is hidden", async () => {
+    const result = await runCli(['train', '--help']);
+    const help = result.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`choices: ${modelFamilies().map((f) => `"${f.name}"`).join(', ')}`);
+    expect(help).toContain(`default per model: ${modelFamilies().map((f) => `${f.name} ${f.learningRate}`).join(', ')}`);
+    expect(help).not.toContain('--input-size');
   });
 });
 
@@ -48,6 +57,7 @@ describe('mlpx train with bad input: one clear message, exit 1, nothing written'
     { name: 'zero epochs', args: () => ['--epochs', '0'], message: /--epochs.*positive integer/ },
     { name: 'zero threads', args: () => ['--threads', '0'], message: /--threads.*positive integer/ },
     { name: 'a position table for a model without one', args: () => ['--model', 'gmlp', '--position-table', 'trained'], message: /--position-table applies to --model fnet only/ },
+    { name: 'both --load-size and its old name', args: () => ['--load-size', '24', '--input-size', '24'], message: /--input-size is the old name of --load-size: give --load-size only/ },
     { name: 'unknown position table', args: () => ['--model', 'fnet', '--position-table', 'learned'], message: /--position-table.*'learned' is invalid.*frozen, trained/ },
     { name: 'missing data file', args: (dir) => ['--dataset', 'cifar100', '--data-file', join(dir, 'nope.tar.gz')], message: /nope\.tar\.gz/ },
     {

@@ -21,7 +21,7 @@ interface EvalFlags {
 /**
  * The test split of a dataset, loaded with @mlpx/train's loaders (imported only here, only when
  * eval runs); a folder: dataset's images are resized to the model's input size, as training
- * resized them (its --input-size).
+ * resized them (its --load-size).
  */
 async function loadTestSplit(dataset: string | undefined, dataFile: string | undefined, inputShape: readonly [number, number, number]): Promise<EvalData> {
   if (!dataset) throw new MlpxError('the model records no dataset: name one with --dataset');

@@ -12,8 +12,11 @@ import sharp from 'sharp';
 import { defaultRunFolder, loadDataset } from '@mlpx/train';
 import { formatDuration, info } from '../progress/terminal.js';
 
+/** The family the quickstart trains (one of @mlpx/train's MODEL_NAMES). */
+const QUICKSTART_MODEL = 'mixer';
+
 export const QUICKSTART_TRAIN_ARGS = [
-  '--model', 'mixer', '--dataset', 'fashion-mnist-sample', '--limit', '5000', '--epochs', '2', '--batch-size', '64',
+  '--model', QUICKSTART_MODEL, '--dataset', 'fashion-mnist-sample', '--limit', '5000', '--epochs', '2', '--batch-size', '64',
   '--image-size', '28', '--patch-size', '4', '--embedding-dim', '64', '--blocks', '2', '--no-augment',
 ];
 const SAMPLE_IMAGES = 8;
@@ -35,7 +38,7 @@ export function quickstartCommand(run: (argv: string[]) => Promise<number>): Com
     .option('-o, --out <dir>', 'run folder (default runs/mixer-fashion-mnist-<timestamp>, and runs/latest)')
     .action(async (flags: { out?: string }) => {
       const started = performance.now();
-      const out = flags.out ?? defaultRunFolder('mixer', 'fashion-mnist');
+      const out = flags.out ?? defaultRunFolder(QUICKSTART_MODEL, 'fashion-mnist');
       const model = join(out, 'model.onnx');
       const samples = join(out, 'samples');
       const steps: string[][] = [

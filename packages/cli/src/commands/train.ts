@@ -4,10 +4,11 @@ import { MlpxError, reportedTopK, TOP_K } from '@mlpx/core';
 import {
   BACKEND_CHOICES,
   GELU_APPROXIMATIONS,
-  MODEL_NAMES,
+  modelFamilies,
+  modelFamily,
+  modelFamilyNames,
   POSITION_TABLES,
   SEED_ARCHITECTURE,
-  SEED_LEARNING_RATES,
   SEED_RECIPE,
   resumeRun,
   RunStopped,
@@ -30,6 +31,8 @@ interface TrainFlags {
   dataset: string;
   dataFile?: string;
   dataDir?: string;
+  loadSize?: number;
+  /** The old name of --load-size, still accepted. */
   inputSize?: number;
   limit?: number;
   epochs: number;
@@ -52,17 +55,28 @@ interface TrainFlags {
   resume?: string;
 }
 
+/** The families with FNet's position embedding: the ones --position-table applies to. */
+function positionEmbeddingFamilies(): string[] {
+  return modelFamilies()
+    .filter((family) => family.positionEmbedding)
+    .map((family) => family.name);
+}
+
 export function trainCommand(): Command {
+  const learningRates = modelFamilies()
+    .map((family) => `${family.name} ${family.learningRate}`)
+    .join(', ');
   return new Command('train')
-    .addOption(new Option('-m, --model <name>', 'architecture').choices(MODEL_NAMES).default('mixer'))
+    .addOption(new Option('-m, --model <name>', 'architecture').choices(modelFamilyNames()).default('mixer'))
     .option('-d, --dataset <spec>', "'cifar100', 'fashion-mnist', 'fashion-mnist-sample' (the first 10,000 training and 2,000 test images, shipped with mlpx) or 'folder:<dir>' (one sub-folder per class)", 'cifar100')
     .option('--data-file <path>', 'a local copy of the dataset (CIFAR-100 .tar.gz or folder; Fashion-MNIST folder): checked for format, not checksum')
     .option('--data-dir <dir>', 'download cache (default $MLPX_DATA_DIR or ~/.cache/mlpx)')
-    .option('--input-size <n>', 'folder: datasets only: images are resized to n x n (default 32)', positiveInteger)
+    .option('--load-size <n>', "folder: datasets only: images are resized to n x n as they are loaded, which is the model's input (default 32)", positiveInteger)
+    .addOption(new Option('--input-size <n>', 'the old name of --load-size').argParser(positiveInteger).hideHelp())
     .option('--limit <n>', "train on the first n training images (folder: each class's share, at least one), test on the first min(n, test size)", positiveInteger)
     .option('--epochs <n>', 'epochs (early stopping may end sooner)', positiveInteger, SEED_RECIPE.epochs)
     .option('--batch-size <n>', 'batch size', positiveInteger, SEED_RECIPE.batchSize)
-    .option('--lr <rate>', `learning rate (default per model: mixer ${SEED_LEARNING_RATES.mixer}, fnet ${SEED_LEARNING_RATES.fnet}, gmlp ${SEED_LEARNING_RATES.gmlp})`, positiveNumber)
+    .option('--lr <rate>', `learning rate (default per model: ${learningRates})`, positiveNumber)
     .option('--weight-decay <rate>', 'AdamW decoupled weight decay', nonNegativeNumber, SEED_RECIPE.weightDecay)
     .option('--image-size <n>', 'images are resized to n x n inside the model', positiveInteger, SEED_ARCHITECTURE.imageSize)
     .option('--patch-size <n>', 'patch side; must divide --image-size', positiveInteger, SEED_ARCHITECTURE.patchSize)
@@ -85,14 +99,23 @@ export function trainCommand(): Command {
         // --threads may change on resume: it does not change what is computed.
         const given = command.options.filter((o) => !['resume', 'threads'].includes(o.attributeName()) && command.getOptionValueSource(o.attributeName()) === 'cli');
         if (given.length > 0) throw new MlpxError(`--resume continues with the run's own settings (--threads aside); drop ${given.map((o) => o.long).join(', ')}`);
-      } else if (flags.model !== 'fnet' && command.getOptionValueSource('positionTable') === 'cli') {
-        throw new MlpxError(`--position-table applies to --model fnet only (${flags.model} has no position embedding)`);
+      } else if (!modelFamily(flags.model).positionEmbedding && command.getOptionValueSource('positionTable') === 'cli') {
+        throw new MlpxError(`--position-table applies to --model ${positionEmbeddingFamilies().join(' or ')} only (${flags.model} has no position embedding)`);
       }
-      await runTrain(flags);
+      await runTrain(withLoadSize(flags));
     });
 }
 
+/** --input-size, the old name of --load-size: still accepted, with one line saying so. */
+function withLoadSize(flags: TrainFlags): TrainFlags {
+  if (flags.inputSize === undefined) return flags;
+  if (flags.loadSize !== undefined) throw new MlpxError('--input-size is the old name of --load-size: give --load-size only');
+  info('mlpx train: --input-size is renamed --load-size (images resized as loaded); the old name still works');
+  return { ...flags, loadSize: flags.inputSize };
+}
+
 async function runTrain(flags: TrainFlags): Promise<void> {
+  const family = modelFamily(flags.model);
   const settings: TrainSettings = {
     dataset: flags.dataset,
     model: flags.model,
@@ -104,11 +127,11 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       dropout: flags.dropout,
       gelu: flags.gelu,
       augment: flags.augment,
-      ...(flags.model === 'fnet' ? { positionTable: flags.positionTable } : {}),
+      ...(family.positionEmbedding ? { positionTable: flags.positionTable } : {}),
     },
     epochs: flags.epochs,
     batchSize: flags.batchSize,
-    learningRate: flags.lr ?? SEED_LEARNING_RATES[flags.model],
+    learningRate: flags.lr ?? family.learningRate,
     weightDecay: flags.weightDecay,
     validationSplit: flags.validationSplit,
     seed: flags.seed,
@@ -117,7 +140,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     ...(flags.limit === undefined ? {} : { limit: flags.limit }),
     ...(flags.dataFile === undefined ? {} : { dataFile: flags.dataFile }),
     ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
-    ...(flags.inputSize === undefined ? {} : { folderImageSize: flags.inputSize }),
+    ...(flags.loadSize === undefined ? {} : { folderImageSize: flags.loadSize }),
   };
   const stop = stopOnSignals();
   let topK: number = TOP_K; // min(5, classes), once the dataset is loaded
