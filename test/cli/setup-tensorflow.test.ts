@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAddonSymbols } from '../../packages/train/src/backend/tensorflow/setup/addon-symbols.js';
+import { checkAddonSymbols } from '../../packages/cli/src/setup/tensorflow/addon-symbols.js';
 import { ADDON_PATH } from '../../packages/train/src/backend/tensorflow/load-tensorflow.js';
 import { readTensorflowInstall } from '../../packages/train/src/backend/tensorflow/tensorflow-install.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';

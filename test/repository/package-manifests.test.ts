@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../helpers/run-cli.js';
 
 /** Imported but deliberately not declared, per package, and why. */
 const UNDECLARED_ON_PURPOSE: Record<string, Record<string, string>> = {
-  '@mlpx/train': { 'node-gyp': 'tried only when installed beside mlpx; npm ships its own copy, which setup uses first' },
+  mlpx: { 'node-gyp': 'tried only when installed beside mlpx; npm ships its own copy, which setup uses first' },
 };
 
 /** Declared but never imported by name, per package, and why. */

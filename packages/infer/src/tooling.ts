@@ -1,7 +1,8 @@
 /**
  * @mlpx/infer/tooling: what the mlpx command's `setup cuda`, `doctor`, `infer` and `bench`, and
  * @mlpx/export's verification, use beyond the public API in index.ts: ONNX Runtime sessions run
- * batch by batch, the CUDA diagnosis, the CUDA provider from PyPI, folder inference and the
+ * batch by batch, the CUDA diagnosis, the CUDA install as the runtime reads, preloads and
+ * describes it (the installer itself is the mlpx command's), folder inference and the
  * throughput measurement. Not covered by semantic versioning: it may change in any release.
  */
 
@@ -10,14 +11,24 @@ export { openSession, runAllOutputs, runBatch, type BatchOutputs, type OnnxSessi
 export { classifierFromBytes } from './classifier.js';
 export { diagnoseCuda } from './runtime/diagnose-cuda.js';
 
-// The CUDA provider from PyPI (mlpx setup cuda).
-export { setupCuda, DEFAULT_EXTRAS, PROVIDER_PROJECT, type SetupCudaOptions, type SetupCudaResult } from './cuda/setup-cuda.js';
-export { cudaInstallFolder, cudaRoot, MINIMUM_DRIVER, onnxruntimeLibraryFolder, readCudaInstall, type CudaInstall } from './cuda/cuda-install.js';
+// The CUDA provider `mlpx setup cuda` installs: where it lives, its manifest, its links and libraries.
+export {
+  cudaInstallFolder,
+  cudaRoot,
+  INSTALL_JSON,
+  MINIMUM_DRIVER,
+  onnxruntimeLibraryFolder,
+  onnxruntimeVersion,
+  readCudaInstall,
+  type CudaInstall,
+  type InstalledLibrary,
+  type InstalledWheel,
+} from './cuda/cuda-install.js';
 export { describeCudaInstall } from './cuda/describe-cuda.js';
+export { readElfDynamic } from './cuda/elf-dynamic.js';
+export { loadLibrary } from './cuda/load-library.js';
 export { preloadCuda, type PreloadResult } from './cuda/preload-cuda.js';
-export { installedProvider, unlinkProvider } from './cuda/provider-links.js';
-export { pickIndexUrl } from './cuda/index-url.js';
-export type { WheelDownloadProgress } from './cuda/wheel-download.js';
+export { inspectProviderFile, installedProvider, linkProviderFile, mendProviderLinks, PROVIDER_LIBRARIES } from './cuda/provider-links.js';
 
 // What `mlpx infer` does.
 export { inferFiles, type InferOptions, type InferResult } from './infer-files.js';

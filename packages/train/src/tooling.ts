@@ -1,23 +1,20 @@
 /**
  * @mlpx/train/tooling: what the mlpx command's `setup tensorflow`, `doctor`, `train` and `bench`
- * use beyond the public API in index.ts: building and finding native TensorFlow, probing a WebGPU
- * adapter, data-parallel threads, and the throughput measurements (with the plain tfjs baseline
- * and the Keras peer). Not covered by semantic versioning: it may change in any release.
+ * use beyond the public API in index.ts: finding, loading and describing native TensorFlow (the
+ * engine's builder itself is the mlpx command's), probing a WebGPU adapter, data-parallel threads,
+ * and the throughput measurements (with the plain tfjs baseline and the Keras peer). Not covered
+ * by semantic versioning: it may change in any release.
  */
 
 // Engines.
 export { describeAdapter, probeWebgpuAdapter, probeWebgpuAdapterInChild, type WebgpuAdapterInfo } from './backend/webgpu-adapter.js';
-export { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from './backend/tensorflow/tensorflow-install.js';
+export { INSTALL_JSON, readTensorflowInstall, TENSORFLOW_LIBRARIES, tensorflowRoot, type TensorflowInstall } from './backend/tensorflow/tensorflow-install.js';
+export { activeTensorflowVersion, ADDON_PATH, loadInstalledTensorflow, STDERR_CAPTURE_PATH } from './backend/tensorflow/load-tensorflow.js';
+export { linkSharedTfjs } from './backend/tensorflow/link-tfjs.js';
+export { tensorflowBackend } from './backend/tensorflow/tfjs-node-backend.js';
 export { listTensorflowDevices } from './backend/tensorflow/list-devices.js';
 export { describeCudaWheels, findCudaWheels, type CudaWheels } from './backend/tensorflow/cuda-wheels.js';
-export {
-  DEFAULT_TENSORFLOW_VERSION,
-  setupTensorflow,
-  TESTED_TENSORFLOW_VERSIONS,
-  type SetupProgress,
-  type SetupTensorflowOptions,
-  type SetupTensorflowResult,
-} from './backend/tensorflow/setup/setup-tensorflow.js';
+export { outputTail, runCommand } from './backend/tensorflow/run-command.js';
 export { autoThreads, DataParallelTrainStep } from './parallel/data-parallel-step.js';
 
 // Messages.

@@ -10,8 +10,10 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { installedProvider, onnxruntimeLibraryFolder, setupCuda, unlinkProvider, type SetupCudaResult } from '@mlpx/infer/tooling';
+import { installedProvider, onnxruntimeLibraryFolder } from '@mlpx/infer/tooling';
 import { MlpxError } from '@mlpx/core';
+import { unlinkProvider } from '../setup/cuda/provider-links.js';
+import { setupCuda, type SetupCudaResult } from '../setup/cuda/setup-cuda.js';
 import { downloadProgress } from '../progress/download-progress.js';
 import { formatDuration, info } from '../progress/terminal.js';
 

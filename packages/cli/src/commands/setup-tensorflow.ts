@@ -1,6 +1,6 @@
 /** `mlpx setup tensorflow`: native TensorFlow for `--backend tensorflow`, built from PyPI's wheels. */
 import { Command } from 'commander';
-import { DEFAULT_TENSORFLOW_VERSION, setupTensorflow, type SetupProgress } from '@mlpx/train/tooling';
+import { DEFAULT_TENSORFLOW_VERSION, setupTensorflow, type SetupProgress } from '../setup/tensorflow/setup-tensorflow.js';
 import { formatDuration, info, progressStream } from '../progress/terminal.js';
 
 interface SetupTensorflowFlags {

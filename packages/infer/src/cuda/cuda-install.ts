@@ -12,12 +12,14 @@
  *
  * onnxruntime-node loads its providers from the folder of its own libonnxruntime.so, so setup
  * puts symlinks there (provider-links.ts) pointing at wheels/onnxruntime_gpu-<version>/.
+ *
+ * This file reads an install; `mlpx setup cuda` (packages/cli/src/setup/cuda/) makes one.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
+import { describeError, MlpxError } from '@mlpx/core';
 
 export const INSTALL_JSON = 'install.json';
 
@@ -123,9 +125,4 @@ export function readCudaInstall(folder = cudaInstallFolder()): CudaInstall | und
     throw new MlpxError(`cannot read ${path}: ${describeError(error)}`, { cause: error });
   }
   return parseCudaInstall(text, path);
-}
-
-/** Writes the manifest atomically (@mlpx/core's writeFileAtomic): readers see all of it or none. */
-export async function writeCudaInstall(folder: string, install: CudaInstall): Promise<void> {
-  await writeFileAtomic(join(folder, INSTALL_JSON), `${JSON.stringify(install, null, 2)}\n`);
 }

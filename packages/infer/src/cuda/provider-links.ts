@@ -1,9 +1,10 @@
 /**
  * onnxruntime-node loads libonnxruntime_providers_{shared,cuda}.so from the folder of its own
  * libonnxruntime.so, so that is where the provider must appear. The real files stay in the mlpx
- * cache; setup puts symlinks in onnxruntime-node's folder, and the preloader mends them when they
- * are missing (a reinstalled node_modules). A regular file there is a provider from NuGet
- * (`mlpx setup cuda --source nuget`) and is left alone, except by a PyPI setup, which replaces it.
+ * cache; setup puts symlinks in onnxruntime-node's folder (packages/cli/src/setup/cuda/provider-links.ts),
+ * and the preloader mends them here when they are missing (a reinstalled node_modules). A regular
+ * file there is a provider from NuGet (`mlpx setup cuda --source nuget`) and is left alone, except
+ * by a PyPI setup, which replaces it.
  */
 import { lstatSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -40,7 +41,8 @@ export function installedProvider(folder = onnxruntimeLibraryFolder()): Provider
   return inspectProviderFile(join(folder, PROVIDER_LIBRARIES.cuda));
 }
 
-function link(path: string, target: string): void {
+/** Makes `path` a symlink to `target`, by way of a temporary name (readers see the old file or the new link). */
+export function linkProviderFile(path: string, target: string): void {
   const temporary = `${path}.mlpx-${process.pid}`;
   try {
     rmSync(temporary, { force: true });
@@ -53,20 +55,6 @@ function link(path: string, target: string): void {
 }
 
 /**
- * Points onnxruntime-node's provider files at the install (replacing whatever is there); returns
- * the regular files (a NuGet provider) it replaced.
- */
-export function linkProvider(installFolder: string, install: CudaInstall, folder = onnxruntimeLibraryFolder()): string[] {
-  const replaced: string[] = [];
-  for (const key of ['shared', 'cuda'] as const) {
-    const path = join(folder, PROVIDER_LIBRARIES[key]);
-    if (inspectProviderFile(path).kind === 'file') replaced.push(path);
-    link(path, join(installFolder, install.provider[key]));
-  }
-  return replaced;
-}
-
-/**
  * Recreates the links when they are missing or dangling (never over a regular file); returns
  * whether onnxruntime-node's folder now points at this install.
  */
@@ -76,15 +64,7 @@ export function mendProviderLinks(installFolder: string, install: CudaInstall, f
     const target = join(installFolder, install.provider[key]);
     const current = inspectProviderFile(path);
     if (current.kind === 'file') return false;
-    if (current.kind === 'missing' || current.dangling || current.target !== target) link(path, target);
+    if (current.kind === 'missing' || current.dangling || current.target !== target) linkProviderFile(path, target);
   }
   return true;
-}
-
-/** Removes links into an mlpx cache (before a NuGet install); regular files stay. */
-export function unlinkProvider(folder = onnxruntimeLibraryFolder()): void {
-  for (const name of Object.values(PROVIDER_LIBRARIES)) {
-    const current = inspectProviderFile(join(folder, name));
-    if (current.kind === 'link') rmSync(current.path, { force: true });
-  }
 }

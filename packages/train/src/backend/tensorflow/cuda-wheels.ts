@@ -7,11 +7,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MlpxError } from '@mlpx/core';
-import { outputTail, runCommand } from './setup/run-command.js';
-import { TENSORFLOW_LIBRARIES } from './setup/tensorflow-library.js';
-
-/** The wheels TensorFlow's GPU kernels cannot run without (the others add NCCL, profiling, TensorRT). */
-export const REQUIRED_CUDA_WHEELS = ['cublas', 'cuda_runtime', 'cudnn', 'cufft', 'cusolver', 'cusparse'] as const;
+import { outputTail, runCommand } from './run-command.js';
+import { TENSORFLOW_LIBRARIES } from './tensorflow-install.js';
 
 export interface CudaWheels {
   /** The folder TensorFlow looks in: site-packages/nvidia. */

@@ -5,7 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { describeError } from '@mlpx/core';
-import { outputTail, runCommand } from './setup/run-command.js';
+import { outputTail, runCommand } from './run-command.js';
 import type { TensorflowInstall } from './tensorflow-install.js';
 
 const LIST_DEVICES = [

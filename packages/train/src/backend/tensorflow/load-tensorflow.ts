@@ -16,7 +16,7 @@ import { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from '.
 
 /** The addon tfjs-node loads, relative to its package folder (N-API 8; node-pre-gyp's layout). */
 export const ADDON_PATH = join('lib', 'napi-v8', 'tfjs_binding.node');
-/** mlpx's stderr-capture addon, beside it (setup/stderr-capture-source.ts). */
+/** mlpx's stderr-capture addon, beside it (built by setup: packages/cli/src/setup/tensorflow/stderr-capture-source.ts). */
 export const STDERR_CAPTURE_PATH = join('lib', 'napi-v8', 'mlpx_stderr.node');
 
 interface StderrCapture {

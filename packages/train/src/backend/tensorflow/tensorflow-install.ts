@@ -3,7 +3,7 @@
  *
  *   <root>/                     $MLPX_TENSORFLOW_DIR, else ~/.cache/mlpx/tensorflow
  *     install.json              this manifest, written last (atomically): present = usable
- *     build-<time>/             one setup's build (setup-tensorflow.ts); older ones are removed
+ *     build-<time>/             one setup's build (packages/cli/src/setup/tensorflow/); older ones are removed
  *       venv/                   the private Python environment TensorFlow was pip-installed into
  *       node/node_modules/@tensorflow/tfjs-node/
  *                               tfjs-node's JavaScript and its addon, built against that TensorFlow
@@ -17,6 +17,9 @@ import { join, resolve } from 'node:path';
 import { describeError, MlpxError } from '@mlpx/core';
 
 export const INSTALL_JSON = 'install.json';
+
+/** TensorFlow's two libraries in a wheel's `tensorflow` folder: libtensorflow_cc.so.2 exports its C API. */
+export const TENSORFLOW_LIBRARIES = ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'] as const;
 
 /** What `mlpx setup tensorflow` built; the loader trusts nothing else. */
 export interface TensorflowInstall {

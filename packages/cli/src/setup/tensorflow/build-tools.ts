@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MlpxError } from '@mlpx/core';
-import { runCommand } from './run-command.js';
+import { runCommand } from '@mlpx/train/tooling';
 
 export interface BuildTools {
   /** The C++ compiler node-gyp's Makefile will use. */

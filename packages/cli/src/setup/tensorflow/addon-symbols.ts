@@ -5,7 +5,7 @@
  * 2.20 some live only in libtensorflow_framework.so.2, so both libraries count.
  */
 import { MlpxError } from '@mlpx/core';
-import { outputTail, runCommand } from './run-command.js';
+import { outputTail, runCommand } from '@mlpx/train/tooling';
 
 const C_API_SYMBOL = /\s(TFE?_\w+)(@.*)?$/;
 

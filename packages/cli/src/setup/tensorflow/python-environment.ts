@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { MlpxError } from '@mlpx/core';
-import { outputTail, runCommand } from './run-command.js';
+import { outputTail, runCommand } from '@mlpx/train/tooling';
 
 export interface PythonInfo {
   readonly path: string;

@@ -1,7 +1,8 @@
 /**
- * Runs one of setup's external tools (python, pip, npm, node-gyp, nm) and keeps its output, so a
- * failure can be reported with the lines that explain it. `echo` passes the output on as it comes
- * (pip's download progress), for steps a user waits on.
+ * Runs an external tool (`mlpx setup tensorflow`'s python, pip, npm, node-gyp and nm; doctor's
+ * python and readelf) and keeps its output, so a failure can be reported with the lines that
+ * explain it. `echo` passes the output on as it comes (pip's download progress), for steps a user
+ * waits on.
  */
 import { spawn } from 'node:child_process';
 

@@ -4,8 +4,8 @@
  * one; restoreStderr(saved) puts it back. Loading TensorFlow 2.16 and later prints Abseil's
  * "before InitializeLog" warning and, on the CPU, oneDNN's INFO line while its libraries
  * initialise, before any code of tfjs-node's addon can run and whatever TF_CPP_MIN_LOG_LEVEL
- * says; load-tensorflow.ts captures that moment and passes on what TF_CPP_MIN_LOG_LEVEL lets
- * through (startup-log-filter.ts).
+ * says; @mlpx/train's load-tensorflow.ts captures that moment and passes on what
+ * TF_CPP_MIN_LOG_LEVEL lets through (startup-log-filter.ts).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -7,9 +7,7 @@
  * here).
  */
 import * as tf from '@tensorflow/tfjs';
-import { activeTensorflowVersion, loadInstalledTensorflow } from '../load-tensorflow.js';
-import type { TensorflowInstall } from '../tensorflow-install.js';
-import { tensorflowBackend } from '../tfjs-node-backend.js';
+import { activeTensorflowVersion, loadInstalledTensorflow, tensorflowBackend, type TensorflowInstall } from '@mlpx/train/tooling';
 
 export interface ProbeReport {
   readonly version: string;

@@ -13,10 +13,9 @@ import { availableParallelism } from 'node:os';
 import { copyFile, mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlpxError } from '@mlpx/core';
-import { ADDON_PATH, STDERR_CAPTURE_PATH } from '../load-tensorflow.js';
+import { ADDON_PATH, outputTail, runCommand, STDERR_CAPTURE_PATH } from '@mlpx/train/tooling';
 import type { BuildTools } from './build-tools.js';
 import { addStderrCaptureTarget, STDERR_CAPTURE_TARGET } from './stderr-capture-source.js';
-import { outputTail, runCommand } from './run-command.js';
 import type { TensorflowLibrary } from './tensorflow-library.js';
 
 /** deps/ as binding.gyp expects it: include/ and link-time names of the two libraries. */

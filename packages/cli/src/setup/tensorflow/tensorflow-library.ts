@@ -8,8 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MlpxError } from '@mlpx/core';
-
-export const TENSORFLOW_LIBRARIES = ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'] as const;
+import { TENSORFLOW_LIBRARIES } from '@mlpx/train/tooling';
 
 export interface TensorflowLibrary {
   /** The real (symlink-free) package folder. */

@@ -1,13 +1,12 @@
 /**
  * tfjs-node's JavaScript and its addon's sources, fetched from npm into the engine's folder with
  * its install script skipped (that script downloads libtensorflow 2.9.1, the build mlpx replaces).
- * Its own copies of tfjs are removed and linked to mlpx's (link-tfjs.ts).
+ * Its own copies of tfjs are removed and linked to mlpx's (@mlpx/train's link-tfjs.ts).
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlpxError } from '@mlpx/core';
-import { linkSharedTfjs } from '../link-tfjs.js';
-import { outputTail, runCommand } from './run-command.js';
+import { linkSharedTfjs, outputTail, runCommand } from '@mlpx/train/tooling';
 
 export const TFJS_NODE = '@tensorflow/tfjs-node';
 

@@ -4,7 +4,7 @@
  * nothing in the set provides.
  */
 import { basename } from 'node:path';
-import type { InstalledLibrary } from './cuda-install.js';
+import type { InstalledLibrary } from '@mlpx/infer/tooling';
 
 export function loadOrder(libraries: readonly InstalledLibrary[]): string[] {
   const bySoname = new Map<string, InstalledLibrary>();
