@@ -50,16 +50,32 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
-      '@typescript-eslint/require-await': 'error',
+      // An async function that implements a Promise-returning interface need not await; dropping
+      // its `async` to please the rule would turn its throws into synchronous ones.
+      '@typescript-eslint/require-await': 'off',
+      // Shapes are written into messages as `[${shape}]`, which prints 2,3,4.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowArray: true }],
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // typeof import('...') stays allowed: vi.mock's importOriginal<typeof import('node:fs/promises')>() is the idiom.
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
       '@typescript-eslint/consistent-type-exports': 'error',
       '@typescript-eslint/no-deprecated': 'error',
       // noUncheckedIndexedAccess is off, so the compiler calls every `values[i]!` unnecessary (about
       // 570 of them), and tfjs's `tf.reshape(x, shape) as tf.Tensor2D` is flagged though the cast
       // is what picks the generic's rank: noise here.
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+    },
+  },
+  {
+    // Tests read JSON (JSON.parse, response.json()) and match with vitest's expect.any(), all typed any.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
 );

@@ -4,7 +4,7 @@
  * default 1e-5: test/helpers/closeness.ts), and pass
  * the ONNX checker (opsets it knows). Returns the exported bytes for further assertions.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { exportToOnnx, type ExportOptions } from '../../packages/export/src/export-to-onnx.js';
 import { openSession, runBatch } from '../../packages/infer/src/runtime/onnxruntime-node.js';

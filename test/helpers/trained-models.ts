@@ -2,7 +2,7 @@
  * Briefly trained models of each family on real Fashion-MNIST images, for the export tests: one
  * epoch on 1,000 images at a small configuration that still resizes (28 -> 32) and patches.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ImageDataset } from '../../packages/train/src/data/dataset.js';
 import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
 import { channelStatistics } from '../../packages/train/src/layers/normalization.js';

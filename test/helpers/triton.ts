@@ -32,12 +32,13 @@ export const TRITON_REQUIRED = process.env.MLPX_REQUIRE_TRITON === '1';
 
 let install: TritonInstall | undefined;
 let unavailable: string | undefined;
-let failure: unknown;
+/** What prepareTriton threw, other than TritonUnavailable. */
+let failure: { readonly error: unknown } | undefined;
 try {
   install = await prepareTriton();
 } catch (error) {
   if (error instanceof TritonUnavailable) unavailable = error.message;
-  else failure = error;
+  else failure = { error };
 }
 
 /** `describe` for tests that need Triton; `describe.skip` when it is missing and not required. */
@@ -48,7 +49,7 @@ if (unavailable && !TRITON_REQUIRED) process.stderr.write(`tests against Triton 
 /** The venv and backend; throws (in a test, failing it) with what is missing or what went wrong. */
 export function tritonInstall(): TritonInstall {
   if (install) return install;
-  if (failure) throw failure;
+  if (failure) throw failure.error;
   throw new Error(`MLPX_REQUIRE_TRITON=1, but ${unavailable}`);
 }
 

@@ -3,7 +3,7 @@
  * the method each takes (405 with Allow otherwise), and paths that are none of them.
  */
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../../packages/infer/src/serving/protocol-error.js';
+import type { ProtocolError } from '../../packages/infer/src/serving/protocol-error.js';
 import { route } from '../../packages/infer/src/serving/routes.js';
 
 describe('routes', () => {

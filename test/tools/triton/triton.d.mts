@@ -24,12 +24,13 @@ export interface TritonInstall {
   readonly seconds: { readonly server: number; readonly client: number; readonly backend: number; readonly total: number };
 }
 
+/** Its functions use no `this`: they may be passed on alone (`stop: server.stop`). */
 export interface ServerProcess {
   readonly pid: number | undefined;
-  output(): string;
-  exitCode(): number | string | undefined;
+  readonly output: () => string;
+  readonly exitCode: () => number | string | undefined;
   readonly exited: Promise<void>;
-  stop(): Promise<void>;
+  readonly stop: () => Promise<void>;
 }
 
 export interface RunningTriton {
@@ -37,8 +38,8 @@ export interface RunningTriton {
   readonly url: string;
   readonly metricsUrl: string;
   readonly pid: number | undefined;
-  output(): string;
-  stop(): Promise<void>;
+  readonly output: () => string;
+  readonly stop: () => Promise<void>;
 }
 
 export class TritonUnavailable extends Error {}
