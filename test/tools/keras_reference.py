@@ -25,7 +25,7 @@ from tensorflow.keras import layers
 
 # The seed's layers, shared with the Keras peer (packages/train/python/seed_keras.py) and keras_trajectory.py.
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "packages", "train", "python"))
-from model_families import MODEL_NAMES  # noqa: E402
+from model_families import KERAS_MODEL_NAMES  # noqa: E402
 from seed_layers import make_block  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures", "keras")
@@ -76,7 +76,7 @@ def named_weights(block):
 def blocks():
     patches, dim = 6, 8
     x = rng.normal(0, 1, (2, patches, dim)).astype(np.float32)
-    for model in MODEL_NAMES:
+    for model in KERAS_MODEL_NAMES:
         for approximate in (False, True):
             layer = make_block(model, patches, dim, gelu(approximate))  # no Dropout: inference only
             layer(x)

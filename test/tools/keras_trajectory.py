@@ -28,7 +28,7 @@ from tensorflow.keras import layers
 
 # The seed's layers, shared with the Keras peer (packages/train/python/seed_keras.py) and keras_reference.py.
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "packages", "train", "python"))
-from model_families import LEARNING_RATES, MODEL_NAMES, has_position_embedding  # noqa: E402 (the seed's learning rates)
+from model_families import KERAS_MODEL_NAMES, LEARNING_RATES, has_position_embedding  # noqa: E402 (the seed's learning rates)
 from seed_layers import Patches, make_block  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures", "keras")
@@ -150,6 +150,6 @@ def check_gelu_default():
 def main():
     os.makedirs(OUT, exist_ok=True)
     check_gelu_default()
-    for i, model in enumerate(MODEL_NAMES):
+    for i, model in enumerate(KERAS_MODEL_NAMES):
         for form in ["exact", "tanh"]:
             trajectory(model, form, 1000 + i)

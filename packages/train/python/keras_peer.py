@@ -36,14 +36,14 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from model_families import MODEL_NAMES  # noqa: E402
+from model_families import KERAS_MODEL_NAMES  # noqa: E402
 from seed_keras import SeedConfig, build_seed_classifier, compile_seed_model  # noqa: E402
 
 
 def parse_arguments():
     seed = SeedConfig()
     parser = argparse.ArgumentParser(description="Training throughput of the seed's Keras model (the peer of mlpx bench).")
-    parser.add_argument("--model", required=True, choices=MODEL_NAMES)
+    parser.add_argument("--model", required=True, choices=KERAS_MODEL_NAMES)
     parser.add_argument("--image-size", type=int, default=seed.image_size)
     parser.add_argument("--patch-size", type=int, default=seed.patch_size)
     parser.add_argument("--embedding-dim", type=int, default=seed.embedding_dim)

@@ -12,6 +12,8 @@ _FILE = Path(__file__).resolve().parent.parent / "model-families.json"
 
 FAMILIES = {family["name"]: family for family in json.loads(_FILE.read_text(encoding="utf-8"))["families"]}
 MODEL_NAMES = tuple(FAMILIES)
+# The families with a Keras block in seed_layers.py: the ones the Keras peer and fixtures cover.
+KERAS_MODEL_NAMES = tuple(name for name, family in FAMILIES.items() if family.get("kerasBlock"))
 LEARNING_RATES = {name: family["learningRate"] for name, family in FAMILIES.items()}
 
 

@@ -128,4 +128,7 @@ _BLOCK_BUILDERS = {
 
 def make_block(model_name, num_patches, embedding_dim, gelu, dropout_rate=None):
     """One block of model_name, a family of model-families.json (its kerasBlock names the class)."""
-    return _BLOCK_BUILDERS[family(model_name)["kerasBlock"]](num_patches, embedding_dim, gelu, dropout_rate)
+    keras_block = family(model_name).get("kerasBlock")
+    if keras_block is None:
+        raise ValueError(f"model {model_name!r} has no Keras block (model-families.json names none)")
+    return _BLOCK_BUILDERS[keras_block](num_patches, embedding_dim, gelu, dropout_rate)
