@@ -21,7 +21,7 @@ export function converterFor(className: string, opset: number): Converter | unde
   return converters.get(className)?.find((c) => c.minOpset <= opset && (c.maxOpset === undefined || opset <= c.maxOpset));
 }
 
-/** Registered class names, for error messages and the README's support table. */
+/** Registered class names, for error messages and the layer table of docs/architecture.md. */
 export function registeredClassNames(): string[] {
   return [...converters.keys()].sort();
 }

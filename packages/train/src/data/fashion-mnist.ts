@@ -3,7 +3,7 @@
  * classes, as four IDX files (see idx.ts), gzip-compressed as published or uncompressed.
  * Sources, in order: options.dataFile (a folder holding the four files), the folder of Debian's
  * dataset-fashion-mnist package ($MLPX_FASHION_MNIST_SYSTEM_DIR replaces it), the cache, a
- * download verified against the md5s in the project's README, else, when the download fails, the
+ * download verified against the md5s Fashion-MNIST's own README publishes, else, when the download fails, the
  * sample shipped with the package (fashion-mnist-sample.ts). The 'fashion-mnist-sample' spec
  * loads that sample directly.
  */
@@ -56,8 +56,8 @@ export interface FashionMnistSources {
 const md5 = (hex: string): Checksum => ({ algorithm: 'md5', hex });
 
 /**
- * S3 website endpoints serve plain HTTP only (they do not support HTTPS), so the md5s from the
- * project's README are what make the download trustworthy.
+ * S3 website endpoints serve plain HTTP only (they do not support HTTPS), so the md5s from
+ * Fashion-MNIST's own README (the zalandoresearch repository above) are what make the download trustworthy.
  */
 export const FASHION_MNIST_SOURCES: FashionMnistSources = {
   systemDir: '/usr/share/datasets/fashion-mnist',
