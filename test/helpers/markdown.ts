@@ -100,3 +100,21 @@ function inlineCodeOf(paragraph: Located): Located[] {
   }
   return spans;
 }
+
+/**
+ * The lines where a table is cut in two: a table row, a blank line, then a row that starts no new
+ * table (no `|---|` line under it). GitHub ends the table at the blank line and shows the rest as
+ * text.
+ */
+export function tableBreaksOf(markdown: string): number[] {
+  const lines = markdown.split('\n');
+  const isRow = (line: string | undefined): boolean => line !== undefined && line.trimStart().startsWith('|');
+  const breaks: number[] = [];
+  let fenced = false;
+  lines.forEach((line, i) => {
+    if (isFence(line)) fenced = !fenced;
+    if (fenced || line.trim() !== '' || !isRow(lines[i - 1]) || !isRow(lines[i + 1])) return;
+    if (!/^\s*\|?\s*:?-{3,}/.test(lines[i + 2] ?? '')) breaks.push(i + 1);
+  });
+  return breaks;
+}

@@ -2,7 +2,8 @@
  * The documents say what is true of the repository: every `mlpx <command> --flag` a Markdown file
  * shows (in a code block or inline code) is a flag that command's `--help` lists, every relative
  * link leads to a file that exists (and, with an anchor, to one of its headings), and so does
- * every link to this repository on GitHub, in the documents and in the messages the packages print.
+ * every link to this repository on GitHub, in the documents and in the messages the packages
+ * print; and no table is cut in two by a blank line.
  *
  * The flags come from the built command (`npx tsc -b` first): `node packages/cli/bin/mlpx.js
  * <command> --help`, once per command and subcommand.
@@ -11,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliFlags } from '../helpers/cli-help.js';
-import { anchorsOf, codeOf, linksOf, type Located } from '../helpers/markdown.js';
+import { anchorsOf, codeOf, linksOf, tableBreaksOf, type Located } from '../helpers/markdown.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { trackedTexts, type TrackedText } from '../helpers/tracked-files.js';
 
@@ -177,6 +178,16 @@ describe('links in the Markdown files', () => {
   it('catch a missing file and a missing heading', () => {
     const doc: TrackedText = { path: 'docs/example.md', text: '# A heading\n\n[here](#a-heading), [gone](#gone), [no file](nowhere.md), [readme](../README.md)\n' };
     expect(brokenLinks(doc)).toEqual(['docs/example.md:3: #gone (no heading #gone in docs/example.md)', 'docs/example.md:3: nowhere.md (no docs/nowhere.md)']);
+  });
+});
+
+describe('tables in the Markdown files', () => {
+  it('are not cut in two by a blank line', () => {
+    expect(MARKDOWN.flatMap(({ path, text }) => tableBreaksOf(text).map((line) => `${path}:${line}: a blank line inside a table`))).toEqual([]);
+  });
+
+  it('catch a blank line between two rows', () => {
+    expect(tableBreaksOf('| a | b |\n|---|---|\n| 1 | 2 |\n\n| 3 | 4 |\n\n| c |\n|---|\n')).toEqual([4]);
   });
 });
 
