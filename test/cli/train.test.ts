@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
-import { modelFamilies } from '../../packages/train/src/models/model-family.js';
+import { modelFamilies } from '../../packages/train/src/models/model-families.js';
 import { loadModel } from '../../packages/train/src/run/model-files.js';
 import type { RunMetrics } from '../../packages/train/src/run/run-metrics.js';
 import { evaluate } from '../../packages/train/src/training/evaluate.js';

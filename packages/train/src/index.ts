@@ -12,18 +12,8 @@
 export * from './layers/index.js';
 export { buildClassifier } from './models/build-classifier.js';
 export { checkArchitecture, checkModelConfig, isModelName, MODEL_NAMES, SEED_ARCHITECTURE, type Architecture, type ModelConfig, type ModelName } from './models/model-config.js';
-export {
-  isModelFamily,
-  modelFamilies,
-  modelFamily,
-  modelFamilyNames,
-  registerModelFamily,
-  type BlockFlops,
-  type BlockSettings,
-  type ModelFamily,
-  type ModelFamilyFacts,
-  type PlainBlockSizes,
-} from './models/model-family.js';
+export { isModelFamily, modelFamilies, modelFamily, modelFamilyNames, registerModelFamily } from './models/model-families.js';
+export type { BlockFlops, BlockSettings, ModelFamily, ModelFamilyFacts, PlainBlockSizes } from './models/model-family.js';
 export { BUILT_IN_FAMILIES, type BuiltInModelName } from './models/families/index.js';
 export { denseFlops } from './models/block-flops.js';
 

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_FAMILIES } from '../../../packages/train/src/models/families/index.js';
 import { checkModelConfig, isModelName, MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/models/model-config.js';
-import { modelFamilies, modelFamily, registerModelFamily, type ModelFamily } from '../../../packages/train/src/models/model-family.js';
+import { modelFamilies, modelFamily, registerModelFamily } from '../../../packages/train/src/models/model-families.js';
+import type { ModelFamily } from '../../../packages/train/src/models/model-family.js';
 import { SEED_LEARNING_RATES } from '../../../packages/train/src/run/recipe.js';
 
 const train = (path: string): string => readFileSync(new URL(`../../../packages/train/${path}`, import.meta.url), 'utf8');

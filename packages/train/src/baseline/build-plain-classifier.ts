@@ -17,7 +17,8 @@ import type { ChannelStatistics } from '../layers/normalization.js';
 import { PatchPositionEmbedding } from '../layers/patch-position-embedding.js';
 import { preprocessingLayers } from '../models/build-classifier.js';
 import { checkModelConfig, type ModelConfig } from '../models/model-config.js';
-import { modelFamily, type PlainBlockSizes } from '../models/model-family.js';
+import { modelFamily } from '../models/model-families.js';
+import type { PlainBlockSizes } from '../models/model-family.js';
 import { chain, layer } from './plain-graph.js';
 
 export function buildPlainClassifier(config: ModelConfig, statistics: ChannelStatistics): tf.LayersModel {

@@ -7,7 +7,7 @@
  */
 import { denseFlops } from '../models/block-flops.js';
 import type { ModelConfig } from '../models/model-config.js';
-import { modelFamily } from '../models/model-family.js';
+import { modelFamily } from '../models/model-families.js';
 
 type Sizes = Pick<ModelConfig, 'model' | 'inputChannels' | 'numClasses' | 'imageSize' | 'patchSize' | 'embeddingDim' | 'blocks'>;
 

@@ -6,7 +6,7 @@
  *   -> RandomFlip -> RandomZoom(0.2)                      (training only; omitted with augment: false)
  *   -> Patches(patchSize) -> PatchEmbedding(embeddingDim) (a Dense) [+ PatchPositionEmbedding for a
  *      family with positionEmbedding (FNet), frozen as in the seed unless config.positionTable is 'trained']
- *   -> blocks x N (the family's, model-family.ts) -> GlobalAveragePooling1D -> SeededDropout -> Dense(numClasses) = logits
+ *   -> blocks x N (the family's, model-families.ts) -> GlobalAveragePooling1D -> SeededDropout -> Dense(numClasses) = logits
  *
  * Weight initialisers draw their seeds from the training random stream: reseed it first for a
  * reproducible model.
@@ -24,7 +24,7 @@ import { randomSource } from '../layers/random-source.js';
 import { RandomZoom } from '../layers/random-zoom.js';
 import { SeededDropout } from '../layers/seeded-dropout.js';
 import { checkModelConfig, type ModelConfig, ZOOM_FACTOR } from './model-config.js';
-import { modelFamily } from './model-family.js';
+import { modelFamily } from './model-families.js';
 
 function block(config: ModelConfig, index: number): tf.layers.Layer {
   return modelFamily(config.model).block({ dropoutRate: config.dropout, gelu: config.gelu, name: `${config.model}_block_${index + 1}` }, config);

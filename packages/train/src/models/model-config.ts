@@ -1,40 +1,16 @@
 /**
- * What defines a classifier: the architecture, its sizes, and the input it takes. Defaults are
- * the seed's (docs/seed.md): image 64, patch 8, embedding 256, 4 blocks, dropout 0.2, exact GELU.
+ * The classifier's settings (classifier-config.ts) checked, the seed's defaults for them (docs/seed.md:
+ * image 64, patch 8, embedding 256, 4 blocks, dropout 0.2, exact GELU), and the families' names.
  */
-import type { GeluApproximation } from '../layers/ops/gelu.js';
-import { isPositionTable, POSITION_TABLES, type PositionTable } from '../layers/patch-position-embedding.js';
+import { isPositionTable, POSITION_TABLES } from '../layers/patch-position-embedding.js';
+import type { Architecture, ModelConfig } from './classifier-config.js';
 import { BUILT_IN_FAMILIES, type BuiltInModelName } from './families/index.js';
-import { isModelFamily, modelFamily } from './model-family.js';
+import { isModelFamily, modelFamily } from './model-families.js';
 
-/** The families mlpx ships: 'mixer', 'fnet', 'gmlp' (model-family.ts; registerModelFamily adds others). */
+export type { Architecture, ModelConfig, ModelName } from './classifier-config.js';
+
+/** The families mlpx ships: 'mixer', 'fnet', 'gmlp' (model-families.ts; registerModelFamily adds others). */
 export const MODEL_NAMES: readonly BuiltInModelName[] = BUILT_IN_FAMILIES.map((family) => family.name);
-
-/** The name of a registered model family (models/model-family.ts): one of MODEL_NAMES, or one a user registered. */
-export type ModelName = string;
-
-export interface ModelConfig {
-  readonly model: ModelName;
-  /** The dataset's native image size, which is the model's input: raw 0-255 pixels, NHWC. */
-  readonly inputHeight: number;
-  readonly inputWidth: number;
-  readonly inputChannels: number;
-  readonly numClasses: number;
-  /** Images are resized to imageSize x imageSize inside the model. */
-  readonly imageSize: number;
-  readonly patchSize: number;
-  readonly embeddingDim: number;
-  readonly blocks: number;
-  readonly dropout: number;
-  readonly gelu: GeluApproximation;
-  /** Training-time augmentation (the seed's RandomFlip + RandomZoom); true by default. */
-  readonly augment?: boolean;
-  /**
-   * FNet's position table: 'frozen' (the seed's fixed random constant) by default, or 'trained'.
-   * Runs saved before the setting existed trained it (see checkpoint-files.ts).
-   */
-  readonly positionTable?: PositionTable;
-}
 
 export const SEED_ARCHITECTURE = {
   imageSize: 64,
@@ -49,12 +25,10 @@ export const SEED_ARCHITECTURE = {
 export const ZOOM_FACTOR = 0.2;
 
 /** Whether a family of that name is registered. */
-export function isModelName(name: string): name is ModelName {
+export function isModelName(name: string): boolean {
   return isModelFamily(name);
 }
 
-/** The sizes a user chooses; the input sizes come from the dataset. */
-export type Architecture = Pick<ModelConfig, 'imageSize' | 'patchSize' | 'embeddingDim' | 'blocks' | 'dropout' | 'gelu' | 'augment' | 'positionTable'>;
 
 function checkPositiveIntegers<T extends object>(values: T, keys: readonly (keyof T)[]): void {
   for (const key of keys) {

@@ -1,6 +1,6 @@
 /**
- * What a model family is, and the registry of them. A family (MLP-Mixer, FNet, gMLP, or one a
- * user adds) is everything mlpx needs to know about one kind of block: how to build it, whether
+ * What a model family is (model-families.ts holds the registered ones). A family (MLP-Mixer,
+ * FNet, gMLP, or one a user adds) is everything mlpx needs to know about one kind of block: how to build it, whether
  * the classifier adds FNet's position embedding, the learning rate `mlpx train` uses by default,
  * its matmul FLOPs, its plain-tfjs form for `mlpx bench`'s baseline, and the Keras layer that
  * mirrors it in the Python tooling. The classifier around the blocks is the same for every family
@@ -12,8 +12,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { GeluApproximation } from '../layers/ops/gelu.js';
-import { BUILT_IN_FAMILIES } from './families/index.js';
-import type { ModelConfig } from './model-config.js';
+import type { ModelConfig } from './classifier-config.js';
 
 /** What build-classifier.ts gives a family to build block i with. */
 export interface BlockSettings {
@@ -58,33 +57,4 @@ export interface ModelFamily extends ModelFamilyFacts {
   blockFlops(patches: number, channels: number): BlockFlops;
   /** The block from stock tfjs layers, with the same weights in the same order (the plain baseline). */
   plainBlock(x: tf.SymbolicTensor, sizes: PlainBlockSizes): tf.SymbolicTensor;
-}
-
-const families = new Map<string, ModelFamily>(BUILT_IN_FAMILIES.map((family) => [family.name, family]));
-
-/** Makes a family available to buildClassifier, the plain baseline, the FLOP count and `mlpx train`. */
-export function registerModelFamily(family: ModelFamily): void {
-  if (!/^[a-z][a-z0-9]*$/.test(family.name)) throw new RangeError(`model family name '${family.name}' must be lower-case letters and digits, starting with a letter`);
-  if (families.has(family.name)) throw new RangeError(`model family '${family.name}' is already registered`);
-  families.set(family.name, family);
-}
-
-/** The registered families, the built-in ones first, in the order they were registered. */
-export function modelFamilies(): readonly ModelFamily[] {
-  return [...families.values()];
-}
-
-export function modelFamilyNames(): string[] {
-  return [...families.keys()];
-}
-
-export function isModelFamily(name: string): boolean {
-  return families.has(name);
-}
-
-/** The family of that name, or an error naming the known ones. */
-export function modelFamily(name: string): ModelFamily {
-  const family = families.get(name);
-  if (family === undefined) throw new RangeError(`unknown model '${name}': the model families are ${modelFamilyNames().join(', ')}`);
-  return family;
 }

@@ -10,7 +10,7 @@ import { FNetBlock } from '../../layers/fnet-block.js';
 import { denseFlops } from '../block-flops.js';
 import type { ModelFamily } from '../model-family.js';
 
-export const fnetFamily = {
+export const fnetFamily: ModelFamily & { readonly name: 'fnet' } = {
   name: 'fnet',
   displayName: 'FNet',
   learningRate: 0.001,
@@ -32,4 +32,4 @@ export const fnetFamily = {
     );
     return layer(norm())(add(mixed, ffn));
   },
-} as const satisfies ModelFamily;
+};

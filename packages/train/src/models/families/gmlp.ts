@@ -9,7 +9,7 @@ import { GMlpBlock } from '../../layers/gmlp-block.js';
 import { denseFlops } from '../block-flops.js';
 import type { ModelFamily } from '../model-family.js';
 
-export const gmlpFamily = {
+export const gmlpFamily: ModelFamily & { readonly name: 'gmlp' } = {
   name: 'gmlp',
   displayName: 'gMLP',
   learningRate: 0.003,
@@ -29,4 +29,4 @@ export const gmlpFamily = {
     const gated = tf.layers.multiply().apply([u!, gate]) as tf.SymbolicTensor;
     return add(normalized, layer(tf.layers.dense({ units: s.channels }))(gated));
   },
-} as const satisfies ModelFamily;
+};

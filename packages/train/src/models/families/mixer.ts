@@ -8,7 +8,7 @@ import { MixerBlock } from '../../layers/mixer-block.js';
 import { denseFlops } from '../block-flops.js';
 import type { ModelFamily } from '../model-family.js';
 
-export const mixerFamily = {
+export const mixerFamily: ModelFamily & { readonly name: 'mixer' } = {
   name: 'mixer',
   displayName: 'MLP-Mixer',
   learningRate: 0.005,
@@ -31,4 +31,4 @@ export const mixerFamily = {
     const tokens = add(x, chain(x, shared, swap(), ...mlp(s.patches, s.patches), swap()));
     return add(tokens, chain(tokens, shared, ...mlp(s.patches, s.channels)));
   },
-} as const satisfies ModelFamily;
+};
