@@ -14,7 +14,8 @@ const BUILT_MAIN = join(REPO_ROOT, 'packages', 'cli', 'dist', 'main.js');
 
 /** `node packages/cli/bin/mlpx.js ...args --help`'s output. */
 async function help(args: readonly string[]): Promise<string> {
-  if (!existsSync(BUILT_MAIN)) throw new Error('packages/cli/dist/main.js is missing: run `npx tsc -b` first (this test reads the built command\u2019s --help)');
+  if (!existsSync(BUILT_MAIN))
+    throw new Error('packages/cli/dist/main.js is missing: run `npx tsc -b` first (this test reads the built command\u2019s --help)');
   const { stdout } = await promisify(execFile)(process.execPath, [BIN, ...args, '--help'], { cwd: REPO_ROOT });
   return stdout;
 }

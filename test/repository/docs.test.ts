@@ -39,7 +39,10 @@ function invocationsIn(code: Located): Invocation[] {
   const found: Invocation[] = [];
   for (const match of text.matchAll(/(?<![\w@/.'-])mlpx\s+(?=[a-z])/g)) {
     const command = text.slice(match.index + match[0].length).split(/\s#|;|&&|\||>|\)|\bmlpx\s/)[0]!;
-    const tokens = command.trim().split(/\s+/).map((token) => token.replace(/[,.:]+$/, ''));
+    const tokens = command
+      .trim()
+      .split(/\s+/)
+      .map((token) => token.replace(/[,.:]+$/, ''));
     const firstOther = tokens.findIndex((token) => !/^[a-z][\w-]*$/.test(token));
     const words = tokens.slice(0, firstOther === -1 ? tokens.length : firstOther);
     const flags = tokens.filter((token) => /^--?[A-Za-z]/.test(token)).map((token) => token.replace(/=.*$/, ''));
@@ -67,7 +70,8 @@ function wrongInvocations({ path, text }: TrackedText, flags: ReadonlyMap<string
       const command = commandOf(words, flags);
       if (command === undefined) {
         // Prose in a code block ("the mlpx command") is no invocation; a typed one or one with flags is.
-        if (words.length > 0 && (typed || shown.length > 0)) wrong.push(`${path}:${line}: \`mlpx ${words.join(' ')}\`: no such command (\`mlpx --help\` lists ${[...flags.keys()].join(', ')})`);
+        if (words.length > 0 && (typed || shown.length > 0))
+          wrong.push(`${path}:${line}: \`mlpx ${words.join(' ')}\`: no such command (\`mlpx --help\` lists ${[...flags.keys()].join(', ')})`);
         continue;
       }
       for (const flag of shown) {
@@ -86,7 +90,9 @@ describe('mlpx invocations in the documents', () => {
   }, 120_000);
 
   it('reads the commands and their flags from --help (the check is not vacuous)', () => {
-    expect([...flags.keys()]).toEqual(expect.arrayContaining(['train', 'export', 'infer', 'eval', 'serve', 'setup tensorflow', 'setup cuda', 'bench', 'doctor', 'quickstart']));
+    expect([...flags.keys()]).toEqual(
+      expect.arrayContaining(['train', 'export', 'infer', 'eval', 'serve', 'setup tensorflow', 'setup cuda', 'bench', 'doctor', 'quickstart']),
+    );
     expect(flags.get('train')).toContain('--model');
     expect(flags.get('setup tensorflow')).toContain('--gpu');
     expect(flags.get('train')).not.toContain('--gpu');
@@ -176,7 +182,10 @@ describe('links in the Markdown files', () => {
   });
 
   it('catch a missing file and a missing heading', () => {
-    const doc: TrackedText = { path: 'docs/example.md', text: '# A heading\n\n[here](#a-heading), [gone](#gone), [no file](nowhere.md), [readme](../README.md)\n' };
+    const doc: TrackedText = {
+      path: 'docs/example.md',
+      text: '# A heading\n\n[here](#a-heading), [gone](#gone), [no file](nowhere.md), [readme](../README.md)\n',
+    };
     expect(brokenLinks(doc)).toEqual(['docs/example.md:3: #gone (no heading #gone in docs/example.md)', 'docs/example.md:3: nowhere.md (no docs/nowhere.md)']);
   });
 });
