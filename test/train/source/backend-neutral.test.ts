@@ -4,7 +4,10 @@
  * import no backend's own modules; they define their ops with defineOp and look a form up with
  * op.form(), the one place (backend/op-forms.ts) that reads the active backend. Each backend's
  * forms live in backend/<name>/ops/, named as the generic module that defines the op, and are
- * registered in backend/<name>/register.ts.
+ * registered in backend/<name>/register.ts. The benchmarks and data-parallel training (bench/,
+ * parallel/) may read the active backend's name, to report it or to start a worker thread on the
+ * same backend, but never compare backend names: what differs by backend is a property the
+ * backend registers.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -17,6 +20,10 @@ const GENERIC = ['layers', 'models', 'training', 'run', 'checkpoint', 'data', 'b
 /** The modules of backend/ that generic code may import: the table, the registration, the choice of backend. */
 const SHARED = new Set(['backend/op-forms.ts', 'backend/register-forms.ts', 'backend/select-backend.ts']);
 const BACKENDS = ['host', 'tensorflow', 'webgpu'];
+/** Modules that measure or split the generic training step: they name the active backend but choose nothing by its name. */
+const MEASURING = ['bench', 'parallel'];
+/** A comparison with a backend's name, or a list or test of backend names. */
+const BACKEND_NAME_COMPARISON = /getBackend\(\)\s*[!=]==|[!=]==\s*'(?:tensorflow|webgpu|wasm|cpu)'|'(?:tensorflow|webgpu|wasm|cpu)'\s*[!=]==|includes\(\s*(?:tf\.)?getBackend|onTensorflow|HOST_BACKENDS|TENSORFLOW_BACKEND/;
 
 function files(folder: string, into: string[] = []): string[] {
   for (const entry of readdirSync(folder)) {
@@ -49,6 +56,23 @@ describe('generic modules', () => {
   });
 });
 
+describe('the benchmarks and data-parallel training', () => {
+  const measuring = MEASURING.flatMap((folder) => files(join(SOURCE, folder)));
+
+  it('compare no backend names', () => {
+    const comparing = measuring.filter((file) => BACKEND_NAME_COMPARISON.test(readFileSync(file, 'utf8')));
+    expect(comparing.map((file) => relative(SOURCE, file))).toEqual([]);
+  });
+
+  it('finds a comparison where there is one', () => {
+    expect(BACKEND_NAME_COMPARISON.test("const counter = tf.getBackend() === 'webgpu' ? count() : undefined;")).toBe(true);
+    expect(BACKEND_NAME_COMPARISON.test("if (backend !== 'wasm') return 1;")).toBe(true);
+    expect(BACKEND_NAME_COMPARISON.test('const synchronous = HOST_BACKENDS.includes(tf.getBackend());')).toBe(true);
+    expect(BACKEND_NAME_COMPARISON.test('return { backend: tf.getBackend() };')).toBe(false);
+  });
+
+});
+
 describe("each backend's forms", () => {
   for (const backend of BACKENDS) {
     it(`on ${backend}: every file in backend/${backend}/ops/ is named as a generic module and registered by register.ts`, () => {
@@ -56,7 +80,7 @@ describe("each backend's forms", () => {
       const registered = new Set(imports(register));
       for (const form of files(join(SOURCE, 'backend', backend, 'ops'))) {
         const name = basename(form);
-        const generics = GENERIC.flatMap((folder) => files(join(SOURCE, folder))).filter((file) => basename(file) === name);
+        const generics = [...GENERIC, ...MEASURING].flatMap((folder) => files(join(SOURCE, folder))).filter((file) => basename(file) === name);
         expect(generics.length, `backend/${backend}/ops/${name} is named as no generic module`).toBeGreaterThan(0);
         const used = registered.has(relative(SOURCE, form)) || files(join(SOURCE, 'backend', backend, 'ops')).some((other) => imports(other).includes(relative(SOURCE, form)));
         expect(used, `backend/${backend}/ops/${name} is neither registered nor used by another form`).toBe(true);

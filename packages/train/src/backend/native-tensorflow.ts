@@ -1,6 +1,5 @@
 /**
- * Native TensorFlow (tfjs-node's 'tensorflow' backend, on a CPU or a GPU): its backend name, and
- * whether it computes on the CPU.
+ * Native TensorFlow (tfjs-node's 'tensorflow' backend, on a CPU or a GPU): its backend name.
  *
  * The layers' ops were tuned for wasm, whose matmul is 7 to 25 times slower with a transposed
  * operand and whose Sum over leading axes is slow (docs/toolchain-notes.md). On TensorFlow each tfjs op
@@ -11,12 +10,5 @@
  * that differ have TensorFlow forms (tensorflow/ops/), which tensorflow/register.ts registers for
  * this backend name (docs/backends.md).
  */
-import * as tf from '@tensorflow/tfjs';
-import { tensorflowBackend } from './tensorflow/tfjs-node-backend.js';
 
 export const TENSORFLOW_BACKEND = 'tensorflow';
-
-/** On native TensorFlow computing on the CPU: tensors live in host memory, so reading one is a copy (bench/matmul-peak.ts). */
-export function onTensorflowCpu(): boolean {
-  return tf.getBackend() === TENSORFLOW_BACKEND && tensorflowBackend().isUsingGpuDevice !== true;
-}

@@ -27,6 +27,11 @@ export interface Op<F> {
   readonly plain: F;
   /** The form for the active tfjs backend: the one registered for it, else the plain form. */
   form(): F;
+  /**
+   * The form for the backend named `backendName`, active or not (a property a backend registers,
+   * asked before its ops run: data-parallel steps); the plain form where it has none.
+   */
+  formOn(backendName: string): F;
   /** The backends that registered a form of their own, in the order they did. */
   backends(): string[];
 }
@@ -46,6 +51,7 @@ export function defineOp<F>(name: string, plain: F): Op<F> {
     name,
     plain,
     form: () => forms.get(tf.getBackend()) ?? plain,
+    formOn: (backendName) => forms.get(backendName) ?? plain,
     backends: () => [...forms.keys()],
   };
   table.set(name, { op, forms });

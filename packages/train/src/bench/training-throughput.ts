@@ -16,7 +16,7 @@ import { SEED_ARCHITECTURE, type Architecture, type ModelConfig, type ModelName 
 import { AdamW } from '../training/adamw.js';
 import { metricsReadsDeferred } from '../training/step-metrics.js';
 import { startTrainStep } from '../training/step-runner.js';
-import { countWebgpuWork, type WebgpuCounts } from './webgpu-step-counters.js';
+import { gpuWorkCounterOp, type WebgpuCounts } from './webgpu-step-counters.js';
 
 export interface TrainingThroughputOptions {
   readonly model: ModelName;
@@ -44,9 +44,9 @@ export interface TrainingThroughput {
   readonly gpuWorkPerStep?: WebgpuCounts;
 }
 
-/** Counts the GPU work of the timed steps when the backend is webgpu; a no-op elsewhere. */
+/** Counts the GPU work of the timed steps where the backend has a counter (webgpu); a no-op elsewhere. */
 function gpuWorkCounter(): { startTimedSteps(): void; perStep(steps: number): WebgpuCounts | undefined; stop(): void } {
-  const counter = tf.getBackend() === 'webgpu' ? countWebgpuWork() : undefined;
+  const counter = gpuWorkCounterOp.form()?.();
   return {
     startTimedSteps: () => counter?.reset(),
     perStep: (steps) => {

@@ -7,8 +7,12 @@
  *
  * These counts are what a machine without a GPU can measure honestly (on SwiftShader they are the
  * same as on a real adapter); images/s on SwiftShader are not.
+ *
+ * The counting is webgpu's own (backend/webgpu/ops/webgpu-step-counters.ts), registered as the
+ * form of gpuWorkCounterOp; other backends have none.
  */
 import * as tf from '@tensorflow/tfjs';
+import { defineOp } from '../backend/op-forms.js';
 
 export interface WebgpuCounts {
   /** Compute shader dispatches. */
@@ -32,91 +36,14 @@ export interface WebgpuCounter {
   stop(): void;
 }
 
-interface CountedBackend {
-  runWebGPUProgram: (...args: unknown[]) => unknown;
-  read: (dataId: object) => Promise<unknown>;
-  readSync: (dataId: object) => unknown;
-  uploadToGPU: (dataId: object) => void;
-  tensorMap: { get(dataId: object): { values?: ArrayBufferView | null; resource?: unknown; shape: number[]; dtype: string } | undefined };
-  bufferManager: {
-    acquireBuffer: (size: number, usage: number, mappedAtCreation?: boolean, reuse?: boolean) => unknown;
-    getNumFreeBuffers(): number;
-  };
-}
+/** Starts counting the active backend's GPU work; undefined (plain) for a backend that has no counter. */
+export type GpuWorkCounterForm = (() => WebgpuCounter) | undefined;
 
-const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 4, complex64: 8 };
-
-function byteSize(data: { shape: number[]; dtype: string }): number {
-  return data.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_ELEMENT[data.dtype] ?? 4);
-}
-
-function zero(): WebgpuCounts {
-  return { dispatches: 0, bufferAcquires: 0, bufferAllocations: 0, readbacks: 0, readbackBytes: 0, uploads: 0, uploadBytes: 0 };
-}
+export const gpuWorkCounterOp = defineOp<GpuWorkCounterForm>('gpuWorkCounter', undefined);
 
 /** Starts counting on the active backend, which must be webgpu. */
 export function countWebgpuWork(): WebgpuCounter {
-  if (tf.getBackend() !== 'webgpu') throw new Error(`counting WebGPU work needs the webgpu backend (active: ${tf.getBackend()})`);
-  const backend = tf.backend() as unknown as CountedBackend;
-  const manager = backend.bufferManager;
-  const own = {
-    runWebGPUProgram: backend.runWebGPUProgram,
-    read: backend.read,
-    readSync: backend.readSync,
-    uploadToGPU: backend.uploadToGPU,
-    acquireBuffer: manager.acquireBuffer,
-  };
-  let counts = zero();
-  // A read of data already on the CPU (values cached, never uploaded) is no readback.
-  const onGpu = (dataId: object): { shape: number[]; dtype: string } | undefined => {
-    const data = backend.tensorMap.get(dataId);
-    return data && data.values == null ? data : undefined;
-  };
-  backend.runWebGPUProgram = function (this: CountedBackend, ...args: unknown[]) {
-    counts.dispatches++;
-    return own.runWebGPUProgram.apply(this, args);
-  };
-  const countReadback = (dataId: object): void => {
-    const data = onGpu(dataId);
-    if (data) {
-      counts.readbacks++;
-      counts.readbackBytes += byteSize(data);
-    }
-  };
-  backend.read = function (this: CountedBackend, dataId: object) {
-    countReadback(dataId);
-    return own.read.call(this, dataId);
-  };
-  backend.readSync = function (this: CountedBackend, dataId: object) {
-    countReadback(dataId);
-    return own.readSync.call(this, dataId);
-  };
-  backend.uploadToGPU = function (this: CountedBackend, dataId: object) {
-    const data = backend.tensorMap.get(dataId);
-    if (data && data.values != null && data.resource == null) {
-      counts.uploads++;
-      counts.uploadBytes += byteSize(data);
-    }
-    own.uploadToGPU.call(this, dataId);
-  };
-  manager.acquireBuffer = function (this: unknown, size: number, usage: number, mappedAtCreation?: boolean, reuse?: boolean) {
-    counts.bufferAcquires++;
-    const freeBefore = manager.getNumFreeBuffers();
-    const buffer = own.acquireBuffer.call(this, size, usage, mappedAtCreation, reuse);
-    if (manager.getNumFreeBuffers() === freeBefore) counts.bufferAllocations++;
-    return buffer;
-  };
-  return {
-    snapshot: () => ({ ...counts }),
-    reset: () => {
-      counts = zero();
-    },
-    stop: () => {
-      backend.runWebGPUProgram = own.runWebGPUProgram;
-      backend.read = own.read;
-      backend.readSync = own.readSync;
-      backend.uploadToGPU = own.uploadToGPU;
-      manager.acquireBuffer = own.acquireBuffer;
-    },
-  };
+  const start = gpuWorkCounterOp.form();
+  if (!start) throw new Error(`counting WebGPU work needs the webgpu backend (active: ${tf.getBackend()})`);
+  return start();
 }

@@ -17,11 +17,23 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { MlpxError } from '@mlpx/core';
-import { HOST_BACKENDS } from '../backend/host/backends.js';
+import { defineOp } from '../backend/op-forms.js';
 import { randomSource } from '../layers/random-source.js';
 import type { AdamW } from '../training/adamw.js';
 import { gradientsOfSlice, type SliceGradients } from '../training/train-step.js';
 import type { WorkerReply, WorkerRequest } from './messages.js';
+
+/**
+ * Whether a backend's training step can be split across threads, each worker with its own
+ * instance of the backend: plain, no (a GPU backend parallelises inside each op); the host
+ * backends, which compute on this machine's CPU, register yes (backend/host/register.ts).
+ */
+export const dataParallelStepsOp = defineOp<boolean>('dataParallelSteps', false);
+
+/** The backends that split steps across threads. */
+function dataParallelBackends(): string[] {
+  return dataParallelStepsOp.backends().filter((backend) => dataParallelStepsOp.formOn(backend));
+}
 
 /** The most threads `auto` picks, and the fewest examples a thread gets. */
 const MAX_AUTO_THREADS = 4;
@@ -29,18 +41,19 @@ const MIN_EXAMPLES_PER_THREAD = 16;
 
 /**
  * How many threads a training step uses when the user does not say: one per core (at most 4) on
- * the CPU backends, if the batch gives each at least 16 examples; 1 elsewhere (a GPU backend
- * parallelises inside each op).
+ * the backends that split steps (dataParallelStepsOp: the CPU backends), if the batch gives each
+ * at least 16 examples; 1 elsewhere. It asks the backends' registered forms, which selectBackend
+ * registers: call it once a backend is selected.
  */
 export function autoThreads(backend: string, batchSize: number): number {
-  if (!HOST_BACKENDS.includes(backend)) return 1;
+  if (!dataParallelStepsOp.formOn(backend)) return 1;
   return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_THREADS, Math.floor(batchSize / MIN_EXAMPLES_PER_THREAD)));
 }
 
-/** Throws, naming the flag, when `threads` > 1 is asked of a backend that does not compute on this machine's CPU. */
+/** Throws, naming the flag, when `threads` > 1 is asked of a backend that does not split steps (as autoThreads, once a backend is selected). */
 export function checkDataParallelBackend(backend: string, threads: number): void {
-  if (threads > 1 && !HOST_BACKENDS.includes(backend)) {
-    throw new MlpxError(`--threads ${threads}: data-parallel training runs on ${HOST_BACKENDS.join(' or ')}, not ${backend} (which parallelises inside each op); drop --threads`);
+  if (threads > 1 && !dataParallelStepsOp.formOn(backend)) {
+    throw new MlpxError(`--threads ${threads}: data-parallel training runs on ${dataParallelBackends().join(' or ')}, not ${backend} (which parallelises inside each op); drop --threads`);
   }
 }
 
@@ -105,6 +118,7 @@ export class DataParallelTrainStep {
   /** Starts threads - 1 workers holding replicas of `model` on the active backend. */
   static async start(model: tf.LayersModel, threads: number): Promise<DataParallelTrainStep> {
     if (!Number.isInteger(threads) || threads < 2) throw new RangeError(`data-parallel training needs 2 or more threads, got ${threads}`);
+    // The workers select the same backend, by its name.
     const backend = tf.getBackend();
     checkDataParallelBackend(backend, threads);
     const workers = Array.from({ length: threads - 1 }, () => new GradientWorker());

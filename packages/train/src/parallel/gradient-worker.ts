@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../backend/select-backend.js';
+import { selectBackend, type BackendChoice } from '../backend/select-backend.js';
 import '../layers/index.js';
 import { randomSource } from '../layers/random-source.js';
 import { gradientsOfSlice } from '../training/train-step.js';
@@ -18,7 +18,8 @@ let model: tf.LayersModel | undefined;
 let variables: tf.Variable[] = [];
 
 async function init(topology: object, weights: Float32Array[], backend: string): Promise<void> {
-  await selectBackend(backend as 'wasm' | 'cpu');
+  // A backend that splits steps (checkDataParallelBackend checked it), as the training thread selected it.
+  await selectBackend(backend as BackendChoice);
   model = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
   tf.tidy(() => model!.setWeights(model!.weights.map((w, i) => tf.tensor(weights[i]!, w.shape as number[]))));
   variables = model.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -3,6 +3,7 @@
  * op table (../op-forms.ts), and Mean's gradient with tfjs's gradient registry (through
  * layers/ops/mean-gradient.ts). Called by ../register-forms.ts.
  */
+import { resultsReadyOnReturnOp } from '../../bench/matmul-peak.js';
 import { fnetBlockOp } from '../../layers/fnet-block.js';
 import { gmlpBlockOp } from '../../layers/gmlp-block.js';
 import { mixerBlockOp } from '../../layers/mixer-block.js';
@@ -15,6 +16,7 @@ import { registerOpForm } from '../op-forms.js';
 import { denseOnTensorflow } from './ops/dense.js';
 import { fnetBlockOnTensorflow } from './ops/fnet-block.js';
 import { gmlpBlockOnTensorflow } from './ops/gmlp-block.js';
+import { resultsReadyOnReturnOnTensorflow } from './ops/matmul-peak.js';
 import { mixerBlockOnTensorflow } from './ops/mixer-block.js';
 import { trainStepRunnerOnTensorflow } from './ops/step-runner.js';
 import { zoomGatherOnTensorflow } from './ops/zoom.js';
@@ -28,4 +30,5 @@ export function registerTensorflowForms(): void {
   registerOpForm(fnetBlockOp, TENSORFLOW, fnetBlockOnTensorflow);
   registerOpForm(gmlpBlockOp, TENSORFLOW, gmlpBlockOnTensorflow);
   registerOpForm(trainStepRunnerOp, TENSORFLOW, trainStepRunnerOnTensorflow);
+  registerOpForm(resultsReadyOnReturnOp, TENSORFLOW, resultsReadyOnReturnOnTensorflow);
 }

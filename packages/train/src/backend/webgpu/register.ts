@@ -4,6 +4,7 @@
  * (./flat-program.ts), and Mean's gradient with its gradient registry (through
  * layers/ops/mean-gradient.ts). Called by ../register-forms.ts.
  */
+import { gpuWorkCounterOp } from '../../bench/webgpu-step-counters.js';
 import { gmlpProjectionOp } from '../../layers/gmlp-block.js';
 import { denseOp } from '../../layers/ops/dense.js';
 import { dropoutMaskOp, dropoutOp } from '../../layers/ops/dropout.js';
@@ -21,6 +22,7 @@ import { geluOnWebgpu } from './ops/gelu.js';
 import { gmlpProjectionOnWebgpu } from './ops/gmlp-block.js';
 import { layerNormFusedOnWebgpu } from './ops/layer-norm.js';
 import { WEBGPU_METRICS_INTERVAL_MS } from './ops/step-metrics.js';
+import { countWorkOnWebgpu } from './ops/webgpu-step-counters.js';
 
 /** tfjs-backend-webgpu's backend name. */
 export const WEBGPU = 'webgpu';
@@ -37,4 +39,5 @@ export function registerWebgpuForms(): void {
   registerOpForm(gmlpProjectionOp, WEBGPU, gmlpProjectionOnWebgpu);
   registerOpForm(adamWUpdateOp, WEBGPU, adamWUpdateOnWebgpu);
   registerOpForm(metricsReadIntervalOp, WEBGPU, WEBGPU_METRICS_INTERVAL_MS);
+  registerOpForm(gpuWorkCounterOp, WEBGPU, countWorkOnWebgpu);
 }
