@@ -11,11 +11,12 @@
  * test/train/training/adamw-webgpu.test.ts checks the two agree.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { AdamWUpdateForm } from '../../../training/adamw.js';
+import type { AdamW, AdamWUpdateForm } from '../../../training/adamw.js';
 import { runFlatProgram } from '../flat-program.js';
 
-/** [m; v] after one step with `gradient` (flat, 2n values). */
-function adamWMoments(moments: tf.Tensor1D, gradient: tf.Tensor, beta1: number, beta2: number): tf.Tensor1D {
+/** [m; v] after one step with `gradient` (flat, 2n values), with the optimizer's decay rates. */
+function adamWMoments(moments: tf.Tensor1D, gradient: tf.Tensor, rates: Pick<AdamW, 'beta1' | 'beta2'>): tf.Tensor1D {
+  const { beta1, beta2 } = rates;
   const n = gradient.size;
   return runFlatProgram(
     {
@@ -79,7 +80,7 @@ export const adamWUpdateOnWebgpu: AdamWUpdateForm = (optimizer, variables, gradi
   tf.tidy(() => {
     variables.forEach((variable, i) => {
       const packed = optimizer.packedMomentsOf(variable);
-      packed.assign(adamWMoments(packed as tf.Tensor as tf.Tensor1D, gradients[i]!, optimizer.beta1, optimizer.beta2));
+      packed.assign(adamWMoments(packed as tf.Tensor as tf.Tensor1D, gradients[i]!, optimizer));
       variable.assign(adamWWeights(variable, packed as tf.Tensor as tf.Tensor1D, { keep: 1 - optimizer.weightDecay, stepSize, epsilon: optimizer.epsilon }));
     });
   });
