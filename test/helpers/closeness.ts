@@ -19,7 +19,7 @@
  */
 import { expect } from 'vitest';
 
-export const DEFAULT_SCALE_FLOOR = 1e-12;
+const DEFAULT_SCALE_FLOOR = 1e-12;
 
 export interface Closeness {
   /** The largest |actual - expected| (NaN when an element is NaN). */

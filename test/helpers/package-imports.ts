@@ -75,7 +75,7 @@ const BUILTINS = new Set(builtinModules);
 const RESOLVED_ID = /\.resolve\(\s*(['"`])([^'"`$]+)\1/g;
 
 /** The package a module id belongs to (`@scope/name/sub` → `@scope/name`), or undefined for relative and built-in ids. */
-export function packageOf(specifier: string): string | undefined {
+function packageOf(specifier: string): string | undefined {
   if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) return undefined;
   const parts = specifier.split('/');
   const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;

@@ -26,9 +26,9 @@ import {
 import { tempDir } from './dataset-fixtures.js';
 import { REPO_ROOT, runCli } from './run-cli.js';
 
-export { runOipClient, startTritonServer, type ClientReport, type ClientError, type RunningTriton, type TritonInstall } from '../tools/triton/triton.mjs';
+export { runOipClient, type ClientReport, type ClientError } from '../tools/triton/triton.mjs';
 
-export const TRITON_REQUIRED = process.env.MLPX_REQUIRE_TRITON === '1';
+const TRITON_REQUIRED = process.env.MLPX_REQUIRE_TRITON === '1';
 
 let install: TritonInstall | undefined;
 let unavailable: string | undefined;

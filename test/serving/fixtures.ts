@@ -10,7 +10,7 @@ import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { trainAndExport } from '../helpers/run-cli.js';
 
-export const SHAPE = [28, 28, 1] as const;
+const SHAPE = [28, 28, 1] as const;
 export const PIXELS = 28 * 28;
 export const SMALL_MODEL = ['--model', 'mixer', '--limit', '256', '--image-size', '28', '--patch-size', '7', '--embedding-dim', '16', '--blocks', '1'];
 

@@ -10,17 +10,17 @@ function csvField(value: string | number): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function formatTable(result: InferResult): string {
+function formatTable(result: InferResult): string {
   const width = Math.max(4, ...result.results.map((r) => r.file.length));
   const lines = result.results.map((r) => `${r.file.padEnd(width)}  ${r.predictions.map((p) => `${p.label} ${percent(p.probability, 1)}`).join('  |  ')}`);
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-export function formatJson(result: InferResult): string {
+function formatJson(result: InferResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 
-export function formatCsv(result: InferResult): string {
+function formatCsv(result: InferResult): string {
   const rows = ['file,rank,label,index,probability'];
   for (const r of result.results) {
     r.predictions.forEach((p, i) => rows.push([r.file, i + 1, p.label, p.index, p.probability].map(csvField).join(',')));

@@ -33,7 +33,7 @@ export interface WebPackageFolders {
 }
 
 /** The installed @mlpx/web's folders, found as Node finds the package (so from a tarball or a global install too). */
-export function webPackageFolders(): WebPackageFolders {
+function webPackageFolders(): WebPackageFolders {
   let manifest: string;
   try {
     manifest = createRequire(import.meta.url).resolve('@mlpx/web/package.json');

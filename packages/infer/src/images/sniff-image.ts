@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
-export function formatOf(head: Uint8Array): ImageFormat | undefined {
+function formatOf(head: Uint8Array): ImageFormat | undefined {
   const starts = (bytes: number[], offset = 0): boolean => bytes.every((b, i) => head[offset + i] === b);
   if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
   if (starts([0xff, 0xd8, 0xff])) return 'jpeg';

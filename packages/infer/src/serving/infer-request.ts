@@ -13,7 +13,7 @@ import { badRequest, shown } from './protocol-error.js';
 import type { ServedVersion } from './repository.js';
 
 export type OutputName = typeof LOGITS_NAME | typeof PROBABILITIES_NAME;
-export const OUTPUT_NAMES: readonly OutputName[] = [LOGITS_NAME, PROBABILITIES_NAME];
+const OUTPUT_NAMES: readonly OutputName[] = [LOGITS_NAME, PROBABILITIES_NAME];
 
 export interface RequestedOutput {
   readonly name: OutputName;

@@ -99,7 +99,7 @@ export interface InferenceServer {
   close(): Promise<ShutdownReport>;
 }
 
-export const DEFAULTS = { host: '127.0.0.1', port: 8080, maxBatchSize: 32, maxQueueDelayMicroseconds: 500, maxBodyBytes: 64 * 1024 * 1024 } as const;
+const DEFAULTS = { host: '127.0.0.1', port: 8080, maxBatchSize: 32, maxQueueDelayMicroseconds: 500, maxBodyBytes: 64 * 1024 * 1024 } as const;
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 const JSON_TYPE = 'application/json';

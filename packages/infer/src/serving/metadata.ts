@@ -8,8 +8,8 @@ import { INPUT_NAME, LOGITS_NAME, PROBABILITIES_NAME } from '@mlpx/core';
 import type { ModelSource, ServedModel, ServedVersion } from './repository.js';
 
 /** The extensions of Triton's that this server implements, by Triton's names for them. */
-export const EXTENSIONS = ['binary_tensor_data', 'classification', 'model_configuration', 'statistics'] as const;
-export const PLATFORM = 'onnxruntime_onnx';
+const EXTENSIONS = ['binary_tensor_data', 'classification', 'model_configuration', 'statistics'] as const;
+const PLATFORM = 'onnxruntime_onnx';
 
 export function serverMetadata(version: string): string {
   return JSON.stringify({ name: 'mlpx', version, extensions: EXTENSIONS });

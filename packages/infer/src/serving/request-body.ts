@@ -11,13 +11,13 @@ import { ProtocolError, badRequest } from './protocol-error.js';
 
 const DRAIN_FACTOR = 16;
 
-export function tooLarge(bytes: number | undefined, limit: number): ProtocolError {
+function tooLarge(bytes: number | undefined, limit: number): ProtocolError {
   const size = bytes === undefined ? 'larger than' : `${bytes} bytes, over`;
   return new ProtocolError(413, `the request body is ${size} the limit of ${limit} bytes (mlpx serve --max-body-bytes)`);
 }
 
 /** The declared Content-Length, when there is one. */
-export function declaredLength(request: IncomingMessage): number | undefined {
+function declaredLength(request: IncomingMessage): number | undefined {
   const header = request.headers['content-length'];
   if (header === undefined) return undefined;
   const length = Number(header);
