@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { MODEL_NAMES } from '../../packages/train/src/models/model-config.js';
 import type { RunMetrics } from '../../packages/train/src/run/run-metrics.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { runCli, STACK_LINE } from '../helpers/run-cli.js';
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 describeWithTensorflow('mlpx train --backend tensorflow', () => {
-  for (const model of ['mixer', 'fnet', 'gmlp'] as const) {
+  for (const model of MODEL_NAMES) {
     it(`${model} trains on TensorFlow, says so, and learns`, async () => {
       const out = join(work.path, model);
       const result = await runCli(['train', '--backend', 'tensorflow', '--model', model, ...TINY, '--out', out], { cwd: work.path });
