@@ -8,10 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Unused variables, parameters and imports are errors; a name that starts with _ is kept on purpose. */
-const noUnusedVariables = [
-  'error',
-  { args: 'after-used', argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
-];
+const noUnusedVariables = ['error', { args: 'after-used', argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }];
 
 export default tseslint.config(
   {
