@@ -12,10 +12,10 @@ import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { installedProvider, onnxruntimeLibraryFolder } from '@mlpx/infer/tooling';
 import { MlpxError } from '@mlpx/core';
-import { unlinkProvider } from '../setup/cuda/provider-links.js';
-import { setupCuda, type SetupCudaResult } from '../setup/cuda/setup-cuda.js';
 import { downloadProgress } from '../progress/download-progress.js';
 import { formatDuration, info } from '../progress/terminal.js';
+import { unlinkProvider } from '../setup/cuda/provider-links.js';
+import { setupCuda, type SetupCudaResult } from '../setup/cuda/setup-cuda.js';
 
 interface SetupCudaFlags {
   source: 'pypi' | 'nuget';

@@ -1,7 +1,9 @@
 /** `mlpx setup tensorflow`: native TensorFlow for `--backend tensorflow`, built from PyPI's wheels. */
 import { Command } from 'commander';
-import { DEFAULT_TENSORFLOW_VERSION, setupTensorflow, type SetupProgress } from '../setup/tensorflow/setup-tensorflow.js';
 import { formatDuration, info, progressStream } from '../progress/terminal.js';
+import type { SetupProgress } from '../setup/tensorflow/setup-progress.js';
+import { setupTensorflow } from '../setup/tensorflow/setup-tensorflow.js';
+import { DEFAULT_TENSORFLOW_VERSION } from '../setup/tensorflow/tensorflow-versions.js';
 
 interface SetupTensorflowFlags {
   gpu?: boolean;

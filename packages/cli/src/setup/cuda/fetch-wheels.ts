@@ -75,7 +75,9 @@ function isChosen(chosen: ReadonlyMap<string, InstalledWheel>, wanted: Wanted): 
   const already = chosen.get(wanted.name);
   if (!already) return false;
   if (!satisfies(parseVersion(already.version)!, wanted.specifiers)) {
-    throw new MlpxError(`${wanted.requiredBy} requires ${wanted.name}${wanted.specifiers}, but ${already.requiredBy || PROVIDER_PROJECT} already brought ${wanted.name} ${already.version}`);
+    throw new MlpxError(
+      `${wanted.requiredBy} requires ${wanted.name}${wanted.specifiers}, but ${already.requiredBy || PROVIDER_PROJECT} already brought ${wanted.name} ${already.version}`,
+    );
   }
   return true;
 }

@@ -22,8 +22,6 @@ import { removeOtherWheels } from './unpack-wheel.js';
 import { unresolvedLibraries } from './unresolved-libraries.js';
 import type { WheelDownloadProgress } from './wheel-download.js';
 
-export { DEFAULT_EXTRAS, PROVIDER_PROJECT } from './fetch-wheels.js';
-
 export interface SetupCudaOptions {
   readonly force?: boolean;
   /** Defaults to cudaRoot() ($MLPX_CUDA_DIR or ~/.cache/mlpx/cuda). */

@@ -68,7 +68,13 @@ async function finishedStamp(target: string, wheel: WheelFile): Promise<WheelSta
 
 async function downloadAndUnpack(wheel: WheelFile, target: string, request: UnpackRequest): Promise<UnpackedWheel> {
   const path = join(request.folder, 'downloads', wheel.filename);
-  const downloaded = await downloadWheel({ url: wheel.url, sha256: wheel.sha256, destination: path, size: wheel.size, ...(request.onProgress ? { onProgress: request.onProgress } : {}) });
+  const downloaded = await downloadWheel({
+    url: wheel.url,
+    sha256: wheel.sha256,
+    destination: path,
+    size: wheel.size,
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+  });
   const metadata = await readWheelMetadata(path);
   const libraries = await extractLibraries(path, target, request.providerOnly ? isProviderLibrary : undefined);
   const stamp: WheelStamp = { sha256: wheel.sha256, metadata, libraries };

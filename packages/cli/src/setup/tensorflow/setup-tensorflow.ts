@@ -29,9 +29,6 @@ import { findTensorflowIn, type TensorflowSource } from './tensorflow-library.js
 import { DEFAULT_TENSORFLOW_VERSION } from './tensorflow-versions.js';
 import { installTfjsNode } from './tfjs-node-package.js';
 
-export type { SetupProgress } from './setup-progress.js';
-export { DEFAULT_TENSORFLOW_VERSION, TESTED_TENSORFLOW_VERSIONS } from './tensorflow-versions.js';
-
 export interface SetupTensorflowOptions {
   /** tensorflow[and-cuda] instead of tensorflow-cpu. */
   readonly gpu?: boolean;

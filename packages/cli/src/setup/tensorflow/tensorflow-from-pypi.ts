@@ -34,7 +34,12 @@ export function tensorflowRequirement(gpu: boolean, version: string): string {
   return `${process.platform === 'linux' ? 'tensorflow-cpu' : 'tensorflow'}==${version}`;
 }
 
-export async function tensorflowFromPypi(build: string, request: PypiRequest, step: SetupStep, progress: SetupProgress | undefined): Promise<ChosenTensorflow> {
+export async function tensorflowFromPypi(
+  build: string,
+  request: PypiRequest,
+  step: SetupStep,
+  progress: SetupProgress | undefined,
+): Promise<ChosenTensorflow> {
   const requirement = tensorflowRequirement(request.gpu === true, request.tensorflowVersion ?? DEFAULT_TENSORFLOW_VERSION);
   const venv = join(build, 'venv');
   const python = venvPython(venv);
@@ -56,5 +61,7 @@ async function checkCudaWheels(library: TensorflowLibrary): Promise<void> {
   if (!library.cudaBuild) throw new MlpxError(`--gpu: ${library.dir} is not a CUDA build of TensorFlow`);
   const wheels = await findCudaWheels(library.dir);
   const absent = REQUIRED_CUDA_WHEELS.filter((wheel) => !wheels.found.includes(wheel));
-  if (absent.length > 0) throw new MlpxError(`--gpu: TensorFlow ${library.version} will not find CUDA's ${absent.join(', ')} (${describeCudaWheels(wheels)}); pip did not install them`);
+  if (absent.length > 0) {
+    throw new MlpxError(`--gpu: TensorFlow ${library.version} will not find CUDA's ${absent.join(', ')} (${describeCudaWheels(wheels)}); pip did not install them`);
+  }
 }
