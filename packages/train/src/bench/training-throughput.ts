@@ -81,7 +81,16 @@ function syntheticBatch(options: TrainingThroughputOptions): SyntheticBatch {
   return { config, statistics: channelStatistics(pixels, channels), pixels, labels, batchSize, warmup, total: warmup + (options.steps ?? 3) };
 }
 
-function result(options: TrainingThroughputOptions, batchSize: number, stepSeconds: number[], threads: number, gpuWorkPerStep?: WebgpuCounts): TrainingThroughput {
+/** What a measurement measured: its batch size, the timed steps' seconds, its threads, and the GPU work per step where counted. */
+interface Measured {
+  readonly batchSize: number;
+  readonly stepSeconds: number[];
+  readonly threads: number;
+  readonly gpuWorkPerStep: WebgpuCounts | undefined;
+}
+
+function result(options: TrainingThroughputOptions, measured: Measured): TrainingThroughput {
+  const { batchSize, stepSeconds, threads, gpuWorkPerStep } = measured;
   return {
     model: options.model,
     backend: tf.getBackend(),
@@ -136,7 +145,7 @@ export async function measureTrainingThroughput(options: TrainingThroughputOptio
     optimizer.dispose();
     model.dispose();
   }
-  return result(options, batchSize, stepSeconds, runner.threads, gpuWorkPerStep);
+  return result(options, { batchSize, stepSeconds, threads: runner.threads, gpuWorkPerStep });
 }
 
 /**
@@ -179,5 +188,5 @@ export async function measurePlainTrainingThroughput(options: TrainingThroughput
     model.optimizer.dispose();
     model.dispose();
   }
-  return result(options, batchSize, stepSeconds, 1, gpuWorkPerStep);
+  return result(options, { batchSize, stepSeconds, threads: 1, gpuWorkPerStep });
 }

@@ -36,7 +36,15 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }
 
-function panel(title: string, series: readonly Series[], epochs: number, offsetX: number, percent: boolean): string {
+/** Where a panel goes and what its axes show: the epochs, its left edge, and whether its values are fractions shown as percent. */
+interface PanelLayout {
+  readonly epochs: number;
+  readonly offsetX: number;
+  readonly percent: boolean;
+}
+
+function panel(title: string, series: readonly Series[], layout: PanelLayout): string {
+  const { epochs, offsetX, percent } = layout;
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   const yTicks = niceTicks(Math.min(...all, percent ? 0 : Infinity), Math.max(...all), 5);
   const yMin = yTicks[0]!;
@@ -88,8 +96,8 @@ export function curvesSvg(history: readonly EpochLogs[], title: string, topK: nu
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${PANEL_HEIGHT + 24}" viewBox="0 0 ${width} ${PANEL_HEIGHT + 24}" font-family="sans-serif" font-size="12">`,
     `<title>${escapeXml(title)}</title>`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    panel(`${title}: loss`, loss, epochs, 0, false),
-    panel(`${title}: accuracy`, accuracy, epochs, PANEL_WIDTH, true),
+    panel(`${title}: loss`, loss, { epochs, offsetX: 0, percent: false }),
+    panel(`${title}: accuracy`, accuracy, { epochs, offsetX: PANEL_WIDTH, percent: true }),
     '</svg>',
     '',
   ].join('\n');
