@@ -4,13 +4,14 @@
 // the web demo), which is not type-checked. Only rules that find bugs and dead code: the layout
 // of the code is Prettier's (.prettierrc.json), so there is no stylistic rule here.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Unused variables, parameters and imports are errors; a name that starts with _ is kept on purpose. */
 const noUnusedVariables = ['error', { args: 'after-used', argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }];
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: ['**/node_modules/', '**/dist/', 'runs/', 'scratch/', 'test-artifacts/', 'coverage/', '.cache/'],
   },
@@ -42,6 +43,7 @@ export default tseslint.config(
       },
     },
     rules: {
+      // The preset has the promise rules already; they are named here as what this config is for.
       '@typescript-eslint/no-unused-vars': noUnusedVariables,
       '@typescript-eslint/no-unused-expressions': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
