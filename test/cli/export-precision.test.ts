@@ -78,8 +78,8 @@ describe('mlpx export --precision', () => {
     const evaluated = await runCli(['eval', '--model', 'loose.onnx'], { cwd: work.path });
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(evaluated.stdout).toMatch(/agrees: top-1 is [\d.]+ points below training, within the 100\.00 points int8 may lose/);
-    // --tolerance asks for the fp32 check instead, which a saturated model fails.
-    const strict = await runCli(['eval', '--model', 'loose.onnx', '--tolerance', '0.5'], { cwd: work.path });
+    // --accuracy-tolerance asks for the fp32 check instead, which a saturated model fails.
+    const strict = await runCli(['eval', '--model', 'loose.onnx', '--accuracy-tolerance', '0.5'], { cwd: work.path });
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/DISAGREES: top-1 differs by [\d.]+ points \(tolerance 0\.5\)/);
   }, 120_000);

@@ -155,6 +155,21 @@ describe('mlpx eval', () => {
     expect(result.stdout).toMatch(/agrees: top-1 differs by 0\.00 points/);
   });
 
+  it('--accuracy-tolerance sets the allowed difference; --tolerance, its old name, still works and says it was renamed', async () => {
+    const result = await runCli(['eval', '--model', model, '--accuracy-tolerance', '0.25']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/agrees: top-1 differs by 0\.00 points \(tolerance 0\.25\)/);
+    const old = await runCli(['eval', '--model', model, '--tolerance', '0.25']);
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stdout).toMatch(/agrees: top-1 differs by 0\.00 points \(tolerance 0\.25\)/);
+    expect(old.stderr.split('\n').filter((line) => line.includes('--tolerance'))).toEqual([
+      "mlpx eval: --tolerance is renamed --accuracy-tolerance (mlpx export's --tolerance is a logit difference); the old name still works",
+    ]);
+    const both = await runCli(['eval', '--model', model, '--tolerance', '1', '--accuracy-tolerance', '1']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/--tolerance is the old name of --accuracy-tolerance: give --accuracy-tolerance only/);
+  });
+
   it('compares nothing on other images, and says so', async () => {
     const result = await runCli(['eval', '--model', model, '--limit', '100']);
     expect(result.code).toBe(0);

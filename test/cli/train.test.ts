@@ -58,6 +58,7 @@ describe('mlpx train with bad input: one clear message, exit 1, nothing written'
     { name: 'zero threads', args: () => ['--threads', '0'], message: /--threads.*positive integer/ },
     { name: 'a position table for a model without one', args: () => ['--model', 'gmlp', '--position-table', 'trained'], message: /--position-table applies to --model fnet only/ },
     { name: 'both --load-size and its old name', args: () => ['--load-size', '24', '--input-size', '24'], message: /--input-size is the old name of --load-size: give --load-size only/ },
+    { name: '--load-size for a dataset that is not a folder', args: () => ['--dataset', 'fashion-mnist-sample', '--load-size', '24'], message: /--load-size applies to folder: datasets only \(--dataset fashion-mnist-sample/ },
     { name: 'unknown position table', args: () => ['--model', 'fnet', '--position-table', 'learned'], message: /--position-table.*'learned' is invalid.*frozen, trained/ },
     { name: 'missing data file', args: (dir) => ['--dataset', 'cifar100', '--data-file', join(dir, 'nope.tar.gz')], message: /nope\.tar\.gz/ },
     {

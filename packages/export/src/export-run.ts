@@ -5,7 +5,7 @@
  * reduced precision (int8, fp16) an accuracy gate replaces that check
  * (precision/reduced-precision.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';

@@ -6,7 +6,7 @@
  * (raw 0-255, NHWC, dynamic batch) and gives the logits and their Softmax, the probabilities
  * [batch, classes].
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { encodeModel, INPUT_NAME, LOGITS_NAME, MlpxError, PROBABILITIES_NAME } from '@mlpx/core';
 import type { ConverterContext, FftMode } from './converters/converter.js';
 import { converterFor, registeredClassNames } from './converters/index.js';

@@ -1,5 +1,5 @@
 /** `mlpx eval`: the deployed model's accuracy next to the accuracy it had when trained. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { describeError, MlpxError, reportedTopK } from '@mlpx/core';
 import { createClassifier, DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalData, type ExecutionProvider } from '@mlpx/infer';
 import { nonNegativeNumber, positiveInteger } from '../option-parsers.js';
@@ -15,7 +15,9 @@ interface EvalFlags {
   all?: boolean;
   ep: ExecutionProvider[];
   batch: number;
-  tolerance: number;
+  accuracyTolerance: number;
+  /** The old name of --accuracy-tolerance. */
+  tolerance?: number;
 }
 
 /**
@@ -46,8 +48,10 @@ export function evalCommand(): Command {
     .option('--all', 'the whole test split')
     .addOption(executionProviderOption())
     .option('--batch <n>', 'images per batch', positiveInteger, 256)
-    .option('--tolerance <points>', 'largest top-1 difference from training allowed, in percentage points', nonNegativeNumber, DEFAULT_ACCURACY_TOLERANCE * 100)
+    .option('--accuracy-tolerance <points>', 'largest top-1 difference from training allowed, in percentage points', nonNegativeNumber, DEFAULT_ACCURACY_TOLERANCE * 100)
+    .addOption(new Option('--tolerance <points>', 'the old name of --accuracy-tolerance').argParser(nonNegativeNumber).hideHelp())
     .action(async (flags: EvalFlags, command: Command) => {
+      const tolerance = accuracyTolerance(flags, command);
       const classifier = await createClassifier(flags.model, { executionProviders: flags.ep });
       try {
         reportExecutionProvider(classifier);
@@ -56,8 +60,8 @@ export function evalCommand(): Command {
           ...(flags.limit === undefined ? {} : { limit: flags.limit }),
           all: flags.all === true,
           batchSize: flags.batch,
-          // An int8 or fp16 model is checked as its export's accuracy gate did, unless --tolerance is given.
-          ...(command.getOptionValueSource('tolerance') === 'cli' || !classifier.precision ? { tolerance: flags.tolerance / 100 } : {}),
+          // An int8 or fp16 model is checked as its export's accuracy gate did, unless --accuracy-tolerance is given.
+          ...(tolerance.given || !classifier.precision ? { tolerance: tolerance.points / 100 } : {}),
         });
         const deployed = `deployed (ONNX Runtime, ${report.executionProvider}${report.precision === 'fp32' ? '' : `, ${report.precision}`}):`;
         const trainedLabel = 'trained (TensorFlow.js):';
@@ -75,7 +79,7 @@ export function evalCommand(): Command {
             const allowed = `the ${(report.maxDrop * 100).toFixed(2)} points ${report.precision} may lose`;
             lines.push(report.agrees ? `agrees: top-1 is ${change} training, within ${allowed}` : `DISAGREES: top-1 is ${change} training, more than ${allowed}: the deployed model is not the exported one`);
           } else {
-            lines.push(report.agrees ? `agrees: top-1 differs by ${gap.toFixed(2)} points (tolerance ${flags.tolerance})` : `DISAGREES: top-1 differs by ${gap.toFixed(2)} points (tolerance ${flags.tolerance}): the deployed model is not the trained one`);
+            lines.push(report.agrees ? `agrees: top-1 differs by ${gap.toFixed(2)} points (tolerance ${tolerance.points})` : `DISAGREES: top-1 differs by ${gap.toFixed(2)} points (tolerance ${tolerance.points}): the deployed model is not the trained one`);
           }
           if (!report.agrees) process.exitCode = 1;
         } else {
@@ -86,4 +90,16 @@ export function evalCommand(): Command {
         await classifier.close();
       }
     });
+}
+
+/**
+ * --accuracy-tolerance, in points, and whether the command line gave it. --tolerance, its old name
+ * (mlpx export's --tolerance is a logit difference), is still accepted, with one line saying so.
+ */
+function accuracyTolerance(flags: EvalFlags, command: Command): { points: number; given: boolean } {
+  const given = command.getOptionValueSource('accuracyTolerance') === 'cli';
+  if (flags.tolerance === undefined) return { points: flags.accuracyTolerance, given };
+  if (given) throw new MlpxError('--tolerance is the old name of --accuracy-tolerance: give --accuracy-tolerance only');
+  info("mlpx eval: --tolerance is renamed --accuracy-tolerance (mlpx export's --tolerance is a logit difference); the old name still works");
+  return { points: flags.tolerance, given: true };
 }

@@ -108,10 +108,16 @@ export function trainCommand(): Command {
 
 /** --input-size, the old name of --load-size: still accepted, with one line saying so. */
 function withLoadSize(flags: TrainFlags): TrainFlags {
-  if (flags.inputSize === undefined) return flags;
-  if (flags.loadSize !== undefined) throw new MlpxError('--input-size is the old name of --load-size: give --load-size only');
-  info('mlpx train: --input-size is renamed --load-size (images resized as loaded); the old name still works');
-  return { ...flags, loadSize: flags.inputSize };
+  let given = flags;
+  if (flags.inputSize !== undefined) {
+    if (flags.loadSize !== undefined) throw new MlpxError('--input-size is the old name of --load-size: give --load-size only');
+    info('mlpx train: --input-size is renamed --load-size (images resized as loaded); the old name still works');
+    given = { ...flags, loadSize: flags.inputSize };
+  }
+  if (given.loadSize !== undefined && !given.dataset.startsWith('folder:')) {
+    throw new MlpxError(`--load-size applies to folder: datasets only (--dataset ${given.dataset} has images of its own size)`);
+  }
+  return given;
 }
 
 async function runTrain(flags: TrainFlags): Promise<void> {

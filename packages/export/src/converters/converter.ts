@@ -20,9 +20,9 @@ export interface ConverterContext {
   /** Node-name prefix: the layer's name. */
   readonly name: string;
   /** A weight of the layer by the end of its name ('kernel', 'token_mlp_1/bias'). */
-  weight(suffix: string): { values: Float32Array; shape: number[] };
+  readonly weight: (suffix: string) => { values: Float32Array; shape: number[] };
   /** A float32 constant named after the layer. */
-  constant(suffix: string, values: Float32Array, dims: readonly number[]): string;
+  readonly constant: (suffix: string, values: Float32Array, dims: readonly number[]) => string;
 }
 
 export interface Converter {

@@ -14,7 +14,8 @@ export const denseConverter: Converter = {
   convert({ graph, layer, inputs, inputShape, name, weight, constant }) {
     const config = layer.getConfig();
     if (config['activation'] !== 'linear') {
-      throw new Error(`Dense layer ${layer.name}: activation '${String(config['activation'])}' is not supported (only linear)`);
+      const activation = config['activation'];
+      throw new Error(`Dense layer ${layer.name}: activation '${typeof activation === 'string' ? activation : JSON.stringify(activation)}' is not supported (only linear)`);
     }
     if (config['useBias'] === false) throw new Error(`Dense layer ${layer.name}: a dense layer without bias is not supported`);
     const kernel = weight('kernel');

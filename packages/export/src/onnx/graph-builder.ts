@@ -274,10 +274,6 @@ export class GraphBuilder {
     }
   }
 
-  get nodeCount(): number {
-    return this.nodes.length;
-  }
-
   /** The GraphProto fields. Inputs and outputs are float32 tensors of the given shapes. */
   toGraphProto(options: {
     name: string;

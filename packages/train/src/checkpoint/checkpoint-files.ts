@@ -10,6 +10,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
 import type { ModelConfig } from '../models/model-config.js';
+import { isModelFamily, modelFamily } from '../models/model-families.js';
 import type { TrainSettings } from '../run/recipe.js';
 import type { FitState } from '../training/fit.js';
 
@@ -177,7 +178,9 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
   const v: (Float32Array | undefined)[] = Array.from({ length: json.state.variables }, () => undefined);
   const best: Float32Array[] = [];
   let order: Int32Array | undefined;
-  for (const entry of json.tensors) {
+  // Array.isArray above narrowed the entries to any[]: they are the checkpoint's tensor entries.
+  const entries: readonly TensorEntry[] = json.tensors as readonly TensorEntry[];
+  for (const entry of entries) {
     const [kind, key] = [entry.name.slice(0, entry.name.indexOf(':')), entry.name.slice(entry.name.indexOf(':') + 1)];
     const data = read(entry);
     if (entry.name === 'order') order = data as Int32Array;
@@ -204,7 +207,7 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
  */
 function withPositionTable(settings: TrainSettings, modelConfig: ModelConfig): Pick<Checkpoint, 'settings' | 'modelConfig'> {
   // A damaged checkpoint without an architecture is left to the model's own checks to report.
-  if (settings.model !== 'fnet' || typeof settings.architecture !== 'object' || settings.architecture.positionTable !== undefined) return { settings, modelConfig };
+  if (!isModelFamily(settings.model) || !modelFamily(settings.model).positionEmbedding || typeof settings.architecture !== 'object' || settings.architecture.positionTable !== undefined) return { settings, modelConfig };
   return {
     settings: { ...settings, architecture: { ...settings.architecture, positionTable: 'trained' } },
     modelConfig: { ...modelConfig, positionTable: 'trained' },

@@ -34,7 +34,7 @@ interface StepInputRecording {
 let recording: StepInputRecording | undefined;
 
 function tensorsOf(value: StepInputValue): readonly tf.Tensor[] {
-  return Array.isArray(value) ? value : [value as tf.Tensor];
+  return Array.isArray(value) ? (value as readonly tf.Tensor[]) : [value as tf.Tensor];
 }
 
 export function stepInput<T extends StepInputValue>(make: () => T): T {

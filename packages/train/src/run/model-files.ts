@@ -22,7 +22,7 @@ export async function saveModel(model: tf.LayersModel, folder: string): Promise<
       if (!artifacts.modelTopology || !artifacts.weightSpecs || weightData === undefined) {
         throw new Error('tfjs produced no topology or weights to save');
       }
-      const bytes = new Uint8Array(tf.io.concatenateArrayBuffers(Array.isArray(weightData) ? weightData : [weightData]));
+      const bytes = new Uint8Array(tf.io.CompositeArrayBuffer.join(weightData));
       const modelJson = {
         format: 'layers-model',
         generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
@@ -71,7 +71,7 @@ export function fileSystemLoader(folder: string): tf.io.IOHandler {
               'copy the run folder again from where it was trained, or train it again',
           );
         }
-        return [specs, tf.io.concatenateArrayBuffers(buffers)];
+        return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
       });
     },
   };

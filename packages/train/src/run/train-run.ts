@@ -19,6 +19,7 @@ import { channelStatistics } from '../layers/normalization.js';
 import { randomSource } from '../layers/random-source.js';
 import { buildClassifier } from '../models/build-classifier.js';
 import { checkArchitecture, checkModelConfig, type ModelConfig } from '../models/model-config.js';
+import { isModelFamily, modelFamily } from '../models/model-families.js';
 import { validationSplit } from '../training/batches.js';
 import { evaluate } from '../training/evaluate.js';
 import { fit, TrainingStopped, type TrainingObserver } from '../training/fit.js';
@@ -201,11 +202,11 @@ async function train(run: RunToTrain): Promise<TrainRunResult> {
 }
 
 /**
- * FNet's position table, written into the settings: a checkpoint without it is one from before
+ * The position table (FNet's, or any family with a position embedding), written into the settings: a checkpoint without it is one from before
  * the setting existed, which resumes as 'trained' (checkpoint-files.ts).
  */
 function withPositionTable(settings: TrainSettings): TrainSettings {
-  if (settings.model !== 'fnet') return settings;
+  if (!isModelFamily(settings.model) || !modelFamily(settings.model).positionEmbedding) return settings;
   return { ...settings, architecture: { ...settings.architecture, positionTable: settings.architecture.positionTable ?? 'frozen' } };
 }
 

@@ -4,7 +4,7 @@
  * made fresh or restored from a checkpoint's FitState, and turned back into one (state) and into
  * fit's result.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ImageSplit } from '../data/dataset.js';
 import { randomSource } from '../layers/random-source.js';
 import { AdamW } from './adamw.js';

@@ -58,7 +58,7 @@ export interface TrainingObserver {
   onEpochStart?(epoch: number, epochs: number, steps: number): void;
   onStep?(logs: StepLogs): void;
   onEpochEnd?(logs: EpochLogs): void;
-  onInfo?(message: string): void;
+  readonly onInfo?: (message: string) => void;
 }
 
 /** Where training is: plain data plus arrays, everything a checkpoint holds besides the weights. */

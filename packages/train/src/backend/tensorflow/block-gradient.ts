@@ -13,11 +13,6 @@ export function flatRows(x: tf.Tensor): tf.Tensor2D {
   return tf.reshape(x, [x.size / features, features]);
 }
 
-/** Swaps the last two axes of [batch, rows, features]. */
-export function swapLastTwo(x: tf.Tensor): tf.Tensor {
-  return tf.transpose(x, [0, 2, 1]);
-}
-
 /** x * mask, or x when there is no mask (no dropout). */
 export function applyMask(x: tf.Tensor, mask: tf.Tensor | undefined): tf.Tensor {
   return mask ? tf.mul(x, mask) : x;
