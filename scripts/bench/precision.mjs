@@ -33,13 +33,13 @@ const flag = (name, fallback) => {
 const python = flag('--python', 'python3');
 const runs = (flag('--runs', '') ?? '').split(',').filter(Boolean);
 const rounds = Number(flag('--rounds', '7'));
-const models = (flag('--models', 'mixer,fnet,gmlp') ?? '').split(',');
 const QUANTIZE = join(dirname(fileURLToPath(import.meta.url)), 'ort_quantize_dynamic.py');
 const FORMS = ['fp32', 'int8', 'ort-int8', 'fp16'];
 
 const train = await import('@mlpx/train');
 const ex = await import('@mlpx/export');
 const infer = await import('@mlpx/infer');
+const models = (flag('--models', train.MODEL_NAMES.join(',')) ?? '').split(',');
 await train.selectBackend('wasm');
 const work = mkdtempSync(join(tmpdir(), 'mlpx-precision-bench-'));
 

@@ -19,7 +19,7 @@ export function describeKerasTrajectories(backend: string): void {
         it(`${model}, ${gelu} GELU: 5 AdamW steps`, async () => {
           const fixture = readTrajectoryFixture(`trajectory-${model}-${gelu}`);
           const result = await replayTrajectory(fixture, WEIGHT_RTOL, WEIGHT_ATOL);
-          // The README's Fidelity section quotes these figures.
+          // docs/fidelity.md ("What is checked") quotes these figures.
           console.log(
             `${backend} ${model} ${gelu}: loss rel ${Math.max(...result.lossRelative).toExponential(2)}, ` +
               `weights max abs ${result.weightAbsolute.toExponential(2)}, worst/tolerance ${result.weightRatio.toFixed(3)} (${result.worstWeight})`,

@@ -45,7 +45,7 @@ describe('FNetBlock converter, the factored matmul form of the Fourier transform
   });
 
   // Even patch counts use two halves of one batched MatMul, odd ones a second set of first-stage
-  // rows; 64 x 256 is the seed's FNet, 49 x 64 the README's Fashion-MNIST one.
+  // rows; 64 x 256 is the seed's FNet, 49 x 64 the Fashion-MNIST one of docs/training.md.
   for (const [patches, channels] of [
     [6, 8],
     [7, 12],

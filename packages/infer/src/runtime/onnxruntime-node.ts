@@ -1,5 +1,6 @@
 /**
- * The only file in mlpx that touches onnxruntime-node (export's verification uses it too). Opens
+ * Where @mlpx/infer runs onnxruntime-node (export's verification uses it too; cuda/preload-cuda.ts
+ * imports it to load the CUDA provider's libraries first, runtime/webgpu-probe.ts resolves it). Opens
  * an InferenceSession on the first execution provider of a fallback list that works, says which
  * one ran and why each earlier one did not, and runs batches through the graph's contract
  * (@mlpx/core: images in, logits and probabilities out).

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { MlpxError } from '@mlpx/core';
 import { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from '../backend/tensorflow/tensorflow-install.js';
 import { SEED_ARCHITECTURE, type Architecture } from '../models/model-config.js';
+import { modelFamily } from '../models/model-families.js';
 import { positiveNumber, runJsonChild } from '../process/json-child-process.js';
 import type { TrainingThroughputOptions } from './training-throughput.js';
 
@@ -69,6 +70,9 @@ export function kerasPeerArguments(options: TrainingThroughputOptions): string[]
 }
 
 export async function measureKerasPeerThroughput(python: string, options: TrainingThroughputOptions): Promise<KerasPeerThroughput> {
+  if (modelFamily(options.model).kerasBlock === undefined) {
+    throw new MlpxError(`the Keras peer has no form of ${options.model}: its family names no Keras block (kerasBlock), so there is nothing to measure it against`);
+  }
   const label = `the Keras peer's training of ${options.model} (${python} ${KERAS_PEER_SCRIPT})`;
   // No __pycache__ written into the installed package.
   const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };

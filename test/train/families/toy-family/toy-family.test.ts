@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOLERANCE, exportRun, registerConverter, verifyExport } from '@mlpx/export';
 import { buildClassifier, loadModel, modelFamilyNames, registerModelFamily, trainRun, type TrainRunResult } from '@mlpx/train';
-import { buildPlainClassifier, trainingFlopsPerImage } from '@mlpx/train/tooling';
+import { buildPlainClassifier, measureKerasPeerThroughput, trainingFlopsPerImage } from '@mlpx/train/tooling';
 import { tempDir } from '../../../helpers/dataset-fixtures.js';
 import { fashionTestImages } from '../../../helpers/trained-models.js';
 import { toyBlockConverter } from './toy-converter.js';
@@ -101,6 +101,10 @@ describe('a model family registered from outside mlpx (the toy family)', () => {
     const sizes = { model: 'toy', inputChannels: 1, numClasses: 10, imageSize: 28, patchSize: 7, embeddingDim: 16, blocks: 2 };
     // 16 patches of 7x7 = 49 features: embedding (forward, dW), two blocks x3, head x3.
     expect(trainingFlopsPerImage(sizes)).toBe(2 * (2 * 16 * 49 * 16) + 2 * 3 * (2 * 16 * 16 * 16) + 3 * (2 * 16 * 10));
+  });
+
+  it('has no Keras peer, and mlpx bench --peer keras says so instead of running Python', async () => {
+    await expect(measureKerasPeerThroughput('python-that-must-not-run', { model: 'toy' })).rejects.toThrow(/the Keras peer has no form of toy: its family names no Keras block/);
   });
 
   it('builds like any family, and a name already taken is refused', () => {
