@@ -7,7 +7,8 @@
  * the layer's two transposes do not appear in the graph. Dropout is the identity at inference.
  */
 import type { GMlpBlock } from '@mlpx/train';
-import { denseLastAxis, denseOverRows, type DenseWeights } from '../emit/dense.js';
+import { denseLastAxis, denseOverRows } from '../emit/dense.js';
+import type { DenseWeights } from '../emit/dense-weights.js';
 import { gelu } from '../emit/gelu.js';
 import type { Converter } from './converter.js';
 import { denseWeightsOf, layerNormOf } from './layer-weights.js';

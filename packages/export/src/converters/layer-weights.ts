@@ -1,5 +1,5 @@
 /** The block converters' common reads: a dense layer's weights, and a layer norm from its weights. */
-import { type DenseWeights } from '../emit/dense.js';
+import type { DenseWeights } from '../emit/dense-weights.js';
 import { layerNormOfRows } from '../emit/layer-norm.js';
 import type { ConverterContext } from './converter.js';
 

@@ -8,12 +8,8 @@
  *                   and MatMul broadcasts it over the batch, so no Transpose reaches the graph.
  */
 import type { GraphBuilder } from '../onnx/graph-builder.js';
+import type { DenseWeights } from './dense-weights.js';
 import { int8DenseLastAxis } from '../precision/int8-dense.js';
-
-export interface DenseWeights {
-  readonly kernel: { values: Float32Array; shape: number[] };
-  readonly bias: { values: Float32Array; shape: number[] };
-}
 
 export function denseLastAxis(graph: GraphBuilder, x: string, weights: DenseWeights, name: string): string {
   const { numerics } = graph;
