@@ -16,7 +16,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const LIBRARY_DIRS = ['/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib'];
+const LIBRARY_DIRS = [
+  '/lib/x86_64-linux-gnu',
+  '/usr/lib/x86_64-linux-gnu',
+  '/lib/aarch64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/lib64',
+  '/usr/lib',
+  '/lib',
+];
 
 function succeeds(command, args) {
   try {
@@ -40,9 +48,17 @@ function hasVulkanLoader() {
 }
 
 const REQUIREMENTS = [
-  { pkg: 'chromium', what: '/usr/bin/chromium and its SwiftShader Vulkan driver', present: () => existsSync('/usr/bin/chromium') && existsSync(SWIFTSHADER_ICD) },
+  {
+    pkg: 'chromium',
+    what: '/usr/bin/chromium and its SwiftShader Vulkan driver',
+    present: () => existsSync('/usr/bin/chromium') && existsSync(SWIFTSHADER_ICD),
+  },
   { pkg: 'libvulkan1', what: 'the Vulkan loader (libvulkan.so.1)', present: hasVulkanLoader },
-  { pkg: 'python3-onnx', what: "the system Python's onnx module (/usr/bin/python3 -c 'import onnx')", present: () => succeeds('/usr/bin/python3', ['-c', 'import onnx']) },
+  {
+    pkg: 'python3-onnx',
+    what: "the system Python's onnx module (/usr/bin/python3 -c 'import onnx')",
+    present: () => succeeds('/usr/bin/python3', ['-c', 'import onnx']),
+  },
 ];
 
 const missing = REQUIREMENTS.filter((requirement) => !requirement.present());

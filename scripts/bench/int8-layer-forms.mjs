@@ -40,7 +40,15 @@ function model(build, inputDims) {
   const graph = new GraphBuilder(17);
   graph.renameValue(build(graph, 'x'), 'y');
   const proto = graph.toGraphProto({ name: 'layer', doc: '', inputs: [{ name: 'x', dims: inputDims }], outputs: [{ name: 'y' }] });
-  return encodeModel({ ir_version: 8, opset_import: [{ domain: '', version: 17 }, { domain: MICROSOFT_DOMAIN, version: 1 }], producer_name: 'bench', graph: proto });
+  return encodeModel({
+    ir_version: 8,
+    opset_import: [
+      { domain: '', version: 17 },
+      { domain: MICROSOFT_DOMAIN, version: 1 },
+    ],
+    producer_name: 'bench',
+    graph: proto,
+  });
 }
 
 function rightForms(k, n) {
@@ -62,7 +70,10 @@ function rightForms(k, n) {
     },
     qdq: (g, x) => {
       const dq = g.op('DequantizeLinear', [g.op('QuantizeLinear', [x, xs(g), xz(g)], { name: 'q' }), xs(g), xz(g)], { name: 'dq' });
-      const w = g.op('DequantizeLinear', [int8(g), scales(g), g.int8Constant('w_zero', new Int8Array(n), [n])], { name: 'wdq', attributes: { axis: attr.int(1) } });
+      const w = g.op('DequantizeLinear', [int8(g), scales(g), g.int8Constant('w_zero', new Int8Array(n), [n])], {
+        name: 'wdq',
+        attributes: { axis: attr.int(1) },
+      });
       return g.op('Add', [g.op('MatMul', [dq, w], { name: 'mm' }), b(g)], { name: 'bias' });
     },
   };
@@ -77,11 +88,24 @@ function leftForms(rows) {
   const q = Int8Array.from(kernel, (v) => Math.round(v / scale));
   const a = activationQuantization(-4, 4);
   return {
-    fp32: (g, x) => g.op('Add', [g.op('MatMul', [g.floatConstant('w', kernel, [rows, rows]), x], { name: 'mm' }), g.floatConstant('b', bias, [rows, 1])], { name: 'bias' }),
+    fp32: (g, x) =>
+      g.op('Add', [g.op('MatMul', [g.floatConstant('w', kernel, [rows, rows]), x], { name: 'mm' }), g.floatConstant('b', bias, [rows, 1])], { name: 'bias' }),
     static: (g, x) => {
-      const quantized = g.op('QuantizeLinear', [x, g.floatConstant('x_scale', Float32Array.of(a.scale), []), g.uint8Constant('x_zero', Uint8Array.of(a.zeroPoint), [])], { name: 'q' });
-      const acc = g.op('MatMulInteger', [g.int8Constant('w_int8', q, [rows, rows]), quantized, '', g.uint8Constant('x_zero2', Uint8Array.of(a.zeroPoint), [])], { name: 'mm' });
-      const scaled = g.op('Mul', [g.op('Cast', [acc], { name: 'cast', attributes: { to: attr.int(1) } }), g.floatConstant('s', Float32Array.of(scale * a.scale), [])], { name: 'scale' });
+      const quantized = g.op(
+        'QuantizeLinear',
+        [x, g.floatConstant('x_scale', Float32Array.of(a.scale), []), g.uint8Constant('x_zero', Uint8Array.of(a.zeroPoint), [])],
+        { name: 'q' },
+      );
+      const acc = g.op(
+        'MatMulInteger',
+        [g.int8Constant('w_int8', q, [rows, rows]), quantized, '', g.uint8Constant('x_zero2', Uint8Array.of(a.zeroPoint), [])],
+        { name: 'mm' },
+      );
+      const scaled = g.op(
+        'Mul',
+        [g.op('Cast', [acc], { name: 'cast', attributes: { to: attr.int(1) } }), g.floatConstant('s', Float32Array.of(scale * a.scale), [])],
+        { name: 'scale' },
+      );
       return g.op('Add', [scaled, g.floatConstant('b', bias, [rows, 1])], { name: 'bias' });
     },
   };
@@ -91,7 +115,15 @@ async function measure(label, forms, dims) {
   const names = Object.keys(forms);
   const sessions = [];
   for (const name of names) sessions.push(await ort.InferenceSession.create(model(forms[name], dims), { graphOptimizationLevel: 'all', logSeverityLevel: 3 }));
-  const input = new ort.Tensor('float32', random(dims.reduce((a, b) => a * b, 1), 2, 5), dims);
+  const input = new ort.Tensor(
+    'float32',
+    random(
+      dims.reduce((a, b) => a * b, 1),
+      2,
+      5,
+    ),
+    dims,
+  );
   for (const s of sessions) await s.run({ x: input });
   const ms = names.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {

@@ -36,7 +36,11 @@ const rounds = Number(process.env.ROUNDS ?? 7);
 for (const file of files) sessions.push(await ort.InferenceSession.create(await modelBytes(file), threads));
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 for (const batch of [1, 128]) {
-  const images = new ort.Tensor('float32', Float32Array.from({ length: batch * 32 * 32 * 3 }, (_, i) => (i * 7919) % 256), [batch, 32, 32, 3]);
+  const images = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: batch * 32 * 32 * 3 }, (_, i) => (i * 7919) % 256),
+    [batch, 32, 32, 3],
+  );
   const runs = Math.max(1, Math.ceil(512 / batch));
   const rates = files.map(() => []);
   for (const session of sessions) for (let i = 0; i < 3; i++) await session.run({ images });

@@ -54,7 +54,11 @@ async function time(files, batch, shape) {
   const sessions = [];
   for (const file of files) sessions.push(await ort.InferenceSession.create(readFileSync(file), { graphOptimizationLevel: 'all' }));
   const [h, w, c] = shape;
-  const images = new ort.Tensor('float32', Float32Array.from({ length: batch * h * w * c }, (_, i) => (i * 7919) % 256), [batch, h, w, c]);
+  const images = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: batch * h * w * c }, (_, i) => (i * 7919) % 256),
+    [batch, h, w, c],
+  );
   const runsPerRound = Math.max(1, Math.ceil(512 / batch));
   for (const session of sessions) for (let i = 0; i < 3; i++) await session.run({ images });
   const seconds = files.map(() => []);
@@ -111,11 +115,19 @@ for (const run of runs) {
   await ex.exportRun({ ...common, output: files['fp16'], precision: 'fp16', maxAccuracyDrop: 1 });
   ortQuantize(files['fp32'], files['ort-int8']);
   const { settings } = metrics;
-  const data = await train.loadDataset(settings.dataset, { ...(settings.limit === undefined ? {} : { limit: settings.limit }), ...(settings.dataFile ? { dataFile: settings.dataFile } : {}), seed: settings.seed });
+  const data = await train.loadDataset(settings.dataset, {
+    ...(settings.limit === undefined ? {} : { limit: settings.limit }),
+    ...(settings.dataFile ? { dataFile: settings.dataFile } : {}),
+    seed: settings.seed,
+  });
   const top1 = [];
   for (const form of FORMS) {
     const classifier = await infer.createClassifier(files[form]);
-    const report = await infer.evaluateDataset(classifier, { dataset: data.name, test: data.test, shape: { height: data.height, width: data.width, channels: data.channels } }, { limit: metrics.test.images });
+    const report = await infer.evaluateDataset(
+      classifier,
+      { dataset: data.name, test: data.test, shape: { height: data.height, width: data.width, channels: data.channels } },
+      { limit: metrics.test.images },
+    );
     await classifier.close();
     top1.push(report.top1);
   }

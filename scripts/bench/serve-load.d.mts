@@ -6,9 +6,19 @@ export interface InferBody {
   readonly headers: Record<string, string>;
 }
 export function binaryInferRequest(image: Float32Array, shape: readonly number[], outputs?: readonly string[]): InferBody;
-export function parseInferResponse(body: Buffer, headerLength: string | string[] | undefined): { doc: { outputs?: unknown[] } & Record<string, unknown>; outputs: Record<string, unknown> };
+export function parseInferResponse(
+  body: Buffer,
+  headerLength: string | string[] | undefined,
+): { doc: { outputs?: unknown[] } & Record<string, unknown>; outputs: Record<string, unknown> };
 export function compareLogits(logits: ArrayLike<number> | undefined, expected: ArrayLike<number>, tolerance?: number): string | undefined;
-export function inferOnce(options: { url: string; model: string; image: Float32Array; shape: readonly number[]; agent?: Agent; timeoutMs?: number }): Promise<Float32Array>;
+export function inferOnce(options: {
+  url: string;
+  model: string;
+  image: Float32Array;
+  shape: readonly number[];
+  agent?: Agent;
+  timeoutMs?: number;
+}): Promise<Float32Array>;
 export function singleAnswers(options: { url: string; model: string; images: readonly Float32Array[]; shape: readonly number[] }): Promise<Float32Array[]>;
 
 export interface LoadResult {

@@ -129,7 +129,11 @@ export async function runLoad({ url, model, images, shape, expected, concurrency
           if (failures.length < 10) failures.push(`image ${i}: HTTP ${response.status}: ${response.body.toString('utf8').slice(0, 200)}`);
           continue;
         }
-        const problem = compareLogits(parseInferResponse(response.body, response.headers['inference-header-content-length']).outputs.logits, expected[i], tolerance);
+        const problem = compareLogits(
+          parseInferResponse(response.body, response.headers['inference-header-content-length']).outputs.logits,
+          expected[i],
+          tolerance,
+        );
         if (problem) {
           wrong++;
           if (failures.length < 10) failures.push(`image ${i}: ${problem}`);
@@ -233,7 +237,32 @@ async function main(args) {
     if (!run) {
       run = join(work, 'run');
       log('training a small model (mixer, 64x64 input resized from 28x28 Fashion-MNIST, patch 8, embedding 64, 2 blocks)...');
-      await cli(['train', '--dataset', 'fashion-mnist-sample', '--model', 'mixer', '--limit', '1000', '--epochs', '1', '--batch-size', '64', '--image-size', '64', '--patch-size', '8', '--embedding-dim', '64', '--blocks', '2', '--out', run], work);
+      await cli(
+        [
+          'train',
+          '--dataset',
+          'fashion-mnist-sample',
+          '--model',
+          'mixer',
+          '--limit',
+          '1000',
+          '--epochs',
+          '1',
+          '--batch-size',
+          '64',
+          '--image-size',
+          '64',
+          '--patch-size',
+          '8',
+          '--embedding-dim',
+          '64',
+          '--blocks',
+          '2',
+          '--out',
+          run,
+        ],
+        work,
+      );
     }
     // mlpx serve's batching, read from its --help, and the same in Triton's config.pbtxt.
     const serveHelp = await cli(['serve', '--help'], work);
@@ -245,7 +274,20 @@ async function main(args) {
       throw new Error(`could not read mlpx serve's default --max-batch-size and --max-queue-delay-us from its --help:\n${serveHelp}`);
     }
     const repository = join(work, 'repository');
-    await cli(['export', '--run', run, '--triton', repository, '--max-batch-size', String(batching.maxBatchSize), '--max-queue-delay-us', String(batching.maxQueueDelayUs)], work);
+    await cli(
+      [
+        'export',
+        '--run',
+        run,
+        '--triton',
+        repository,
+        '--max-batch-size',
+        String(batching.maxBatchSize),
+        '--max-queue-delay-us',
+        String(batching.maxQueueDelayUs),
+      ],
+      work,
+    );
     const [model] = (await readdir(repository, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
     const onnx = join(repository, model, '1', 'model.onnx');
 
@@ -313,7 +355,9 @@ async function main(args) {
         const used = process.cpuUsage(ownCpu);
         result.serverCpuSeconds = cpuSeconds(target.pid) - serverCpu;
         result.clientCpuSeconds = (used.user + used.system) / 1e6;
-        log(`${target.name}, round ${round + 1}: ${result.requestsPerSecond.toFixed(0)} requests/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.failed} failed, ${result.wrong} wrong`);
+        log(
+          `${target.name}, round ${round + 1}: ${result.requestsPerSecond.toFixed(0)} requests/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.failed} failed, ${result.wrong} wrong`,
+        );
         target.rounds.push(result);
       }
     }
@@ -322,7 +366,13 @@ async function main(args) {
       const serverCpu = target.rounds.reduce((sum, round) => sum + round.serverCpuSeconds, 0);
       const clientCpu = target.rounds.reduce((sum, round) => sum + round.clientCpuSeconds, 0);
       // CPU time per 1,000 requests, and the cores in use while loaded (the load generator's own beside).
-      return { server: target.name, ...combined, serverCpuMsPerRequest: (serverCpu * 1000) / combined.requests, serverCores: serverCpu / combined.seconds, clientCores: clientCpu / combined.seconds };
+      return {
+        server: target.name,
+        ...combined,
+        serverCpuMsPerRequest: (serverCpu * 1000) / combined.requests,
+        serverCores: serverCpu / combined.seconds,
+        clientCores: clientCpu / combined.seconds,
+      };
     });
     const [t, m] = results;
     const report = {
@@ -344,7 +394,9 @@ async function main(args) {
     };
     report.medianRoundRatio = [...report.roundRatios].sort((a, b) => a - b)[Math.floor(report.roundRatios.length / 2)];
     if (args.includes('--json')) console.log(JSON.stringify(report, null, 2));
-    console.log(`${concurrency} clients, batch-1 binary requests, ${seconds} s per server in ${roundCount} alternating rounds; max batch ${batching.maxBatchSize}, queue delay ${batching.maxQueueDelayUs} us on both`);
+    console.log(
+      `${concurrency} clients, batch-1 binary requests, ${seconds} s per server in ${roundCount} alternating rounds; max batch ${batching.maxBatchSize}, queue delay ${batching.maxQueueDelayUs} us on both`,
+    );
     console.log(`${report.machine}; load average ${report.loadAverage.map((value) => value.toFixed(2)).join(' before, ')} after`);
     console.log(`the model alone (onnxruntime-node in this process, batch ${batching.maxBatchSize}): ${modelAlone.toFixed(0)} images/s`);
     console.log('| server | requests/s | p50 ms | p99 ms | server CPU ms per request | server cores busy | load generator cores | failed | wrong |');

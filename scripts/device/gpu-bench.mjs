@@ -22,7 +22,10 @@ const gpu = (() => {
 const report = { date: new Date().toISOString(), node: process.version, gpu, cpu: `${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores`, results: [] };
 console.log(JSON.stringify({ gpu: report.gpu, node: report.node }));
 const threadChoices = (backend) => (backend === 'wasm' ? [...new Set([autoThreads('wasm', 128), 1])] : [1]);
-for (const [backend, warmupSteps, steps] of [['webgpu', 2, 5], ['wasm', 1, 3]]) {
+for (const [backend, warmupSteps, steps] of [
+  ['webgpu', 2, 5],
+  ['wasm', 1, 3],
+]) {
   let selected;
   try {
     selected = await selectBackend(backend);
@@ -34,7 +37,10 @@ for (const [backend, warmupSteps, steps] of [['webgpu', 2, 5], ['wasm', 1, 3]]) 
   console.log(JSON.stringify({ backend, description: selected.description }));
   for (const model of MODEL_NAMES) {
     const runs = [
-      ...threadChoices(backend).map((threads) => ['mlpx', () => measureTrainingThroughput({ model, warmupSteps, steps, threads, ...(architecture ? { architecture } : {}) })]),
+      ...threadChoices(backend).map((threads) => [
+        'mlpx',
+        () => measureTrainingThroughput({ model, warmupSteps, steps, threads, ...(architecture ? { architecture } : {}) }),
+      ]),
       ['plain', () => measurePlainTrainingThroughput({ model, warmupSteps: 1, steps: 2, ...(architecture ? { architecture } : {}) })],
     ];
     for (const [path, measure] of runs) {

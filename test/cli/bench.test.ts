@@ -35,7 +35,9 @@ describe('mlpx bench --quick', () => {
     const result = await runCli(['bench', '--quick', '--json', '--backends', 'wasm,webgpu'], { env: SWIFTSHADER_ENV });
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as BenchJson;
-    expect(report.training.map((t) => `${t.model}/${t.backend}`)).toEqual(['wasm', 'webgpu'].flatMap((backend) => MODEL_NAMES.map((model) => `${model}/${backend}`)));
+    expect(report.training.map((t) => `${t.model}/${t.backend}`)).toEqual(
+      ['wasm', 'webgpu'].flatMap((backend) => MODEL_NAMES.map((model) => `${model}/${backend}`)),
+    );
     for (const row of report.training) {
       expect(row.imagesPerSec).toBeGreaterThan(0);
       expect(row.baselineImagesPerSec).toBeGreaterThan(0);
@@ -74,7 +76,7 @@ describe('mlpx bench --quick', () => {
 });
 
 describe('mlpx bench --peer keras', () => {
-  it('measures mlpx and the seed\'s Keras model on the same TensorFlow, each in its own process, for every model', async (context) => {
+  it("measures mlpx and the seed's Keras model on the same TensorFlow, each in its own process, for every model", async (context) => {
     const install = await readTensorflowInstall();
     if (!install) {
       const why = `no TensorFlow is set up in ${tensorflowRoot()} (mlpx setup tensorflow)`;
@@ -103,7 +105,9 @@ describe('mlpx bench --peer keras', () => {
       const result = await runCli(['bench', '--quick', '--peer', 'keras', ...args]);
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(/--peer keras trains the seed's Keras model on TensorFlow, to compare with mlpx on the tensorflow backend; add it: --backends tensorflow/);
+      expect(result.stderr).toMatch(
+        /--peer keras trains the seed's Keras model on TensorFlow, to compare with mlpx on the tensorflow backend; add it: --backends tensorflow/,
+      );
       expect(result.stderr).not.toMatch(STACK_LINE);
     }
   });
@@ -115,7 +119,9 @@ describe('mlpx bench --peer keras', () => {
   });
 
   it('names `mlpx setup tensorflow` when no TensorFlow is set up', async () => {
-    const result = await runCli(['bench', '--quick', '--backends', 'tensorflow', '--peer', 'keras'], { env: { MLPX_TENSORFLOW_DIR: join(REPO_ROOT, 'test-artifacts', 'no-tensorflow-here') } });
+    const result = await runCli(['bench', '--quick', '--backends', 'tensorflow', '--peer', 'keras'], {
+      env: { MLPX_TENSORFLOW_DIR: join(REPO_ROOT, 'test-artifacts', 'no-tensorflow-here') },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/none is set up in .*no-tensorflow-here; run `mlpx setup tensorflow` first/);
   });

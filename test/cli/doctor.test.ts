@@ -8,13 +8,19 @@ import { SWIFTSHADER_ENV } from '../helpers/swiftshader.js';
 describe('mlpx doctor', () => {
   it('lists the training backends and inference providers, naming a software WebGPU adapter', async () => {
     // With no native engine and no CUDA provider set up (those are setup-tensorflow.test.ts's and setup-cuda.test.ts's).
-    const result = await runCli(['doctor'], { env: { ...SWIFTSHADER_ENV, MLPX_TENSORFLOW_DIR: join(tmpdir(), 'mlpx-test-no-engine'), MLPX_CUDA_DIR: join(tmpdir(), 'mlpx-test-no-cuda') } });
+    const result = await runCli(['doctor'], {
+      env: { ...SWIFTSHADER_ENV, MLPX_TENSORFLOW_DIR: join(tmpdir(), 'mlpx-test-no-engine'), MLPX_CUDA_DIR: join(tmpdir(), 'mlpx-test-no-cuda') },
+    });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/tensorflow +unavailable: no engine set up in .*mlpx-test-no-engine \(run `mlpx setup tensorflow`\); @tensorflow\/tfjs-node-gpu is not installed/);
+    expect(result.stdout).toMatch(
+      /tensorflow +unavailable: no engine set up in .*mlpx-test-no-engine \(run `mlpx setup tensorflow`\); @tensorflow\/tfjs-node-gpu is not installed/,
+    );
     expect(result.stdout).toMatch(/webgpu +SwiftShader.*a software adapter.*--backend auto stays on wasm/);
     expect(result.stdout).toMatch(/wasm +@tensorflow\/tfjs-backend-wasm 4\.22\.0 \(SIMD\)/);
     // Without a driver, that comes first: `mlpx setup cuda` alone would not make CUDA run.
-    expect(result.stdout).toMatch(loadLibrary('libcuda.so.1').ok ? /cuda +the CUDA provider libraries are not installed/ : /cuda +no NVIDIA driver: libcuda\.so\.1 did not load/);
+    expect(result.stdout).toMatch(
+      loadLibrary('libcuda.so.1').ok ? /cuda +the CUDA provider libraries are not installed/ : /cuda +no NVIDIA driver: libcuda\.so\.1 did not load/,
+    );
     expect(result.stdout).toMatch(/ {15}provider: not installed \(mlpx setup cuda installs it into .*mlpx-test-no-cuda\/1\.30\.0\)/);
   }, 60_000);
 

@@ -20,7 +20,29 @@ beforeAll(async () => {
   work = await tempDir();
   run = join(work.path, 'run');
   const trained = await runCli(
-    ['train', '--model', 'gmlp', '--dataset', 'fashion-mnist-sample', '--limit', '600', '--epochs', '2', '--image-size', '28', '--patch-size', '4', '--embedding-dim', '32', '--blocks', '1', '--batch-size', '32', '--out', run],
+    [
+      'train',
+      '--model',
+      'gmlp',
+      '--dataset',
+      'fashion-mnist-sample',
+      '--limit',
+      '600',
+      '--epochs',
+      '2',
+      '--image-size',
+      '28',
+      '--patch-size',
+      '4',
+      '--embedding-dim',
+      '32',
+      '--blocks',
+      '1',
+      '--batch-size',
+      '32',
+      '--out',
+      run,
+    ],
     { cwd: work.path },
   );
   expect(trained.code, trained.stderr).toBe(0);
@@ -43,7 +65,9 @@ describe('mlpx export --precision', () => {
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^wrote int8\.onnx: int8, opset 17, \d+ nodes/m);
-    expect(result.stdout).toMatch(/calibrated on 200 training images \(each activation's min and max\); accuracy gate passed: top-1 [\d.]+% on the (\d+) fashion-mnist-sample test images training measured, trained [\d.]+%/);
+    expect(result.stdout).toMatch(
+      /calibrated on 200 training images \(each activation's min and max\); accuracy gate passed: top-1 [\d.]+% on the (\d+) fashion-mnist-sample test images training measured, trained [\d.]+%/,
+    );
     const path = join(work.path, 'int8.onnx');
     const bytes = new Uint8Array(await readFile(path));
     await checkOnnxModel(bytes);
@@ -61,7 +85,10 @@ describe('mlpx export --precision', () => {
 
   it('refuses an int8 model that misses the gate, says by how much, and writes nothing', async () => {
     // A calibration range a thousandth of the measured one saturates every quantized activation.
-    const result = await runCli(['export', '--run', run, '--precision', 'int8', 'refused.onnx'], { cwd: work.path, env: { MLPX_TEST_CALIBRATION_RANGE_SCALE: '0.001' } });
+    const result = await runCli(['export', '--run', run, '--precision', 'int8', 'refused.onnx'], {
+      cwd: work.path,
+      env: { MLPX_TEST_CALIBRATION_RANGE_SCALE: '0.001' },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.stderr).toMatch(
@@ -71,7 +98,10 @@ describe('mlpx export --precision', () => {
   }, 120_000);
 
   it('a larger --max-accuracy-drop lets the same model through', async () => {
-    const result = await runCli(['export', '--run', run, '--precision', 'int8', '--max-accuracy-drop', '100', 'loose.onnx'], { cwd: work.path, env: { MLPX_TEST_CALIBRATION_RANGE_SCALE: '0.001' } });
+    const result = await runCli(['export', '--run', run, '--precision', 'int8', '--max-accuracy-drop', '100', 'loose.onnx'], {
+      cwd: work.path,
+      env: { MLPX_TEST_CALIBRATION_RANGE_SCALE: '0.001' },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect((await precisionOf(join(work.path, 'loose.onnx'))).accuracy.maxDrop).toBe(1);
     // mlpx eval holds the model to the drop its export allowed: here anything.

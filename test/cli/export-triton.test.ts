@@ -26,7 +26,29 @@ beforeAll(async () => {
   run = join(work.path, 'runs', 'mixer-fm');
   repo = join(work.path, 'repo');
   const trained = await runCli(
-    ['train', '--model', 'mixer', '--dataset', 'fashion-mnist-sample', '--limit', '300', '--epochs', '1', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32', '--out', run],
+    [
+      'train',
+      '--model',
+      'mixer',
+      '--dataset',
+      'fashion-mnist-sample',
+      '--limit',
+      '300',
+      '--epochs',
+      '1',
+      '--image-size',
+      '32',
+      '--patch-size',
+      '8',
+      '--embedding-dim',
+      '16',
+      '--blocks',
+      '1',
+      '--batch-size',
+      '32',
+      '--out',
+      run,
+    ],
     { cwd: work.path },
   );
   expect(trained.code, trained.stderr).toBe(0);
@@ -81,7 +103,14 @@ describe('mlpx export --triton', () => {
       `deploy it on KServe, once repo is uploaded to its storageUri: kubectl apply -f repo/inferenceservice-${NAME}.yaml`,
     ]);
     expect(result.stderr).not.toMatch(/placeholder/);
-    expect([...(await snapshot(repo)).keys()].sort()).toEqual([`inferenceservice-${NAME}.yaml`, NAME, `${NAME}/1`, `${NAME}/1/model.onnx`, `${NAME}/config.pbtxt`, `${NAME}/labels.txt`]);
+    expect([...(await snapshot(repo)).keys()].sort()).toEqual([
+      `inferenceservice-${NAME}.yaml`,
+      NAME,
+      `${NAME}/1`,
+      `${NAME}/1/model.onnx`,
+      `${NAME}/config.pbtxt`,
+      `${NAME}/labels.txt`,
+    ]);
 
     const model = new Uint8Array(await readFile(join(repo, NAME, '1', 'model.onnx')));
     await checkOnnxModel(model);
@@ -117,7 +146,22 @@ describe('mlpx export --triton', () => {
   });
 
   it('adds a model with another --model-name, here on GPU instances with TensorRT; without --storage-uri the manifest has a placeholder, and stderr says so', async () => {
-    const result = await exportTriton(['--model-name', 'second', '--instance-kind', 'gpu', '--instance-count', '2', '--accelerator', 'tensorrt', '--max-batch-size', '32', '--preferred-batch-sizes', '8,16', '--max-queue-delay-us', '500']);
+    const result = await exportTriton([
+      '--model-name',
+      'second',
+      '--instance-kind',
+      'gpu',
+      '--instance-count',
+      '2',
+      '--accelerator',
+      'tensorrt',
+      '--max-batch-size',
+      '32',
+      '--preferred-batch-sizes',
+      '8,16',
+      '--max-queue-delay-us',
+      '500',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('wrote repo/second/config.pbtxt: max_batch_size 32, dynamic batching, 2 GPU instances, tensorrt');
     expect(result.stderr).toMatch(/note: repo\/inferenceservice-second\.yaml has a placeholder storageUri: .*--storage-uri/);
@@ -136,7 +180,9 @@ describe('mlpx export --triton', () => {
   });
 
   it('writes the positional output too, the same bytes as the version', async () => {
-    const result = await runCli(['export', '--run', run, 'both.onnx', '--triton', 'repo', '--model-name', 'third', '--storage-uri', 'gs://b/models'], { cwd: work.path });
+    const result = await runCli(['export', '--run', run, 'both.onnx', '--triton', 'repo', '--model-name', 'third', '--storage-uri', 'gs://b/models'], {
+      cwd: work.path,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('wrote both.onnx: the same model');
     expect(await readFile(join(work.path, 'both.onnx'))).toEqual(await readFile(join(repo, 'third', '1', 'model.onnx')));
@@ -146,7 +192,11 @@ describe('mlpx export --triton', () => {
 describe('mlpx export --triton refuses to replace what is there, unless --force', () => {
   it('an existing version: refused, then replaced with --force', async () => {
     const before = await snapshot(repo);
-    await expectRefused(await exportTriton(['--model-version', '1']), new RegExp(`repo/${NAME}/1 already exists \\(versions there: 1, 2\\); leave out --model-version to add version 3, or use --force`), before);
+    await expectRefused(
+      await exportTriton(['--model-version', '1']),
+      new RegExp(`repo/${NAME}/1 already exists \\(versions there: 1, 2\\); leave out --model-version to add version 3, or use --force`),
+      before,
+    );
     const forced = await exportTriton(['--model-version', '1', '--force']);
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toMatch(new RegExp(`^wrote repo/${NAME}/1/model\\.onnx: version 1 of ${NAME} \\(replaced\\), `, 'm'));
@@ -157,7 +207,9 @@ describe('mlpx export --triton refuses to replace what is there, unless --force'
     const before = await snapshot(repo);
     await expectRefused(
       await exportTriton(['--max-batch-size', '8']),
-      new RegExp(`repo/${NAME}/config\\.pbtxt differs from what this export writes \\(line 4 is \`max_batch_size: 64\` there, \`max_batch_size: 8\` in this export\\); use --force to replace it, or --model-name`),
+      new RegExp(
+        `repo/${NAME}/config\\.pbtxt differs from what this export writes \\(line 4 is \`max_batch_size: 64\` there, \`max_batch_size: 8\` in this export\\); use --force to replace it, or --model-name`,
+      ),
       before,
     );
     const forced = await exportTriton(['--max-batch-size', '8', '--force']);
@@ -173,12 +225,22 @@ describe('mlpx export --triton refuses to replace what is there, unless --force'
     await writeFile(join(relabelled, 'labels.json'), JSON.stringify(['tee', ...labels.slice(1)]));
     const before = await snapshot(repo);
     const result = await runCli(['export', '--run', relabelled, '--triton', 'repo', '--max-batch-size', '8'], { cwd: work.path });
-    await expectRefused(result, new RegExp(`repo/${NAME}/labels\\.txt differs from what this export writes \\(line 1 is \`T-shirt/top\` there, \`tee\` in this export\\)`), before);
+    await expectRefused(
+      result,
+      new RegExp(`repo/${NAME}/labels\\.txt differs from what this export writes \\(line 1 is \`T-shirt/top\` there, \`tee\` in this export\\)`),
+      before,
+    );
   });
 
   it('a manifest with another storageUri', async () => {
     const before = await snapshot(repo);
-    await expectRefused(await exportTriton(['--max-batch-size', '8', '--storage-uri', 'gs://elsewhere/models']), new RegExp(`repo/inferenceservice-${NAME}\\.yaml differs from what this export writes \\(line 14 is \`storageUri: "s3:\\/\\/bucket\\/models"\` there, \`storageUri: "gs:\\/\\/elsewhere\\/models"\` in this export\\)`), before);
+    await expectRefused(
+      await exportTriton(['--max-batch-size', '8', '--storage-uri', 'gs://elsewhere/models']),
+      new RegExp(
+        `repo/inferenceservice-${NAME}\\.yaml differs from what this export writes \\(line 14 is \`storageUri: "s3:\\/\\/bucket\\/models"\` there, \`storageUri: "gs:\\/\\/elsewhere\\/models"\` in this export\\)`,
+      ),
+      before,
+    );
   });
 });
 
@@ -192,7 +254,7 @@ describe('an interrupted export leaves no partial version', () => {
     expect((await readdir(temporary)).filter((name) => name.startsWith('mlpx-triton-'))).toEqual([]);
   });
 
-  it("a version folder cut short (a crash before its rename) is one Triton ignores, and so does the next export", async () => {
+  it('a version folder cut short (a crash before its rename) is one Triton ignores, and so does the next export', async () => {
     const cut = join(repo, NAME, '.mlpx-tmp-4-0123456789ab');
     await mkdir(cut);
     await writeFile(join(cut, 'model.onnx'), 'half a model');
@@ -205,10 +267,18 @@ describe('an interrupted export leaves no partial version', () => {
 
 describe('mlpx export --triton with bad flags: one line naming the flag, before any export', () => {
   const cases: [string, string[], RegExp][] = [
-    ['a model name KServe refuses', ['--model-name', 'Mixer_FM'], /--model-name "Mixer_FM" cannot name a Triton and KServe model: it must be lower case letters, digits and '-'/],
+    [
+      'a model name KServe refuses',
+      ['--model-name', 'Mixer_FM'],
+      /--model-name "Mixer_FM" cannot name a Triton and KServe model: it must be lower case letters, digits and '-'/,
+    ],
     ['TensorRT on CPU instances', ['--accelerator', 'tensorrt'], /--accelerator tensorrt runs on GPU instances: add --instance-kind gpu/],
     ['OpenVINO on GPU instances', ['--accelerator', 'openvino', '--instance-kind', 'gpu'], /--accelerator openvino runs on CPU instances/],
-    ['a preferred batch size above the maximum', ['--max-batch-size', '16', '--preferred-batch-sizes', '8,32'], /--preferred-batch-sizes 8,32: 32 is larger than --max-batch-size 16/],
+    [
+      'a preferred batch size above the maximum',
+      ['--max-batch-size', '16', '--preferred-batch-sizes', '8,32'],
+      /--preferred-batch-sizes 8,32: 32 is larger than --max-batch-size 16/,
+    ],
     ['a preferred batch size that is no number', ['--preferred-batch-sizes', '8,x'], /--preferred-batch-sizes.*expected positive integers separated by commas/],
     ['a storage URI without a scheme', ['--storage-uri', 'bucket/models'], /--storage-uri "bucket\/models": expected a URI such as s3:\/\/bucket\/models/],
   ];
@@ -238,7 +308,10 @@ describe('mlpx export --triton with bad flags: one line naming the flag, before 
 describe("config.pbtxt is a ModelConfig of Triton's schema, read by protobuf's text format parser", () => {
   const variants: [string, Partial<TritonSettings>][] = [
     ['the defaults', {}],
-    ['GPU instances with TensorRT and preferred batch sizes', { instanceKind: 'gpu', instanceCount: 2, accelerator: 'tensorrt', maxBatchSize: 32, preferredBatchSizes: [4, 8, 32] }],
+    [
+      'GPU instances with TensorRT and preferred batch sizes',
+      { instanceKind: 'gpu', instanceCount: 2, accelerator: 'tensorrt', maxBatchSize: 32, preferredBatchSizes: [4, 8, 32] },
+    ],
     ['CPU instances with OpenVINO and no queue delay', { accelerator: 'openvino', maxQueueDelayMicroseconds: 0, maxBatchSize: 1 }],
   ];
   for (const [what, settings] of variants) {
@@ -250,13 +323,21 @@ describe("config.pbtxt is a ModelConfig of Triton's schema, read by protobuf's t
         backend: 'onnxruntime',
         max_batch_size: full.maxBatchSize,
         input: [{ name: 'images', data_type: 'TYPE_FP32', dims: ['32', '32', '3'] }],
-        output: [{ name: 'logits', dims: ['100'] }, { name: 'probabilities', dims: ['100'], label_filename: 'labels.txt' }],
+        output: [
+          { name: 'logits', dims: ['100'] },
+          { name: 'probabilities', dims: ['100'], label_filename: 'labels.txt' },
+        ],
         instance_group: [{ kind: full.instanceKind === 'gpu' ? 'KIND_GPU' : 'KIND_CPU', count: full.instanceCount }],
       });
-      expect((parsed['dynamic_batching'] as { preferred_batch_size?: number[] }).preferred_batch_size).toEqual(full.preferredBatchSizes.length > 0 ? full.preferredBatchSizes : undefined);
+      expect((parsed['dynamic_batching'] as { preferred_batch_size?: number[] }).preferred_batch_size).toEqual(
+        full.preferredBatchSizes.length > 0 ? full.preferredBatchSizes : undefined,
+      );
       const accelerators = (parsed['optimization'] as { execution_accelerators?: Record<string, { name: string }[]> } | undefined)?.execution_accelerators;
       if (full.accelerator === 'none') expect(accelerators).toBeUndefined();
-      else expect(accelerators).toEqual({ [full.accelerator === 'tensorrt' ? 'gpu_execution_accelerator' : 'cpu_execution_accelerator']: [{ name: full.accelerator }] });
+      else
+        expect(accelerators).toEqual({
+          [full.accelerator === 'tensorrt' ? 'gpu_execution_accelerator' : 'cpu_execution_accelerator']: [{ name: full.accelerator }],
+        });
     });
   }
   it('the reader is strict: a field Triton does not have, or an unknown enum value, fails', async () => {

@@ -16,7 +16,29 @@ beforeAll(async () => {
   run = join(work.path, 'runs', 'fnet-fm');
   await mkdir(join(work.path, 'runs'));
   const trained = await runCli(
-    ['train', '--model', 'fnet', '--dataset', 'fashion-mnist-sample', '--limit', '300', '--epochs', '1', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32', '--out', run],
+    [
+      'train',
+      '--model',
+      'fnet',
+      '--dataset',
+      'fashion-mnist-sample',
+      '--limit',
+      '300',
+      '--epochs',
+      '1',
+      '--image-size',
+      '32',
+      '--patch-size',
+      '8',
+      '--embedding-dim',
+      '16',
+      '--blocks',
+      '1',
+      '--batch-size',
+      '32',
+      '--out',
+      run,
+    ],
     { cwd: work.path },
   );
   expect(trained.code, trained.stderr).toBe(0);
@@ -48,11 +70,18 @@ describe('mlpx export', () => {
     expect(JSON.parse(summary.metadata['mlpx.labels']!)).toEqual(JSON.parse(await readFile(join(run, 'labels.json'), 'utf8')));
     expect(JSON.parse(summary.metadata['mlpx.training']!).test).toEqual(metrics.test);
     expect(JSON.parse(summary.metadata['mlpx.model']!)).toMatchObject({ family: 'fnet', config: { imageSize: 32, patchSize: 8 } });
-    expect(JSON.parse(summary.metadata['mlpx.preprocessing']!)).toMatchObject({ layout: 'NHWC', inputShape: [28, 28, 1], resize: { height: 32, coordinateTransformation: 'half_pixel' } });
+    expect(JSON.parse(summary.metadata['mlpx.preprocessing']!)).toMatchObject({
+      layout: 'NHWC',
+      inputShape: [28, 28, 1],
+      resize: { height: 32, coordinateTransformation: 'half_pixel' },
+    });
   });
 
   it('exports a named run at opset 13 and with the DFT operator at opset 17', async () => {
-    for (const args of [['--opset', '13'], ['--fft', 'dft']]) {
+    for (const args of [
+      ['--opset', '13'],
+      ['--fft', 'dft'],
+    ]) {
       const result = await runCli(['export', '--run', run, ...args, 'other.onnx'], { cwd: work.path });
       expect(result.code, result.stderr).toBe(0);
       const summary = summarizeOnnx(new Uint8Array(await readFile(join(work.path, 'other.onnx'))));
@@ -85,5 +114,6 @@ describe('mlpx export with bad input: one clear message, exit 1, no file', () =>
     await expectFailure(['--run', broken, 'x.onnx'], /non-finite weight/);
   });
   it('an output path that cannot be written', () => expectFailure(['--run', run, join(work.path, 'no', 'such', 'folder', 'x.onnx')], /cannot write .*x\.onnx/));
-  it('an export that disagrees with TensorFlow.js leaves no file', () => expectFailure(['--run', run, '--tolerance', '1e-15', 'x.onnx'], /disagrees with TensorFlow\.js.*x\.onnx was not written/s));
+  it('an export that disagrees with TensorFlow.js leaves no file', () =>
+    expectFailure(['--run', run, '--tolerance', '1e-15', 'x.onnx'], /disagrees with TensorFlow\.js.*x\.onnx was not written/s));
 });

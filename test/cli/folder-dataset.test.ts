@@ -26,7 +26,10 @@ beforeAll(async () => {
   await writeImageFolder(photos, { circle: 67, square: 67, triangle: 67 });
   run = join(work.path, 'run');
   // --load-size other than the default 32: eval must load the folder at the model's size.
-  trained = await runCli(['train', '--dataset', `folder:${photos}`, '--load-size', '24', '--limit', '100', ...TINY, '--out', run], { cwd: work.path, env: NO_TENSORFLOW });
+  trained = await runCli(['train', '--dataset', `folder:${photos}`, '--load-size', '24', '--limit', '100', ...TINY, '--out', run], {
+    cwd: work.path,
+    env: NO_TENSORFLOW,
+  });
 }, 120_000);
 afterAll(async () => {
   await work.remove();
@@ -36,7 +39,9 @@ describe('mlpx train on a 3-class folder: dataset', () => {
   it('--limit keeps every class and says how many of each', async () => {
     expect(trained.stderr).not.toMatch(STACK_LINE);
     expect(trained.code, trained.stderr).toBe(0);
-    expect(trained.stderr).toContain(`limit 100: kept 34 circle, 33 square, 33 triangle of the 183 training images of folder:${photos} (each class in proportion)`);
+    expect(trained.stderr).toContain(
+      `limit 100: kept 34 circle, 33 square, 33 triangle of the 183 training images of folder:${photos} (each class in proportion)`,
+    );
     const metrics = JSON.parse(await readFile(join(run, 'metrics.json'), 'utf8')) as RunMetrics;
     expect(metrics.dataset).toMatchObject({ numClasses: 3, trainImages: 90, validationImages: 10 });
     expect(metrics.test.images).toBe(18);
@@ -44,9 +49,14 @@ describe('mlpx train on a 3-class folder: dataset', () => {
 
   it('--input-size, the old name of --load-size, still works and says it was renamed', async () => {
     const old = join(work.path, 'old-flag');
-    const result = await runCli(['train', '--dataset', `folder:${photos}`, '--input-size', '20', '--limit', '30', ...TINY, '--epochs', '1', '--out', old], { cwd: work.path, env: NO_TENSORFLOW });
+    const result = await runCli(['train', '--dataset', `folder:${photos}`, '--input-size', '20', '--limit', '30', ...TINY, '--epochs', '1', '--out', old], {
+      cwd: work.path,
+      env: NO_TENSORFLOW,
+    });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr.split('\n').filter((line) => line.includes('--input-size'))).toEqual(['mlpx train: --input-size is renamed --load-size (images resized as loaded); the old name still works']);
+    expect(result.stderr.split('\n').filter((line) => line.includes('--input-size'))).toEqual([
+      'mlpx train: --input-size is renamed --load-size (images resized as loaded); the old name still works',
+    ]);
     const metrics = JSON.parse(await readFile(join(old, 'metrics.json'), 'utf8')) as RunMetrics;
     expect(metrics.dataset.inputShape).toEqual([20, 20, 3]);
   });

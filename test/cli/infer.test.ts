@@ -26,12 +26,27 @@ let images: string;
 
 beforeAll(async () => {
   work = await tempDir();
-  model = await trainAndExport(work.path, ['--model', 'gmlp', '--limit', '300', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1']);
+  model = await trainAndExport(work.path, [
+    '--model',
+    'gmlp',
+    '--limit',
+    '300',
+    '--image-size',
+    '32',
+    '--patch-size',
+    '8',
+    '--embedding-dim',
+    '16',
+    '--blocks',
+    '1',
+  ]);
   images = join(work.path, 'images');
   await mkdir(images);
   const data = await loadDataset('fashion-mnist-sample', { limit: 16 });
   for (let i = 0; i < 16; i++) {
-    await sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(images, `${String(i).padStart(2, '0')}.png`));
+    await sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } })
+      .png()
+      .toFile(join(images, `${String(i).padStart(2, '0')}.png`));
   }
 }, 120_000);
 afterAll(async () => {
@@ -97,7 +112,9 @@ describe('mlpx infer', () => {
     // With no `mlpx setup cuda` install (the one set up is test/cli/setup-cuda.test.ts's). Without
     // a driver that comes first (test/cli/messages.test.ts has both cases).
     const noInstall = { MLPX_CUDA_DIR: join(work.path, 'no-cuda-install') };
-    const reason = loadLibrary('libcuda.so.1').ok ? 'the CUDA provider libraries are not installed .*npx mlpx setup cuda' : 'no NVIDIA driver: libcuda\\.so\\.1 did not load';
+    const reason = loadLibrary('libcuda.so.1').ok
+      ? 'the CUDA provider libraries are not installed .*npx mlpx setup cuda'
+      : 'no NVIDIA driver: libcuda\\.so\\.1 did not load';
     const cuda = await runCli(['infer', '--model', model, '--ep', 'cuda', images], { env: noInstall });
     expect(cuda.code).toBe(1);
     expect(cuda.stderr).toMatch(new RegExp(`on cuda: ${reason}`));
@@ -111,7 +128,11 @@ describe('mlpx infer', () => {
 
 describe('mlpx infer and eval with bad input: one clear message, exit 1', () => {
   const cases: { name: string; args: () => Promise<string[]>; message: RegExp }[] = [
-    { name: 'a missing model file', args: async () => ['infer', '--model', join(work.path, 'nope.onnx'), images], message: /model file .*nope\.onnx does not exist/ },
+    {
+      name: 'a missing model file',
+      args: async () => ['infer', '--model', join(work.path, 'nope.onnx'), images],
+      message: /model file .*nope\.onnx does not exist/,
+    },
     { name: 'a file that is not ONNX', args: async () => ['infer', '--model', join(images, '00.png'), images], message: /00\.png is not an ONNX model/ },
     {
       name: 'a model whose input is not an image',
@@ -130,8 +151,16 @@ describe('mlpx infer and eval with bad input: one clear message, exit 1', () => 
       },
       message: /no PNG, JPEG or WebP images in .*empty/,
     },
-    { name: 'an unknown execution provider', args: async () => ['infer', '--model', model, '--ep', 'tpu', images], message: /unknown execution provider 'tpu'; choose from cpu, cuda, webgpu/ },
-    { name: 'eval of a model on a dataset of another shape', args: async () => ['eval', '--model', model, '--dataset', 'cifar100', '--data-file', join(work.path, 'missing.tar.gz')], message: /missing\.tar\.gz/ },
+    {
+      name: 'an unknown execution provider',
+      args: async () => ['infer', '--model', model, '--ep', 'tpu', images],
+      message: /unknown execution provider 'tpu'; choose from cpu, cuda, webgpu/,
+    },
+    {
+      name: 'eval of a model on a dataset of another shape',
+      args: async () => ['eval', '--model', model, '--dataset', 'cifar100', '--data-file', join(work.path, 'missing.tar.gz')],
+      message: /missing\.tar\.gz/,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {

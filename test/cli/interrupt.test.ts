@@ -13,7 +13,22 @@ import { CHECKPOINT_JSON, readCheckpoint } from '../../packages/train/src/checkp
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { REPO_ROOT, runCli, STACK_LINE } from '../helpers/run-cli.js';
 
-const TINY = ['--model', 'mixer', '--dataset', 'fashion-mnist-sample', '--image-size', '28', '--patch-size', '7', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32'];
+const TINY = [
+  '--model',
+  'mixer',
+  '--dataset',
+  'fashion-mnist-sample',
+  '--image-size',
+  '28',
+  '--patch-size',
+  '7',
+  '--embedding-dim',
+  '16',
+  '--blocks',
+  '1',
+  '--batch-size',
+  '32',
+];
 const BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'mlpx.js');
 
 let work: Awaited<ReturnType<typeof tempDir>>;
@@ -29,7 +44,9 @@ function startTraining(args: string[]) {
   const child = spawn(process.execPath, [BIN, 'train', ...args], { cwd: work.path, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, stderr: () => stderr };
 }
 
@@ -96,7 +113,9 @@ describe('interrupting training', () => {
 
 describe('divergence', () => {
   it('a huge learning rate stops training with the epoch and step', async () => {
-    const result = await runCli(['train', ...TINY, '--limit', '200', '--epochs', '2', '--lr', '1e30', '--out', join(work.path, 'nan-fresh')], { cwd: work.path });
+    const result = await runCli(['train', ...TINY, '--limit', '200', '--epochs', '2', '--lr', '1e30', '--out', join(work.path, 'nan-fresh')], {
+      cwd: work.path,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/training diverged: the loss became (NaN|Infinity) at epoch 1, step \d+; try a lower --lr/);
     expect(result.stderr).not.toMatch(STACK_LINE);

@@ -52,8 +52,14 @@ describe("commander's flag errors", () => {
     { args: ['infer', '--bogus'], line: "mlpx: error: unknown option '--bogus' (see `mlpx infer --help`)" },
     { args: ['infer', '--mdoel', 'x.onnx'], line: "mlpx: error: unknown option '--mdoel'; did you mean --model? (see `mlpx infer --help`)" },
     { args: ['trian'], line: "mlpx: error: unknown command 'trian'; did you mean train? (see `mlpx --help`)" },
-    { args: ['train', '--epochs', 'abc'], line: "mlpx: error: option '--epochs <n>' argument 'abc' is invalid: expected a positive integer (see `mlpx train --help`)" },
-    { args: ['train', '--model', 'resnet'], line: "mlpx: error: option '-m, --model <name>' argument 'resnet' is invalid: allowed choices are mixer, fnet, gmlp (see `mlpx train --help`)" },
+    {
+      args: ['train', '--epochs', 'abc'],
+      line: "mlpx: error: option '--epochs <n>' argument 'abc' is invalid: expected a positive integer (see `mlpx train --help`)",
+    },
+    {
+      args: ['train', '--model', 'resnet'],
+      line: "mlpx: error: option '-m, --model <name>' argument 'resnet' is invalid: allowed choices are mixer, fnet, gmlp (see `mlpx train --help`)",
+    },
     { args: ['infer', '--model', 'x.onnx'], line: "mlpx: error: missing required argument 'paths' (see `mlpx infer --help`)" },
     { args: ['setup', 'cuda', '--bogus'], line: "mlpx: error: unknown option '--bogus' (see `mlpx setup cuda --help`)" },
   ];
@@ -71,10 +77,25 @@ describe('mlpx infer on a machine without a GPU', () => {
   let model: string;
   let images: string;
   beforeAll(async () => {
-    model = await trainAndExport(work.path, ['--model', 'gmlp', '--limit', '300', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1']);
+    model = await trainAndExport(work.path, [
+      '--model',
+      'gmlp',
+      '--limit',
+      '300',
+      '--image-size',
+      '32',
+      '--patch-size',
+      '8',
+      '--embedding-dim',
+      '16',
+      '--blocks',
+      '1',
+    ]);
     images = join(work.path, 'images');
     await mkdir(images);
-    await sharp({ create: { width: 28, height: 28, channels: 3, background: '#808080' } }).png().toFile(join(images, 'grey.png'));
+    await sharp({ create: { width: 28, height: 28, channels: 3, background: '#808080' } })
+      .png()
+      .toFile(join(images, 'grey.png'));
   }, 120_000);
 
   // No Vulkan driver named: on a machine without a GPU driver Dawn finds none, and says so on fd 2.
@@ -88,7 +109,9 @@ describe('mlpx infer on a machine without a GPU', () => {
     expect(result.code).toBe(1);
     expect(lines(result.stderr)).toEqual([
       expect.stringMatching(
-        new RegExp(`^${literal(`mlpx: error: cannot run ${model} on webgpu: WebGPU has no adapter on this machine`)}( \\((the Vulkan loader \\(libvulkan\\.so\\.1\\) is not installed|Vulkan finds no driver)\\))?; ${literal('use --ep cpu, or give WebGPU a Vulkan driver: install libvulkan1')} .*${literal('`sudo apt-get install libvulkan1 mesa-vulkan-drivers`')}.*\\)$`),
+        new RegExp(
+          `^${literal(`mlpx: error: cannot run ${model} on webgpu: WebGPU has no adapter on this machine`)}( \\((the Vulkan loader \\(libvulkan\\.so\\.1\\) is not installed|Vulkan finds no driver)\\))?; ${literal('use --ep cpu, or give WebGPU a Vulkan driver: install libvulkan1')} .*${literal('`sudo apt-get install libvulkan1 mesa-vulkan-drivers`')}.*\\)$`,
+        ),
       ),
     ]);
   }, 60_000);
@@ -98,7 +121,10 @@ describe('mlpx infer on a machine without a GPU', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(DAWN_OUTPUT);
     if (/execution provider: cpu \(fallback\)/.test(result.stderr)) {
-      expect(lines(result.stderr)).toEqual([expect.stringMatching(/^webgpu unavailable: WebGPU has no adapter on this machine.*; use --ep cpu/), 'execution provider: cpu (fallback)']);
+      expect(lines(result.stderr)).toEqual([
+        expect.stringMatching(/^webgpu unavailable: WebGPU has no adapter on this machine.*; use --ep cpu/),
+        'execution provider: cpu (fallback)',
+      ]);
     }
     expect(result.stdout).toMatch(/classified 1 images/);
   }, 60_000);
@@ -107,14 +133,19 @@ describe('mlpx infer on a machine without a GPU', () => {
   const realDriver = loadLibrary('libcuda.so.1').ok;
   const nugetProvider = Object.values(PROVIDER_LIBRARIES).some((name) => inspectProviderFile(join(onnxruntimeLibraryFolder(), name)).kind === 'file');
 
-  it.skipIf(realDriver || nugetProvider)('--ep cuda with no NVIDIA driver: names the missing driver, and does not send the user to mlpx setup cuda', async () => {
-    const result = await runCli(['infer', '--model', model, '--ep', 'cuda', images], { env: { MLPX_CUDA_DIR: join(work.path, 'no-cuda-install'), PATH: pathWithoutNvidiaSmi() } });
-    expect(result.code).toBe(1);
-    expect(lines(result.stderr)).toEqual([
-      `mlpx: error: cannot run ${model} on cuda: no NVIDIA driver: libcuda.so.1 did not load (libcuda.so.1: cannot open shared object file: No such file or directory) ` +
-        'and nvidia-smi does not run; --ep cuda needs an NVIDIA GPU and its driver: install the driver, or use --ep cpu',
-    ]);
-  });
+  it.skipIf(realDriver || nugetProvider)(
+    '--ep cuda with no NVIDIA driver: names the missing driver, and does not send the user to mlpx setup cuda',
+    async () => {
+      const result = await runCli(['infer', '--model', model, '--ep', 'cuda', images], {
+        env: { MLPX_CUDA_DIR: join(work.path, 'no-cuda-install'), PATH: pathWithoutNvidiaSmi() },
+      });
+      expect(result.code).toBe(1);
+      expect(lines(result.stderr)).toEqual([
+        `mlpx: error: cannot run ${model} on cuda: no NVIDIA driver: libcuda.so.1 did not load (libcuda.so.1: cannot open shared object file: No such file or directory) ` +
+          'and nvidia-smi does not run; --ep cuda needs an NVIDIA GPU and its driver: install the driver, or use --ep cpu',
+      ]);
+    },
+  );
 
   it.skipIf(!hasCompiler() || nugetProvider)('--ep cuda with a driver but no provider: then, and only then, offers mlpx setup cuda', async () => {
     // A stand-in driver: a libcuda.so.1 that loads (and does nothing).
@@ -127,7 +158,9 @@ describe('mlpx infer on a machine without a GPU', () => {
     expect(result.code).toBe(1);
     expect(lines(result.stderr)).toEqual([
       expect.stringMatching(
-        new RegExp(`^${literal(`mlpx: error: cannot run ${model} on cuda: the CUDA provider libraries are not installed (no ${install}/1.30.0/install.json; `)}.*${literal('is missing). Run `npx mlpx setup cuda` on a machine with network access')}$`),
+        new RegExp(
+          `^${literal(`mlpx: error: cannot run ${model} on cuda: the CUDA provider libraries are not installed (no ${install}/1.30.0/install.json; `)}.*${literal('is missing). Run `npx mlpx setup cuda` on a machine with network access')}$`,
+        ),
       ),
     ]);
   });
@@ -135,7 +168,10 @@ describe('mlpx infer on a machine without a GPU', () => {
 
 /** This PATH less any folder holding a real nvidia-smi. */
 function pathWithoutNvidiaSmi(): string {
-  return (process.env['PATH'] ?? '').split(':').filter((folder) => folder && !existsSync(join(folder, 'nvidia-smi'))).join(':');
+  return (process.env['PATH'] ?? '')
+    .split(':')
+    .filter((folder) => folder && !existsSync(join(folder, 'nvidia-smi')))
+    .join(':');
 }
 
 describe('an interrupted run', () => {
@@ -201,7 +237,29 @@ describe('an interrupted run', () => {
 describe('a finished run with a damaged weights.bin', () => {
   it('mlpx export names the file, its size and the size model.json describes', async () => {
     const folder = join(work.path, 'cut-weights');
-    const trained = await runCli(['train', '--dataset', 'fashion-mnist-sample', '--epochs', '1', '--limit', '100', '--batch-size', '32', '--model', 'mixer', '--image-size', '28', '--patch-size', '7', '--embedding-dim', '16', '--blocks', '1', '--out', folder]);
+    const trained = await runCli([
+      'train',
+      '--dataset',
+      'fashion-mnist-sample',
+      '--epochs',
+      '1',
+      '--limit',
+      '100',
+      '--batch-size',
+      '32',
+      '--model',
+      'mixer',
+      '--image-size',
+      '28',
+      '--patch-size',
+      '7',
+      '--embedding-dim',
+      '16',
+      '--blocks',
+      '1',
+      '--out',
+      folder,
+    ]);
     expect(trained.code, trained.stderr).toBe(0);
     const weights = join(folder, 'weights.bin');
     const size = (await readFile(weights)).length;
@@ -221,7 +279,10 @@ describe('--dataset cifar100 with no network', () => {
     it(`mlpx ${command}: says the download failed and that --data-file reads a local copy`, async () => {
       const url = await unreachableUrl('/cifar-100-binary.tar.gz');
       const env = { MLPX_DATA_DIR: join(work.path, `empty-cache-${command}`), MLPX_CIFAR100_URL: url };
-      const args = command === 'train' ? ['train', '--dataset', 'cifar100', '--epochs', '1', '--out', join(work.path, 'cifar-run')] : ['eval', '--model', await anyModel(), '--dataset', 'cifar100'];
+      const args =
+        command === 'train'
+          ? ['train', '--dataset', 'cifar100', '--epochs', '1', '--out', join(work.path, 'cifar-run')]
+          : ['eval', '--model', await anyModel(), '--dataset', 'cifar100'];
       const result = await runCli(args, { env });
       expect(result.code).toBe(1);
       expect(result.stderr).not.toMatch(STACK_LINE);
@@ -241,7 +302,8 @@ describe('--dataset cifar100 with no network', () => {
 /** An .onnx model some test above wrote (eval needs one to get as far as the dataset). */
 async function anyModel(): Promise<string> {
   const path = join(work.path, 'model.onnx');
-  if (!existsSync(path)) await trainAndExport(work.path, ['--model', 'gmlp', '--limit', '300', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1']);
+  if (!existsSync(path))
+    await trainAndExport(work.path, ['--model', 'gmlp', '--limit', '300', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1']);
   return path;
 }
 

@@ -38,7 +38,10 @@ function restoreProviderFiles(): void {
 }
 
 /** This PATH less any folder holding a real nvidia-smi. */
-const PATH_WITHOUT_SMI = (process.env['PATH'] ?? '').split(':').filter((folder) => folder && !existsSync(join(folder, 'nvidia-smi'))).join(':');
+const PATH_WITHOUT_SMI = (process.env['PATH'] ?? '')
+  .split(':')
+  .filter((folder) => folder && !existsSync(join(folder, 'nvidia-smi')))
+  .join(':');
 
 let work: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -72,7 +75,9 @@ describe.skipIf(!hasCompiler() || NUGET_IN_PLACE)('mlpx setup cuda from a fake p
       expect(result.code).toBe(1);
       const errors = result.stderr.split('\n').filter((line) => line.startsWith('mlpx: '));
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatch(new RegExp(`checksum mismatch for ${runtime.filename.replace(/\./g, '\\.')} .*sha256 [0-9a-f]{64}, the download has ${runtime.sha256}`));
+      expect(errors[0]).toMatch(
+        new RegExp(`checksum mismatch for ${runtime.filename.replace(/\./g, '\\.')} .*sha256 [0-9a-f]{64}, the download has ${runtime.sha256}`),
+      );
       expect(result.stderr).not.toMatch(STACK_LINE);
     } finally {
       index.wrongHash.delete(runtime.filename);
@@ -87,7 +92,9 @@ describe.skipIf(!hasCompiler() || NUGET_IN_PLACE)('mlpx setup cuda from a fake p
     expect(first.stdout).toContain(`${join(cache, FAKE_ORT_VERSION)}/\n  install.json\n  wheels/onnxruntime_gpu-${FAKE_ORT_VERSION}/`);
     expect(first.stdout).toMatch(/wheels\/nvidia_cublas-13\.0\.2\.14\/ +\(\d+ MB\) libcublas\.so\.13 libcublasLt\.so\.13/);
     expect(first.stdout).toMatch(/CUDA 13\) is set up: 5 wheels, \d+ MB \(\d+ MB downloaded now\) in [\d.]+ s; it needs an NVIDIA driver R580 or newer/);
-    expect(readlinkSync(join(ORT_FOLDER, PROVIDER_LIBRARIES.cuda))).toBe(join(cache, FAKE_ORT_VERSION, 'wheels', `onnxruntime_gpu-${FAKE_ORT_VERSION}`, PROVIDER_LIBRARIES.cuda));
+    expect(readlinkSync(join(ORT_FOLDER, PROVIDER_LIBRARIES.cuda))).toBe(
+      join(cache, FAKE_ORT_VERSION, 'wheels', `onnxruntime_gpu-${FAKE_ORT_VERSION}`, PROVIDER_LIBRARIES.cuda),
+    );
     const second = await runCli(['setup', 'cuda'], { env });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/is already set up in .*; nothing to do \(--force downloads it again\)/);
@@ -101,28 +108,38 @@ describe.skipIf(!hasCompiler() || NUGET_IN_PLACE)('mlpx setup cuda from a fake p
     };
     // No driver here: libcuda.so.1 does not load.
     const noDriver = await line({});
-    expect(noDriver[0]).toMatch(/^ {2}cuda +no NVIDIA driver: libcuda\.so\.1 did not load \(libcuda\.so\.1: cannot open shared object file.*\); install the NVIDIA driver, R580 or newer for CUDA 13$/);
+    expect(noDriver[0]).toMatch(
+      /^ {2}cuda +no NVIDIA driver: libcuda\.so\.1 did not load \(libcuda\.so\.1: cannot open shared object file.*\); install the NVIDIA driver, R580 or newer for CUDA 13$/,
+    );
     expect(noDriver[1]).toMatch(/provider: from PyPI \(onnxruntime-gpu 1\.30\.0, 5 wheels, \d+ MB\), CUDA 13, in /);
     expect(noDriver[2]).toMatch(/driver: nvidia-smi does not answer \(CUDA 13 needs R580 or newer\)/);
     // A stand-in driver: everything loads.
     const driver = { LD_LIBRARY_PATH: index.driverFolder };
-    expect((await line(driver))[0]).toMatch(/cuda +the CUDA provider \(onnxruntime-gpu 1\.30\.0 from PyPI, CUDA 13, in .*\), its libraries and the driver all load$/);
+    expect((await line(driver))[0]).toMatch(
+      /cuda +the CUDA provider \(onnxruntime-gpu 1\.30\.0 from PyPI, CUDA 13, in .*\), its libraries and the driver all load$/,
+    );
     // nvidia-smi says the driver is too old, or that it sees no GPU.
     const old = await fakeNvidiaSmi(join(work.path, 'old-smi'), '535.54.03, Fake GPU');
     const tooOld = await line({ ...driver, PATH: `${old}:${PATH_WITHOUT_SMI}` });
     expect(tooOld[0]).toMatch(/cuda +the NVIDIA driver 535\.54\.03 is too old for CUDA 13: it needs R580 or newer/);
     expect(tooOld[2]).toMatch(/driver: 535\.54\.03 on Fake GPU \(CUDA 13 needs R580 or newer\): TOO OLD/);
     const none = await fakeNvidiaSmi(join(work.path, 'none-smi'), 'No devices were found', 6);
-    expect((await line({ ...driver, PATH: `${none}:${PATH_WITHOUT_SMI}` }))[0]).toMatch(/cuda +no GPU visible: nvidia-smi lists none \(No devices were found\)/);
+    expect((await line({ ...driver, PATH: `${none}:${PATH_WITHOUT_SMI}` }))[0]).toMatch(
+      /cuda +no GPU visible: nvidia-smi lists none \(No devices were found\)/,
+    );
     // A library of the install gone: named, with dlopen's message.
     const curand = readCudaInstall(join(cache, FAKE_ORT_VERSION))!.preload.find((path) => path.endsWith('libcurand.so.10'))!;
     await rm(join(cache, FAKE_ORT_VERSION, curand));
-    expect((await line(driver))[0]).toMatch(/cuda +library libcurand\.so\.10 did not resolve \(.*libcurand\.so\.10: cannot open shared object file.*\); run `npx mlpx setup cuda --force`$/);
+    expect((await line(driver))[0]).toMatch(
+      /cuda +library libcurand\.so\.10 did not resolve \(.*libcurand\.so\.10: cannot open shared object file.*\); run `npx mlpx setup cuda --force`$/,
+    );
     // The links gone (a reinstalled node_modules): loading the CUDA libraries mends them.
     rmSync(join(ORT_FOLDER, PROVIDER_LIBRARIES.cuda));
     rmSync(join(ORT_FOLDER, PROVIDER_LIBRARIES.shared));
     await line(driver);
-    expect(readlinkSync(join(ORT_FOLDER, PROVIDER_LIBRARIES.shared))).toBe(join(cache, FAKE_ORT_VERSION, 'wheels', `onnxruntime_gpu-${FAKE_ORT_VERSION}`, PROVIDER_LIBRARIES.shared));
+    expect(readlinkSync(join(ORT_FOLDER, PROVIDER_LIBRARIES.shared))).toBe(
+      join(cache, FAKE_ORT_VERSION, 'wheels', `onnxruntime_gpu-${FAKE_ORT_VERSION}`, PROVIDER_LIBRARIES.shared),
+    );
     // --force puts the missing library back.
     const forced = await runCli(['setup', 'cuda', '--force'], { env });
     expect(forced.code, forced.stderr).toBe(0);
@@ -138,11 +155,27 @@ describe.skipIf(!REAL || NUGET_IN_PLACE)('mlpx setup cuda from PyPI (MLPX_TEST_R
   let images: string;
   beforeAll(async () => {
     cache = process.env['MLPX_CUDA_DIR'] ?? join(work.path, 'real-cache');
-    model = await trainAndExport(work.path, ['--model', 'gmlp', '--limit', '300', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1']);
+    model = await trainAndExport(work.path, [
+      '--model',
+      'gmlp',
+      '--limit',
+      '300',
+      '--image-size',
+      '32',
+      '--patch-size',
+      '8',
+      '--embedding-dim',
+      '16',
+      '--blocks',
+      '1',
+    ]);
     images = join(work.path, 'images');
     await mkdir(images, { recursive: true });
     const data = await loadDataset('fashion-mnist-sample', { limit: 8 });
-    for (let i = 0; i < 8; i++) await sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(images, `${i}.png`));
+    for (let i = 0; i < 8; i++)
+      await sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } })
+        .png()
+        .toFile(join(images, `${i}.png`));
   }, 180_000);
 
   it('installs the provider and its CUDA libraries; all but libcuda.so.1 resolve; infer explains the missing driver in one line and falls back to the CPU', async () => {
@@ -163,7 +196,9 @@ describe.skipIf(!REAL || NUGET_IN_PLACE)('mlpx setup cuda from PyPI (MLPX_TEST_R
       preloadCuda();
       const needed = readElfDynamic(${JSON.stringify(join(cache, FAKE_ORT_VERSION, install.provider.cuda))}).needed;
       console.log(JSON.stringify(Object.fromEntries(needed.map((name) => [name, loadLibrary(name)]))));`;
-    const resolved = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, MLPX_CUDA_DIR: cache } })) as Record<string, { ok: boolean; message?: string }>;
+    const resolved = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, MLPX_CUDA_DIR: cache } }),
+    ) as Record<string, { ok: boolean; message?: string }>;
     process.stderr.write(`provider NEEDED: ${JSON.stringify(resolved)}\n`);
     const driverPresent = resolved['libcuda.so.1']?.ok === true;
     for (const [name, result] of Object.entries(resolved)) if (name !== 'libcuda.so.1') expect(result, name).toEqual({ ok: true });

@@ -29,7 +29,12 @@ function setup(args: string[], root: string, env: Record<string, string> = {}) {
 }
 
 describe('mlpx setup tensorflow: one clear error per problem, nothing left behind', () => {
-  const cases: { name: string; args: (dir: string) => Promise<string[]> | string[]; env?: (dir: string) => Promise<Record<string, string>>; message: RegExp }[] = [
+  const cases: {
+    name: string;
+    args: (dir: string) => Promise<string[]> | string[];
+    env?: (dir: string) => Promise<Record<string, string>>;
+    message: RegExp;
+  }[] = [
     { name: 'a --from folder that does not exist', args: (dir) => ['--from', join(dir, 'nowhere')], message: /--from .*nowhere: no such folder/ },
     {
       name: 'a --from folder without TensorFlow',
@@ -39,7 +44,11 @@ describe('mlpx setup tensorflow: one clear error per problem, nothing left behin
       },
       message: /--from .*empty: no TensorFlow found there \(looked for libtensorflow_cc\.so\.2 and libtensorflow_framework\.so\.2/,
     },
-    { name: '--from with --gpu', args: (dir) => ['--from', dir, '--gpu'], message: /--from uses the TensorFlow it names as it is: drop --gpu, --tensorflow and --python/ },
+    {
+      name: '--from with --gpu',
+      args: (dir) => ['--from', dir, '--gpu'],
+      message: /--from uses the TensorFlow it names as it is: drop --gpu, --tensorflow and --python/,
+    },
     { name: 'a version that is not one', args: () => ['--tensorflow', 'latest'], message: /--tensorflow latest: not a version/ },
     { name: 'a --python that does not run', args: (dir) => ['--python', join(dir, 'no-python3')], message: /--python .*no-python3 did not run \(ENOENT\)/ },
     {
@@ -72,7 +81,10 @@ describe('mlpx setup tensorflow: one clear error per problem, nothing left behin
     const root = join(work.path, 'damaged');
     await mkdir(root, { recursive: true });
     await writeFile(join(root, 'install.json'), '{"tensorflowVersion": 2');
-    const result = await runCli(['train', '--backend', 'tensorflow', '--dataset', 'fashion-mnist-sample', '--epochs', '1'], { cwd: work.path, env: { MLPX_TENSORFLOW_DIR: root } });
+    const result = await runCli(['train', '--backend', 'tensorflow', '--dataset', 'fashion-mnist-sample', '--epochs', '1'], {
+      cwd: work.path,
+      env: { MLPX_TENSORFLOW_DIR: root },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--backend tensorflow: no backend could be loaded:\n {2}tensorflow: .*damaged.*install\.json is damaged \(not JSON/);
     expect(result.stderr).toMatch(/run `mlpx setup tensorflow --force`/);
@@ -102,7 +114,13 @@ describeWithTensorflow('mlpx setup tensorflow, with the engine set up', () => {
     const root = join(work.path, 'from-engine');
     const result = await setup(['--from', install.libraryDir], root);
     expect(result.code, result.stderr).toBe(0);
-    for (const step of ['[1/5] Checking the build tools', '[2/5] Fetching @tensorflow/tfjs-node', '[3/5] Compiling tfjs-node', '[4/5] Checking the addon', '[5/5] Recording the engine']) {
+    for (const step of [
+      '[1/5] Checking the build tools',
+      '[2/5] Fetching @tensorflow/tfjs-node',
+      '[3/5] Compiling tfjs-node',
+      '[4/5] Checking the addon',
+      '[5/5] Recording the engine',
+    ]) {
       expect(result.stderr).toContain(step);
     }
     expect(result.stderr).toMatch(/checked the \d+ TensorFlow C API symbols the addon calls; all defined/);
@@ -127,7 +145,9 @@ describeWithTensorflow('mlpx setup tensorflow, with the engine set up', () => {
 
     const doctor = await runCli(['doctor'], { env: { MLPX_TENSORFLOW_DIR: root } });
     expect(doctor.code, doctor.stderr).toBe(0);
-    expect(doctor.stdout).toMatch(new RegExp(`tensorflow +TensorFlow ${install.tensorflowVersion.replace(/\./g, '\\.')} \\(tensorflow.*, set up by mlpx\\) on the (CPU|GPU)`));
+    expect(doctor.stdout).toMatch(
+      new RegExp(`tensorflow +TensorFlow ${install.tensorflowVersion.replace(/\./g, '\\.')} \\(tensorflow.*, set up by mlpx\\) on the (CPU|GPU)`),
+    );
     expect(doctor.stdout).toContain(`in ${install.libraryDir}`);
     expect(doctor.stdout).toMatch(/devices: not listed \(set up with --from a folder without its Python\)/);
     // TensorFlow's start-up log lines stay out of mlpx's output (stderr-capture-source.ts)...
@@ -144,7 +164,9 @@ describeWithTensorflow('mlpx setup tensorflow, with the engine set up', () => {
     await mkdir(root, { recursive: true });
     await writeFile(join(root, 'install.json'), JSON.stringify({ ...tensorflowInstall!, tfjsNodeVersion: '4.0.0' }));
     const result = await runCli(['doctor'], { env: { MLPX_TENSORFLOW_DIR: root } });
-    expect(result.stdout).toMatch(/tensorflow +unavailable: the TensorFlow engine in .*other-tfjs was built with @tensorflow\/tfjs-node 4\.0\.0, and this mlpx uses tfjs 4\.22\.0; run `mlpx setup tensorflow --force`/);
+    expect(result.stdout).toMatch(
+      /tensorflow +unavailable: the TensorFlow engine in .*other-tfjs was built with @tensorflow\/tfjs-node 4\.0\.0, and this mlpx uses tfjs 4\.22\.0; run `mlpx setup tensorflow --force`/,
+    );
   }, 60_000);
 
   it('doctor lists the devices TensorFlow sees, by name', async () => {

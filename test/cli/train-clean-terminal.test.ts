@@ -26,7 +26,10 @@ beforeAll(async () => {
     VK_ICD_FILENAMES: '',
     VK_DRIVER_FILES: '',
   };
-  result = await runCli(['train', '--backend', 'auto', '--dataset', 'fashion-mnist', '--limit', '128', '--epochs', '1', ...TINY, '--out', join(work.path, 'run')], { cwd: work.path, env });
+  result = await runCli(
+    ['train', '--backend', 'auto', '--dataset', 'fashion-mnist', '--limit', '128', '--epochs', '1', ...TINY, '--out', join(work.path, 'run')],
+    { cwd: work.path, env },
+  );
 }, 120_000);
 afterAll(async () => {
   await work.remove();

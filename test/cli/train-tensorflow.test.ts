@@ -12,7 +12,24 @@ import { tempDir } from '../helpers/dataset-fixtures.js';
 import { runCli, STACK_LINE } from '../helpers/run-cli.js';
 import { describeWithTensorflow, tensorflowInstall } from '../helpers/tensorflow.js';
 
-const TINY = ['--dataset', 'fashion-mnist-sample', '--limit', '320', '--epochs', '2', '--image-size', '28', '--patch-size', '7', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '32'];
+const TINY = [
+  '--dataset',
+  'fashion-mnist-sample',
+  '--limit',
+  '320',
+  '--epochs',
+  '2',
+  '--image-size',
+  '28',
+  '--patch-size',
+  '7',
+  '--embedding-dim',
+  '16',
+  '--blocks',
+  '1',
+  '--batch-size',
+  '32',
+];
 
 let work: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {

@@ -35,7 +35,27 @@ describe('mlpx train --help', () => {
   it('lists the flags of the recipe', async () => {
     const result = await runCli(['train', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--model', '--dataset', '--load-size', '--epochs', '--batch-size', '--lr', '--weight-decay', '--image-size', '--patch-size', '--embedding-dim', '--blocks', '--dropout', '--gelu', '--position-table', '--seed', '--backend', '--limit', '--data-file', '--out']) {
+    for (const flag of [
+      '--model',
+      '--dataset',
+      '--load-size',
+      '--epochs',
+      '--batch-size',
+      '--lr',
+      '--weight-decay',
+      '--image-size',
+      '--patch-size',
+      '--embedding-dim',
+      '--blocks',
+      '--dropout',
+      '--gelu',
+      '--position-table',
+      '--seed',
+      '--backend',
+      '--limit',
+      '--data-file',
+      '--out',
+    ]) {
       expect(result.stdout).toContain(flag);
     }
   });
@@ -43,8 +63,16 @@ describe('mlpx train --help', () => {
   it("names every family and its learning rate, from the registry; --input-size, --load-size's old name, is hidden", async () => {
     const result = await runCli(['train', '--help']);
     const help = result.stdout.replace(/\s+/g, ' ');
-    expect(help).toContain(`choices: ${modelFamilies().map((f) => `"${f.name}"`).join(', ')}`);
-    expect(help).toContain(`default per model: ${modelFamilies().map((f) => `${f.name} ${f.learningRate}`).join(', ')}`);
+    expect(help).toContain(
+      `choices: ${modelFamilies()
+        .map((f) => `"${f.name}"`)
+        .join(', ')}`,
+    );
+    expect(help).toContain(
+      `default per model: ${modelFamilies()
+        .map((f) => `${f.name} ${f.learningRate}`)
+        .join(', ')}`,
+    );
     expect(help).not.toContain('--input-size');
   });
 });
@@ -56,10 +84,26 @@ describe('mlpx train with bad input: one clear message, exit 1, nothing written'
     { name: 'patch size that does not divide the image size', args: () => ['--patch-size', '5'], message: /patch size 5 does not divide image size 64/ },
     { name: 'zero epochs', args: () => ['--epochs', '0'], message: /--epochs.*positive integer/ },
     { name: 'zero threads', args: () => ['--threads', '0'], message: /--threads.*positive integer/ },
-    { name: 'a position table for a model without one', args: () => ['--model', 'gmlp', '--position-table', 'trained'], message: /--position-table applies to --model fnet only/ },
-    { name: 'both --load-size and its old name', args: () => ['--load-size', '24', '--input-size', '24'], message: /--input-size is the old name of --load-size: give --load-size only/ },
-    { name: '--load-size for a dataset that is not a folder', args: () => ['--dataset', 'fashion-mnist-sample', '--load-size', '24'], message: /--load-size applies to folder: datasets only \(--dataset fashion-mnist-sample/ },
-    { name: 'unknown position table', args: () => ['--model', 'fnet', '--position-table', 'learned'], message: /--position-table.*'learned' is invalid.*frozen, trained/ },
+    {
+      name: 'a position table for a model without one',
+      args: () => ['--model', 'gmlp', '--position-table', 'trained'],
+      message: /--position-table applies to --model fnet only/,
+    },
+    {
+      name: 'both --load-size and its old name',
+      args: () => ['--load-size', '24', '--input-size', '24'],
+      message: /--input-size is the old name of --load-size: give --load-size only/,
+    },
+    {
+      name: '--load-size for a dataset that is not a folder',
+      args: () => ['--dataset', 'fashion-mnist-sample', '--load-size', '24'],
+      message: /--load-size applies to folder: datasets only \(--dataset fashion-mnist-sample/,
+    },
+    {
+      name: 'unknown position table',
+      args: () => ['--model', 'fnet', '--position-table', 'learned'],
+      message: /--position-table.*'learned' is invalid.*frozen, trained/,
+    },
     { name: 'missing data file', args: (dir) => ['--dataset', 'cifar100', '--data-file', join(dir, 'nope.tar.gz')], message: /nope\.tar\.gz/ },
     {
       name: 'truncated data file',
@@ -78,7 +122,9 @@ describe('mlpx train with bad input: one clear message, exit 1, nothing written'
         const root = join(dir, 'classes');
         await mkdir(join(root, 'cat'), { recursive: true });
         await mkdir(join(root, 'dog'), { recursive: true });
-        await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(join(root, 'cat', 'a.png'));
+        await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+          .png()
+          .toFile(join(root, 'cat', 'a.png'));
         return ['--dataset', `folder:${root}`];
       },
       message: /dog/,
@@ -86,7 +132,8 @@ describe('mlpx train with bad input: one clear message, exit 1, nothing written'
     {
       name: 'a tensorflow backend that is not set up',
       args: () => ['--backend', 'tensorflow'],
-      message: /tensorflow: no engine set up in .*no-engine \(run `mlpx setup tensorflow`\); @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed\nRun `mlpx setup tensorflow`/,
+      message:
+        /tensorflow: no engine set up in .*no-engine \(run `mlpx setup tensorflow`\); @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed\nRun `mlpx setup tensorflow`/,
     },
   ];
   for (const c of cases) {
@@ -94,7 +141,10 @@ describe('mlpx train with bad input: one clear message, exit 1, nothing written'
       const dir = join(work.path, c.name.replace(/\W+/g, '-'));
       await mkdir(dir, { recursive: true });
       const out = join(dir, 'run');
-      const result = await runCli(['train', ...(await c.args(dir)), '--epochs', c.name === 'zero epochs' ? '0' : '1', '--out', out], { cwd: dir, env: NO_TENSORFLOW });
+      const result = await runCli(['train', ...(await c.args(dir)), '--epochs', c.name === 'zero epochs' ? '0' : '1', '--out', out], {
+        cwd: dir,
+        env: NO_TENSORFLOW,
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(c.message);
       expect(result.stderr).not.toMatch(STACK_LINE);
@@ -109,7 +159,10 @@ describe('mlpx train writes a run folder', () => {
     const cwd = join(work.path, 'fnet');
     await mkdir(cwd);
     // Without the native engine, --backend auto trains on wasm here (no hardware WebGPU adapter).
-    const result = await runCli(['train', '--model', 'fnet', '--dataset', 'fashion-mnist-sample', '--epochs', '2', '--limit', '600', ...TINY], { cwd, env: NO_TENSORFLOW });
+    const result = await runCli(['train', '--model', 'fnet', '--dataset', 'fashion-mnist-sample', '--epochs', '2', '--limit', '600', ...TINY], {
+      cwd,
+      env: NO_TENSORFLOW,
+    });
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/backend: wasm/);
@@ -138,7 +191,9 @@ describe('mlpx train writes a run folder', () => {
     expect(metrics.settings.architecture.positionTable).toBe('frozen');
     expect(metrics.modelConfig.positionTable).toBe('frozen');
     expect(metrics.history).toHaveLength(2);
-    expect(Object.keys(metrics.history[0]!)).toEqual(expect.arrayContaining(['loss', 'accuracy', 'top5', 'valLoss', 'valAccuracy', 'valTop5', 'learningRate', 'imagesPerSec']));
+    expect(Object.keys(metrics.history[0]!)).toEqual(
+      expect.arrayContaining(['loss', 'accuracy', 'top5', 'valLoss', 'valAccuracy', 'valTop5', 'learningRate', 'imagesPerSec']),
+    );
     expect(metrics.test).toMatchObject({ dataset: 'fashion-mnist-sample', split: 'test', firstIndex: 0, images: 600 });
     expect(metrics.imagesPerSec).toBeGreaterThan(0);
     expect(metrics.wallSeconds).toBeGreaterThan(0);
@@ -161,7 +216,36 @@ describe('mlpx train writes a run folder', () => {
     const archive = join(cwd, 'cifar-100-binary.tar.gz');
     await writeCifarArchive(archive);
     const out = join(cwd, 'my-run');
-    const result = await runCli(['train', '--model', 'gmlp', '--dataset', 'cifar100', '--data-file', archive, '--epochs', '1', '--gelu', 'tanh', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1', '--batch-size', '8', '--threads', '1', '--out', out], { cwd });
+    const result = await runCli(
+      [
+        'train',
+        '--model',
+        'gmlp',
+        '--dataset',
+        'cifar100',
+        '--data-file',
+        archive,
+        '--epochs',
+        '1',
+        '--gelu',
+        'tanh',
+        '--image-size',
+        '32',
+        '--patch-size',
+        '8',
+        '--embedding-dim',
+        '16',
+        '--blocks',
+        '1',
+        '--batch-size',
+        '8',
+        '--threads',
+        '1',
+        '--out',
+        out,
+      ],
+      { cwd },
+    );
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.code).toBe(0);
     expect(result.stderr).not.toMatch(/training on \d+ threads/);
@@ -175,7 +259,10 @@ describe('mlpx train writes a run folder', () => {
 
   it('refuses to overwrite a finished run', async () => {
     const cwd = join(work.path, 'gmlp');
-    const result = await runCli(['train', '--model', 'gmlp', '--dataset', 'fashion-mnist-sample', '--epochs', '1', '--limit', '100', ...TINY, '--out', join(cwd, 'my-run')], { cwd });
+    const result = await runCli(
+      ['train', '--model', 'gmlp', '--dataset', 'fashion-mnist-sample', '--epochs', '1', '--limit', '100', ...TINY, '--out', join(cwd, 'my-run')],
+      { cwd },
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/my-run already exists and is not empty/);
   });

@@ -82,7 +82,15 @@ const partial = () => `${destination()}.part`;
 const entries = async () => (await readdir(join(dir.path, 'files')).catch(() => [])).sort();
 
 function download(retry: RetryPolicy, overrides: Partial<ResumableDownload> = {}) {
-  return downloadResumable({ url: server.url('/file.bin'), destination: destination(), partial: partial(), checksum: sha256(BODY), retry, messages, ...overrides });
+  return downloadResumable({
+    url: server.url('/file.bin'),
+    destination: destination(),
+    partial: partial(),
+    checksum: sha256(BODY),
+    retry,
+    messages,
+    ...overrides,
+  });
 }
 
 describe('downloadResumable', () => {
@@ -181,7 +189,10 @@ describe('downloadResumable', () => {
 
   it('deletes what arrived when its digest is not the published one', async () => {
     const wrong = sha256(Buffer.from('something else'));
-    await expectMlpxError(download({ attempts: 1 }, { checksum: { algorithm: 'sha256', hex: wrong.hex.toUpperCase() } }), `mismatch ${destination()}: sha256 ${wrong.hex.toUpperCase()} ${sha256(BODY).hex}`);
+    await expectMlpxError(
+      download({ attempts: 1 }, { checksum: { algorithm: 'sha256', hex: wrong.hex.toUpperCase() } }),
+      `mismatch ${destination()}: sha256 ${wrong.hex.toUpperCase()} ${sha256(BODY).hex}`,
+    );
     expect(await entries()).toEqual([]);
   });
 

@@ -7,7 +7,16 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { describe, it } from 'vitest';
 import { exportToOnnx } from '../../packages/export/src/export-to-onnx.js';
-import { BilinearResize, FNetBlock, GMlpBlock, MixerBlock, Normalization, PatchEmbedding, PatchPositionEmbedding, Patches } from '../../packages/train/src/layers/index.js';
+import {
+  BilinearResize,
+  FNetBlock,
+  GMlpBlock,
+  MixerBlock,
+  Normalization,
+  PatchEmbedding,
+  PatchPositionEmbedding,
+  Patches,
+} from '../../packages/train/src/layers/index.js';
 import { useBackend } from '../helpers/backend.js';
 import { expectClose } from '../helpers/closeness.js';
 import { randomInput, singleLayerModel } from '../helpers/single-layer-model.js';
@@ -28,7 +37,7 @@ const CASES: [string, () => tf.layers.Layer, number[]][] = [
   ['MixerBlock', () => new MixerBlock({ dropoutRate: 0 }), [8, 16]],
   ['FNetBlock', () => new FNetBlock({ dropoutRate: 0 }), [8, 16]],
   ['FNetBlock 7 patches (odd)', () => new FNetBlock({ dropoutRate: 0 }), [7, 12]],
-  ['FNetBlock 64x256 (the seed\'s)', () => new FNetBlock({ dropoutRate: 0 }), [64, 256]],
+  ["FNetBlock 64x256 (the seed's)", () => new FNetBlock({ dropoutRate: 0 }), [64, 256]],
   ['GMlpBlock', () => new GMlpBlock({ dropoutRate: 0 }), [8, 16]],
 ];
 
@@ -44,16 +53,20 @@ async function run(bytes: Uint8Array, provider: string, input: tf.Tensor): Promi
 
 describe('WebGPU execution provider matches the CPU provider', () => {
   for (const [name, make, shape] of CASES) {
-    it(name, async () => {
-      const model = singleLayerModel(make, shape);
-      if (model.layers[1] instanceof Normalization) model.layers[1].setStatistics({ mean: Float32Array.of(1, 2, 3), variance: Float32Array.of(4, 0, 9) });
-      const input = randomInput([2, ...shape], 9, 10);
-      for (const opset of [13, 17, 20]) {
-        const bytes = exportToOnnx(model, { opset });
-        const cpu = await run(bytes, 'cpu', input);
-        const webgpu = await run(bytes, 'webgpu', input);
-        expectClose(webgpu, cpu, { relative: 1e-4, scaleFloor: 1, what: `opset ${opset}` });
-      }
-    }, 60_000);
+    it(
+      name,
+      async () => {
+        const model = singleLayerModel(make, shape);
+        if (model.layers[1] instanceof Normalization) model.layers[1].setStatistics({ mean: Float32Array.of(1, 2, 3), variance: Float32Array.of(4, 0, 9) });
+        const input = randomInput([2, ...shape], 9, 10);
+        for (const opset of [13, 17, 20]) {
+          const bytes = exportToOnnx(model, { opset });
+          const cpu = await run(bytes, 'cpu', input);
+          const webgpu = await run(bytes, 'webgpu', input);
+          expectClose(webgpu, cpu, { relative: 1e-4, scaleFloor: 1, what: `opset ${opset}` });
+        }
+      },
+      60_000,
+    );
   }
 });

@@ -36,7 +36,9 @@ describe.each(MODEL_NAMES)('%s exported to ONNX', (name) => {
       await checkOnnxModel(bytes);
       const real = await fashionTestImages(128);
       const random = verificationImages(128, 28, 28, 1, 3);
-      const batches = [real, random].flatMap((images) => [1, 7, 128].map((batch) => ({ images: images.subarray(0, batch * PIXELS), shape: [batch, 28, 28, 1] as const })));
+      const batches = [real, random].flatMap((images) =>
+        [1, 7, 128].map((batch) => ({ images: images.subarray(0, batch * PIXELS), shape: [batch, 28, 28, 1] as const })),
+      );
       const reports = await verifyExport(model, bytes, batches, 1e-4);
       expect(reports).toHaveLength(6);
       for (const report of reports) {

@@ -84,7 +84,6 @@ afterAll(async () => {
   await work.remove();
 });
 
-
 /** The smallest metrics.json parseRunMetrics accepts, the start of both of its fuzz tests. */
 const VALID_METRICS = {
   modelConfig: { model: 'mixer', imageSize: 64 },
@@ -144,8 +143,16 @@ describe('parsers meet bad input with one clear error', () => {
   });
 
   it('images (infer and folder datasets)', async () => {
-    const png = new Uint8Array(await sharp(Buffer.alloc(8 * 8 * 3, 128), { raw: { width: 8, height: 8, channels: 3 } }).png().toBuffer());
-    const jpeg = new Uint8Array(await sharp(Buffer.alloc(8 * 8 * 3, 128), { raw: { width: 8, height: 8, channels: 3 } }).jpeg().toBuffer());
+    const png = new Uint8Array(
+      await sharp(Buffer.alloc(8 * 8 * 3, 128), { raw: { width: 8, height: 8, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
+    const jpeg = new Uint8Array(
+      await sharp(Buffer.alloc(8 * 8 * 3, 128), { raw: { width: 8, height: 8, channels: 3 } })
+        .jpeg()
+        .toBuffer(),
+    );
     await fc.assert(
       fc.asyncProperty(fc.oneof(corruptions(png), corruptions(jpeg)), async (bytes) =>
         acceptsOrExplains(() => decodeImage(bytes, { height: 8, width: 8, channels: 3 }, 'photo.png'), 'photo.png'),
@@ -157,7 +164,9 @@ describe('parsers meet bad input with one clear error', () => {
   it('metrics.json and labels.json of a run', async () => {
     const valid = JSON.stringify(VALID_METRICS);
     expect(() => parseRunMetrics(valid, 'metrics.json')).not.toThrow();
-    const mutated = fc.tuple(fc.nat({ max: valid.length }), fc.string({ maxLength: 8 })).map(([at, text]) => valid.slice(0, at) + text + valid.slice(at + text.length));
+    const mutated = fc
+      .tuple(fc.nat({ max: valid.length }), fc.string({ maxLength: 8 }))
+      .map(([at, text]) => valid.slice(0, at) + text + valid.slice(at + text.length));
     await fc.assert(
       fc.asyncProperty(fc.oneof(mutated, fc.json({ maxDepth: 3 }), fc.string({ maxLength: 100 })), async (text) => {
         await acceptsOrExplains(() => parseRunMetrics(text, 'runs/x/metrics.json'), 'runs/x/metrics.json');
@@ -209,8 +218,7 @@ function lengthOfField(bytes: Uint8Array, field: number): number {
     else if ((tag & 7) === 2) {
       const length = varint();
       at += length;
-    }
-    else if ((tag & 7) === 1) at += 8;
+    } else if ((tag & 7) === 1) at += 8;
     else if ((tag & 7) === 5) at += 4;
     else throw new Error(`wire type ${tag & 7}`);
   }
@@ -244,7 +252,16 @@ describe('parsers refuse known-bad mutations of valid input', () => {
     await refuses(() => parseCifar100Records(valid.subarray(0, valid.length - 1), 'train.bin'), 'train.bin', /is truncated/, 'truncated by a byte');
     await refuses(() => parseCifar100Records(valid.subarray(0, 0), 'train.bin'), 'train.bin', /is truncated/, 'empty');
     await refuses(() => parseCifar100Records(Uint8Array.from([...valid, 0]), 'train.bin'), 'train.bin', /not a positive multiple/, 'a byte too many');
-    await refuses(() => parseCifar100Records(mutated(valid, (c) => (c[3074 + 1] = 100)), 'train.bin'), 'train.bin', /record 1 has fine label 100/, 'fine label 100');
+    await refuses(
+      () =>
+        parseCifar100Records(
+          mutated(valid, (c) => (c[3074 + 1] = 100)),
+          'train.bin',
+        ),
+      'train.bin',
+      /record 1 has fine label 100/,
+      'fine label 100',
+    );
   });
 
   it('gzip and tar.gz archives: truncation, a wrong magic number, a wrong length field', async () => {
@@ -299,8 +316,16 @@ describe('parsers refuse known-bad mutations of valid input', () => {
 
   it('images: truncation, a wrong magic number, a wrong chunk length', async () => {
     const raw = { raw: { width: 8, height: 8, channels: 3 as const } };
-    const png = new Uint8Array(await sharp(Buffer.alloc(8 * 8 * 3, 128), raw).png().toBuffer());
-    const jpeg = new Uint8Array(await sharp(Buffer.alloc(8 * 8 * 3, 128), raw).jpeg().toBuffer());
+    const png = new Uint8Array(
+      await sharp(Buffer.alloc(8 * 8 * 3, 128), raw)
+        .png()
+        .toBuffer(),
+    );
+    const jpeg = new Uint8Array(
+      await sharp(Buffer.alloc(8 * 8 * 3, 128), raw)
+        .jpeg()
+        .toBuffer(),
+    );
     const shape = { height: 8, width: 8, channels: 3 };
     await decodeImage(png, shape, 'photo.png');
     const cases: [string, Uint8Array][] = [

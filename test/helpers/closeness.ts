@@ -35,8 +35,7 @@ export interface Closeness {
 }
 
 export type CloseOptions =
-  | { readonly relative: number; readonly scaleFloor?: number; readonly what?: string }
-  | { readonly absolute: number; readonly what?: string };
+  { readonly relative: number; readonly scaleFloor?: number; readonly what?: string } | { readonly absolute: number; readonly what?: string };
 
 /** Measures how far `actual` is from `expected` (see the definition at the top of this file). */
 export function closeness(actual: ArrayLike<number>, expected: ArrayLike<number>, scaleFloor = DEFAULT_SCALE_FLOOR): Closeness {

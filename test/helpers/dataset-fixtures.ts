@@ -16,10 +16,7 @@ import { expect } from 'vitest';
 import { MlpxError } from '../../packages/core/src/errors.js';
 
 /** Awaits `promise`, which must reject with an MlpxError whose message holds every fragment. */
-export async function expectMlpxError(
-  promise: Promise<unknown>,
-  ...fragments: string[]
-): Promise<MlpxError> {
+export async function expectMlpxError(promise: Promise<unknown>, ...fragments: string[]): Promise<MlpxError> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught,
@@ -59,9 +56,7 @@ export function cifarFiles(): Record<string, Buffer> {
     'train.bin': cifarRecords(Array.from({ length: 20 }, (_, i) => (i * 7) % 100)),
     'test.bin': cifarRecords(Array.from({ length: 10 }, (_, i) => 99 - i)),
     'fine_label_names.txt': Buffer.from(`${CIFAR_FINE_NAMES.join('\n')}\n\n`),
-    'coarse_label_names.txt': Buffer.from(
-      `${Array.from({ length: 20 }, (_, i) => `super-${i}`).join('\n')}\n`,
-    ),
+    'coarse_label_names.txt': Buffer.from(`${Array.from({ length: 20 }, (_, i) => `super-${i}`).join('\n')}\n`),
   };
 }
 
@@ -77,16 +72,8 @@ export async function writeTarGz(path: string, files: Record<string, Buffer>): P
 }
 
 /** The CIFAR-100 fixture as the official archive lays it out, under cifar-100-binary/. */
-export async function writeCifarArchive(
-  path: string,
-  files: Record<string, Buffer> = cifarFiles(),
-): Promise<void> {
-  await writeTarGz(
-    path,
-    Object.fromEntries(
-      Object.entries(files).map(([name, content]) => [`cifar-100-binary/${name}`, content]),
-    ),
-  );
+export async function writeCifarArchive(path: string, files: Record<string, Buffer> = cifarFiles()): Promise<void> {
+  await writeTarGz(path, Object.fromEntries(Object.entries(files).map(([name, content]) => [`cifar-100-binary/${name}`, content])));
 }
 
 /** An IDX file of unsigned bytes: magic 0x000008DD, the sizes, then the values. */
@@ -102,8 +89,7 @@ export function idxImages(count: number): Buffer {
   const values = new Uint8Array(count * 28 * 28);
   for (let i = 0; i < count; i++) {
     for (let row = 0; row < 28; row++) {
-      for (let col = 0; col < 28; col++)
-        values[(i * 28 + row) * 28 + col] = (i + row * 3 + col) % 256;
+      for (let col = 0; col < 28; col++) values[(i * 28 + row) * 28 + col] = (i + row * 3 + col) % 256;
     }
   }
   return idxFile([count, 28, 28], values);

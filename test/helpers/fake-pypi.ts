@@ -45,7 +45,17 @@ function buildLibrary(folder: string, library: FakeLibrary): void {
   const symbol = library.file.replace(/[^A-Za-z0-9]/g, '_');
   execFileSync('sh', ['-c', `printf 'int ${symbol}(void) { return 1; }\\n' > '${source}'`]);
   const links = (library.needs ?? []).map((name) => `-l:${name}`);
-  execFileSync('cc', ['-shared', '-fPIC', '-o', join(folder, library.file), `-Wl,-soname,${library.file}`, '-Wl,--no-as-needed', source, `-L${folder}`, ...links]);
+  execFileSync('cc', [
+    '-shared',
+    '-fPIC',
+    '-o',
+    join(folder, library.file),
+    `-Wl,-soname,${library.file}`,
+    '-Wl,--no-as-needed',
+    source,
+    `-L${folder}`,
+    ...links,
+  ]);
 }
 
 function metadata(name: string, version: string, lines: string[] = []): string {
@@ -60,7 +70,8 @@ async function writeWheel(path: string, wheel: FakeWheel, build: string): Promis
   for (const [inside, file] of Object.entries(wheel.libraries)) zip.addBuffer(await readFile(join(build, file)), inside);
   zip.addBuffer(Buffer.from('print("not a library")\n'), `${wheel.project.replace(/-/g, '_')}/__init__.py`);
   // Random bytes stored uncompressed: a wheel big enough that cutting it half way means something.
-  if (wheel.padding) zip.addBuffer(Buffer.from(Array.from({ length: wheel.padding }, (_, i) => (i * 7919) % 251)), `${distInfo}/padding.bin`, { compress: false });
+  if (wheel.padding)
+    zip.addBuffer(Buffer.from(Array.from({ length: wheel.padding }, (_, i) => (i * 7919) % 251)), `${distInfo}/padding.bin`, { compress: false });
   zip.end();
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
@@ -94,12 +105,48 @@ function fakeWheels(): FakeWheel[] {
       ]),
     },
     // A Windows wheel of the same version: never picked.
-    { project: 'onnxruntime-gpu', version: FAKE_ORT_VERSION, filename: `onnxruntime_gpu-${FAKE_ORT_VERSION}-cp312-cp312-win_amd64.whl`, libraries: {}, metadata: metadata('onnxruntime-gpu', FAKE_ORT_VERSION) },
-    { project: 'onnxruntime-gpu', version: '1.29.0', filename: 'onnxruntime_gpu-1.29.0-cp312-cp312-manylinux_2_28_x86_64.whl', libraries: {}, metadata: metadata('onnxruntime-gpu', '1.29.0') },
-    { project: 'nvidia-cuda-runtime', version: '12.9.79', filename: `nvidia_cuda_runtime-12.9.79-${linux}.whl`, libraries: {}, metadata: metadata('nvidia-cuda-runtime', '12.9.79') },
-    { project: 'nvidia-cuda-runtime', version: '13.0.96', filename: `nvidia_cuda_runtime-13.0.96-${linux}.whl`, libraries: { 'nvidia/cu13/lib/libcudart.so.13': 'libcudart.so.13' }, metadata: metadata('nvidia-cuda-runtime', '13.0.96') },
-    { project: 'nvidia-cuda-runtime', version: '13.1.0rc1', filename: `nvidia_cuda_runtime-13.1.0rc1-${linux}.whl`, libraries: {}, metadata: metadata('nvidia-cuda-runtime', '13.1.0rc1') },
-    { project: 'nvidia-curand', version: '10.4.0.35', filename: `nvidia_curand-10.4.0.35-${linux}.whl`, libraries: { 'nvidia/cu13/lib/libcurand.so.10': 'libcurand.so.10' }, metadata: metadata('nvidia-curand', '10.4.0.35') },
+    {
+      project: 'onnxruntime-gpu',
+      version: FAKE_ORT_VERSION,
+      filename: `onnxruntime_gpu-${FAKE_ORT_VERSION}-cp312-cp312-win_amd64.whl`,
+      libraries: {},
+      metadata: metadata('onnxruntime-gpu', FAKE_ORT_VERSION),
+    },
+    {
+      project: 'onnxruntime-gpu',
+      version: '1.29.0',
+      filename: 'onnxruntime_gpu-1.29.0-cp312-cp312-manylinux_2_28_x86_64.whl',
+      libraries: {},
+      metadata: metadata('onnxruntime-gpu', '1.29.0'),
+    },
+    {
+      project: 'nvidia-cuda-runtime',
+      version: '12.9.79',
+      filename: `nvidia_cuda_runtime-12.9.79-${linux}.whl`,
+      libraries: {},
+      metadata: metadata('nvidia-cuda-runtime', '12.9.79'),
+    },
+    {
+      project: 'nvidia-cuda-runtime',
+      version: '13.0.96',
+      filename: `nvidia_cuda_runtime-13.0.96-${linux}.whl`,
+      libraries: { 'nvidia/cu13/lib/libcudart.so.13': 'libcudart.so.13' },
+      metadata: metadata('nvidia-cuda-runtime', '13.0.96'),
+    },
+    {
+      project: 'nvidia-cuda-runtime',
+      version: '13.1.0rc1',
+      filename: `nvidia_cuda_runtime-13.1.0rc1-${linux}.whl`,
+      libraries: {},
+      metadata: metadata('nvidia-cuda-runtime', '13.1.0rc1'),
+    },
+    {
+      project: 'nvidia-curand',
+      version: '10.4.0.35',
+      filename: `nvidia_curand-10.4.0.35-${linux}.whl`,
+      libraries: { 'nvidia/cu13/lib/libcurand.so.10': 'libcurand.so.10' },
+      metadata: metadata('nvidia-curand', '10.4.0.35'),
+    },
     {
       project: 'nvidia-cudnn-cu13',
       version: '9.13.0.50',
@@ -148,10 +195,14 @@ export async function startFakeIndex(folder: string): Promise<FakeIndex> {
     { file: 'libcudnn.so.9' },
     { file: 'libonnxruntime_providers_shared.so' },
     { file: 'libonnxruntime.so.1.30.0' },
-  ]) buildLibrary(build, library);
+  ])
+    buildLibrary(build, library);
   // The provider needs what the real one does: cuBLAS(Lt), cuRAND, the CUDA runtime and the driver.
   execFileSync('cp', [join(driver, 'libcuda.so.1'), join(build, 'libcuda.so.1')]);
-  buildLibrary(build, { file: 'libonnxruntime_providers_cuda.so', needs: ['libcublasLt.so.13', 'libcublas.so.13', 'libcurand.so.10', 'libcudart.so.13', 'libcuda.so.1'] });
+  buildLibrary(build, {
+    file: 'libonnxruntime_providers_cuda.so',
+    needs: ['libcublasLt.so.13', 'libcublas.so.13', 'libcurand.so.10', 'libcudart.so.13', 'libcuda.so.1'],
+  });
 
   const files = join(folder, 'files');
   await mkdir(files, { recursive: true });

@@ -20,7 +20,9 @@ export async function writeImageFolder(root: string, counts: Readonly<Record<str
     const pattern = Float32Array.from({ length: pixels }, () => random() * 255);
     for (let i = 0; i < count; i++) {
       const image = Uint8Array.from(pattern, (value) => Math.round(value * 0.7 + random() * 0.3 * 255));
-      await sharp(image, { raw: { width: size, height: size, channels: 3 } }).png().toFile(join(folder, `${String(i).padStart(3, '0')}.png`));
+      await sharp(image, { raw: { width: size, height: size, channels: 3 } })
+        .png()
+        .toFile(join(folder, `${String(i).padStart(3, '0')}.png`));
     }
   }
 }

@@ -38,4 +38,3 @@ export function setWeightsFromFixture(layer: tf.layers.Layer, fixture: KerasFixt
   }
   expect([...used].sort()).toEqual(Object.keys(fixture.weights).sort());
 }
-

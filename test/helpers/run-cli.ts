@@ -34,7 +34,9 @@ export const STACK_LINE = /^\s+at .+\(.*:\d+:\d+\)$/m;
  */
 export async function trainAndExport(folder: string, trainArgs: readonly string[]): Promise<string> {
   const run = join(folder, 'run');
-  const trained = await runCli(['train', '--dataset', 'fashion-mnist-sample', '--epochs', '1', '--batch-size', '32', ...trainArgs, '--out', run], { cwd: folder });
+  const trained = await runCli(['train', '--dataset', 'fashion-mnist-sample', '--epochs', '1', '--batch-size', '32', ...trainArgs, '--out', run], {
+    cwd: folder,
+  });
   if (trained.code !== 0) throw new Error(`mlpx train failed:\n${trained.stderr}`);
   const model = join(folder, 'model.onnx');
   const exported = await runCli(['export', '--run', run, model], { cwd: folder });

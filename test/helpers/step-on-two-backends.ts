@@ -29,12 +29,19 @@ async function step(model: tf.LayersModel, images: tf.Tensor4D, labels: tf.Tenso
 }
 
 /** `config` takes 16x16x3 input; 8 synthetic images of its classes form the batch. */
-export async function stepOnWasmAndOn(backend: 'webgpu' | 'tensorflow', config: ModelConfig): Promise<{ wasm: StepResult; other: StepResult; weightNames: string[] }> {
+export async function stepOnWasmAndOn(
+  backend: 'webgpu' | 'tensorflow',
+  config: ModelConfig,
+): Promise<{ wasm: StepResult; other: StepResult; weightNames: string[] }> {
   await selectBackend('wasm');
   const data = syntheticImages({ count: 8, classes: config.numClasses, size: 16, channels: 3, seed: 4 });
   randomSource.reseed(9);
   const model = buildClassifier(config, channelStatistics(data.images, 3));
-  const batch = gatherBatch(data, { height: 16, width: 16, channels: 3 }, Array.from({ length: 8 }, (_, i) => i));
+  const batch = gatherBatch(
+    data,
+    { height: 16, width: 16, channels: 3 },
+    Array.from({ length: 8 }, (_, i) => i),
+  );
   try {
     const wasm = await step(model, batch.images, batch.labels);
     await selectBackend(backend);

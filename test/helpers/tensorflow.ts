@@ -12,8 +12,7 @@ export const TENSORFLOW_REQUIRED = process.env.MLPX_REQUIRE_TENSORFLOW === '1';
 export const tensorflowInstall = await readTensorflowInstall();
 
 /** `describe` for tests that need the engine; `describe.skip` when it is absent and not required. */
-export const describeWithTensorflow: typeof describe =
-  TENSORFLOW_REQUIRED || tensorflowInstall ? describe : (describe.skip as typeof describe);
+export const describeWithTensorflow: typeof describe = TENSORFLOW_REQUIRED || tensorflowInstall ? describe : (describe.skip as typeof describe);
 
 if (!TENSORFLOW_REQUIRED && !tensorflowInstall) {
   process.stderr.write('tests of the tensorflow backend skipped: run `npx mlpx setup tensorflow` to include them\n');

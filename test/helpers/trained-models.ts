@@ -24,7 +24,19 @@ export async function trainedModel(model: ModelName): Promise<tf.LayersModel> {
   const data = await fashionMnist();
   randomSource.reseed(5);
   const classifier = buildClassifier(
-    { model, inputHeight: 28, inputWidth: 28, inputChannels: 1, numClasses: 10, imageSize: 32, patchSize: 8, embeddingDim: 32, blocks: 2, dropout: 0.2, gelu: 'exact' },
+    {
+      model,
+      inputHeight: 28,
+      inputWidth: 28,
+      inputChannels: 1,
+      numClasses: 10,
+      imageSize: 32,
+      patchSize: 8,
+      embeddingDim: 32,
+      blocks: 2,
+      dropout: 0.2,
+      gelu: 'exact',
+    },
     channelStatistics(data.train.images, 1),
   );
   await fit(classifier, validationSplit(data.train, FASHION_SHAPE, 0.1), FASHION_SHAPE, { epochs: 1, batchSize: 64, learningRate: 0.003, weightDecay: 1e-4 });

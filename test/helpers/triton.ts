@@ -89,7 +89,29 @@ export async function servedModel(count = 8, { batching = false }: { batching?: 
   const work = await tempDir();
   const run = join(work.path, 'run');
   const trained = await runCli(
-    ['train', '--dataset', 'fashion-mnist-sample', '--epochs', '1', '--batch-size', '32', '--model', 'gmlp', '--limit', '300', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1', '--out', run],
+    [
+      'train',
+      '--dataset',
+      'fashion-mnist-sample',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '32',
+      '--model',
+      'gmlp',
+      '--limit',
+      '300',
+      '--image-size',
+      '32',
+      '--patch-size',
+      '8',
+      '--embedding-dim',
+      '16',
+      '--blocks',
+      '1',
+      '--out',
+      run,
+    ],
     { cwd: work.path },
   );
   if (trained.code !== 0) throw new Error(`mlpx train failed:\n${trained.stderr}`);
@@ -100,7 +122,10 @@ export async function servedModel(count = 8, { batching = false }: { batching?: 
   if (folders.length !== 1) throw new Error(`mlpx export --triton wrote ${folders.length} model folders in ${repository}: ${folders.join(', ')}`);
   const modelName = folders[0]!;
   if (batching) {
-    const again = await runCli(['export', '--run', run, '--triton', repository, '--model-name', `${modelName}${BATCHING_SUFFIX}`, '--max-queue-delay-us', '5000'], { cwd: work.path });
+    const again = await runCli(
+      ['export', '--run', run, '--triton', repository, '--model-name', `${modelName}${BATCHING_SUFFIX}`, '--max-queue-delay-us', '5000'],
+      { cwd: work.path },
+    );
     if (again.code !== 0) throw new Error(`mlpx export --triton --model-name ${modelName}${BATCHING_SUFFIX} failed:\n${again.stderr}`);
   }
   const onnx = join(repository, modelName, '1', 'model.onnx');
@@ -118,7 +143,20 @@ export async function servedModel(count = 8, { batching = false }: { batching?: 
   await classifier.close();
   const imagesFile = join(work.path, 'images.f32');
   await writeFile(imagesFile, new Uint8Array(images.buffer, images.byteOffset, images.byteLength));
-  return { folder: work.path, repository, modelName, onnx, labels, shape: [count, height, width, channels], images, imagesFile, expected, image, expectedAlone, remove: work.remove };
+  return {
+    folder: work.path,
+    repository,
+    modelName,
+    onnx,
+    labels,
+    shape: [count, height, width, channels],
+    images,
+    imagesFile,
+    expected,
+    image,
+    expectedAlone,
+    remove: work.remove,
+  };
 }
 
 export interface RunningServer {
@@ -144,7 +182,12 @@ const MLPX = join(REPO_ROOT, 'packages', 'cli', 'bin', 'mlpx.js');
  * awaited. Stopped like tritonserver (SIGTERM, then SIGKILL), and tied to this process's life.
  */
 export async function startMlpxServe(target: string, args: readonly string[] = []): Promise<RunningServer> {
-  const server = startProcess({ python: tritonInstall().python, command: process.execPath, args: [MLPX, 'serve', target, '--port', '0', ...args], cwd: REPO_ROOT });
+  const server = startProcess({
+    python: tritonInstall().python,
+    command: process.execPath,
+    args: [MLPX, 'serve', target, '--port', '0', ...args],
+    cwd: REPO_ROOT,
+  });
   try {
     const deadline = performance.now() + 60_000;
     let url: string | undefined;

@@ -48,7 +48,9 @@ describe('infer on files', () => {
       await (i % 2 ? raw.jpeg({ quality: 90 }) : raw.png()).toFile(join(i < 6 ? folder : nested, `${i}.${i % 2 ? 'jpg' : 'png'}`));
     }
     await writeFile(join(folder, 'readme.txt'), 'not an image');
-    const png = await sharp(data.test.images.subarray(0, 784), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+    const png = await sharp(data.test.images.subarray(0, 784), { raw: { width: 28, height: 28, channels: 1 } })
+      .png()
+      .toBuffer();
     await writeFile(join(folder, 'truncated.png'), png.subarray(0, png.length >> 1));
 
     const classifier = await createClassifier(onnx);
@@ -73,19 +75,23 @@ describe('infer on files', () => {
 
 describe('eval: the deployed top-1 equals the tfjs test accuracy on the same images', () => {
   for (const name of MODEL_NAMES) {
-    it(name, async () => {
-      const model = await trainedModel(name);
-      const data = await fashionMnist();
-      const tfjs = await evaluate(model, headOf(data.test, FASHION_SHAPE, 1000), FASHION_SHAPE, 250);
-      const classifier = await createClassifier(await writeOnnx(model, work.path, name));
-      const report = await evaluateDataset(classifier, { dataset: data.name, test: data.test, shape: FASHION_SHAPE }, { limit: 1000 });
-      expect(report.images).toBe(1000);
-      expect(report.top1).toBe(tfjs.accuracy);
-      expect(report.top5).toBe(tfjs.top5);
-      expect(report.trained).toBeUndefined(); // this export carries no training record
-      await classifier.close();
-      model.dispose();
-    }, 120_000);
+    it(
+      name,
+      async () => {
+        const model = await trainedModel(name);
+        const data = await fashionMnist();
+        const tfjs = await evaluate(model, headOf(data.test, FASHION_SHAPE, 1000), FASHION_SHAPE, 250);
+        const classifier = await createClassifier(await writeOnnx(model, work.path, name));
+        const report = await evaluateDataset(classifier, { dataset: data.name, test: data.test, shape: FASHION_SHAPE }, { limit: 1000 });
+        expect(report.images).toBe(1000);
+        expect(report.top1).toBe(tfjs.accuracy);
+        expect(report.top5).toBe(tfjs.top5);
+        expect(report.trained).toBeUndefined(); // this export carries no training record
+        await classifier.close();
+        model.dispose();
+      },
+      120_000,
+    );
   }
 });
 
@@ -95,7 +101,9 @@ describe('createClassifier', () => {
     const classifier = await createClassifier(await writeOnnx(model, work.path, 'gmlp-api'));
     const data = await fashionMnist();
     const pixels = data.test.images.subarray(0, 784);
-    const png = await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+    const png = await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } })
+      .png()
+      .toBuffer();
     const [fromPixels, fromPng] = await classifier.classify([{ pixels }, new Uint8Array(png)], { topK: 2 });
     expect(fromPixels!.predictions).toHaveLength(2);
     expect(Array.from(fromPng!.probabilities)).toEqual(Array.from(fromPixels!.probabilities));

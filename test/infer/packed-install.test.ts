@@ -30,12 +30,17 @@ beforeAll(async () => {
   model = await trainAndExport(work.path, ['--model', 'mixer', '--limit', '600', '--embedding-dim', '32', '--blocks', '1']);
   const data = await fashionMnist();
   image = join(work.path, 'test-image-0.png');
-  await sharp(data.test.images.subarray(0, 28 * 28), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(image);
+  await sharp(data.test.images.subarray(0, 28 * 28), { raw: { width: 28, height: 28, channels: 1 } })
+    .png()
+    .toFile(image);
   const packed = await packWorkspaces(work.path, ['packages/core', 'packages/infer']);
   app = join(work.path, 'app');
   await mkdir(app, { recursive: true });
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  await npmInstall(packed.map((p) => p.path), { folder: app });
+  await npmInstall(
+    packed.map((p) => p.path),
+    { folder: app },
+  );
 }, 600_000);
 
 afterAll(async () => {
@@ -79,7 +84,9 @@ describe('@mlpx/infer from its tarball, in an empty folder', () => {
 describe('mlpx infer', () => {
   it('never loads TensorFlow.js', async () => {
     const record = join(work.path, 'modules.txt');
-    const result = await runCli(['infer', '--model', model, image], { env: { NODE_OPTIONS: `--import ${join(REPO_ROOT, 'test', 'helpers', 'record-module-loads.mjs')}`, MLPX_RECORD_MODULE_LOADS: record } });
+    const result = await runCli(['infer', '--model', model, image], {
+      env: { NODE_OPTIONS: `--import ${join(REPO_ROOT, 'test', 'helpers', 'record-module-loads.mjs')}`, MLPX_RECORD_MODULE_LOADS: record },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(record)).toBe(true);
     const loaded = (await readFile(record, 'utf8')).split('\n').filter(Boolean);

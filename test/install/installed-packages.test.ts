@@ -80,9 +80,14 @@ let png: Buffer;
 
 beforeAll(async () => {
   work = await tempDir();
-  packed = await packWorkspaces(work.path, workspacePackages().map((p) => p.folder));
+  packed = await packWorkspaces(
+    work.path,
+    workspacePackages().map((p) => p.folder),
+  );
   const data = await loadDataset('fashion-mnist-sample', { limit: 1 });
-  png = await sharp(data.test.images.subarray(0, 28 * 28), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+  png = await sharp(data.test.images.subarray(0, 28 * 28), { raw: { width: 28, height: 28, channels: 1 } })
+    .png()
+    .toBuffer();
   console.log(`tarballs: ${packed.map((p) => `${p.name} ${(p.size / 1e6).toFixed(2)} MB (${(p.unpackedSize / 1e6).toFixed(2)} MB unpacked)`).join(', ')}`);
 }, 300_000);
 
@@ -114,13 +119,19 @@ describe.each([
       installRoot = join(root, 'app');
       await mkdir(installRoot, { recursive: true });
       await writeFile(join(installRoot, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-      await npmInstall(packed.map((p) => p.path), { folder: installRoot });
+      await npmInstall(
+        packed.map((p) => p.path),
+        { folder: installRoot },
+      );
       bin = join(installRoot, 'node_modules', '.bin', 'mlpx');
       installRoot = join(installRoot, 'node_modules');
     } else {
       const prefix = join(root, 'prefix');
       await mkdir(prefix, { recursive: true });
-      await npmInstall(packed.map((p) => p.path), { prefix });
+      await npmInstall(
+        packed.map((p) => p.path),
+        { prefix },
+      );
       bin = join(prefix, 'bin', 'mlpx');
       installRoot = join(prefix, 'lib', 'node_modules');
     }
@@ -162,12 +173,17 @@ describe.each([
       const page = await browser.newPage();
       const html = await page.goto(server.url);
       expect(html?.status()).toBe(200);
-      await page.route('**/test-image.png', (route) => route.fulfill({ body: png, contentType: 'image/png', headers: { 'Cross-Origin-Resource-Policy': 'same-origin' } }));
+      await page.route('**/test-image.png', (route) =>
+        route.fulfill({ body: png, contentType: 'image/png', headers: { 'Cross-Origin-Resource-Policy': 'same-origin' } }),
+      );
       await page.goto(`${server.url}?ep=wasm`);
       await page.waitForSelector('body[data-state]', { timeout: 120_000 });
       expect(await page.getAttribute('body', 'data-state'), (await page.textContent('#status')) ?? '').toBe('ready');
       const ranked = await page.evaluate(
-        (url) => (globalThis as unknown as { mlpxDemo: { rankAllClasses(u: string): Promise<{ index: number; probability: number }[]> } }).mlpxDemo.rankAllClasses(url),
+        (url) =>
+          (globalThis as unknown as { mlpxDemo: { rankAllClasses(u: string): Promise<{ index: number; probability: number }[]> } }).mlpxDemo.rankAllClasses(
+            url,
+          ),
         '/test-image.png',
       );
       const classifier = await createClassifier(model);
@@ -191,7 +207,28 @@ describe.each([
       const setup = await runInstalled(bin, ['setup', 'tensorflow', '--from', tensorflowInstall!.libraryDir], cwd, engine);
       expect(setup.code, setup.stderr + setup.stdout).toBe(0);
       expect(setup.stdout + setup.stderr).toMatch(/is set up in/);
-      const trained = await runInstalled(bin, ['train', '--backend', 'tensorflow', '--dataset', 'fashion-mnist-sample', '--limit', '256', '--epochs', '1', '--embedding-dim', '16', '--blocks', '1', '--out', 'runs/tf'], cwd, engine);
+      const trained = await runInstalled(
+        bin,
+        [
+          'train',
+          '--backend',
+          'tensorflow',
+          '--dataset',
+          'fashion-mnist-sample',
+          '--limit',
+          '256',
+          '--epochs',
+          '1',
+          '--embedding-dim',
+          '16',
+          '--blocks',
+          '1',
+          '--out',
+          'runs/tf',
+        ],
+        cwd,
+        engine,
+      );
       expect(trained.code, trained.stderr).toBe(0);
       expect(trained.stdout + trained.stderr).toMatch(/TensorFlow 2\.\d+/);
     },
@@ -201,7 +238,11 @@ describe.each([
 
 /** onnxruntime-node's folder as the installed @mlpx/infer resolves it. */
 async function onnxruntimeFolder(nodeModules: string): Promise<string> {
-  for (const candidate of [join(nodeModules, 'onnxruntime-node'), join(nodeModules, '@mlpx', 'infer', 'node_modules', 'onnxruntime-node'), join(nodeModules, 'mlpx', 'node_modules', 'onnxruntime-node')]) {
+  for (const candidate of [
+    join(nodeModules, 'onnxruntime-node'),
+    join(nodeModules, '@mlpx', 'infer', 'node_modules', 'onnxruntime-node'),
+    join(nodeModules, 'mlpx', 'node_modules', 'onnxruntime-node'),
+  ]) {
     if (existsSync(candidate)) return candidate;
   }
   throw new Error(`no onnxruntime-node under ${nodeModules}`);

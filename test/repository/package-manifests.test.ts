@@ -39,7 +39,9 @@ describe.each(packages.map((p) => [p.manifest.name, p] as const))('%s', (name, p
   it('declares every package its shipped code imports', () => {
     const declared = runtimeDependencies(manifest);
     const allowed = UNDECLARED_ON_PURPOSE[name] ?? {};
-    const missing = [...importsOf(pkg)].filter(([dependency]) => !(dependency in declared) && !(dependency in allowed)).map(([dependency, files]) => `${dependency} (imported by ${files.join(', ')})`);
+    const missing = [...importsOf(pkg)]
+      .filter(([dependency]) => !(dependency in declared) && !(dependency in allowed))
+      .map(([dependency, files]) => `${dependency} (imported by ${files.join(', ')})`);
     expect(missing, `add these to ${pkg.folder}/package.json's dependencies`).toEqual([]);
   });
 

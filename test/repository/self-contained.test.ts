@@ -54,7 +54,10 @@ describe('no tracked file refers outside the repository', () => {
   it('allows each exception where it is, and only there', () => {
     for (const allowed of ALLOWED) {
       const file = FILES.find((candidate) => candidate.path === allowed.path);
-      expect(file?.text.split('\n').filter((line) => line.trim() === allowed.line), allowed.path).toHaveLength(1);
+      expect(
+        file?.text.split('\n').filter((line) => line.trim() === allowed.line),
+        allowed.path,
+      ).toHaveLength(1);
     }
   });
 

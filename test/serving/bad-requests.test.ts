@@ -49,33 +49,146 @@ function binary(size: number, bytes: number, headerLength?: string): RequestInit
 
 const CASES: readonly { what: string; path?: string; init: () => RequestInit; status: number; message: RegExp }[] = [
   { what: 'an unknown model', path: 'v2/models/nope/infer', init: () => jsonRequest(image(), 1), status: 404, message: /unknown model: 'nope' is not found/ },
-  { what: 'an unknown version', path: 'v2/models/fashion/versions/7/infer', init: () => jsonRequest(image(), 1), status: 404, message: /'fashion' version 7 is not found \(served versions: 1\)/ },
-  { what: 'a version that is not a number', path: 'v2/models/fashion/versions/latest/infer', init: () => jsonRequest(image(), 1), status: 400, message: /model version in the path must be a whole number > 0, got 'latest'/ },
+  {
+    what: 'an unknown version',
+    path: 'v2/models/fashion/versions/7/infer',
+    init: () => jsonRequest(image(), 1),
+    status: 404,
+    message: /'fashion' version 7 is not found \(served versions: 1\)/,
+  },
+  {
+    what: 'a version that is not a number',
+    path: 'v2/models/fashion/versions/latest/infer',
+    init: () => jsonRequest(image(), 1),
+    status: 400,
+    message: /model version in the path must be a whole number > 0, got 'latest'/,
+  },
   { what: 'metadata of an unknown model', path: 'v2/models/nope', init: () => ({}), status: 404, message: /unknown model: 'nope'/ },
-  { what: 'a wrong input name', init: () => json(input({ name: 'pixels' })), status: 400, message: /unexpected inference input 'pixels' for model 'fashion' \(inputs\[0\]\.name\): its input is 'images'/ },
-  { what: 'a wrong shape', init: () => json(input({ shape: [1, 28, 28] })), status: 400, message: /unexpected shape for input 'images' for model 'fashion'\. Expected \[-1,28,28,1\], got \[1,28,28\] \(inputs\[0\]\.shape\)/ },
-  { what: 'a shape that is not numbers', init: () => json(input({ shape: [1, 28, '28', 1] })), status: 400, message: /inputs\[0\]\.shape must be an array of whole numbers >= 0/ },
-  { what: 'a wrong data type', init: () => json(input({ datatype: 'INT32' })), status: 400, message: /inference input 'images' data-type is 'INT32', but model 'fashion' expects 'FP32' \(inputs\[0\]\.datatype\)/ },
-  { what: 'too few values', init: () => json(input({ data: Array.from(image()).slice(1) })), status: 400, message: /input 'images': data has 783 values, but shape \[1,28,28,1\] holds 784/ },
-  { what: 'a value that is not a number', init: () => json(input({ data: ['a', ...Array.from(image()).slice(1)] })), status: 400, message: /input 'images': data\[0\] is "a", not a number/ },
-  { what: 'no data at all', init: () => json(input({ data: undefined })), status: 400, message: /input 'images' must set only one of 'data' and 'binary_data_size' in 'parameters', but set neither/ },
-  { what: 'a batch over --max-batch-size', init: () => jsonRequest(new Float32Array(5 * PIXELS), 5), status: 400, message: /batch-size must be <= 4 for 'fashion' \(inputs\[0\]\.shape\[0\] is 5\)/ },
-  { what: 'an unknown output', init: () => json({ ...(input({}) as object), outputs: [{ name: 'scores' }] }), status: 400, message: /unexpected inference output 'scores' for model 'fashion' \(outputs\[0\]\.name\)/ },
-  { what: 'a bad classification count', init: () => json({ ...(input({}) as object), outputs: [{ name: 'logits', parameters: { classification: -1 } }] }), status: 400, message: /output 'logits': parameters\.classification must be a whole number of classes >= 0, got -1/ },
+  {
+    what: 'a wrong input name',
+    init: () => json(input({ name: 'pixels' })),
+    status: 400,
+    message: /unexpected inference input 'pixels' for model 'fashion' \(inputs\[0\]\.name\): its input is 'images'/,
+  },
+  {
+    what: 'a wrong shape',
+    init: () => json(input({ shape: [1, 28, 28] })),
+    status: 400,
+    message: /unexpected shape for input 'images' for model 'fashion'\. Expected \[-1,28,28,1\], got \[1,28,28\] \(inputs\[0\]\.shape\)/,
+  },
+  {
+    what: 'a shape that is not numbers',
+    init: () => json(input({ shape: [1, 28, '28', 1] })),
+    status: 400,
+    message: /inputs\[0\]\.shape must be an array of whole numbers >= 0/,
+  },
+  {
+    what: 'a wrong data type',
+    init: () => json(input({ datatype: 'INT32' })),
+    status: 400,
+    message: /inference input 'images' data-type is 'INT32', but model 'fashion' expects 'FP32' \(inputs\[0\]\.datatype\)/,
+  },
+  {
+    what: 'too few values',
+    init: () => json(input({ data: Array.from(image()).slice(1) })),
+    status: 400,
+    message: /input 'images': data has 783 values, but shape \[1,28,28,1\] holds 784/,
+  },
+  {
+    what: 'a value that is not a number',
+    init: () => json(input({ data: ['a', ...Array.from(image()).slice(1)] })),
+    status: 400,
+    message: /input 'images': data\[0\] is "a", not a number/,
+  },
+  {
+    what: 'no data at all',
+    init: () => json(input({ data: undefined })),
+    status: 400,
+    message: /input 'images' must set only one of 'data' and 'binary_data_size' in 'parameters', but set neither/,
+  },
+  {
+    what: 'a batch over --max-batch-size',
+    init: () => jsonRequest(new Float32Array(5 * PIXELS), 5),
+    status: 400,
+    message: /batch-size must be <= 4 for 'fashion' \(inputs\[0\]\.shape\[0\] is 5\)/,
+  },
+  {
+    what: 'an unknown output',
+    init: () => json({ ...(input({}) as object), outputs: [{ name: 'scores' }] }),
+    status: 400,
+    message: /unexpected inference output 'scores' for model 'fashion' \(outputs\[0\]\.name\)/,
+  },
+  {
+    what: 'a bad classification count',
+    init: () => json({ ...(input({}) as object), outputs: [{ name: 'logits', parameters: { classification: -1 } }] }),
+    status: 400,
+    message: /output 'logits': parameters\.classification must be a whole number of classes >= 0, got -1/,
+  },
   { what: 'no inputs', init: () => json({ inputs: [] }), status: 400, message: /expected 1 inputs but got 0 inputs for model 'fashion'/ },
   { what: 'a body that is not an object', init: () => json([1, 2]), status: 400, message: /the request body must be a JSON object with "inputs"/ },
   { what: 'malformed JSON', init: () => json('{"inputs": [{"name": "images",'), status: 400, message: /the request's JSON is malformed: / },
-  { what: 'a binary byte count that does not fit the shape', init: () => binary(100, 100), status: 400, message: /input byte size mismatch for input 'images' for model 'fashion'\. Expected 3136, got 100/ },
-  { what: 'binary data shorter than binary_data_size', init: () => binary(3136, 3000), status: 400, message: /unexpected size for input 'images', expecting 136 additional bytes for model 'fashion'/ },
-  { what: 'binary data longer than binary_data_size', init: () => binary(3136, 3200), status: 400, message: /unexpected additional input data for model 'fashion': 64 bytes after the JSON/ },
-  { what: 'an Inference-Header-Content-Length larger than the body', init: () => binary(3136, 3136, '99999'), status: 400, message: /Inference-Header-Content-Length \(99999\) is larger than the request body \(\d+ bytes\)/ },
-  { what: 'an Inference-Header-Content-Length that is not a number', init: () => binary(3136, 3136, 'ten'), status: 400, message: /Inference-Header-Content-Length must be the JSON's length in bytes, got 'ten'/ },
-  { what: 'binary data without Inference-Header-Content-Length', init: () => ({ ...binary(3136, 3136), headers: { 'content-type': 'application/octet-stream' } }), status: 400, message: /malformed: .*after JSON.*needs the Inference-Header-Content-Length header/ },
-  { what: 'a body over --max-body-bytes', init: () => json(input({ data: Array.from({ length: 40_000 }, () => 123.456) })), status: 413, message: /the request body is \d+ bytes, over the limit of 65536 bytes \(mlpx serve --max-body-bytes\)/ },
-  { what: 'an unsupported Content-Encoding', init: () => ({ ...jsonRequest(image(), 1), headers: { 'content-type': 'application/json', 'content-encoding': 'br' } }), status: 415, message: /Content-Encoding 'br' is not supported/ },
-  { what: 'a gzip body that is not gzip', init: () => ({ ...jsonRequest(image(), 1), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }), status: 400, message: /not valid gzip data/ },
+  {
+    what: 'a binary byte count that does not fit the shape',
+    init: () => binary(100, 100),
+    status: 400,
+    message: /input byte size mismatch for input 'images' for model 'fashion'\. Expected 3136, got 100/,
+  },
+  {
+    what: 'binary data shorter than binary_data_size',
+    init: () => binary(3136, 3000),
+    status: 400,
+    message: /unexpected size for input 'images', expecting 136 additional bytes for model 'fashion'/,
+  },
+  {
+    what: 'binary data longer than binary_data_size',
+    init: () => binary(3136, 3200),
+    status: 400,
+    message: /unexpected additional input data for model 'fashion': 64 bytes after the JSON/,
+  },
+  {
+    what: 'an Inference-Header-Content-Length larger than the body',
+    init: () => binary(3136, 3136, '99999'),
+    status: 400,
+    message: /Inference-Header-Content-Length \(99999\) is larger than the request body \(\d+ bytes\)/,
+  },
+  {
+    what: 'an Inference-Header-Content-Length that is not a number',
+    init: () => binary(3136, 3136, 'ten'),
+    status: 400,
+    message: /Inference-Header-Content-Length must be the JSON's length in bytes, got 'ten'/,
+  },
+  {
+    what: 'binary data without Inference-Header-Content-Length',
+    init: () => ({ ...binary(3136, 3136), headers: { 'content-type': 'application/octet-stream' } }),
+    status: 400,
+    message: /malformed: .*after JSON.*needs the Inference-Header-Content-Length header/,
+  },
+  {
+    what: 'a body over --max-body-bytes',
+    init: () => json(input({ data: Array.from({ length: 40_000 }, () => 123.456) })),
+    status: 413,
+    message: /the request body is \d+ bytes, over the limit of 65536 bytes \(mlpx serve --max-body-bytes\)/,
+  },
+  {
+    what: 'an unsupported Content-Encoding',
+    init: () => ({ ...jsonRequest(image(), 1), headers: { 'content-type': 'application/json', 'content-encoding': 'br' } }),
+    status: 415,
+    message: /Content-Encoding 'br' is not supported/,
+  },
+  {
+    what: 'a gzip body that is not gzip',
+    init: () => ({ ...jsonRequest(image(), 1), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }),
+    status: 400,
+    message: /not valid gzip data/,
+  },
   { what: 'GET on infer', init: () => ({ method: 'GET' }), status: 405, message: /GET is not allowed on \/v2\/models\/fashion\/infer: use POST/ },
-  { what: 'POST on model metadata', path: 'v2/models/fashion', init: () => jsonRequest(image(), 1), status: 405, message: /POST is not allowed on \/v2\/models\/fashion: use GET/ },
+  {
+    what: 'POST on model metadata',
+    path: 'v2/models/fashion',
+    init: () => jsonRequest(image(), 1),
+    status: 405,
+    message: /POST is not allowed on \/v2\/models\/fashion: use GET/,
+  },
   { what: 'a path the protocol does not have', path: 'v2/modelz', init: () => ({}), status: 404, message: /Not Found: \/v2\/modelz/ },
 ];
 
@@ -98,11 +211,15 @@ describe('bad requests', () => {
 
   it('answers a request with a body over the limit by its Content-Length before it is sent (Expect: 100-continue)', async () => {
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${server.url}v2/models/fashion/infer`, { method: 'POST', headers: { expect: '100-continue', 'content-length': String(10 * MAX_BODY) } }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      });
+      const req = httpRequest(
+        `${server.url}v2/models/fashion/infer`,
+        { method: 'POST', headers: { expect: '100-continue', 'content-length': String(10 * MAX_BODY) } },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
       req.on('continue', () => reject(new Error('the server asked for the body')));
       req.on('error', reject);
       req.flushHeaders();

@@ -37,7 +37,8 @@ describe('dynamic batching', () => {
     const answers = await Promise.all(
       Array.from({ length: requests }, async (_, i) => {
         const index = i % trained.images.length;
-        const request = i % 2 ? binaryRequest(trained.images[index]!, 1, [{ name: 'logits' }]) : jsonRequest(trained.images[index]!, 1, { outputs: [{ name: 'logits' }] });
+        const request =
+          i % 2 ? binaryRequest(trained.images[index]!, 1, [{ name: 'logits' }]) : jsonRequest(trained.images[index]!, 1, { outputs: [{ name: 'logits' }] });
         const response = await fetch(`${server.url}v2/models/fashion/infer`, request);
         expect(response.status).toBe(200);
         return { index, logits: (await decodeResponse(response)).outputs['logits']!.values as Float32Array };
@@ -54,7 +55,9 @@ describe('dynamic batching', () => {
     expect(runs, `${requests} images in ${runs} runs`).toBeLessThan(requests);
     expect(runs).toBeGreaterThanOrEqual(requests / MAX_BATCH);
     // No run over the maximum: every run is in the bucket le="8".
-    expect(metricValue(after, 'mlpx_inference_batch_size_bucket', { ...labels, le: String(MAX_BATCH) })).toBe(metricValue(after, 'mlpx_inference_batch_size_count', labels));
+    expect(metricValue(after, 'mlpx_inference_batch_size_bucket', { ...labels, le: String(MAX_BATCH) })).toBe(
+      metricValue(after, 'mlpx_inference_batch_size_count', labels),
+    );
     expect(metricValue(after, 'mlpx_inference_queue_seconds_count', labels)).toBeGreaterThanOrEqual(requests);
     expect(metricValue(after, 'mlpx_inference_compute_seconds_count', labels)).toBe(metricValue(after, 'mlpx_inference_batch_size_count', labels));
   });
@@ -67,7 +70,9 @@ describe('dynamic batching', () => {
       next = (next + size) % (trained.images.length - 3);
       return { first, size };
     });
-    const stats = async () => ((await (await fetch(`${server.url}v2/models/fashion/stats`)).json()) as { model_stats: { inference_count: number; execution_count: number }[] }).model_stats[0]!;
+    const stats = async () =>
+      ((await (await fetch(`${server.url}v2/models/fashion/stats`)).json()) as { model_stats: { inference_count: number; execution_count: number }[] })
+        .model_stats[0]!;
     const before = await stats();
     await Promise.all(
       jobs.map(async ({ first, size }) => {
@@ -78,7 +83,8 @@ describe('dynamic batching', () => {
           [size, 10],
         ]);
         const logits = decoded.outputs['logits']!.values as Float32Array;
-        for (let i = 0; i < size; i++) expect(maxDifference(logits.subarray(i * 10, i * 10 + 10), trained.logits[first + i]!), `image ${first + i}`).toBeLessThan(1e-5);
+        for (let i = 0; i < size; i++)
+          expect(maxDifference(logits.subarray(i * 10, i * 10 + 10), trained.logits[first + i]!), `image ${first + i}`).toBeLessThan(1e-5);
       }),
     );
     const after = await stats();

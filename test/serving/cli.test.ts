@@ -16,7 +16,8 @@ import { tempDir } from '../helpers/dataset-fixtures.js';
 import { binaryRequest, decodeResponse, maxDifference, metricValue, reference, SMALL_MODEL, testImages, writeRepository, type Reference } from './fixtures.js';
 
 const BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'mlpx.js');
-const FIRST_LINE = /^serving (.+) at (http:\/\/127\.0\.0\.1:\d+\/) : Open Inference Protocol under \/v2, metrics at \/metrics, the demo page at \/ \(Ctrl-C to stop\)$/;
+const FIRST_LINE =
+  /^serving (.+) at (http:\/\/127\.0\.0\.1:\d+\/) : Open Inference Protocol under \/v2, metrics at \/metrics, the demo page at \/ \(Ctrl-C to stop\)$/;
 
 let work: Awaited<ReturnType<typeof tempDir>>;
 let models: { first: string; second: string };

@@ -99,7 +99,14 @@ export function binaryRequest(images: Float32Array, batch: number, outputs?: rea
     JSON.stringify({
       ...extra,
       inputs: [{ name: 'images', shape: [batch, ...SHAPE], datatype: 'FP32', parameters: { binary_data_size: data.length } }],
-      ...(outputs ? { outputs: outputs.map((o) => ({ name: o.name, parameters: { binary_data: o.binary ?? true, ...(o.classification ? { classification: o.classification } : {}) } })) } : {}),
+      ...(outputs
+        ? {
+            outputs: outputs.map((o) => ({
+              name: o.name,
+              parameters: { binary_data: o.binary ?? true, ...(o.classification ? { classification: o.classification } : {}) },
+            })),
+          }
+        : {}),
     }),
   );
   return {
@@ -110,7 +117,11 @@ export function binaryRequest(images: Float32Array, batch: number, outputs?: rea
 }
 
 /** An infer request with the images as JSON data (`nested`: as [batch][28][28][1] arrays). */
-export function jsonRequest(images: Float32Array, batch: number, options: { nested?: boolean; outputs?: readonly OutputRequest[]; id?: string; parameters?: Record<string, unknown> } = {}): RequestInit {
+export function jsonRequest(
+  images: Float32Array,
+  batch: number,
+  options: { nested?: boolean; outputs?: readonly OutputRequest[]; id?: string; parameters?: Record<string, unknown> } = {},
+): RequestInit {
   const flat = Array.from(images);
   const data = options.nested
     ? Array.from({ length: batch }, (_, b) => Array.from({ length: 28 }, (_, y) => Array.from({ length: 28 }, (_, x) => [flat[b * PIXELS + y * 28 + x]!])))
@@ -122,7 +133,14 @@ export function jsonRequest(images: Float32Array, batch: number, options: { nest
       ...(options.id === undefined ? {} : { id: options.id }),
       ...(options.parameters ? { parameters: options.parameters } : {}),
       inputs: [{ name: 'images', shape: [batch, ...SHAPE], datatype: 'FP32', data }],
-      ...(options.outputs ? { outputs: options.outputs.map((o) => ({ name: o.name, parameters: { binary_data: o.binary ?? false, ...(o.classification ? { classification: o.classification } : {}) } })) } : {}),
+      ...(options.outputs
+        ? {
+            outputs: options.outputs.map((o) => ({
+              name: o.name,
+              parameters: { binary_data: o.binary ?? false, ...(o.classification ? { classification: o.classification } : {}) },
+            })),
+          }
+        : {}),
     }),
   };
 }
@@ -139,14 +157,19 @@ export interface DecodedOutput {
 export interface DecodedResponse {
   readonly status: number;
   readonly contentType: string | null;
-  readonly json: { id?: string; model_name: string; model_version: string; outputs: { name: string; datatype: string; shape: number[]; data?: unknown[]; parameters?: { binary_data_size?: number } }[] };
+  readonly json: {
+    id?: string;
+    model_name: string;
+    model_version: string;
+    outputs: { name: string; datatype: string; shape: number[]; data?: unknown[]; parameters?: { binary_data_size?: number } }[];
+  };
   readonly outputs: Record<string, DecodedOutput>;
 }
 
 function decodeBytes(bytes: Uint8Array): string[] {
   const out: string[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const length = view.getUint32(at, true);
     out.push(Buffer.from(bytes.subarray(at + 4, at + 4 + length)).toString('utf8'));
     at += 4 + length;

@@ -91,7 +91,17 @@ describe('inference', () => {
     expect(one.outputs['logits']!.binary).toBe(false);
     expectLogits(one.outputs['logits']!.values as Float32Array, 1, 1);
 
-    const mixed = await decodeResponse(await fetch(infer, jsonRequest(image, 1, { outputs: [{ name: 'logits', binary: true }, { name: 'probabilities', binary: false }] })));
+    const mixed = await decodeResponse(
+      await fetch(
+        infer,
+        jsonRequest(image, 1, {
+          outputs: [
+            { name: 'logits', binary: true },
+            { name: 'probabilities', binary: false },
+          ],
+        }),
+      ),
+    );
     expect([mixed.outputs['logits']!.binary, mixed.outputs['probabilities']!.binary]).toEqual([true, false]);
     expectLogits(mixed.outputs['logits']!.values as Float32Array, 1, 1);
 
@@ -103,7 +113,15 @@ describe('inference', () => {
     const images = concat(trained.images.slice(0, 2));
     for (const binary of [false, true]) {
       const decoded = await decodeResponse(
-        await fetch(infer, jsonRequest(images, 2, { outputs: [{ name: 'probabilities', classification: 3, binary }, { name: 'logits', classification: 2, binary }] })),
+        await fetch(
+          infer,
+          jsonRequest(images, 2, {
+            outputs: [
+              { name: 'probabilities', classification: 3, binary },
+              { name: 'logits', classification: 2, binary },
+            ],
+          }),
+        ),
       );
       const probabilities = decoded.outputs['probabilities']!;
       expect([probabilities.datatype, probabilities.shape, probabilities.binary]).toEqual(['BYTES', [2, 3], binary]);
@@ -130,10 +148,17 @@ describe('inference', () => {
     expect('id' in without.json).toBe(false);
   });
 
-  it('takes gzip and deflate bodies and compresses the answer when asked (tritonclient\'s compression options)', async () => {
+  it("takes gzip and deflate bodies and compresses the answer when asked (tritonclient's compression options)", async () => {
     const request = binaryRequest(trained.images[3]!, 1, [{ name: 'logits' }]);
-    for (const [encoding, pack] of [['gzip', gzipSync], ['deflate', deflateSync]] as const) {
-      const response = await fetch(infer, { ...request, body: pack(request.body as Buffer), headers: { ...(request.headers as Record<string, string>), 'content-encoding': encoding } });
+    for (const [encoding, pack] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+    ] as const) {
+      const response = await fetch(infer, {
+        ...request,
+        body: pack(request.body as Buffer),
+        headers: { ...(request.headers as Record<string, string>), 'content-encoding': encoding },
+      });
       expect(response.status).toBe(200);
       expectLogits((await decodeResponse(response)).outputs['logits']!.values as Float32Array, 3, 1);
     }
@@ -209,8 +234,15 @@ describe('metadata and health', () => {
 
   it("gives the model's configuration and Triton's statistics (images inferred, runs)", async () => {
     const config = (await (await fetch(`${server.url}v2/models/fashion/config`)).json()) as Record<string, unknown>;
-    expect(config).toMatchObject({ name: 'fashion', platform: 'onnxruntime_onnx', max_batch_size: 32, input: [{ name: 'images', data_type: 'TYPE_FP32', dims: [28, 28, 1] }] });
-    const stats = (await (await fetch(`${server.url}v2/models/fashion/stats`)).json()) as { model_stats: { name: string; version: string; inference_count: number; execution_count: number }[] };
+    expect(config).toMatchObject({
+      name: 'fashion',
+      platform: 'onnxruntime_onnx',
+      max_batch_size: 32,
+      input: [{ name: 'images', data_type: 'TYPE_FP32', dims: [28, 28, 1] }],
+    });
+    const stats = (await (await fetch(`${server.url}v2/models/fashion/stats`)).json()) as {
+      model_stats: { name: string; version: string; inference_count: number; execution_count: number }[];
+    };
     expect(stats.model_stats).toHaveLength(1);
     expect(stats.model_stats[0]).toMatchObject({ name: 'fashion', version: '1' });
     expect(stats.model_stats[0]!.inference_count).toBeGreaterThan(0);
@@ -221,7 +253,12 @@ describe('metadata and health', () => {
     const response = await fetch(`${server.url}metrics`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
-    for (const name of ['mlpx_inference_requests_total', 'mlpx_inference_batch_size_bucket', 'mlpx_inference_queue_seconds_bucket', 'mlpx_inference_compute_seconds_bucket']) {
+    for (const name of [
+      'mlpx_inference_requests_total',
+      'mlpx_inference_batch_size_bucket',
+      'mlpx_inference_queue_seconds_bucket',
+      'mlpx_inference_compute_seconds_bucket',
+    ]) {
       expect(text).toContain(name);
     }
     expect(text).toMatch(/mlpx_inference_requests_total\{model="fashion",version="1",status="200"\} [1-9]/);

@@ -72,7 +72,12 @@ describe('config.pbtxt', () => {
   });
 
   it('takes a config with none of the fields, and an empty one', () => {
-    expect(parseModelConfig('platform: "onnxruntime_onnx"\n', 'c')).toEqual({ name: undefined, maxBatchSize: undefined, dynamicBatching: undefined, labelFiles: new Map() });
+    expect(parseModelConfig('platform: "onnxruntime_onnx"\n', 'c')).toEqual({
+      name: undefined,
+      maxBatchSize: undefined,
+      dynamicBatching: undefined,
+      labelFiles: new Map(),
+    });
     expect(parseModelConfig('', 'c').maxBatchSize).toBeUndefined();
     expect(parseModelConfig('dynamic_batching { }', 'c').dynamicBatching).toEqual({ maxQueueDelayMicroseconds: 0 });
   });

@@ -12,7 +12,18 @@ import { startInferenceServer, type InferenceServer } from '../../packages/infer
 import { formatFixed6 } from '../../packages/infer/src/serving/classification.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { runCli, trainAndExport } from '../helpers/run-cli.js';
-import { argmax, binaryRequest, decodeResponse, jsonRequest, maxDifference, reference, SMALL_MODEL, testImages, writeRepository, type Reference } from './fixtures.js';
+import {
+  argmax,
+  binaryRequest,
+  decodeResponse,
+  jsonRequest,
+  maxDifference,
+  reference,
+  SMALL_MODEL,
+  testImages,
+  writeRepository,
+  type Reference,
+} from './fixtures.js';
 
 let work: Awaited<ReturnType<typeof tempDir>>;
 let repository: string;
@@ -102,7 +113,10 @@ describe('a model repository', () => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toMatch(/batch-size must be <= 4 for 'fashion'/);
     expect((await fetch(`${server.url}v2/models/plain/infer`, binaryRequest(five, 5))).status).toBe(200);
-    const config = (await (await fetch(`${server.url}v2/models/fashion/config`)).json()) as { max_batch_size: number; dynamic_batching: { max_queue_delay_microseconds: number } };
+    const config = (await (await fetch(`${server.url}v2/models/fashion/config`)).json()) as {
+      max_batch_size: number;
+      dynamic_batching: { max_queue_delay_microseconds: number };
+    };
     expect(config.max_batch_size).toBe(4);
     expect(config.dynamic_batching.max_queue_delay_microseconds).toBe(20000);
     expect(((await (await fetch(`${server.url}v2/models/plain/config`)).json()) as { max_batch_size: number }).max_batch_size).toBe(16);
@@ -112,19 +126,33 @@ describe('a model repository', () => {
     const labels = (await readFile(join(repository, 'fashion', 'labels.txt'), 'utf8')).trim().split('\n');
     expect(labels).toEqual(second.labels);
     const decoded = await decodeResponse(
-      await fetch(`${server.url}v2/models/fashion/infer`, jsonRequest(images[0]!, 1, { outputs: [{ name: 'probabilities', classification: 2 }, { name: 'logits', classification: 2 }] })),
+      await fetch(
+        `${server.url}v2/models/fashion/infer`,
+        jsonRequest(images[0]!, 1, {
+          outputs: [
+            { name: 'probabilities', classification: 2 },
+            { name: 'logits', classification: 2 },
+          ],
+        }),
+      ),
     );
     const top = argmax(second.probabilities[0]!);
     expect((decoded.outputs['probabilities']!.values as string[])[0]).toBe(`${formatFixed6(second.probabilities[0]![top]!)}:${top}:${labels[top]}`);
     expect((decoded.outputs['logits']!.values as string[])[0]).toBe(`${formatFixed6(second.logits[0]![top]!)}:${top}`);
     // Without config.pbtxt both outputs carry the model's labels.
-    const plain = await decodeResponse(await fetch(`${server.url}v2/models/plain/infer`, jsonRequest(images[0]!, 1, { outputs: [{ name: 'logits', classification: 1 }] })));
+    const plain = await decodeResponse(
+      await fetch(`${server.url}v2/models/plain/infer`, jsonRequest(images[0]!, 1, { outputs: [{ name: 'logits', classification: 1 }] })),
+    );
     expect((plain.outputs['logits']!.values as string[])[0]).toMatch(/^-?\d+\.\d{6}:\d+:.+/);
   });
 
   it('gathers concurrent requests per version, into runs of at most max_batch_size', async () => {
     const stats = async (version: string) =>
-      ((await (await fetch(`${server.url}v2/models/fashion/versions/${version}/stats`)).json()) as { model_stats: { inference_count: number; execution_count: number; batch_stats: { batch_size: number }[] }[] }).model_stats[0]!;
+      (
+        (await (await fetch(`${server.url}v2/models/fashion/versions/${version}/stats`)).json()) as {
+          model_stats: { inference_count: number; execution_count: number; batch_stats: { batch_size: number }[] }[];
+        }
+      ).model_stats[0]!;
     const before = await stats('1');
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => logitsOf('v2/models/fashion/versions/1/infer', images[i % images.length]!)));
     answers.forEach((answer, i) => expect(maxDifference(answer.logits, first.logits[i % images.length]!)).toBeLessThan(1e-5));
@@ -141,8 +169,11 @@ describe('config.pbtxt', () => {
     await writeRepository(repo, [{ name: 'solo', version: '1', file: files.first, config: 'name: "solo"\nmax_batch_size: 8\n' }]);
     const solo = await startInferenceServer({ model: repo, port: 0, maxQueueDelayMicroseconds: 50_000 });
     try {
-      await Promise.all(Array.from({ length: 6 }, (_, i) => fetch(`${solo.url}v2/models/solo/infer`, binaryRequest(images[i]!, 1)).then((r) => r.arrayBuffer())));
-      const stats = ((await (await fetch(`${solo.url}v2/models/solo/stats`)).json()) as { model_stats: { inference_count: number; execution_count: number }[] }).model_stats[0]!;
+      await Promise.all(
+        Array.from({ length: 6 }, (_, i) => fetch(`${solo.url}v2/models/solo/infer`, binaryRequest(images[i]!, 1)).then((r) => r.arrayBuffer())),
+      );
+      const stats = ((await (await fetch(`${solo.url}v2/models/solo/stats`)).json()) as { model_stats: { inference_count: number; execution_count: number }[] })
+        .model_stats[0]!;
       expect(stats).toMatchObject({ inference_count: 6, execution_count: 6 });
     } finally {
       await solo.close();
@@ -151,13 +182,25 @@ describe('config.pbtxt', () => {
 
   it('says what is wrong with a repository, naming the file (and line)', async () => {
     const cases: [string, Record<string, string | undefined>, RegExp][] = [
-      ['bad-number', { 'm/config.pbtxt': 'max_batch_size: -1\n', 'm/1/model.onnx': 'copy' }, /m[/\\]config\.pbtxt:1: max_batch_size must be a whole number >= 0, not '-1'/],
-      ['bad-syntax', { 'm/config.pbtxt': 'name: "m"\ndynamic_batching {\n  max_queue_delay_microseconds: 5\n', 'm/1/model.onnx': 'copy' }, /config\.pbtxt:3: expected '}' before the end of the file/],
+      [
+        'bad-number',
+        { 'm/config.pbtxt': 'max_batch_size: -1\n', 'm/1/model.onnx': 'copy' },
+        /m[/\\]config\.pbtxt:1: max_batch_size must be a whole number >= 0, not '-1'/,
+      ],
+      [
+        'bad-syntax',
+        { 'm/config.pbtxt': 'name: "m"\ndynamic_batching {\n  max_queue_delay_microseconds: 5\n', 'm/1/model.onnx': 'copy' },
+        /config\.pbtxt:3: expected '}' before the end of the file/,
+      ],
       ['wrong-name', { 'm/config.pbtxt': 'name: "other"\n', 'm/1/model.onnx': 'copy' }, /names the model 'other', but its folder is m/],
       ['no-version', { 'm/config.pbtxt': 'name: "m"\n' }, /model folder .*m has no version folder: put the model at .*m[/\\]1[/\\]model\.onnx/],
       ['no-model-file', { 'm/2/readme.txt': 'hello' }, /version folder .*m[/\\]2 has no model\.onnx/],
       ['empty', {}, /has no model folders/],
-      ['missing-labels', { 'm/config.pbtxt': 'output [ { name: "probabilities" label_filename: "labels.txt" } ]\n', 'm/1/model.onnx': 'copy' }, /cannot read .*labels\.txt, the label_filename of output probabilities/],
+      [
+        'missing-labels',
+        { 'm/config.pbtxt': 'output [ { name: "probabilities" label_filename: "labels.txt" } ]\n', 'm/1/model.onnx': 'copy' },
+        /cannot read .*labels\.txt, the label_filename of output probabilities/,
+      ],
     ];
     for (const [name, layout, message] of cases) {
       const repo = join(work.path, 'broken', name);
@@ -168,6 +211,8 @@ describe('config.pbtxt', () => {
       }
       await expect(startInferenceServer({ model: repo, port: 0 }), name).rejects.toThrow(message);
     }
-    await expect(startInferenceServer({ model: join(work.path, 'nothing-here'), port: 0 })).rejects.toThrow(/does not exist: give an \.onnx file written by mlpx export, or a model repository folder/);
+    await expect(startInferenceServer({ model: join(work.path, 'nothing-here'), port: 0 })).rejects.toThrow(
+      /does not exist: give an \.onnx file written by mlpx export, or a model repository folder/,
+    );
   });
 });

@@ -41,10 +41,17 @@ describe('routes', () => {
       }
       throw new Error(`${method} ${path} was routed`);
     };
-    expect(refusal('GET', '/v2/models/m/infer')).toMatchObject({ status: 405, headers: { allow: 'POST' }, message: 'GET is not allowed on /v2/models/m/infer: use POST' });
+    expect(refusal('GET', '/v2/models/m/infer')).toMatchObject({
+      status: 405,
+      headers: { allow: 'POST' },
+      message: 'GET is not allowed on /v2/models/m/infer: use POST',
+    });
     expect(refusal('DELETE', '/v2')).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' } });
     expect(refusal('GET', '/v2/repository/index')).toMatchObject({ status: 405, headers: { allow: 'POST' } });
-    expect(refusal('GET', '/v2/models/m/versions/one')).toMatchObject({ status: 400, message: "the model version in the path must be a whole number > 0, got 'one'" });
+    expect(refusal('GET', '/v2/models/m/versions/one')).toMatchObject({
+      status: 400,
+      message: "the model version in the path must be a whole number > 0, got 'one'",
+    });
     expect(refusal('GET', '/v2/models/%E0%A4%A')).toMatchObject({ status: 400, message: 'the model name in the path is not valid percent-encoding: %E0%A4%A' });
   });
 });

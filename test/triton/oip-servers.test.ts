@@ -119,7 +119,9 @@ describeWithTriton('the repository mlpx export --triton writes, served by triton
         expect(argmaxRows(logits, classes)).toEqual(argmaxRows(model.expected.logits, classes));
         const difference = expectClose(logits, model.expected.logits, { relative: 1e-5, what: `${name} ${encoding} logits` });
         expectClose(probabilities, model.expected.probabilities, { relative: 1e-5, what: `${name} ${encoding} probabilities` });
-        console.log(`${name}, ${encoding}: largest logit difference from onnxruntime-node ${difference.difference.toExponential(2)} (logits up to ${difference.scale.toFixed(2)})`);
+        console.log(
+          `${name}, ${encoding}: largest logit difference from onnxruntime-node ${difference.difference.toExponential(2)} (logits up to ${difference.scale.toFixed(2)})`,
+        );
       });
     }
 
@@ -130,7 +132,10 @@ describeWithTriton('the repository mlpx export --triton writes, served by triton
         const expected = model.expected[output];
         answer[output].forEach((row, i) => {
           const values = Array.from(expected.subarray(i * classes, (i + 1) * classes));
-          const top = values.map((value, index) => ({ value, index })).sort((a, b) => b.value - a.value).slice(0, 3);
+          const top = values
+            .map((value, index) => ({ value, index }))
+            .sort((a, b) => b.value - a.value)
+            .slice(0, 3);
           expect(row, `${output} row ${i}`).toHaveLength(3);
           row.forEach((entry, k) => {
             const [value, index, ...label] = entry.split(':');
@@ -154,7 +159,16 @@ describeWithTriton('the repository mlpx export --triton writes, served by triton
       const batchingModel = `${model.modelName}${BATCHING_SUFFIX}`;
       const metricsBefore = name === 'mlpx serve' ? await mlpxBatchMetrics(server(name).url, batchingModel) : undefined;
       const concurrent = ok(
-        (await runOipClient(tritonInstall(), { url: server(name).url, model: batchingModel, imagesFile: model.imagesFile, shape: model.shape, concurrent: 32, sections: ['concurrent'] })).concurrent,
+        (
+          await runOipClient(tritonInstall(), {
+            url: server(name).url,
+            model: batchingModel,
+            imagesFile: model.imagesFile,
+            shape: model.shape,
+            concurrent: 32,
+            sections: ['concurrent'],
+          })
+        ).concurrent,
         'concurrent',
       );
       expect(concurrent.requests).toBe(32);
@@ -186,8 +200,15 @@ describeWithTriton('the repository mlpx export --triton writes, served by triton
       ['flat JSON', () => jsonRequest(model.images, model.shape[0])],
       ['nested JSON', () => jsonRequest(model.images, model.shape[0], { nested: true })],
       ['binary in, binary out', () => binaryRequest(model.images, model.shape[0], [{ name: 'logits' }, { name: 'probabilities' }])],
-      ['binary in, JSON out', () => binaryRequest(model.images, model.shape[0], [{ name: 'logits', binary: false }, { name: 'probabilities', binary: false }])],
-    ] as const)('%s: onnxruntime-node\'s logits and probabilities', async (_, request) => {
+      [
+        'binary in, JSON out',
+        () =>
+          binaryRequest(model.images, model.shape[0], [
+            { name: 'logits', binary: false },
+            { name: 'probabilities', binary: false },
+          ]),
+      ],
+    ] as const)("%s: onnxruntime-node's logits and probabilities", async (_, request) => {
       const decoded = await decodeResponse(await infer(request()));
       expect(decoded.status, JSON.stringify(decoded.json)).toBe(200);
       for (const output of ['logits', 'probabilities'] as const) {
@@ -211,11 +232,20 @@ describeWithTriton('the repository mlpx export --triton writes, served by triton
     // The served model's input, [batch, 28, 28, 1] (Fashion-MNIST).
     const [height, width, channels] = [28, 28, 1];
     const image = (): number[] => Array.from({ length: height * width * channels }, (_, i) => i % 256);
-    const tensor = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name: 'images', shape: [1, height, width, channels], datatype: 'FP32', data: image(), ...extra });
+    const tensor = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+      name: 'images',
+      shape: [1, height, width, channels],
+      datatype: 'FP32',
+      data: image(),
+      ...extra,
+    });
     const json = (doc: unknown): Request => ({ body: JSON.stringify(doc), headers: { 'Content-Type': 'application/json' } });
     const binary = (header: unknown, data: Buffer, headerLength?: number): Request => {
       const text = Buffer.from(JSON.stringify(header));
-      return { body: Buffer.concat([text, data]), headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(headerLength ?? text.length) } };
+      return {
+        body: Buffer.concat([text, data]),
+        headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(headerLength ?? text.length) },
+      };
     };
     interface Request {
       body: string | Buffer;
@@ -233,17 +263,63 @@ describeWithTriton('the repository mlpx export --triton writes, served by triton
     }
     const infer = (name: string): string => `/v2/models/${name}/infer`;
     const CASES: BadCase[] = [
-      { what: 'an unknown model', path: () => infer('no-such-model'), request: () => json({ inputs: [tensor()] }), triton: 404, mlpx: 404, tritonSays: /unknown model: 'no-such-model'/ },
-      { what: 'an unknown version', path: (name) => `/v2/models/${name}/versions/9/infer`, request: () => json({ inputs: [tensor()] }), triton: 404, mlpx: 404, tritonSays: /version 9 is not found/ },
-      { what: 'a wrong input name', path: infer, request: () => json({ inputs: [tensor({ name: 'pixels' })] }), triton: 400, mlpx: 400, tritonSays: /unexpected inference input 'pixels'/ },
-      { what: 'no batch dimension', path: infer, request: () => json({ inputs: [tensor({ shape: [height, width, channels] })] }), triton: 400, mlpx: 400, tritonSays: /unexpected shape for input 'images'.*Expected \[-1,28,28,1\], got \[28,28,1\]/ },
+      {
+        what: 'an unknown model',
+        path: () => infer('no-such-model'),
+        request: () => json({ inputs: [tensor()] }),
+        triton: 404,
+        mlpx: 404,
+        tritonSays: /unknown model: 'no-such-model'/,
+      },
+      {
+        what: 'an unknown version',
+        path: (name) => `/v2/models/${name}/versions/9/infer`,
+        request: () => json({ inputs: [tensor()] }),
+        triton: 404,
+        mlpx: 404,
+        tritonSays: /version 9 is not found/,
+      },
+      {
+        what: 'a wrong input name',
+        path: infer,
+        request: () => json({ inputs: [tensor({ name: 'pixels' })] }),
+        triton: 400,
+        mlpx: 400,
+        tritonSays: /unexpected inference input 'pixels'/,
+      },
+      {
+        what: 'no batch dimension',
+        path: infer,
+        request: () => json({ inputs: [tensor({ shape: [height, width, channels] })] }),
+        triton: 400,
+        mlpx: 400,
+        tritonSays: /unexpected shape for input 'images'.*Expected \[-1,28,28,1\], got \[28,28,1\]/,
+      },
       // Triton checks the JSON data against the shape while it parses, and calls the mismatch a 500.
-      { what: 'a shape the data does not fill', path: infer, request: () => json({ inputs: [tensor({ shape: [1, height, width, 3] })] }), triton: 500, mlpx: 400, tritonSays: /Shape does not match true shape of 'data' field/ },
-      { what: 'a wrong datatype', path: infer, request: () => json({ inputs: [tensor({ datatype: 'FP64' })] }), triton: 400, mlpx: 400, tritonSays: /data-type is 'FP64', but model .* expects 'FP32'/ },
+      {
+        what: 'a shape the data does not fill',
+        path: infer,
+        request: () => json({ inputs: [tensor({ shape: [1, height, width, 3] })] }),
+        triton: 500,
+        mlpx: 400,
+        tritonSays: /Shape does not match true shape of 'data' field/,
+      },
+      {
+        what: 'a wrong datatype',
+        path: infer,
+        request: () => json({ inputs: [tensor({ datatype: 'FP64' })] }),
+        triton: 400,
+        mlpx: 400,
+        tritonSays: /data-type is 'FP64', but model .* expects 'FP32'/,
+      },
       {
         what: 'a binary input of the wrong byte count',
         path: infer,
-        request: () => binary({ inputs: [{ name: 'images', shape: [1, height, width, channels], datatype: 'FP32', parameters: { binary_data_size: 3132 } }] }, Buffer.alloc(3132)),
+        request: () =>
+          binary(
+            { inputs: [{ name: 'images', shape: [1, height, width, channels], datatype: 'FP32', parameters: { binary_data_size: 3132 } }] },
+            Buffer.alloc(3132),
+          ),
         triton: 400,
         mlpx: 400,
         tritonSays: /input byte size mismatch for input 'images'.*Expected 3136, got 3132/,
@@ -251,13 +327,24 @@ describeWithTriton('the repository mlpx export --triton writes, served by triton
       {
         what: 'binary data shorter than its binary_data_size',
         path: infer,
-        request: () => binary({ inputs: [{ name: 'images', shape: [1, height, width, channels], datatype: 'FP32', parameters: { binary_data_size: 3136 } }] }, Buffer.alloc(3000)),
+        request: () =>
+          binary(
+            { inputs: [{ name: 'images', shape: [1, height, width, channels], datatype: 'FP32', parameters: { binary_data_size: 3136 } }] },
+            Buffer.alloc(3000),
+          ),
         triton: 400,
         mlpx: 400,
         tritonSays: /unexpected size for input 'images', expecting 136 additional bytes/,
       },
       // Triton calls a body it cannot parse a 500 too.
-      { what: 'malformed JSON', path: infer, request: () => ({ body: '{"inputs": [ {"name": "images", ', headers: { 'Content-Type': 'application/json' } }), triton: 500, mlpx: 400, tritonSays: /failed to parse the request JSON buffer/ },
+      {
+        what: 'malformed JSON',
+        path: infer,
+        request: () => ({ body: '{"inputs": [ {"name": "images", ', headers: { 'Content-Type': 'application/json' } }),
+        triton: 500,
+        mlpx: 400,
+        tritonSays: /failed to parse the request JSON buffer/,
+      },
       {
         what: 'an Inference-Header-Content-Length longer than the body',
         path: infer,
@@ -271,7 +358,11 @@ describeWithTriton('the repository mlpx export --triton writes, served by triton
       {
         what: 'a body over 64 MiB',
         path: infer,
-        request: () => binary({ inputs: [{ name: 'images', shape: [25_000, height, width, channels], datatype: 'FP32', parameters: { binary_data_size: 25_000 * 3136 } }] }, Buffer.alloc(25_000 * 3136)),
+        request: () =>
+          binary(
+            { inputs: [{ name: 'images', shape: [25_000, height, width, channels], datatype: 'FP32', parameters: { binary_data_size: 25_000 * 3136 } }] },
+            Buffer.alloc(25_000 * 3136),
+          ),
         triton: 400,
         mlpx: 413,
         tritonSays: /batch-size must be <= 64/,

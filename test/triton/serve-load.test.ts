@@ -36,7 +36,9 @@ describeWithTriton(`${CLIENTS} clients for ${SECONDS} s, batch-1 binary requests
       const images = Array.from({ length: IMAGES }, (_, i) => model.image(i));
       const shape = [1, ...model.shape.slice(1)];
       const alone = await singleAnswers({ url: running.url, model: model.modelName, images, shape });
-      alone.forEach((logits, i) => expect(compareLogits(logits, model.expectedAlone[i]!), `${name}, image ${i} alone against onnxruntime-node`).toBeUndefined());
+      alone.forEach((logits, i) =>
+        expect(compareLogits(logits, model.expectedAlone[i]!), `${name}, image ${i} alone against onnxruntime-node`).toBeUndefined(),
+      );
       const result = await runLoad({ url: running.url, model: model.modelName, images, shape, expected: alone, concurrency: CLIENTS, seconds: SECONDS });
       console.log(
         `${name}: ${result.requests} requests in ${result.seconds.toFixed(1)} s (${result.requestsPerSecond.toFixed(0)}/s), ` +

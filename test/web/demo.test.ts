@@ -33,10 +33,27 @@ let labels: readonly string[];
 
 beforeAll(async () => {
   work = await tempDir();
-  const model = await trainAndExport(work.path, ['--model', 'mixer', '--limit', '500', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '32', '--blocks', '2']);
+  const model = await trainAndExport(work.path, [
+    '--model',
+    'mixer',
+    '--limit',
+    '500',
+    '--image-size',
+    '32',
+    '--patch-size',
+    '8',
+    '--embedding-dim',
+    '32',
+    '--blocks',
+    '2',
+  ]);
   const data = await loadDataset('fashion-mnist-sample', { limit: IMAGES });
   pngs = await Promise.all(
-    Array.from({ length: IMAGES }, (_, i) => sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer()),
+    Array.from({ length: IMAGES }, (_, i) =>
+      sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } })
+        .png()
+        .toBuffer(),
+    ),
   );
   const classifier = await createClassifier(model);
   labels = classifier.labels;
@@ -59,7 +76,7 @@ async function openDemo(browser: Browser, query: string): Promise<Page> {
   });
   await page.goto(`${server.url}${query}`);
   await page.waitForSelector('body[data-state]', { timeout: 120_000 });
-  expect(await page.getAttribute('body', 'data-state'), await page.textContent('#status') ?? '').toBe('ready');
+  expect(await page.getAttribute('body', 'data-state'), (await page.textContent('#status')) ?? '').toBe('ready');
   return page;
 }
 
@@ -68,7 +85,11 @@ async function expectSameAsNode(page: Page): Promise<{ agreement: number; maxDif
   let agreement = 0;
   const started = Date.now();
   for (let i = 0; i < IMAGES; i++) {
-    const ranked = await page.evaluate((url) => (globalThis as unknown as { mlpxDemo: { rankAllClasses(u: string): Promise<{ index: number; probability: number }[]> } }).mlpxDemo.rankAllClasses(url), `/test-images/${i}.png`);
+    const ranked = await page.evaluate(
+      (url) =>
+        (globalThis as unknown as { mlpxDemo: { rankAllClasses(u: string): Promise<{ index: number; probability: number }[]> } }).mlpxDemo.rankAllClasses(url),
+      `/test-images/${i}.png`,
+    );
     const probabilities = new Float32Array(labels.length);
     for (const p of ranked) probabilities[p.index] = p.probability;
     const expected = reference[i]!;
@@ -87,7 +108,9 @@ describe('the web bundle in Chromium', () => {
       const page = await openDemo(browser, '?ep=webgpu,wasm');
       expect(await page.textContent('#status')).toMatch(/running on webgpu/);
       const result = await expectSameAsNode(page);
-      console.log(`webgpu: top-1 agreement ${result.agreement * 100}%, largest probability difference ${result.maxDifference.toExponential(2)}, ${result.msPerImage.toFixed(1)} ms per image`);
+      console.log(
+        `webgpu: top-1 agreement ${result.agreement * 100}%, largest probability difference ${result.maxDifference.toExponential(2)}, ${result.msPerImage.toFixed(1)} ms per image`,
+      );
       expect(server.requests.get('/model.onnx')).toBe(1);
       await page.reload();
       await page.waitForSelector('body[data-state=ready]', { timeout: 120_000 });
@@ -104,7 +127,9 @@ describe('the web bundle in Chromium', () => {
       const page = await openDemo(browser, '?ep=wasm');
       expect(await page.textContent('#status')).toMatch(/running on wasm/);
       const result = await expectSameAsNode(page);
-      console.log(`wasm: top-1 agreement ${result.agreement * 100}%, largest probability difference ${result.maxDifference.toExponential(2)}, ${result.msPerImage.toFixed(1)} ms per image`);
+      console.log(
+        `wasm: top-1 agreement ${result.agreement * 100}%, largest probability difference ${result.maxDifference.toExponential(2)}, ${result.msPerImage.toFixed(1)} ms per image`,
+      );
       await page.setInputFiles('#file', { name: 'shoe.png', mimeType: 'image/png', buffer: pngs[0]! });
       await page.waitForSelector('#predictions li');
       const shown = await page.$$eval('#predictions .label', (nodes) => nodes.map((n) => n.textContent));
@@ -143,7 +168,9 @@ describe('the web bundle in Chromium', () => {
     try {
       const page = await openDemo(browser, '?ep=webgpu,wasm');
       expect(await page.textContent('#status')).toMatch(/running on wasm \(webgpu unavailable: /);
-      expect(await page.evaluate(() => (globalThis as unknown as { mlpxDemo: { classifier: { executionProvider: string } } }).mlpxDemo.classifier.executionProvider)).toBe('wasm');
+      expect(
+        await page.evaluate(() => (globalThis as unknown as { mlpxDemo: { classifier: { executionProvider: string } } }).mlpxDemo.classifier.executionProvider),
+      ).toBe('wasm');
     } finally {
       await browser.close();
     }

@@ -32,12 +32,18 @@ beforeAll(async () => {
   await trainAndExport(work.path, ['--model', 'fnet', '--limit', '500', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '32', '--blocks', '2']);
   for (const precision of ['int8', 'fp16'] as const) {
     models[precision] = join(work.path, `${precision}.onnx`);
-    const exported = await runCli(['export', '--run', join(work.path, 'run'), '--precision', precision, '--max-accuracy-drop', '5', models[precision]], { cwd: work.path });
+    const exported = await runCli(['export', '--run', join(work.path, 'run'), '--precision', precision, '--max-accuracy-drop', '5', models[precision]], {
+      cwd: work.path,
+    });
     expect(exported.code, exported.stderr).toBe(0);
   }
   const data = await loadDataset('fashion-mnist-sample', { limit: IMAGES });
   pngs = await Promise.all(
-    Array.from({ length: IMAGES }, (_, i) => sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer()),
+    Array.from({ length: IMAGES }, (_, i) =>
+      sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } })
+        .png()
+        .toBuffer(),
+    ),
   );
   for (const [precision, path] of Object.entries(models)) {
     const classifier = await createClassifier(path);
@@ -66,7 +72,11 @@ async function openDemo(browser: Browser, url: string, query: string): Promise<P
 async function expectSameTop1(page: Page, expected: Float32Array[]): Promise<number> {
   let largest = 0;
   for (let i = 0; i < IMAGES; i++) {
-    const ranked = await page.evaluate((url) => (globalThis as unknown as { mlpxDemo: { rankAllClasses(u: string): Promise<{ index: number; probability: number }[]> } }).mlpxDemo.rankAllClasses(url), `/test-images/${i}.png`);
+    const ranked = await page.evaluate(
+      (url) =>
+        (globalThis as unknown as { mlpxDemo: { rankAllClasses(u: string): Promise<{ index: number; probability: number }[]> } }).mlpxDemo.rankAllClasses(url),
+      `/test-images/${i}.png`,
+    );
     const probabilities = new Float32Array(expected[i]!.length);
     for (const p of ranked) probabilities[p.index] = p.probability;
     expect(ranked[0]!.index, `image ${i}`).toBe(expected[i]!.indexOf(Math.max(...expected[i]!)));
@@ -100,7 +110,7 @@ describe('reduced-precision models in Chromium', () => {
     }, 300_000);
   }
 
-  it('fp16 runs on wasm with onnxruntime-node\'s top-1, and on WebGPU only where the adapter has shader-f16', async () => {
+  it("fp16 runs on wasm with onnxruntime-node's top-1, and on WebGPU only where the adapter has shader-f16", async () => {
     const server = await startDemoServer({ model: models.fp16, port: 0 });
     const browser = await launchChromium({ webgpu: true });
     try {
@@ -115,7 +125,9 @@ describe('reduced-precision models in Chromium', () => {
       } else {
         // SwiftShader: no float16 shaders, so onnxruntime-web could open the session but not run it.
         console.log(`fp16 on WebGPU: the adapter has no shader-f16 (features: ${features!.join(', ')})`);
-        expect(await page.textContent('#status')).toMatch(/running on wasm \(webgpu unavailable: the model is fp16 and this WebGPU adapter has no shader-f16 feature/);
+        expect(await page.textContent('#status')).toMatch(
+          /running on wasm \(webgpu unavailable: the model is fp16 and this WebGPU adapter has no shader-f16 feature/,
+        );
         await expectSameTop1(page, reference['fp16']!);
       }
     } finally {

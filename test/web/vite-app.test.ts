@@ -33,7 +33,13 @@ const IMAGES = 12;
 
 /** A static server for the built app, as a deployment that enables threads serves it. */
 async function serveStatic(root: string): Promise<{ url: string; requests: { path: string; status: number }[]; close: () => Promise<void> }> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.png': 'image/png' };
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.mjs': 'text/javascript',
+    '.wasm': 'application/wasm',
+    '.png': 'image/png',
+  };
   const requests: { path: string; status: number }[] = [];
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -83,7 +89,11 @@ beforeAll(async () => {
   );
   const data = await loadDataset('fashion-mnist-sample', { limit: IMAGES });
   const pngs = await Promise.all(
-    Array.from({ length: IMAGES }, (_, i) => sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer()),
+    Array.from({ length: IMAGES }, (_, i) =>
+      sharp(data.test.images.subarray(i * 784, (i + 1) * 784), { raw: { width: 28, height: 28, channels: 1 } })
+        .png()
+        .toBuffer(),
+    ),
   );
   const classifier = await createClassifier(model);
   labels = classifier.labels;
@@ -94,11 +104,19 @@ beforeAll(async () => {
   // vite into a fresh app.
   const packed = await timed('npm pack', () => packWorkspaces(work.path, ['packages/core', 'packages/web']));
   for (const p of packed) timings.push(`${p.name} tarball ${(p.size / 2 ** 20).toFixed(1)} MiB (${(p.unpackedSize / 2 ** 20).toFixed(1)} MiB unpacked)`);
-  await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'mlpx-vite-app', private: true, type: 'module', scripts: { build: 'vite build' }, devDependencies: { vite: VITE } }));
+  await writeFile(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'mlpx-vite-app', private: true, type: 'module', scripts: { build: 'vite build' }, devDependencies: { vite: VITE } }),
+  );
   for (const file of await readdir(FIXTURE)) await copyFile(join(FIXTURE, file), join(app, file));
   await copyFile(model, join(app, 'public', 'model.onnx'));
   await Promise.all(pngs.map((png, i) => writeFile(join(app, 'public', 'images', `${i}.png`), png)));
-  await timed('npm install', () => npmInstall(packed.map((p) => p.path), { folder: app }));
+  await timed('npm install', () =>
+    npmInstall(
+      packed.map((p) => p.path),
+      { folder: app },
+    ),
+  );
   await timed('vite build', () => run('npx', ['vite', 'build'], { cwd: app, env: userEnvironment(), maxBuffer: 64 << 20 }));
   assets = await readdir(join(app, 'dist', 'assets'));
   server = await serveStatic(join(app, 'dist'));

@@ -3,7 +3,16 @@
  * sharp). The web bundle imports this entry.
  */
 export { describeError, fetchFailureCause, MlpxError } from './errors.js';
-export { INPUT_NAME, LOGITS_NAME, METADATA_KEYS, PROBABILITIES_NAME, type ModelPrecision, type PrecisionMetadata, type PreprocessingMetadata, type TrainedAccuracy } from './onnx/contract.js';
+export {
+  INPUT_NAME,
+  LOGITS_NAME,
+  METADATA_KEYS,
+  PROBABILITIES_NAME,
+  type ModelPrecision,
+  type PrecisionMetadata,
+  type PreprocessingMetadata,
+  type TrainedAccuracy,
+} from './onnx/contract.js';
 export { parseModelInfo, type ModelInfo } from './onnx/model-info.js';
 export * from './onnx/schema.js';
 export { headOf, type ImageShape, type ImageSplit } from './images/image-split.js';

@@ -79,7 +79,9 @@ async function checkRunFolder(run: string): Promise<void> {
   const exists = async (file: string): Promise<boolean> => (await stat(join(run, file)).catch(() => undefined)) !== undefined;
   // metrics.json is written last: without it, a folder holding a checkpoint is a run that stopped.
   if (!(await exists(METRICS_JSON)) && (await exists(CHECKPOINT_JSON))) {
-    throw new MlpxError(`run folder ${run} is unfinished: its training stopped before the end (it has a checkpoint, no ${METRICS_JSON}); finish it with \`mlpx train --resume ${run}\`, then export it`);
+    throw new MlpxError(
+      `run folder ${run} is unfinished: its training stopped before the end (it has a checkpoint, no ${METRICS_JSON}); finish it with \`mlpx train --resume ${run}\`, then export it`,
+    );
   }
   for (const file of [MODEL_JSON, METRICS_JSON, LABELS_JSON]) {
     if (!(await exists(file))) throw new MlpxError(`run folder ${run} has no ${file}: is it a run folder written by mlpx train?`);
@@ -163,7 +165,16 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
       );
     }
     await writeFileAtomic(options.output, bytes);
-    return { output: options.output, bytes: bytes.length, summary: summarizeOnnx(bytes), modelParameters: model.countParams(), precision, verification, accuracy: undefined, calibration: undefined };
+    return {
+      output: options.output,
+      bytes: bytes.length,
+      summary: summarizeOnnx(bytes),
+      modelParameters: model.countParams(),
+      precision,
+      verification,
+      accuracy: undefined,
+      calibration: undefined,
+    };
   } finally {
     model.dispose();
   }

@@ -42,7 +42,10 @@ const FLOAT32_LAYERS_IN_FP16 = new Set(['Normalization']);
 
 /** The layers no converter handles, all of them, and where to add one. */
 export class UnsupportedLayersError extends MlpxError {
-  constructor(readonly layers: readonly { name: string; className: string }[], opset: number) {
+  constructor(
+    readonly layers: readonly { name: string; className: string }[],
+    opset: number,
+  ) {
     const list = layers.map((l) => `${l.className} (layer '${l.name}')`).join(', ');
     super(
       `cannot export: no ONNX converter at opset ${opset} for ${list}. ` +
@@ -88,7 +91,9 @@ function buildOnnx(model: tf.LayersModel, options: ExportOptions, denseInputsAsO
     throw new MlpxError(`cannot export: mlpx exports models with one input and one output, this one has ${model.inputs.length} and ${model.outputs.length}`);
   }
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
-  const unsupported = layers.filter((layer) => !converterFor(layer.getClassName(), opset)).map((layer) => ({ name: layer.name, className: layer.getClassName() }));
+  const unsupported = layers
+    .filter((layer) => !converterFor(layer.getClassName(), opset))
+    .map((layer) => ({ name: layer.name, className: layer.getClassName() }));
   if (unsupported.length > 0) throw new UnsupportedLayersError(unsupported, opset);
 
   const denseInputs = new Map<string, string>();
@@ -159,11 +164,7 @@ function buildOnnx(model: tf.LayersModel, options: ExportOptions, denseInputsAsO
     name: model.name,
     doc: `${model.name}: raw 0-255 pixels in (NHWC), logits and softmax probabilities out.`,
     inputs: [{ name: INPUT_NAME, dims: shapeDims(model.inputs[0]!.shape) }],
-    outputs: [
-      { name: LOGITS_NAME, dims: outputDims },
-      { name: PROBABILITIES_NAME, dims: outputDims },
-      ...extraOutputs,
-    ],
+    outputs: [{ name: LOGITS_NAME, dims: outputDims }, { name: PROBABILITIES_NAME, dims: outputDims }, ...extraOutputs],
   });
   const bytes = encodeModel({
     ir_version: irVersionFor(opset),

@@ -22,7 +22,13 @@ export { checkTritonExportOptions, exportToTriton, type TritonExportOptions, typ
 export { CONFIG_FILE, LABELS_FILE, MODEL_FILE, tritonModelConfig, type ModelConfigOptions } from './triton/model-config.js';
 export { checkTritonSettings, DEFAULT_TRITON_SETTINGS, type InstanceKind, type TritonAccelerator, type TritonSettings } from './triton/triton-settings.js';
 export { labelsFile } from './triton/labels-file.js';
-export { inferenceServiceFile, inferenceServiceManifest, STORAGE_URI_PLACEHOLDER, storageUriProblem, type InferenceServiceOptions } from './triton/inference-service.js';
+export {
+  inferenceServiceFile,
+  inferenceServiceManifest,
+  STORAGE_URI_PLACEHOLDER,
+  storageUriProblem,
+  type InferenceServiceOptions,
+} from './triton/inference-service.js';
 export { defaultModelName, MAX_MODEL_NAME_LENGTH, modelNameProblem } from './triton/model-name.js';
 export { modelVersions, nextVersion } from './triton/model-versions.js';
 

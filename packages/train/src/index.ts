@@ -11,7 +11,16 @@
 // Layers and models.
 export * from './layers/index.js';
 export { buildClassifier } from './models/build-classifier.js';
-export { checkArchitecture, checkModelConfig, isModelName, MODEL_NAMES, SEED_ARCHITECTURE, type Architecture, type ModelConfig, type ModelName } from './models/model-config.js';
+export {
+  checkArchitecture,
+  checkModelConfig,
+  isModelName,
+  MODEL_NAMES,
+  SEED_ARCHITECTURE,
+  type Architecture,
+  type ModelConfig,
+  type ModelName,
+} from './models/model-config.js';
 export { isModelFamily, modelFamilies, modelFamily, modelFamilyNames, registerModelFamily } from './models/model-families.js';
 export type { BlockFlops, BlockSettings, ModelFamily, ModelFamilyFacts, PlainBlockSizes } from './models/model-family.js';
 export { BUILT_IN_FAMILIES, type BuiltInModelName } from './models/families/index.js';
@@ -22,7 +31,14 @@ export type { DownloadProgress, ImageDataset, ImageSplit, LoadDatasetOptions } f
 export { DATASET_SPECS, loadDataset, type LoadDatasetRequest } from './data/load-dataset.js';
 
 // Backends.
-export { BACKEND_CHOICES, NoBackendError, selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend.js';
+export {
+  BACKEND_CHOICES,
+  NoBackendError,
+  selectBackend,
+  type BackendChoice,
+  type SelectBackendOptions,
+  type SelectedBackend,
+} from './backend/select-backend.js';
 
 // Training.
 export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './training/fit.js';

@@ -21,7 +21,12 @@ export { autoThreads, DataParallelTrainStep } from './parallel/data-parallel-ste
 export { withLocalCopyHint } from './run/dataset-download-hint.js';
 
 // Benchmarks.
-export { measurePlainTrainingThroughput, measureTrainingThroughput, type TrainingThroughput, type TrainingThroughputOptions } from './bench/training-throughput.js';
+export {
+  measurePlainTrainingThroughput,
+  measureTrainingThroughput,
+  type TrainingThroughput,
+  type TrainingThroughputOptions,
+} from './bench/training-throughput.js';
 export { countWebgpuWork, type WebgpuCounter, type WebgpuCounts } from './bench/webgpu-step-counters.js';
 export { measureTrainingThroughputInChild, type IsolatedTrainingThroughput } from './bench/isolated-training-throughput.js';
 export { KERAS_PEER_SCRIPT, kerasPeerPython, measureKerasPeerThroughput, type KerasPeerThroughput } from './bench/keras-peer-throughput.js';

@@ -46,7 +46,8 @@ async function main() {
     return;
   }
   $('download').hidden = true;
-  $('status').textContent = `Ready: ${classifier.labels.length} classes, ${classifier.inputSize.width}x${classifier.inputSize.height} input, running on ${describeProvider(classifier)}${classifier.fromCache ? ' (model from the cache)' : ''}`;
+  $('status').textContent =
+    `Ready: ${classifier.labels.length} classes, ${classifier.inputSize.width}x${classifier.inputSize.height} input, running on ${describeProvider(classifier)}${classifier.fromCache ? ' (model from the cache)' : ''}`;
 
   async function classifyImage(image) {
     const started = performance.now();

@@ -37,5 +37,7 @@ await build({
   conditions: ['source', 'onnxruntime-web-use-extern-wasm'],
   logLevel: 'warning',
 });
-const sizes = await Promise.all(['mlpx-web.js', ...RUNTIME_FILES.map((f) => `ort/${f}`)].map(async (f) => `${f} ${((await stat(join(out, f))).size / 1024).toFixed(0)} KiB`));
+const sizes = await Promise.all(
+  ['mlpx-web.js', ...RUNTIME_FILES.map((f) => `ort/${f}`)].map(async (f) => `${f} ${((await stat(join(out, f))).size / 1024).toFixed(0)} KiB`),
+);
 console.log(`@mlpx/web bundle (dist/): ${sizes.join(', ')}`);

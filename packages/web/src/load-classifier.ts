@@ -63,7 +63,7 @@ async function webgpuUnavailable(needsFloat16: boolean): Promise<string | undefi
   try {
     const adapter = await gpu.requestAdapter();
     if (!adapter) return 'the browser offers no WebGPU adapter';
-    if (needsFloat16 && !adapter.features.has('shader-f16')) return "the model is fp16 and this WebGPU adapter has no shader-f16 feature (float16 shaders)";
+    if (needsFloat16 && !adapter.features.has('shader-f16')) return 'the model is fp16 and this WebGPU adapter has no shader-f16 feature (float16 shaders)';
   } catch (error) {
     return `requesting a WebGPU adapter failed: ${error instanceof Error ? error.message : String(error)}`;
   }

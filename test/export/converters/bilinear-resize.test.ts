@@ -11,10 +11,22 @@ useBackend('wasm');
 describe('BilinearResize converter (half-pixel centres)', () => {
   for (const opset of OPSETS_UNDER_TEST) {
     for (const [from, to] of [
-      [[32, 32], [64, 64]],
-      [[28, 28], [64, 64]],
-      [[6, 10], [12, 16]],
-      [[12, 16], [6, 10]],
+      [
+        [32, 32],
+        [64, 64],
+      ],
+      [
+        [28, 28],
+        [64, 64],
+      ],
+      [
+        [6, 10],
+        [12, 16],
+      ],
+      [
+        [12, 16],
+        [6, 10],
+      ],
     ] as const) {
       it(`matches tfjs at opset ${opset}, ${from.join('x')} to ${to.join('x')}`, async () => {
         const model = singleLayerModel(() => new BilinearResize({ height: to[0], width: to[1] }), [from[0], from[1], 3]);

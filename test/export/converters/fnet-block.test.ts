@@ -75,7 +75,7 @@ describe('FNetBlock converter, the factored matmul form of the Fourier transform
     expect(constantShapes(bytes)).toContain('7x14');
   });
 
-  it('keeps layer norm out of onnxruntime\'s SkipLayerNormalization fusion: each LayerNormalization reads a 2-D view', async () => {
+  it("keeps layer norm out of onnxruntime's SkipLayerNormalization fusion: each LayerNormalization reads a 2-D view", async () => {
     const model = singleLayerModel(() => new FNetBlock({ dropoutRate: 0 }), [6, 8]);
     const { bytes } = await expectOnnxParity(model, randomInput([2, 6, 8]), { opset: 17 });
     const nodes = decodeModel(bytes).graph.node ?? [];

@@ -11,7 +11,16 @@ import { decodeModel, DataType } from '../../../packages/core/src/onnx/schema.js
 import { exportToOnnx } from '../../../packages/export/src/export-to-onnx.js';
 import { toFloat16Bits } from '../../../packages/export/src/onnx/graph-builder.js';
 import { openSession, runBatch } from '../../../packages/infer/src/runtime/onnxruntime-node.js';
-import { BilinearResize, FNetBlock, GMlpBlock, MixerBlock, Normalization, PatchEmbedding, PatchPositionEmbedding, Patches } from '../../../packages/train/src/layers/index.js';
+import {
+  BilinearResize,
+  FNetBlock,
+  GMlpBlock,
+  MixerBlock,
+  Normalization,
+  PatchEmbedding,
+  PatchPositionEmbedding,
+  Patches,
+} from '../../../packages/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { CHECKER_MAX_OPSET, checkOnnxModel } from '../../helpers/onnx-checker.js';
@@ -57,7 +66,10 @@ describe.each(CASES)('fp16 %s', (_name, make, shape) => {
       const floats = (graph.initializer ?? []).filter((t) => t.data_type === DataType.FLOAT || t.data_type === DataType.FLOAT16);
       // Every float weight is float16; below opset 17 the decomposed layer norm's float32 statistics add their epsilon, a float32 scalar.
       const float32 = floats.filter((t) => t.data_type === DataType.FLOAT);
-      expect(float32.every((t) => (t.dims ?? []).length === 0 && opset < 17), `float32 constants at opset ${opset}`).toBe(true);
+      expect(
+        float32.every((t) => (t.dims ?? []).length === 0 && opset < 17),
+        `float32 constants at opset ${opset}`,
+      ).toBe(true);
       expect(floats.some((t) => t.data_type === DataType.FLOAT16) || floats.length === 0).toBe(true);
       if (opset <= CHECKER_MAX_OPSET) await checkOnnxModel(bytes);
       const { session } = await openSession(bytes, ['cpu'], 'the fp16 model');
@@ -91,6 +103,8 @@ describe('fp16 exports', () => {
   it('refuse a weight float16 cannot hold, naming the layer', () => {
     const model = singleLayerModel(() => tf.layers.dense({ units: 2 }), [3]);
     model.layers[1]!.weights[0]!.write(tf.fill([3, 2], 1e5));
-    expect(() => exportToOnnx(model, { numerics: { precision: 'fp16' } })).toThrow(/cannot export layer '.*' in fp16: weight .* holds 100000 .* outside float16's range/);
+    expect(() => exportToOnnx(model, { numerics: { precision: 'fp16' } })).toThrow(
+      /cannot export layer '.*' in fp16: weight .* holds 100000 .* outside float16's range/,
+    );
   });
 });

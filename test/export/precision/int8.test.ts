@@ -120,9 +120,16 @@ describe('int8 storage of the float32 constants it keeps', () => {
     const initializers = decodeModel(bytes).graph.initializer ?? [];
     const size = (dims: readonly number[] | undefined): number => (dims ?? []).reduce((a, b) => a * b, 1);
     const halves = initializers.filter((t) => t.data_type === DataType.FLOAT16);
-    expect(halves.map((t) => t.dims)).toEqual([[64, 64], [64, 64]]); // the token MLP's two transposed kernels
+    expect(halves.map((t) => t.dims)).toEqual([
+      [64, 64],
+      [64, 64],
+    ]); // the token MLP's two transposed kernels
     expect(initializers.filter((t) => t.data_type === DataType.FLOAT).every((t) => size(t.dims) < FLOAT16_STORAGE_MIN)).toBe(true);
     const input = randomInput([2, 64, 16], 9);
-    expectClose(await onnxOutput(bytes, input), (await (model.predict(input) as tf.Tensor).data()) as Float32Array, { relative: 0.05, scaleFloor: 1, what: 'int8 vs tfjs' });
+    expectClose(await onnxOutput(bytes, input), (await (model.predict(input) as tf.Tensor).data()) as Float32Array, {
+      relative: 0.05,
+      scaleFloor: 1,
+      what: 'int8 vs tfjs',
+    });
   }, 60_000);
 });

@@ -19,7 +19,10 @@ describe.each(MODEL_NAMES)('%s at the seed configuration', (model) => {
   it('int8 is at most 0.35x and fp16 at most 0.55x the fp32 file', async () => {
     randomSource.reseed(1);
     const images = verificationImages(32, 32, 32, 3, 5);
-    const classifier = buildClassifier({ model, inputHeight: 32, inputWidth: 32, inputChannels: 3, numClasses: 100, ...SEED_ARCHITECTURE }, channelStatistics(Uint8Array.from(images), 3));
+    const classifier = buildClassifier(
+      { model, inputHeight: 32, inputWidth: 32, inputChannels: 3, numClasses: 100, ...SEED_ARCHITECTURE },
+      channelStatistics(Uint8Array.from(images), 3),
+    );
     try {
       const fp32 = exportToOnnx(classifier).length;
       const { activations } = await calibrateActivations(classifier, images, [32, 32, 32, 3]);

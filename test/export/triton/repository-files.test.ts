@@ -3,7 +3,12 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inferenceServiceFile, inferenceServiceManifest, STORAGE_URI_PLACEHOLDER, storageUriProblem } from '../../../packages/export/src/triton/inference-service.js';
+import {
+  inferenceServiceFile,
+  inferenceServiceManifest,
+  STORAGE_URI_PLACEHOLDER,
+  storageUriProblem,
+} from '../../../packages/export/src/triton/inference-service.js';
 import { labelsFile } from '../../../packages/export/src/triton/labels-file.js';
 import { defaultModelName, MAX_MODEL_NAME_LENGTH, modelNameProblem } from '../../../packages/export/src/triton/model-name.js';
 import { modelVersions, nextVersion } from '../../../packages/export/src/triton/model-versions.js';
@@ -77,7 +82,9 @@ describe('the KServe InferenceService', () => {
     ]);
   });
   it('asks for a GPU for GPU instances', () => {
-    expect(inferenceServiceManifest({ name: 'm', storageUri: 'gs://b/m', instanceKind: 'gpu' })).toMatch(/\n {6}resources:\n {8}limits:\n {10}nvidia\.com\/gpu: "1"\n$/);
+    expect(inferenceServiceManifest({ name: 'm', storageUri: 'gs://b/m', instanceKind: 'gpu' })).toMatch(
+      /\n {6}resources:\n {8}limits:\n {10}nvidia\.com\/gpu: "1"\n$/,
+    );
   });
   it('writes a placeholder, and says so, without a storageUri', () => {
     const manifest = inferenceServiceManifest({ name: 'm', storageUri: undefined, instanceKind: 'cpu' });
@@ -116,7 +123,9 @@ describe('writeVersionFolder', () => {
   });
   it('replaces a version only when asked', async () => {
     const model = join(work.path, 'write');
-    await expect(writeVersionFolder(model, 1, [{ name: 'model.onnx', data: 'two' }], { replace: false })).rejects.toThrow(/1 appeared while this export was writing it/);
+    await expect(writeVersionFolder(model, 1, [{ name: 'model.onnx', data: 'two' }], { replace: false })).rejects.toThrow(
+      /1 appeared while this export was writing it/,
+    );
     await writeVersionFolder(model, 1, [{ name: 'model.onnx', data: 'two' }], { replace: true });
     expect(await readdir(model)).toEqual(['1']);
     expect(await readFile(join(model, '1', 'model.onnx'), 'utf8')).toBe('two');
@@ -124,7 +133,9 @@ describe('writeVersionFolder', () => {
   it('removes its temporary folder when a file cannot be written, and writes no version', async () => {
     const model = join(work.path, 'write-fails');
     await mkdir(model);
-    await expect(writeVersionFolder(model, 1, [{ name: join('no', 'such', 'folder', 'model.onnx'), data: 'x' }], { replace: false })).rejects.toThrow(/cannot write/);
+    await expect(writeVersionFolder(model, 1, [{ name: join('no', 'such', 'folder', 'model.onnx'), data: 'x' }], { replace: false })).rejects.toThrow(
+      /cannot write/,
+    );
     expect(await readdir(model)).toEqual([]);
   });
 });

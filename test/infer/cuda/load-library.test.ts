@@ -43,11 +43,18 @@ describe.skipIf(!hasCompiler())('loadLibrary', () => {
       const mapped = maps().includes(${JSON.stringify(join(dir, 'liba.so.1'))});
       const after = loadLibrary(${JSON.stringify(join(dir, 'libc.so.9'))});
       console.log(JSON.stringify({ before, a, mapped, after }));`);
-    expect(result).toEqual({ before: { ok: false, message: expect.stringMatching(/liba\.so\.1: cannot open shared object file/) }, a: { ok: true }, mapped: true, after: { ok: true } });
+    expect(result).toEqual({
+      before: { ok: false, message: expect.stringMatching(/liba\.so\.1: cannot open shared object file/) },
+      a: { ok: true },
+      mapped: true,
+      after: { ok: true },
+    });
   });
-  it('reports a missing file and an undefined symbol with dlopen\'s message', () => {
+  it("reports a missing file and an undefined symbol with dlopen's message", () => {
     const dir = work.path;
-    const result = inChild(`console.log(JSON.stringify([loadLibrary(${JSON.stringify(join(dir, 'nope.so'))}), loadLibrary(${JSON.stringify(join(dir, 'libb.so'))})]));`) as { ok: boolean; message: string }[];
+    const result = inChild(
+      `console.log(JSON.stringify([loadLibrary(${JSON.stringify(join(dir, 'nope.so'))}), loadLibrary(${JSON.stringify(join(dir, 'libb.so'))})]));`,
+    ) as { ok: boolean; message: string }[];
     expect(result[0]).toEqual({ ok: false, message: expect.stringMatching(/nope\.so: cannot open shared object file/) });
     expect(result[1]).toEqual({ ok: false, message: expect.stringMatching(/undefined symbol: nowhere/) });
   });

@@ -37,13 +37,32 @@ afterAll(async () => {
 
 describe('setup cuda parsers meet bad input with one clear error', () => {
   it('install.json', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((value) => JSON.stringify({ source: 'pypi', provider: value }))), (text) => acceptsOrExplains(() => parseCudaInstall(text, 'install.json'))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((value) => JSON.stringify({ source: 'pypi', provider: value })),
+        ),
+        (text) => acceptsOrExplains(() => parseCudaInstall(text, 'install.json')),
+      ),
+      { numRuns: RUNS },
+    );
   });
 
   it('METADATA, requirements and markers', () => {
     const line = fc.oneof(
       fc.string(),
-      fc.constantFrom('Name: x', 'Version: 1', 'Provides-Extra: cuda', 'Requires-Dist: a', 'Requires-Dist: b~=1.0; extra == "cuda"', 'Requires-Dist: c; (os_name == "posix" or', 'Requires-Dist: d; extra in', 'Requires-Dist: [x]'),
+      fc.constantFrom(
+        'Name: x',
+        'Version: 1',
+        'Provides-Extra: cuda',
+        'Requires-Dist: a',
+        'Requires-Dist: b~=1.0; extra == "cuda"',
+        'Requires-Dist: c; (os_name == "posix" or',
+        'Requires-Dist: d; extra in',
+        'Requires-Dist: [x]',
+      ),
     );
     fc.assert(
       fc.property(fc.array(line, { maxLength: 12 }), (lines) =>
@@ -51,7 +70,10 @@ describe('setup cuda parsers meet bad input with one clear error', () => {
       ),
       { numRuns: RUNS },
     );
-    fc.assert(fc.property(fc.string(), (marker) => acceptsOrExplains(() => markerHolds(marker, 'cuda'))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.string(), (marker) => acceptsOrExplains(() => markerHolds(marker, 'cuda'))),
+      { numRuns: RUNS },
+    );
   });
 
   it('versions and specifiers', () => {

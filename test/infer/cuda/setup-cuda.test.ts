@@ -61,10 +61,11 @@ describe.skipIf(!hasCompiler())('setupCuda from a fake package index', () => {
     expect(install.minimumDriver).toBe(580);
     expect(install.extras).toEqual(['cuda', 'cudnn']);
     // Only the provider's two libraries from onnxruntime-gpu; only .so files from the others.
-    expect(readdirSync(join(folder, 'wheels', `onnxruntime_gpu-${FAKE_ORT_VERSION}`)).filter((f) => !f.startsWith('.')).sort()).toEqual([
-      'libonnxruntime_providers_cuda.so',
-      'libonnxruntime_providers_shared.so',
-    ]);
+    expect(
+      readdirSync(join(folder, 'wheels', `onnxruntime_gpu-${FAKE_ORT_VERSION}`))
+        .filter((f) => !f.startsWith('.'))
+        .sort(),
+    ).toEqual(['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so']);
     expect(readdirSync(join(folder, 'wheels', 'nvidia_cudnn_cu13-9.13.0.50')).filter((f) => !f.startsWith('.'))).toEqual(['libcudnn.so.9']);
     // Dependencies before their dependents.
     const order = install.preload.map((path) => path.split('/').pop());

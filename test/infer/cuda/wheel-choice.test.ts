@@ -54,7 +54,13 @@ describe('METADATA requirements', () => {
     expect(parseRequirement('Foo_Bar[baz] (>=1,<2)')).toMatchObject({ name: 'foo-bar', specifiers: '>=1,<2' });
   });
   it('evaluates markers for Linux x86_64 and the chosen extras', () => {
-    expect(activeRequirements(metadata, ['cuda', 'cudnn']).map((r) => r.name)).toEqual(['numpy', 'nvidia-cuda-nvrtc', 'nvidia-cufft', 'nvidia-cudnn-cu13', 'nvidia-nccl-cu13']);
+    expect(activeRequirements(metadata, ['cuda', 'cudnn']).map((r) => r.name)).toEqual([
+      'numpy',
+      'nvidia-cuda-nvrtc',
+      'nvidia-cufft',
+      'nvidia-cudnn-cu13',
+      'nvidia-nccl-cu13',
+    ]);
     expect(activeRequirements(metadata, []).map((r) => r.name)).toEqual(['numpy']);
     expect(markerHolds('python_version >= "3.8" and os_name == "posix"', '')).toBe(true);
     expect(markerHolds('platform_machine != "x86_64" or sys_platform == "darwin"', '')).toBe(false);
@@ -62,7 +68,14 @@ describe('METADATA requirements', () => {
 });
 
 describe('wheel choice', () => {
-  const file = (filename: string, extra: Partial<IndexFile> = {}): IndexFile => ({ filename, url: `https://x/${filename}`, sha256: 'ab', size: 1, yanked: false, ...extra });
+  const file = (filename: string, extra: Partial<IndexFile> = {}): IndexFile => ({
+    filename,
+    url: `https://x/${filename}`,
+    sha256: 'ab',
+    size: 1,
+    yanked: false,
+    ...extra,
+  });
   it('takes manylinux x86_64 wheels this glibc can run, newest final release first', () => {
     expect(linuxTagGlibc('manylinux2014_x86_64.manylinux_2_17_x86_64', [2, 36])).toEqual([2, 17]);
     expect(linuxTagGlibc('manylinux_2_34_aarch64', [2, 36])).toBeUndefined();
@@ -88,8 +101,11 @@ describe('wheel choice', () => {
 });
 
 describe('the package index', () => {
-  it('is MLPX_PYPI_INDEX_URL, then pip\'s, then PyPI', () => {
-    expect(pickIndexUrl({ MLPX_PYPI_INDEX_URL: 'http://mirror/simple/', PIP_INDEX_URL: 'http://pip/simple' })).toEqual({ url: 'http://mirror/simple', from: 'MLPX_PYPI_INDEX_URL' });
+  it("is MLPX_PYPI_INDEX_URL, then pip's, then PyPI", () => {
+    expect(pickIndexUrl({ MLPX_PYPI_INDEX_URL: 'http://mirror/simple/', PIP_INDEX_URL: 'http://pip/simple' })).toEqual({
+      url: 'http://mirror/simple',
+      from: 'MLPX_PYPI_INDEX_URL',
+    });
     expect(pickIndexUrl({ PIP_INDEX_URL: 'http://pip/simple', PIP_CONFIG_FILE: '/nonexistent' })).toEqual({ url: 'http://pip/simple', from: 'PIP_INDEX_URL' });
     expect(pickIndexUrl({ PIP_CONFIG_FILE: '/nonexistent' })).toEqual({ url: 'https://pypi.org/simple', from: 'default' });
     expect(indexUrlInPipConfig('[global]\ncert = /x\nindex-url = https://corp/pypi/simple\n[search]\nindex = x\n')).toBe('https://corp/pypi/simple');

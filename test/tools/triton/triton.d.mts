@@ -58,7 +58,11 @@ export function startProcess(options: {
   stopTimeoutMs?: number;
 }): ServerProcess;
 export function waitForReady(url: string, server: ServerProcess, what: string, timeoutMs?: number): Promise<void>;
-export function startTritonServer(install: TritonInstall, repository: string, options?: { args?: readonly string[]; readyTimeoutMs?: number }): Promise<RunningTriton>;
+export function startTritonServer(
+  install: TritonInstall,
+  repository: string,
+  options?: { args?: readonly string[]; readyTimeoutMs?: number },
+): Promise<RunningTriton>;
 
 export interface ClientError {
   readonly error: string;
@@ -76,7 +80,13 @@ export interface ClientReport {
   readonly health: { live: boolean; ready: boolean; model_ready: boolean } | ClientError;
   readonly server_metadata: { name: string; version: string; extensions: string[] } | ClientError;
   readonly model_metadata:
-    | { name: string; versions?: string[]; platform: string; inputs: { name: string; datatype: string; shape: number[] }[]; outputs: { name: string; datatype: string; shape: number[] }[] }
+    | {
+        name: string;
+        versions?: string[];
+        platform: string;
+        inputs: { name: string; datatype: string; shape: number[] }[];
+        outputs: { name: string; datatype: string; shape: number[] }[];
+      }
     | ClientError;
   readonly json: ClientTensors | ClientError;
   readonly binary: ClientTensors | ClientError;
@@ -86,5 +96,13 @@ export interface ClientReport {
 }
 export function runOipClient(
   install: TritonInstall,
-  options: { url: string; model: string; imagesFile: string; shape: readonly number[]; classCount?: number; concurrent?: number; sections?: readonly (keyof ClientReport)[] },
+  options: {
+    url: string;
+    model: string;
+    imagesFile: string;
+    shape: readonly number[];
+    classCount?: number;
+    concurrent?: number;
+    sections?: readonly (keyof ClientReport)[];
+  },
 ): Promise<Partial<ClientReport>>;

@@ -84,7 +84,7 @@ export function tritonMissing(env = process.env) {
   if (packages.length > 0) {
     return `no ${packages.join(', ')} to build Triton's ONNX Runtime backend and its venv (sudo apt-get install -y ${DEBIAN_PACKAGES})`;
   }
-  if (!onnxruntimeLibrary()) return "no node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1 (run npm ci)";
+  if (!onnxruntimeLibrary()) return 'no node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1 (run npm ci)';
   return undefined;
 }
 
@@ -187,7 +187,8 @@ async function venvWith(cache, name, pipArgs) {
     const venv = await run(python, ['-m', 'venv', folder]);
     if (venv.code !== 0) throw new TritonUnavailable(`${python} -m venv failed (sudo apt-get install -y python3-venv): ${lastLines(venv.output, 1)}`);
     const installed = await run(join(folder, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-input', ...pipArgs]);
-    if (installed.code !== 0) throw new TritonUnavailable(`pip could not install ${pipArgs.at(-1)} from PyPI (offline? a proxy?): ${lastLines(installed.output, 1)}`);
+    if (installed.code !== 0)
+      throw new TritonUnavailable(`pip could not install ${pipArgs.at(-1)} from PyPI (offline? a proxy?): ${lastLines(installed.output, 1)}`);
   });
   const sitePackages = readdirSync(join(folder, 'lib'))
     .filter((entry) => entry.startsWith('python3'))
@@ -276,11 +277,9 @@ process.on('exit', killAllNow);
 
 // Sets PR_SET_PDEATHSIG (the kernel sends SIGKILL when the parent ends, however it ends), then
 // becomes the server: execv keeps the setting and the pid.
-const LAUNCHER = [
-  'import ctypes, os, signal, sys',
-  'ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)',
-  'os.execv(sys.argv[1], sys.argv[1:])',
-].join('\n');
+const LAUNCHER = ['import ctypes, os, signal, sys', 'ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)', 'os.execv(sys.argv[1], sys.argv[1:])'].join(
+  '\n',
+);
 
 /**
  * Starts `command args` in a process group of its own, tied to this process's life (see LAUNCHER,
@@ -397,13 +396,20 @@ export async function startTritonServer(install, repository, { args = [], readyT
 export async function runOipClient(install, { url, model, imagesFile, shape, classCount = 3, concurrent = 32, sections = [] }) {
   const result = await run(install.python, [
     join(HERE, 'oip_client.py'),
-    '--url', url,
-    '--model', model,
-    '--images', imagesFile,
-    '--shape', shape.join(','),
-    '--class-count', String(classCount),
-    '--concurrent', String(concurrent),
-    '--sections', sections.join(','),
+    '--url',
+    url,
+    '--model',
+    model,
+    '--images',
+    imagesFile,
+    '--shape',
+    shape.join(','),
+    '--class-count',
+    String(classCount),
+    '--concurrent',
+    String(concurrent),
+    '--sections',
+    sections.join(','),
   ]);
   if (result.code !== 0) throw new Error(`oip_client.py failed (${result.code}):\n${lastLines(result.output, 30)}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1));

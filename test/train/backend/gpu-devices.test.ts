@@ -16,7 +16,9 @@ const linux = (env: NodeJS.ProcessEnv = {}) => noWebgpuDeviceReason({ platform: 
 
 describe('noWebgpuDeviceReason: whether auto asks Dawn for an adapter', () => {
   it('gives a reason on Linux with no GPU device node and no driver named by the user', () => {
-    expect(linux()).toMatch(/^not probed: no GPU device node \(.*\/dri\/renderD\*, .*\/nvidia\*\) and no Vulkan driver named in VK_ICD_FILENAMES or VK_DRIVER_FILES/);
+    expect(linux()).toMatch(
+      /^not probed: no GPU device node \(.*\/dri\/renderD\*, .*\/nvidia\*\) and no Vulkan driver named in VK_ICD_FILENAMES or VK_DRIVER_FILES/,
+    );
   });
 
   it('probes where a render node or an NVIDIA device exists', async () => {

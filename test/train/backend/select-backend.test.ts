@@ -36,8 +36,8 @@ describe('selectBackend', () => {
   }, 60_000);
 
   it('explains a missing WebGPU adapter', async () => {
-    await expect(selectBackend('webgpu', { probeWebgpu: async () => Promise.reject(new Error('no WebGPU adapter: Dawn found no Vulkan driver')) })).rejects.toThrow(
-      /--backend webgpu: no backend could be loaded:\n {2}webgpu: no WebGPU adapter/,
-    );
+    await expect(
+      selectBackend('webgpu', { probeWebgpu: async () => Promise.reject(new Error('no WebGPU adapter: Dawn found no Vulkan driver')) }),
+    ).rejects.toThrow(/--backend webgpu: no backend could be loaded:\n {2}webgpu: no WebGPU adapter/);
   });
 });

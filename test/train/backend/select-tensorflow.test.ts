@@ -9,7 +9,11 @@ describeWithTensorflow('selectBackend with the native engine set up', () => {
     const selected = await selectBackend('auto');
     expect(selected.name).toBe('tensorflow');
     expect(selected.skipped).toEqual([]);
-    expect(selected.description).toMatch(new RegExp(`^TensorFlow ${tensorflowInstall!.tensorflowVersion.replace(/\./g, '\\.')} \\(${tensorflowInstall!.distribution}.*, set up by mlpx\\) on the (CPU|GPU)`));
+    expect(selected.description).toMatch(
+      new RegExp(
+        `^TensorFlow ${tensorflowInstall!.tensorflowVersion.replace(/\./g, '\\.')} \\(${tensorflowInstall!.distribution}.*, set up by mlpx\\) on the (CPU|GPU)`,
+      ),
+    );
     expect(tf.getBackend()).toBe('tensorflow');
     // One engine: the backend is registered in the tfjs mlpx itself uses.
     expect(tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0]).toBe(6);

@@ -34,14 +34,20 @@ describeWithTensorflow('the tensorflow forms of the ops', () => {
     const [fast, plain] = await Promise.all([values(tf.grads(loss(denseLastAxis))([x, w, b])), values(tf.grads(loss(denseLastAxisAutodiff))([x, w, b]))]);
     expectClose(await denseLastAxis(x, w, b).data(), await denseLastAxisAutodiff(x, w, b).data(), { relative: 1e-5, what: 'y' });
     fast.forEach((g, i) => expectClose(g, plain[i]!, { relative: 1e-5, what: ['dx', 'dW', 'db'][i]! }));
-    const constant = await values(tf.grads((ws: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(upstream, denseLastAxis(x, ws, bs, { inputGradient: false }))))([w, b]));
+    const constant = await values(
+      tf.grads((ws: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(upstream, denseLastAxis(x, ws, bs, { inputGradient: false }))))([w, b]),
+    );
     constant.forEach((g, i) => expectClose(g, plain[i + 1]!, { relative: 1e-5, what: ['dW', 'db'][i]! }));
     tf.dispose([x, w, b, upstream]);
   });
 
   it("the batched real 2-D DFT (no transposes) is the transposing form's map", async () => {
     await selectBackend('tensorflow');
-    for (const shape of [[3, 36, 20], [2, 7, 5], [1, 64, 256]] as [number, number, number][]) {
+    for (const shape of [
+      [3, 36, 20],
+      [2, 7, 5],
+      [1, 64, 256],
+    ] as [number, number, number][]) {
       const x = tf.randomNormal(shape, 0, 1, 'float32', 5);
       const batched = applyRealDft2dBatched(x);
       expect(batched.shape).toEqual(shape);
@@ -52,7 +58,13 @@ describeWithTensorflow('the tensorflow forms of the ops', () => {
 
   it("the real 2-D DFT by TensorFlow's real-input FFT is the matmul form's map", async () => {
     await selectBackend('tensorflow');
-    for (const shape of [[3, 36, 20], [2, 7, 5], [2, 6, 1], [2, 5, 2], [1, 64, 256]] as [number, number, number][]) {
+    for (const shape of [
+      [3, 36, 20],
+      [2, 7, 5],
+      [2, 6, 1],
+      [2, 5, 2],
+      [1, 64, 256],
+    ] as [number, number, number][]) {
       const x = tf.randomNormal(shape, 0, 1, 'float32', 5);
       const byFft = realDft2dByFft(x);
       expect(byFft.shape).toEqual(shape);

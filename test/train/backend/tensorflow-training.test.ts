@@ -12,7 +12,19 @@ import { describeWithTensorflow } from '../../helpers/tensorflow.js';
 
 /** 36 patches of 20 channels: patches and channels differ, so a swapped axis would show. */
 function config(model: ModelName): ModelConfig {
-  return { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 5, imageSize: 24, patchSize: 4, embeddingDim: 20, blocks: 2, dropout: 0.2, gelu: 'exact' };
+  return {
+    model,
+    inputHeight: 16,
+    inputWidth: 16,
+    inputChannels: 3,
+    numClasses: 5,
+    imageSize: 24,
+    patchSize: 4,
+    embeddingDim: 20,
+    blocks: 2,
+    dropout: 0.2,
+    gelu: 'exact',
+  };
 }
 
 describeWithTensorflow('training on the tensorflow backend', () => {
@@ -25,7 +37,9 @@ describeWithTensorflow('training on the tensorflow backend', () => {
         const { relative } = expectClose(native.grads[i]!, expected, { relative: 1e-3, what: weightNames[i]! });
         worst = Math.max(worst, relative);
       });
-      console.log(`${name}: loss ${wasm.loss.toFixed(6)} (wasm) vs ${native.loss.toFixed(6)} (tensorflow), largest relative gradient difference ${worst.toExponential(2)}`);
+      console.log(
+        `${name}: loss ${wasm.loss.toFixed(6)} (wasm) vs ${native.loss.toFixed(6)} (tensorflow), largest relative gradient difference ${worst.toExponential(2)}`,
+      );
     }, 120_000);
   }
 });

@@ -21,7 +21,19 @@ useSwiftShader();
 const SHAPE = { height: 16, width: 16, channels: 3 };
 
 function config(model: ModelName): ModelConfig {
-  return { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 4, imageSize: 20, patchSize: 4, embeddingDim: 16, blocks: 2, dropout: 0.2, gelu: 'exact' };
+  return {
+    model,
+    inputHeight: 16,
+    inputWidth: 16,
+    inputChannels: 3,
+    numClasses: 4,
+    imageSize: 20,
+    patchSize: 4,
+    embeddingDim: 16,
+    blocks: 2,
+    dropout: 0.2,
+    gelu: 'exact',
+  };
 }
 
 describe('the webgpu backend', () => {
@@ -34,7 +46,9 @@ describe('the webgpu backend', () => {
         const { relative } = expectClose(webgpu.grads[i]!, expected, { relative: 1e-3, scaleFloor: 1e-6, what: weightNames[i]! });
         worst = Math.max(worst, relative);
       });
-      console.log(`${name}: loss ${wasm.loss.toFixed(6)} (wasm) vs ${webgpu.loss.toFixed(6)} (webgpu), largest relative gradient difference ${worst.toExponential(2)}`);
+      console.log(
+        `${name}: loss ${wasm.loss.toFixed(6)} (wasm) vs ${webgpu.loss.toFixed(6)} (webgpu), largest relative gradient difference ${worst.toExponential(2)}`,
+      );
     }, 120_000);
   }
 

@@ -17,7 +17,6 @@ import { expectClose } from '../../helpers/closeness.js';
 
 useBackend('wasm');
 
-
 function lossAndGradients(model: tf.LayersModel, images: tf.Tensor, labels: tf.Tensor1D): { loss: number; grads: Float32Array[] } {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { value, grads } = tf.variableGrads(() => crossEntropyLoss(model.apply(images, { training: false }) as tf.Tensor, labels), variables);
@@ -29,7 +28,19 @@ function lossAndGradients(model: tf.LayersModel, images: tf.Tensor, labels: tf.T
 describe('fast path against the plain tfjs path', () => {
   for (const model of MODEL_NAMES) {
     it(`${model}: same logits, loss and gradients within 1e-4`, () => {
-      const config: ModelConfig = { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 10, imageSize: 32, patchSize: 8, embeddingDim: 32, blocks: 2, dropout: 0.2, gelu: 'exact' };
+      const config: ModelConfig = {
+        model,
+        inputHeight: 16,
+        inputWidth: 16,
+        inputChannels: 3,
+        numClasses: 10,
+        imageSize: 32,
+        patchSize: 8,
+        embeddingDim: 32,
+        blocks: 2,
+        dropout: 0.2,
+        gelu: 'exact',
+      };
       const pixels = Uint8Array.from({ length: 8 * 16 * 16 * 3 }, (_, i) => (i * 7919) % 256);
       randomSource.reseed(5);
       const fast = buildClassifier(config, channelStatistics(pixels, 3));

@@ -20,7 +20,12 @@ describe('classShares', () => {
   });
 
   it('never gives a class more than it has, and adds up to the total', () => {
-    for (const [sizes, total] of [[[1, 50, 2], 30], [[7, 7, 7, 7, 7], 11], [[100, 1], 2], [[3, 0, 9], 5]] as const) {
+    for (const [sizes, total] of [
+      [[1, 50, 2], 30],
+      [[7, 7, 7, 7, 7], 11],
+      [[100, 1], 2],
+      [[3, 0, 9], 5],
+    ] as const) {
       const shares = classShares(sizes, total);
       expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
       shares.forEach((share, c) => {

@@ -7,20 +7,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadCifar100 } from '../../../packages/train/src/data/cifar100.js';
 import type { DownloadProgress } from '../../../packages/train/src/data/dataset.js';
 import { type Checksum, downloadFile } from '../../../packages/train/src/data/download.js';
-import {
-  FASHION_MNIST_FILES,
-  type FashionMnistFile,
-  loadFashionMnist,
-} from '../../../packages/train/src/data/fashion-mnist.js';
-import {
-  expectMlpxError,
-  idxImages,
-  idxLabels,
-  startServer,
-  tempDir,
-  unreachableUrl,
-  writeCifarArchive,
-} from '../../helpers/dataset-fixtures.js';
+import { FASHION_MNIST_FILES, type FashionMnistFile, loadFashionMnist } from '../../../packages/train/src/data/fashion-mnist.js';
+import { expectMlpxError, idxImages, idxLabels, startServer, tempDir, unreachableUrl, writeCifarArchive } from '../../helpers/dataset-fixtures.js';
 
 const BODY = Buffer.from('0123456789'.repeat(10_000));
 const md5 = (data: Buffer): Checksum => ({
@@ -172,20 +160,12 @@ describe('downloadFile', () => {
 
   it('reports an unreachable host and keeps nothing', async () => {
     const url = await unreachableUrl('/file.bin');
-    await expectMlpxError(
-      downloadFile({ url, destination: destination(), checksum: md5(BODY) }),
-      `cannot reach ${new URL(url).host}`,
-      url,
-      'ECONNREFUSED',
-    );
+    await expectMlpxError(downloadFile({ url, destination: destination(), checksum: md5(BODY) }), `cannot reach ${new URL(url).host}`, url, 'ECONNREFUSED');
     expect(await cacheEntries()).toEqual([]);
   });
 
   it('rejects an invalid URL', async () => {
-    await expectMlpxError(
-      downloadFile({ url: 'not a url', destination: destination(), checksum: md5(BODY) }),
-      'invalid download URL not a url',
-    );
+    await expectMlpxError(downloadFile({ url: 'not a url', destination: destination(), checksum: md5(BODY) }), 'invalid download URL not a url');
   });
 });
 
@@ -215,19 +195,13 @@ describe('dataset downloads into the cache', () => {
     const second = await loadCifar100(options, remote);
     expect(second.test.count).toBe(10);
     expect(server.requests).toHaveLength(1);
-    expect(infos).toEqual([
-      `downloading ${remote.url} to ${first.source}`,
-      `using ${first.source}`,
-    ]);
+    expect(infos).toEqual([`downloading ${remote.url} to ${first.source}`, `using ${first.source}`]);
   });
 
   it('rejects a CIFAR-100 download with the wrong checksum and caches nothing', async () => {
     served.set('/cifar-100-binary.tar.gz', BODY);
     const remote = { url: server.url('/cifar-100-binary.tar.gz'), checksum: md5(Buffer.from('x')) };
-    await expectMlpxError(
-      loadCifar100({ dataDir: join(dir.path, 'cache') }, remote),
-      'checksum mismatch',
-    );
+    await expectMlpxError(loadCifar100({ dataDir: join(dir.path, 'cache') }, remote), 'checksum mismatch');
     expect(await cacheEntries()).toEqual([]);
   });
 
@@ -260,13 +234,7 @@ describe('dataset downloads into the cache', () => {
     expect(dataset.source).toBe(cacheDir);
     expect(Array.from(dataset.train.labels)).toEqual([1, 2, 3, 4]);
     expect(Array.from(dataset.test.labels)).toEqual([9, 8]);
-    expect(server.requests.sort()).toEqual([
-      '/fmnist/t10k-images-idx3-ubyte.gz',
-      '/fmnist/t10k-labels-idx1-ubyte.gz',
-      '/fmnist/train-images-idx3-ubyte.gz',
-    ]);
-    expect((await readdir(cacheDir)).sort()).toEqual(
-      FASHION_MNIST_FILES.map((name) => `${name}.gz`).sort(),
-    );
+    expect(server.requests.sort()).toEqual(['/fmnist/t10k-images-idx3-ubyte.gz', '/fmnist/t10k-labels-idx1-ubyte.gz', '/fmnist/train-images-idx3-ubyte.gz']);
+    expect((await readdir(cacheDir)).sort()).toEqual(FASHION_MNIST_FILES.map((name) => `${name}.gz`).sort());
   });
 });

@@ -4,16 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import {
-  FASHION_MNIST_CLASS_NAMES,
-  FASHION_MNIST_SOURCES,
-  loadFashionMnist,
-} from '../../../packages/train/src/data/fashion-mnist.js';
-import {
-  FASHION_MNIST_SAMPLE,
-  FASHION_MNIST_SAMPLE_COUNTS,
-  FASHION_MNIST_SAMPLE_DIR,
-} from '../../../packages/train/src/data/fashion-mnist-sample.js';
+import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_SOURCES, loadFashionMnist } from '../../../packages/train/src/data/fashion-mnist.js';
+import { FASHION_MNIST_SAMPLE, FASHION_MNIST_SAMPLE_COUNTS, FASHION_MNIST_SAMPLE_DIR } from '../../../packages/train/src/data/fashion-mnist-sample.js';
 import { loadDataset } from '../../../packages/train/src/data/load-dataset.js';
 import { expectMlpxError, idxFile, idxImages, idxLabels, offlineFashionMnist, tempDir } from '../../helpers/dataset-fixtures.js';
 
@@ -29,10 +21,7 @@ const TRAIN_LABELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 0];
 const TEST_LABELS = [5, 3, 1];
 
 /** Writes the four IDX files into the temp folder, gzip-compressed unless `gzip` is false. */
-async function writeIdxSet(
-  overrides: Partial<Record<string, Buffer>> = {},
-  gzip = true,
-): Promise<void> {
+async function writeIdxSet(overrides: Partial<Record<string, Buffer>> = {}, gzip = true): Promise<void> {
   const files: Record<string, Buffer> = {
     'train-images-idx3-ubyte': idxImages(TRAIN_LABELS.length),
     'train-labels-idx1-ubyte': idxLabels(TRAIN_LABELS),
@@ -75,23 +64,13 @@ describe('Fashion-MNIST IDX loader', () => {
     await writeIdxSet({
       't10k-labels-idx1-ubyte': idxFile([3], Uint8Array.from(TEST_LABELS), 0x00000803),
     });
-    await expectMlpxError(
-      load(),
-      file('t10k-labels-idx1-ubyte'),
-      'bad magic number 0x00000803, expected 0x00000801',
-    );
+    await expectMlpxError(load(), file('t10k-labels-idx1-ubyte'), 'bad magic number 0x00000803, expected 0x00000801');
   });
 
   it('rejects truncated and oversized files with expected and actual sizes', async () => {
     const images = idxImages(TRAIN_LABELS.length);
     await writeIdxSet({ 'train-images-idx3-ubyte': images.subarray(0, images.length - 5) });
-    await expectMlpxError(
-      load(),
-      file('train-images-idx3-ubyte'),
-      'is truncated',
-      `expected ${images.length} bytes`,
-      `got ${images.length - 5}`,
-    );
+    await expectMlpxError(load(), file('train-images-idx3-ubyte'), 'is truncated', `expected ${images.length} bytes`, `got ${images.length - 5}`);
 
     await writeIdxSet({
       't10k-labels-idx1-ubyte': Buffer.concat([idxLabels(TEST_LABELS), Buffer.alloc(2)]),
@@ -111,31 +90,18 @@ describe('Fashion-MNIST IDX loader', () => {
 
   it('rejects mismatched counts, wrong image sizes and labels out of range', async () => {
     await writeIdxSet({ 't10k-labels-idx1-ubyte': idxLabels([1, 2]) });
-    await expectMlpxError(
-      load(),
-      file('t10k-labels-idx1-ubyte'),
-      'holds 2 labels',
-      'holds 3 images',
-    );
+    await expectMlpxError(load(), file('t10k-labels-idx1-ubyte'), 'holds 2 labels', 'holds 3 images');
 
     await writeIdxSet({ 't10k-images-idx3-ubyte': idxFile([3, 20, 20], new Uint8Array(3 * 400)) });
     await expectMlpxError(load(), file('t10k-images-idx3-ubyte'), '20x20 images, expected 28x28');
 
     await writeIdxSet({ 'train-labels-idx1-ubyte': idxLabels([...TRAIN_LABELS.slice(0, -1), 10]) });
-    await expectMlpxError(
-      load(),
-      file('train-labels-idx1-ubyte'),
-      `label 10 at index ${TRAIN_LABELS.length - 1}`,
-    );
+    await expectMlpxError(load(), file('train-labels-idx1-ubyte'), `label 10 at index ${TRAIN_LABELS.length - 1}`);
   });
 
   it('names the missing files of a data folder', async () => {
     await writeIdxSet({ 't10k-images-idx3-ubyte': undefined });
-    await expectMlpxError(
-      load(),
-      dir.path,
-      'no t10k-images-idx3-ubyte.gz or t10k-images-idx3-ubyte',
-    );
+    await expectMlpxError(load(), dir.path, 'no t10k-images-idx3-ubyte.gz or t10k-images-idx3-ubyte');
   });
 });
 
@@ -152,7 +118,7 @@ describe('the Fashion-MNIST sample shipped in packages/train', () => {
     expect(dataset.train.labels[0]).toBe(9);
   });
 
-  it('ships with the dataset\'s MIT licence and attribution', async () => {
+  it("ships with the dataset's MIT licence and attribution", async () => {
     expect(await readFile(join(FASHION_MNIST_SAMPLE_DIR, 'LICENSE'), 'utf8')).toMatch(/^The MIT License \(MIT\)\n\nCopyright \(c\) 2017 Zalando SE\n/);
     expect(await readFile(join(FASHION_MNIST_SAMPLE_DIR, 'README.md'), 'utf8')).toContain('https://github.com/zalandoresearch/fashion-mnist');
   });
@@ -179,7 +145,7 @@ describe('the Fashion-MNIST sample shipped in packages/train', () => {
     expect(infos[2]).toMatch(/^using .*fashion-mnist-sample \(the shipped sample/);
   });
 
-  it('is the published files\' first images, where Debian\'s dataset-fashion-mnist is installed to compare', async (context) => {
+  it("is the published files' first images, where Debian's dataset-fashion-mnist is installed to compare", async (context) => {
     if (!existsSync(join(FASHION_MNIST_SOURCES.systemDir, 'train-images-idx3-ubyte.gz'))) context.skip('no /usr/share/datasets/fashion-mnist to compare with');
     const full = await loadFashionMnist({});
     const sample = await loadDataset(FASHION_MNIST_SAMPLE);

@@ -43,9 +43,7 @@ function firstPixel(images: Uint8Array, index: number, size: number): number[] {
 }
 
 function expectClose(actual: number[], colour: Colour): void {
-  [colour.r, colour.g, colour.b].forEach((value, i) =>
-    expect(Math.abs(actual[i] - value)).toBeLessThan(6),
-  );
+  [colour.r, colour.g, colour.b].forEach((value, i) => expect(Math.abs(actual[i] - value)).toBeLessThan(6));
 }
 
 describe('folder:<dir> loader', () => {
@@ -119,41 +117,25 @@ describe('folder:<dir> loader', () => {
     await writeClass(join(dir.path, 'a'), 10, RED);
     await writeClass(join(dir.path, 'b'), 10, BLUE);
     await writeFile(join(dir.path, 'b', '05.png'), Buffer.from('\x89PNG\r\n\x1a\n broken'));
-    await expectMlpxError(
-      loadImageFolder(dir.path),
-      'cannot decode image',
-      join(dir.path, 'b', '05.png'),
-    );
+    await expectMlpxError(loadImageFolder(dir.path), 'cannot decode image', join(dir.path, 'b', '05.png'));
   });
 
   it('names an empty class folder', async () => {
     await writeClass(join(dir.path, 'a'), 10, RED);
     await mkdir(join(dir.path, 'empty'));
     await writeFile(join(dir.path, 'empty', 'readme.md'), 'nothing here');
-    await expectMlpxError(
-      loadImageFolder(dir.path),
-      `class folder ${join(dir.path, 'empty')} holds no`,
-    );
+    await expectMlpxError(loadImageFolder(dir.path), `class folder ${join(dir.path, 'empty')} holds no`);
   });
 
   it('needs at least two classes', async () => {
     await writeClass(join(dir.path, 'only'), 10, RED);
-    await expectMlpxError(
-      loadImageFolder(dir.path),
-      dir.path,
-      '1 class folder(s) (only)',
-      'at least 2',
-    );
+    await expectMlpxError(loadImageFolder(dir.path), dir.path, '1 class folder(s) (only)', 'at least 2');
   });
 
   it('needs enough images to hold out a test split', async () => {
     await writeClass(join(dir.path, 'a'), 3, RED);
     await writeClass(join(dir.path, 'b'), 9, BLUE);
-    await expectMlpxError(
-      loadImageFolder(dir.path),
-      dir.path,
-      'too few images to hold out a test split',
-    );
+    await expectMlpxError(loadImageFolder(dir.path), dir.path, 'too few images to hold out a test split');
   });
 
   it('needs the same class folders in train/ and test/', async () => {
@@ -161,17 +143,10 @@ describe('folder:<dir> loader', () => {
     await writeClass(join(dir.path, 'train', 'b'), 1, BLUE);
     await writeClass(join(dir.path, 'test', 'a'), 1, RED);
     await writeClass(join(dir.path, 'test', 'c'), 1, BLUE);
-    await expectMlpxError(
-      loadImageFolder(dir.path),
-      'must hold the same class folders',
-      'train has a, b, test has a, c',
-    );
+    await expectMlpxError(loadImageFolder(dir.path), 'must hold the same class folders', 'train has a, b, test has a, c');
   });
 
   it('rejects a missing folder', async () => {
-    await expectMlpxError(
-      loadDataset(`folder:${join(dir.path, 'nope')}`),
-      `${join(dir.path, 'nope')} does not exist`,
-    );
+    await expectMlpxError(loadDataset(`folder:${join(dir.path, 'nope')}`), `${join(dir.path, 'nope')} does not exist`);
   });
 });

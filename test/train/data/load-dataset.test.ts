@@ -43,20 +43,13 @@ describe('loadDataset', () => {
 
   it('rejects a limit that is not a positive integer before loading anything', async () => {
     for (const limit of [0, -3, 2.5, Number.NaN]) {
-      await expectMlpxError(
-        loadDataset('cifar100', { dataFile: join(dir.path, 'absent.tar.gz'), limit }),
-        `positive integer, got ${limit}`,
-      );
+      await expectMlpxError(loadDataset('cifar100', { dataFile: join(dir.path, 'absent.tar.gz'), limit }), `positive integer, got ${limit}`);
     }
   });
 
   it('names an unknown spec and the valid ones', async () => {
     for (const spec of ['cifar10', 'folder:', 'mnist']) {
-      await expectMlpxError(
-        loadDataset(spec),
-        `unknown dataset '${spec}'`,
-        'cifar100, fashion-mnist, fashion-mnist-sample, folder:<dir>',
-      );
+      await expectMlpxError(loadDataset(spec), `unknown dataset '${spec}'`, 'cifar100, fashion-mnist, fashion-mnist-sample, folder:<dir>');
     }
   });
 });

@@ -37,7 +37,7 @@ function correlation(a: number[], b: number[]): number {
   return ab / Math.sqrt(aa * bb);
 }
 
-describe('random layers match the seed\'s definitions over many draws', () => {
+describe("random layers match the seed's definitions over many draws", () => {
   it('SeededDropout(0.2) drops a fraction 0.2 of the units, a new mask each call, and scales the rest by 1.25', async () => {
     randomSource.reseed(7);
     const layer = new SeededDropout({ rate: 0.2 });
@@ -78,7 +78,10 @@ describe('random layers match the seed\'s definitions over many draws', () => {
       y.dispose();
       for (let b = 0; b < batch; b++) {
         const row = Array.from(values.subarray(b * 10, b * 10 + 5));
-        expect([[0, 1, 2, 3, 4], [4, 3, 2, 1, 0]]).toContainEqual(row);
+        expect([
+          [0, 1, 2, 3, 4],
+          [4, 3, 2, 1, 0],
+        ]).toContainEqual(row);
         if (row[0] === 4) flipsAt[b]!++;
       }
     }

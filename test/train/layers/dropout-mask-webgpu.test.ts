@@ -46,8 +46,14 @@ describe('dropout masks on webgpu', () => {
   it('applied in one shader, forward and backward, as x times that mask', async () => {
     await selectBackend('webgpu');
     const shape = [2, 5, 7];
-    const x = tf.tensor(Float32Array.from({ length: 70 }, (_, i) => i - 35.5), shape);
-    const dy = tf.tensor(Float32Array.from({ length: 70 }, (_, i) => Math.cos(i)), shape);
+    const x = tf.tensor(
+      Float32Array.from({ length: 70 }, (_, i) => i - 35.5),
+      shape,
+    );
+    const dy = tf.tensor(
+      Float32Array.from({ length: 70 }, (_, i) => Math.cos(i)),
+      shape,
+    );
     const { value, grads } = tf.valueAndGrads((input: tf.Tensor) => tf.sum(tf.mul(dropoutOnWebgpu(input, 0.3, 777, 5), dy)))([x]);
     const mask = dropoutMask(70, 0.3, 777, 5);
     const xs = (await x.data()) as Float32Array;

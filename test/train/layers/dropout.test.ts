@@ -23,7 +23,13 @@ describe('dropoutMask', () => {
 
   it('computes a stretch starting or ending mid-pair (each 32-bit draw decides two values)', () => {
     const whole = dropoutMask(301, 0.3, 99);
-    for (const [start, size] of [[41, 100], [40, 101], [41, 101], [0, 1], [7, 1]] as [number, number][]) {
+    for (const [start, size] of [
+      [41, 100],
+      [40, 101],
+      [41, 101],
+      [0, 1],
+      [7, 1],
+    ] as [number, number][]) {
       expect(dropoutMask(size, 0.3, 99, start)).toEqual(whole.subarray(start, start + size));
     }
   });
@@ -41,7 +47,13 @@ describe('dropoutMask', () => {
   });
 
   it('lays the same mask out with its last two axes swapped (dropoutMaskSwapped)', () => {
-    for (const [batch, rows, cols, start] of [[3, 4, 6, 0], [2, 5, 4, 40], [2, 3, 5, 0], [2, 4, 6, 3], [2, 20, 36, 1440]]) {
+    for (const [batch, rows, cols, start] of [
+      [3, 4, 6, 0],
+      [2, 5, 4, 40],
+      [2, 3, 5, 0],
+      [2, 4, 6, 3],
+      [2, 20, 36, 1440],
+    ]) {
       const plain = dropoutMask(batch! * rows! * cols!, 0.4, 17, start);
       const swapped = dropoutMaskSwapped([batch!, rows!, cols!], 0.4, { seed: 17, start: start! });
       for (let b = 0; b < batch!; b++) {

@@ -12,7 +12,6 @@ import { expectClose } from '../../helpers/closeness.js';
 
 useBackend('wasm');
 
-
 describe('denseLastAxis', () => {
   for (const [batch, rows, inputs, units] of [
     [2, 5, 7, 3],

@@ -26,7 +26,12 @@ describe('every layer: shape, config, save/load, no leaks', () => {
     { name: 'PatchPositionEmbedding', make: () => new PatchPositionEmbedding({}), inputShape: [6, 8], outputShape: [6, 8] },
     { name: 'SeededDropout', make: () => new SeededDropout({ rate: 0.3 }), inputShape: [8], outputShape: [8] },
     { name: 'MixerBlock', make: () => new MixerBlock({ dropoutRate: 0.2 }), inputShape: [6, 8], outputShape: [6, 8] },
-    { name: 'MixerBlock (tanh GELU, widths)', make: () => new MixerBlock({ dropoutRate: 0, gelu: 'tanh', tokenMlpDim: 5, channelMlpDim: 7 }), inputShape: [6, 8], outputShape: [6, 8] },
+    {
+      name: 'MixerBlock (tanh GELU, widths)',
+      make: () => new MixerBlock({ dropoutRate: 0, gelu: 'tanh', tokenMlpDim: 5, channelMlpDim: 7 }),
+      inputShape: [6, 8],
+      outputShape: [6, 8],
+    },
     { name: 'FNetBlock', make: () => new FNetBlock({ dropoutRate: 0.2 }), inputShape: [6, 8], outputShape: [6, 8] },
     { name: 'GMlpBlock', make: () => new GMlpBlock({ dropoutRate: 0.2, gelu: 'tanh' }), inputShape: [6, 8], outputShape: [6, 8] },
   ];

@@ -25,13 +25,35 @@ useBackend('wasm');
 const TABLE = 'position_embedding/embeddings';
 
 function fnet(positionTable?: PositionTable): tf.LayersModel {
-  const config: ModelConfig = { model: 'fnet', inputHeight: 8, inputWidth: 8, inputChannels: 3, numClasses: 4, imageSize: 8, patchSize: 4, embeddingDim: 8, blocks: 1, dropout: 0.1, gelu: 'exact', ...(positionTable ? { positionTable } : {}) };
+  const config: ModelConfig = {
+    model: 'fnet',
+    inputHeight: 8,
+    inputWidth: 8,
+    inputChannels: 3,
+    numClasses: 4,
+    imageSize: 8,
+    patchSize: 4,
+    embeddingDim: 8,
+    blocks: 1,
+    dropout: 0.1,
+    gelu: 'exact',
+    ...(positionTable ? { positionTable } : {}),
+  };
   randomSource.reseed(5);
-  return buildClassifier(config, channelStatistics(new Uint8Array(8 * 8 * 3).map((_, i) => (i * 37) % 256), 3));
+  return buildClassifier(
+    config,
+    channelStatistics(
+      new Uint8Array(8 * 8 * 3).map((_, i) => (i * 37) % 256),
+      3,
+    ),
+  );
 }
 
 function tableOf(model: tf.LayersModel): Float32Array {
-  return model.weights.find((w) => w.originalName === TABLE)!.read().dataSync() as Float32Array;
+  return model.weights
+    .find((w) => w.originalName === TABLE)!
+    .read()
+    .dataSync() as Float32Array;
 }
 
 /** Three AdamW steps on random images, as fit takes them. */
@@ -95,7 +117,9 @@ describe('FNet position table', () => {
       loaded.dispose();
     }
     // A run saved before the field existed: its model.json has no `table`.
-    const modelJson = JSON.parse(await readFile(`${work.path}/frozen/model.json`, 'utf8')) as { modelTopology: { config: { layers: { name: string; config: Record<string, unknown> }[] } } };
+    const modelJson = JSON.parse(await readFile(`${work.path}/frozen/model.json`, 'utf8')) as {
+      modelTopology: { config: { layers: { name: string; config: Record<string, unknown> }[] } };
+    };
     const layerJson = modelJson.modelTopology.config.layers.find((l) => l.name === 'position_embedding')!;
     expect(layerJson.config['table']).toBe('frozen');
     delete layerJson.config['table'];

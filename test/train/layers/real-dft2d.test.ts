@@ -33,7 +33,6 @@ function randomMatrix(size: number, seed: string): Float64Array {
   return Float64Array.from({ length: size }, () => random() * 2 - 1);
 }
 
-
 describe('realDft2d', () => {
   for (const [n, d] of [
     [5, 3],

@@ -23,7 +23,16 @@ function values(size: number, seed: string, scale = 1): Float32Array {
 /** The op's value and the gradients of sum(value * weights) with respect to each input, on a backend. */
 async function run(backend: 'wasm' | 'webgpu', shapes: number[][], op: (...inputs: tf.Tensor[]) => tf.Tensor): Promise<Float32Array[]> {
   await selectBackend(backend);
-  const inputs = shapes.map((shape, i) => tf.tensor(values(shape.reduce((a, b) => a * b), `in${i}`, 2), shape));
+  const inputs = shapes.map((shape, i) =>
+    tf.tensor(
+      values(
+        shape.reduce((a, b) => a * b),
+        `in${i}`,
+        2,
+      ),
+      shape,
+    ),
+  );
   const out = tf.tidy(() => op(...inputs));
   const weights = tf.tensor(values(out.size, 'weights'), out.shape);
   const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => tf.sum(tf.mul(op(...xs), weights)))(inputs);
@@ -35,7 +44,9 @@ async function run(backend: 'wasm' | 'webgpu', shapes: number[][], op: (...input
 async function expectSameOnBoth(what: string, shapes: number[][], op: (...inputs: tf.Tensor[]) => tf.Tensor): Promise<void> {
   const wasm = await run('wasm', shapes, op);
   const webgpu = await run('webgpu', shapes, op);
-  wasm.forEach((expected, i) => expectClose(webgpu[i]!, expected, { relative: 1e-4, scaleFloor: 1e-3, what: `${what} ${i === 0 ? 'value' : `gradient ${i}`}` }));
+  wasm.forEach((expected, i) =>
+    expectClose(webgpu[i]!, expected, { relative: 1e-4, scaleFloor: 1e-3, what: `${what} ${i === 0 ? 'value' : `gradient ${i}`}` }),
+  );
 }
 
 describe('fused webgpu ops match the generic ops on wasm', () => {
@@ -51,6 +62,8 @@ describe('fused webgpu ops match the generic ops on wasm', () => {
   it('the dense layer (matmul transpose flags)', async () => {
     await expectSameOnBoth('dense', [[3, 5, 24], [24, 7], [7]], (x, kernel, bias) => denseLastAxis(x!, kernel!, bias!));
     const constantInput = values(3 * 5 * 24, 'constant input', 2);
-    await expectSameOnBoth('dense of a constant input', [[24, 7], [7]], (kernel, bias) => denseLastAxis(tf.tensor(constantInput, [3, 5, 24]), kernel!, bias!, { inputGradient: false }));
+    await expectSameOnBoth('dense of a constant input', [[24, 7], [7]], (kernel, bias) =>
+      denseLastAxis(tf.tensor(constantInput, [3, 5, 24]), kernel!, bias!, { inputGradient: false }),
+    );
   }, 60_000);
 });

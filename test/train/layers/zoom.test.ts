@@ -46,7 +46,10 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe('zoomImages', () => {
   it('equals tf.image.transform (bilinear, reflect) of the cpu backend, zooming in and out', async () => {
-    const images = tf.tensor4d(Float32Array.from({ length: 4 * 9 * 12 * 3 }, (_, i) => (i * 7919) % 256), [4, 9, 12, 3]);
+    const images = tf.tensor4d(
+      Float32Array.from({ length: 4 * 9 * 12 * 3 }, (_, i) => (i * 7919) % 256),
+      [4, 9, 12, 3],
+    );
     const heightZoom = ZOOMS.map((z) => z[0]);
     const widthZoom = ZOOMS.map((z) => z[1]);
     const expected = await referenceZoom(images, heightZoom, widthZoom);
@@ -57,7 +60,10 @@ describe('zoomImages', () => {
 
   it('computes the same on the host (wasm, cpu) as with gathers (other backends)', async () => {
     await selectBackend('wasm');
-    const images = tf.tensor4d(Float32Array.from({ length: 4 * 9 * 12 * 3 }, (_, i) => (i * 7919) % 256), [4, 9, 12, 3]);
+    const images = tf.tensor4d(
+      Float32Array.from({ length: 4 * 9 * 12 * 3 }, (_, i) => (i * 7919) % 256),
+      [4, 9, 12, 3],
+    );
     const heightZoom = ZOOMS.map((z) => z[0]);
     const widthZoom = ZOOMS.map((z) => z[1]);
     const host = await zoomImages(images, heightZoom, widthZoom).data();
@@ -67,14 +73,20 @@ describe('zoomImages', () => {
   });
 
   it("records that wasm's Transform kernel gets 'reflect' wrong when zooming out", async () => {
-    const images = tf.tensor4d(Float32Array.from({ length: 6 * 6 }, (_, i) => i), [1, 6, 6, 1]);
+    const images = tf.tensor4d(
+      Float32Array.from({ length: 6 * 6 }, (_, i) => i),
+      [1, 6, 6, 1],
+    );
     const cpu = await transformZoom(images, [1.2], [1.2], 'cpu');
     const wasm = await transformZoom(images, [1.2], [1.2], 'wasm');
     expect(maxDifference(cpu, wasm)).toBeGreaterThan(1);
   });
 
-  it("records that the cpu Transform kernel gets the second image of a batch wrong", async () => {
-    const images = tf.tensor4d(Float32Array.from({ length: 2 * 9 * 12 }, (_, i) => (i * 7919) % 256), [2, 9, 12, 1]);
+  it('records that the cpu Transform kernel gets the second image of a batch wrong', async () => {
+    const images = tf.tensor4d(
+      Float32Array.from({ length: 2 * 9 * 12 }, (_, i) => (i * 7919) % 256),
+      [2, 9, 12, 1],
+    );
     const batched = await transformZoom(images, [1.2, 0.8], [1.15, 0.85], 'cpu');
     const oneByOne = await referenceZoom(images, [1.2, 0.8], [1.15, 0.85]);
     expect(maxDifference(batched.subarray(0, 108), oneByOne.subarray(0, 108))).toBe(0);

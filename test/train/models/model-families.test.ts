@@ -21,16 +21,26 @@ interface FamilyFacts {
 }
 
 describe('model families', () => {
-  it('are MLP-Mixer, FNet and gMLP, with the seed\'s learning rates; only FNet has the position embedding', () => {
+  it("are MLP-Mixer, FNet and gMLP, with the seed's learning rates; only FNet has the position embedding", () => {
     expect(MODEL_NAMES).toEqual(['mixer', 'fnet', 'gmlp']);
     expect(modelFamilies().map((f) => f.name)).toEqual(MODEL_NAMES);
     expect(SEED_LEARNING_RATES).toEqual({ mixer: 0.005, fnet: 0.001, gmlp: 0.003 });
-    expect(modelFamilies().filter((f) => f.positionEmbedding).map((f) => f.name)).toEqual(['fnet']);
+    expect(
+      modelFamilies()
+        .filter((f) => f.positionEmbedding)
+        .map((f) => f.name),
+    ).toEqual(['fnet']);
   });
 
   it('agree with model-families.json, the list the Python tooling reads', () => {
     const json = JSON.parse(train('model-families.json')) as { families: FamilyFacts[] };
-    const facts = BUILT_IN_FAMILIES.map(({ name, displayName, learningRate, positionEmbedding, kerasBlock }) => ({ name, displayName, learningRate, positionEmbedding, kerasBlock }));
+    const facts = BUILT_IN_FAMILIES.map(({ name, displayName, learningRate, positionEmbedding, kerasBlock }) => ({
+      name,
+      displayName,
+      learningRate,
+      positionEmbedding,
+      kerasBlock,
+    }));
     expect(json.families).toEqual(facts);
   });
 
@@ -50,7 +60,19 @@ describe('model families', () => {
     expect(isModelName('gmlp')).toBe(true);
     expect(isModelName('resnet')).toBe(false);
     expect(() => modelFamily('resnet')).toThrow(/^unknown model 'resnet': the model families are mixer, fnet, gmlp$/);
-    const config: ModelConfig = { model: 'resnet', inputHeight: 8, inputWidth: 8, inputChannels: 1, numClasses: 2, imageSize: 8, patchSize: 4, embeddingDim: 8, blocks: 1, dropout: 0, gelu: 'exact' };
+    const config: ModelConfig = {
+      model: 'resnet',
+      inputHeight: 8,
+      inputWidth: 8,
+      inputChannels: 1,
+      numClasses: 2,
+      imageSize: 8,
+      patchSize: 4,
+      embeddingDim: 8,
+      blocks: 1,
+      dropout: 0,
+      gelu: 'exact',
+    };
     expect(() => checkModelConfig(config)).toThrow(/unknown model 'resnet'/);
   });
 

@@ -25,12 +25,27 @@ describe('Fashion-MNIST accuracy', () => {
     const shape = { height: 28, width: 28, channels: 1 };
     randomSource.reseed(42);
     const model = buildClassifier(
-      { model: 'mixer', inputHeight: 28, inputWidth: 28, inputChannels: 1, numClasses: 10, imageSize: 28, patchSize: 4, embeddingDim: 64, blocks: 2, dropout: 0.2, gelu: 'exact', augment: false },
+      {
+        model: 'mixer',
+        inputHeight: 28,
+        inputWidth: 28,
+        inputChannels: 1,
+        numClasses: 10,
+        imageSize: 28,
+        patchSize: 4,
+        embeddingDim: 64,
+        blocks: 2,
+        dropout: 0.2,
+        gelu: 'exact',
+        augment: false,
+      },
       channelStatistics(dataset.train.images, 1),
     );
     const result = await fit(model, validationSplit(dataset.train, shape, 0.1), shape, { epochs: 2, batchSize: 64, learningRate: 0.005, weightDecay: 1e-4 });
     const test = await evaluate(model, headOf(dataset.test, shape, 1000), shape, 256);
-    console.log(`Fashion-MNIST, first 1000 test images: top-1 ${(test.accuracy * 100).toFixed(1)}%, top-5 ${(test.top5 * 100).toFixed(1)}%, ${result.imagesPerSec.toFixed(0)} images/s`);
+    console.log(
+      `Fashion-MNIST, first 1000 test images: top-1 ${(test.accuracy * 100).toFixed(1)}%, top-5 ${(test.top5 * 100).toFixed(1)}%, ${result.imagesPerSec.toFixed(0)} images/s`,
+    );
     expect(test.accuracy).toBeGreaterThanOrEqual(0.75);
     expect(result.history[1]!.valAccuracy).toBeGreaterThan(0.7);
     model.dispose();

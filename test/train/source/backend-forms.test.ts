@@ -24,7 +24,10 @@ function documentedOps(): Row[] {
   const section = text.slice(text.indexOf('## The ops and their forms'));
   const lines = section.split('\n').filter((line) => line.startsWith('| `'));
   return lines.map((line) => {
-    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     const [op, definedIn, , tensorflow, webgpu, host] = cells as [string, string, string, string, string, string];
     const own = { tensorflow, webgpu, host };
     return {

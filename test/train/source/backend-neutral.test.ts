@@ -23,7 +23,8 @@ const BACKENDS = ['host', 'tensorflow', 'webgpu'];
 /** Modules that measure or split the generic training step: they name the active backend but choose nothing by its name. */
 const MEASURING = ['bench', 'parallel'];
 /** A comparison with a backend's name, or a list or test of backend names. */
-const BACKEND_NAME_COMPARISON = /getBackend\(\)\s*[!=]==|[!=]==\s*'(?:tensorflow|webgpu|wasm|cpu)'|'(?:tensorflow|webgpu|wasm|cpu)'\s*[!=]==|includes\(\s*(?:tf\.)?getBackend|onTensorflow|HOST_BACKENDS|TENSORFLOW_BACKEND/;
+const BACKEND_NAME_COMPARISON =
+  /getBackend\(\)\s*[!=]==|[!=]==\s*'(?:tensorflow|webgpu|wasm|cpu)'|'(?:tensorflow|webgpu|wasm|cpu)'\s*[!=]==|includes\(\s*(?:tf\.)?getBackend|onTensorflow|HOST_BACKENDS|TENSORFLOW_BACKEND/;
 
 function files(folder: string, into: string[] = []): string[] {
   for (const entry of readdirSync(folder)) {
@@ -51,7 +52,11 @@ describe('generic modules', () => {
   });
 
   it("import none of a backend's own modules", () => {
-    const found = generic.flatMap((file) => imports(file).filter((id) => id.startsWith('backend/') && !SHARED.has(id)).map((id) => `${relative(SOURCE, file)} -> ${id}`));
+    const found = generic.flatMap((file) =>
+      imports(file)
+        .filter((id) => id.startsWith('backend/') && !SHARED.has(id))
+        .map((id) => `${relative(SOURCE, file)} -> ${id}`),
+    );
     expect(found).toEqual([]);
   });
 });
@@ -70,7 +75,6 @@ describe('the benchmarks and data-parallel training', () => {
     expect(BACKEND_NAME_COMPARISON.test('const synchronous = HOST_BACKENDS.includes(tf.getBackend());')).toBe(true);
     expect(BACKEND_NAME_COMPARISON.test('return { backend: tf.getBackend() };')).toBe(false);
   });
-
 });
 
 describe("each backend's forms", () => {
@@ -82,7 +86,9 @@ describe("each backend's forms", () => {
         const name = basename(form);
         const generics = [...GENERIC, ...MEASURING].flatMap((folder) => files(join(SOURCE, folder))).filter((file) => basename(file) === name);
         expect(generics.length, `backend/${backend}/ops/${name} is named as no generic module`).toBeGreaterThan(0);
-        const used = registered.has(relative(SOURCE, form)) || files(join(SOURCE, 'backend', backend, 'ops')).some((other) => imports(other).includes(relative(SOURCE, form)));
+        const used =
+          registered.has(relative(SOURCE, form)) ||
+          files(join(SOURCE, 'backend', backend, 'ops')).some((other) => imports(other).includes(relative(SOURCE, form)));
         expect(used, `backend/${backend}/ops/${name} is neither registered nor used by another form`).toBe(true);
       }
     });

@@ -25,7 +25,12 @@ describe('the import graph of packages/train/src', () => {
   });
 
   it('finds a cycle where there is one', () => {
-    const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ]);
     expect(importCycles(graph)).toEqual([['a', 'b', 'c', 'a']]);
   });
 });

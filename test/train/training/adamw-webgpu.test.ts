@@ -25,11 +25,29 @@ function values(size: number, seed: string): Float32Array {
 /** STEPS updates from fixed weights and gradients; the final weights and AdamW's state. */
 async function train(backend: 'wasm' | 'webgpu'): Promise<{ weights: Float32Array[]; state: AdamWState; dispatchesPerStep?: number; uploadsPerStep?: number }> {
   await selectBackend(backend);
-  const variables = SHAPES.map((shape, i) => tf.variable(tf.tensor(values(shape.reduce((a, b) => a * b), `w${i}`), shape)));
+  const variables = SHAPES.map((shape, i) =>
+    tf.variable(
+      tf.tensor(
+        values(
+          shape.reduce((a, b) => a * b),
+          `w${i}`,
+        ),
+        shape,
+      ),
+    ),
+  );
   const optimizer = new AdamW({ learningRate: 0.01, weightDecay: 1e-4 });
   let counts;
   for (let step = 0; step < STEPS; step++) {
-    const gradients = SHAPES.map((shape, i) => tf.tensor(values(shape.reduce((a, b) => a * b), `g${i}-${step}`), shape));
+    const gradients = SHAPES.map((shape, i) =>
+      tf.tensor(
+        values(
+          shape.reduce((a, b) => a * b),
+          `g${i}-${step}`,
+        ),
+        shape,
+      ),
+    );
     // The gradients are on the GPU before the counted step, as the training step's are.
     if (backend === 'webgpu') for (const g of gradients) (tf.backend() as unknown as { uploadToGPU(dataId: object): void }).uploadToGPU(g.dataId);
     const counter = backend === 'webgpu' && step === STEPS - 1 ? countWebgpuWork() : undefined;

@@ -19,14 +19,32 @@ import { syntheticImages } from '../../helpers/synthetic-images.js';
 useBackend('wasm');
 
 function config(model: ModelConfig['model']): ModelConfig {
-  return { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 10, imageSize: 32, patchSize: 8, embeddingDim: 32, blocks: 2, dropout: 0.2, gelu: 'exact' };
+  return {
+    model,
+    inputHeight: 16,
+    inputWidth: 16,
+    inputChannels: 3,
+    numClasses: 10,
+    imageSize: 32,
+    patchSize: 8,
+    embeddingDim: 32,
+    blocks: 2,
+    dropout: 0.2,
+    gelu: 'exact',
+  };
 }
-
 
 describe('splitBatch and autoThreads', () => {
   it('splits a batch into contiguous runs as equal as possible, dropping empty ones', () => {
-    expect(splitBatch(128, 2)).toEqual([[0, 64], [64, 64]]);
-    expect(splitBatch(7, 3)).toEqual([[0, 3], [3, 2], [5, 2]]);
+    expect(splitBatch(128, 2)).toEqual([
+      [0, 64],
+      [64, 64],
+    ]);
+    expect(splitBatch(7, 3)).toEqual([
+      [0, 3],
+      [3, 2],
+      [5, 2],
+    ]);
     expect(splitBatch(1, 2)).toEqual([[0, 1]]);
   });
   it('uses threads only on the CPU backends, and only with 16 examples each', () => {

@@ -14,7 +14,19 @@ useBackend('wasm');
 const shape = { height: 16, width: 16, channels: 3 };
 
 function smallConfig(model: ModelConfig['model']): ModelConfig {
-  return { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 4, imageSize: 16, patchSize: 4, embeddingDim: 32, blocks: 2, dropout: 0.1, gelu: 'exact' };
+  return {
+    model,
+    inputHeight: 16,
+    inputWidth: 16,
+    inputChannels: 3,
+    numClasses: 4,
+    imageSize: 16,
+    patchSize: 4,
+    embeddingDim: 32,
+    blocks: 2,
+    dropout: 0.1,
+    gelu: 'exact',
+  };
 }
 
 describe('fit', () => {
@@ -54,14 +66,20 @@ describe('fit', () => {
     expect(Array.from(second)).toEqual(Array.from(first));
   });
 
-  it('stops early on a validation set it cannot learn, restores the best epoch\'s weights, and leaks no tensors', async () => {
+  it("stops early on a validation set it cannot learn, restores the best epoch's weights, and leaks no tensors", async () => {
     const train = syntheticImages({ count: 96, classes: 4, size: 16, channels: 3, seed: 2 });
     // Other class patterns: what training learns does not transfer, so val_loss soon rises.
     const validation = syntheticImages({ count: 32, classes: 4, size: 16, channels: 3, seed: 99 });
     randomSource.reseed(3);
     const model = buildClassifier(smallConfig('mixer'), channelStatistics(train.images, 3));
     const tensorsBefore = tf.memory().numTensors;
-    const result = await fit(model, { train, validation }, shape, { epochs: 12, batchSize: 32, learningRate: 0.01, weightDecay: 1e-4, earlyStoppingPatience: 1 });
+    const result = await fit(model, { train, validation }, shape, {
+      epochs: 12,
+      batchSize: 32,
+      learningRate: 0.01,
+      weightDecay: 1e-4,
+      earlyStoppingPatience: 1,
+    });
     expect(tf.memory().numTensors, 'tensors leaked by training').toBe(tensorsBefore);
     expect(result.stoppedEarly).toBe(true);
     expect(result.history.length).toBeLessThan(12);

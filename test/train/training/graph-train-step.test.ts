@@ -24,7 +24,19 @@ import { syntheticImages } from '../../helpers/synthetic-images.js';
 import { describeWithTensorflow } from '../../helpers/tensorflow.js';
 
 function config(model: ModelName): ModelConfig {
-  return { model, inputHeight: 16, inputWidth: 16, inputChannels: 3, numClasses: 5, imageSize: 24, patchSize: 4, embeddingDim: 20, blocks: 2, dropout: 0.2, gelu: 'exact' };
+  return {
+    model,
+    inputHeight: 16,
+    inputWidth: 16,
+    inputChannels: 3,
+    numClasses: 5,
+    imageSize: 24,
+    patchSize: 4,
+    embeddingDim: 20,
+    blocks: 2,
+    dropout: 0.2,
+    gelu: 'exact',
+  };
 }
 
 /**
@@ -61,7 +73,11 @@ async function train(name: ModelName, stepWith: (model: tf.LayersModel) => Runne
     for (const [i, size] of BATCH_SIZES.entries()) {
       // As ReduceLROnPlateau does between epochs: the graph's step size follows the optimizer's rate.
       if (i === 2) optimizer.learningRate /= 2;
-      const batch = gatherBatch(data, { height: 16, width: 16, channels: 3 }, Array.from({ length: size }, (_, i) => offset + i));
+      const batch = gatherBatch(
+        data,
+        { height: 16, width: 16, channels: 3 },
+        Array.from({ length: size }, (_, i) => offset + i),
+      );
       offset += size;
       const values = await runner.step(model, optimizer, variables, batch.images, batch.labels);
       totals.push((await values.data()) as Float32Array);

@@ -96,7 +96,15 @@ interface BenchReport {
    * gflops: the step's matmul FLOPs per second (trainingFlopsPerImage x images/s); peakGflops: the
    * backend's plain matmul rate on one thread, measured in the same run, times the threads.
    */
-  training: ({ model: ModelName; backend: string; threads: number; imagesPerSec: number; baselineImagesPerSec: number; gflops: number; peakGflops: number } & Partial<PeerFigures> &
+  training: ({
+    model: ModelName;
+    backend: string;
+    threads: number;
+    imagesPerSec: number;
+    baselineImagesPerSec: number;
+    gflops: number;
+    peakGflops: number;
+  } & Partial<PeerFigures> &
     Partial<GpuWorkFigures>)[];
   /** With --peer: what the peer ran on. */
   peer?: { name: Peer; python: string; tensorflowVersion: string; kerasVersion: string };
@@ -106,8 +114,12 @@ interface BenchReport {
 }
 
 function parseList<T extends string>(text: string, allowed: readonly T[], flag: string): T[] {
-  const names = text.split(',').map((n) => n.trim()).filter(Boolean);
-  for (const name of names) if (!(allowed as readonly string[]).includes(name)) throw new MlpxError(`${flag}: unknown '${name}'; choose from ${allowed.join(', ')}`);
+  const names = text
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const name of names)
+    if (!(allowed as readonly string[]).includes(name)) throw new MlpxError(`${flag}: unknown '${name}'; choose from ${allowed.join(', ')}`);
   return names as T[];
 }
 
@@ -135,7 +147,9 @@ function parsePeer(text: string): Peer {
 /** The peer's Python, after checking that there is something to compare it with. */
 async function peerPython(peer: Peer, backends: readonly TrainingBackend[]): Promise<string> {
   if (!backends.includes('tensorflow')) {
-    throw new MlpxError(`--peer ${peer} trains the seed's Keras model on TensorFlow, to compare with mlpx on the tensorflow backend; add it: --backends tensorflow`);
+    throw new MlpxError(
+      `--peer ${peer} trains the seed's Keras model on TensorFlow, to compare with mlpx on the tensorflow backend; add it: --backends tensorflow`,
+    );
   }
   return (await kerasPeerPython()).python;
 }
@@ -174,7 +188,7 @@ function peerTable(report: BenchReport): string[] {
 function table(report: BenchReport): string {
   const lines = [
     `machine: ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}`,
-    `configuration: ${report.configuration.quick ? 'quick (a smoke run, not a measurement)' : 'seed'}: input ${report.configuration.inputShape.join('x')}, image ${report.configuration.architecture.imageSize}, patch ${report.configuration.architecture.patchSize}, embedding ${report.configuration.architecture.embeddingDim}, ${report.configuration.architecture.blocks} block${report.configuration.architecture.blocks === 1 ? "" : "s"}, training batch ${report.configuration.trainingBatch}`,
+    `configuration: ${report.configuration.quick ? 'quick (a smoke run, not a measurement)' : 'seed'}: input ${report.configuration.inputShape.join('x')}, image ${report.configuration.architecture.imageSize}, patch ${report.configuration.architecture.patchSize}, embedding ${report.configuration.architecture.embeddingDim}, ${report.configuration.architecture.blocks} block${report.configuration.architecture.blocks === 1 ? '' : 's'}, training batch ${report.configuration.trainingBatch}`,
     '',
     'training (images/s): mlpx vs the plain tfjs model.fit baseline',
     ...report.training.map(
@@ -193,7 +207,10 @@ function table(report: BenchReport): string {
     ...peerTable(report),
     '',
     'inference (images/s): ONNX Runtime CPU vs TensorFlow.js predict (wasm)',
-    ...report.inference.map((i) => `  ${i.model.padEnd(6)} batch ${String(i.batch).padEnd(4)} ${i.imagesPerSec.toFixed(0).padStart(8)} vs ${i.tfjsImagesPerSec.toFixed(0).padStart(7)}  (${(i.imagesPerSec / i.tfjsImagesPerSec).toFixed(1)}x)`),
+    ...report.inference.map(
+      (i) =>
+        `  ${i.model.padEnd(6)} batch ${String(i.batch).padEnd(4)} ${i.imagesPerSec.toFixed(0).padStart(8)} vs ${i.tfjsImagesPerSec.toFixed(0).padStart(7)}  (${(i.imagesPerSec / i.tfjsImagesPerSec).toFixed(1)}x)`,
+    ),
     '',
     `peak memory: ${report.peakRssMiB.toFixed(0)} MiB`,
   ];
@@ -205,7 +222,7 @@ export function benchCommand(): Command {
     .option('--quick', 'a few steps of a tiny configuration: a smoke run, not a measurement')
     .option('--json', 'print one JSON document')
     .option('--models <list>', 'models to measure', MODEL_NAMES.join(','))
-    .option('--batch <n>', 'training batch (default 128, the seed\'s; 32 with --quick): smaller fits a small GPU or a software adapter', positiveInteger)
+    .option('--batch <n>', "training batch (default 128, the seed's; 32 with --quick): smaller fits a small GPU or a software adapter", positiveInteger)
     .option('--backends <list>', `training backends (${TRAINING_BACKENDS.join(', ')}); default tensorflow where set up, wasm, and webgpu on a GPU`)
     .option(
       '--peer <name>',
@@ -223,11 +240,18 @@ export function benchCommand(): Command {
       const progress = (message: string): void => {
         if (!flags.json) info(message);
       };
-      const architecture: Architecture = quick ? { imageSize: 16, patchSize: 4, embeddingDim: 16, blocks: 1, dropout: 0.2, gelu: 'exact' } : { ...SEED_ARCHITECTURE };
+      const architecture: Architecture = quick
+        ? { imageSize: 16, patchSize: 4, embeddingDim: 16, blocks: 1, dropout: 0.2, gelu: 'exact' }
+        : { ...SEED_ARCHITECTURE };
       const inputShape: [number, number, number] = [32, 32, 3];
       const trainingBatch = flags.batch ?? (quick ? 32 : 128);
       const report: BenchReport = {
-        machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${process.platform}/${process.arch}` },
+        machine: {
+          cpu: cpus()[0]?.model.trim() ?? 'unknown',
+          cores: availableParallelism(),
+          node: process.version,
+          platform: `${process.platform}/${process.arch}`,
+        },
         configuration: { quick, architecture, inputShape, trainingBatch },
         training: [],
         skipped,
@@ -264,7 +288,9 @@ export function benchCommand(): Command {
             baselineImagesPerSec: baseline.imagesPerSec,
             gflops: (result.imagesPerSec * flops) / 1e9,
             peakGflops: matmulGflops * result.threads,
-            ...(result.peerImagesPerSec === undefined ? {} : { peakRssMiB: result.peakRssMiB, peerImagesPerSec: result.peerImagesPerSec, peerPeakRssMiB: result.peerPeakRssMiB }),
+            ...(result.peerImagesPerSec === undefined
+              ? {}
+              : { peakRssMiB: result.peakRssMiB, peerImagesPerSec: result.peerImagesPerSec, peerPeakRssMiB: result.peerPeakRssMiB }),
             ...gpuWorkFigures(result.gpuWorkPerStep, baseline.gpuWorkPerStep),
           });
         }
@@ -274,7 +300,10 @@ export function benchCommand(): Command {
         progress(`inference of ${model}...`);
         randomSource.reseed(1);
         const pixels = Uint8Array.from({ length: 64 * 32 * 32 * 3 }, (_, i) => (i * 7919) % 256);
-        const classifier = buildClassifier({ model, inputHeight: 32, inputWidth: 32, inputChannels: 3, numClasses: 100, ...architecture }, channelStatistics(pixels, 3));
+        const classifier = buildClassifier(
+          { model, inputHeight: 32, inputWidth: 32, inputChannels: 3, numClasses: 100, ...architecture },
+          channelStatistics(pixels, 3),
+        );
         const onnx = exportToOnnx(classifier);
         for (const batch of quick ? [1, 16] : [1, 128]) {
           const volume = quick ? { repetitions: 1, imagesPerRepetition: batch } : { repetitions: 3, imagesPerRepetition: 256 };

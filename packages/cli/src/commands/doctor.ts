@@ -33,7 +33,12 @@ async function tensorflowLine(): Promise<string> {
   const install = await readTensorflowInstall();
   if (!install) return description;
   const indent = ' '.repeat(15);
-  const lines = [description, `${indent}in ${install.libraryDir}`, `${indent}(set up in ${tensorflowRoot()}, ${install.builtAt})`, `${indent}devices: ${await listTensorflowDevices(install)}`];
+  const lines = [
+    description,
+    `${indent}in ${install.libraryDir}`,
+    `${indent}(set up in ${tensorflowRoot()}, ${install.builtAt})`,
+    `${indent}devices: ${await listTensorflowDevices(install)}`,
+  ];
   if (install.gpu) lines.push(`${indent}${describeCudaWheels(await findCudaWheels(install.libraryDir))}`);
   return lines.join('\n');
 }

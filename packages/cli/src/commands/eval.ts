@@ -31,7 +31,14 @@ async function loadTestSplit(dataset: string | undefined, dataFile: string | und
   const { withLocalCopyHint } = await import('@mlpx/train/tooling');
   let loaded;
   try {
-    loaded = await withLocalCopyHint(dataset, dataFile, () => loadDataset(dataset, { ...(dataFile === undefined ? {} : { dataFile }), folderImageSize: inputShape[0], onDownloadProgress: downloadProgress(), onInfo: info }));
+    loaded = await withLocalCopyHint(dataset, dataFile, () =>
+      loadDataset(dataset, {
+        ...(dataFile === undefined ? {} : { dataFile }),
+        folderImageSize: inputShape[0],
+        onDownloadProgress: downloadProgress(),
+        onInfo: info,
+      }),
+    );
   } catch (error) {
     if (error instanceof MlpxError) throw error;
     throw new MlpxError(`cannot load ${dataset}: ${describeError(error)}`);
@@ -48,7 +55,12 @@ export function evalCommand(): Command {
     .option('--all', 'the whole test split')
     .addOption(executionProviderOption())
     .option('--batch <n>', 'images per batch', positiveInteger, 256)
-    .option('--accuracy-tolerance <points>', 'largest top-1 difference from training allowed, in percentage points', nonNegativeNumber, DEFAULT_ACCURACY_TOLERANCE * 100)
+    .option(
+      '--accuracy-tolerance <points>',
+      'largest top-1 difference from training allowed, in percentage points',
+      nonNegativeNumber,
+      DEFAULT_ACCURACY_TOLERANCE * 100,
+    )
     .addOption(new Option('--tolerance <points>', 'the old name of --accuracy-tolerance').argParser(nonNegativeNumber).hideHelp())
     .action(async (flags: EvalFlags, command: Command) => {
       const tolerance = accuracyTolerance(flags, command);
@@ -77,9 +89,17 @@ export function evalCommand(): Command {
             const drop = (report.trained.top1 - report.top1) * 100;
             const change = drop > 0 ? `${drop.toFixed(2)} points below` : drop < 0 ? `${(-drop).toFixed(2)} points above` : 'the same as';
             const allowed = `the ${(report.maxDrop * 100).toFixed(2)} points ${report.precision} may lose`;
-            lines.push(report.agrees ? `agrees: top-1 is ${change} training, within ${allowed}` : `DISAGREES: top-1 is ${change} training, more than ${allowed}: the deployed model is not the exported one`);
+            lines.push(
+              report.agrees
+                ? `agrees: top-1 is ${change} training, within ${allowed}`
+                : `DISAGREES: top-1 is ${change} training, more than ${allowed}: the deployed model is not the exported one`,
+            );
           } else {
-            lines.push(report.agrees ? `agrees: top-1 differs by ${gap.toFixed(2)} points (tolerance ${tolerance.points})` : `DISAGREES: top-1 differs by ${gap.toFixed(2)} points (tolerance ${tolerance.points}): the deployed model is not the trained one`);
+            lines.push(
+              report.agrees
+                ? `agrees: top-1 differs by ${gap.toFixed(2)} points (tolerance ${tolerance.points})`
+                : `DISAGREES: top-1 differs by ${gap.toFixed(2)} points (tolerance ${tolerance.points}): the deployed model is not the trained one`,
+            );
           }
           if (!report.agrees) process.exitCode = 1;
         } else {

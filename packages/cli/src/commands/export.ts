@@ -63,7 +63,18 @@ interface ExportFlags {
 }
 
 /** The flags that only mean something with --triton, by their option names. */
-const TRITON_ONLY = ['modelName', 'modelVersion', 'maxBatchSize', 'preferredBatchSizes', 'maxQueueDelayUs', 'instanceKind', 'instanceCount', 'accelerator', 'storageUri', 'force'];
+const TRITON_ONLY = [
+  'modelName',
+  'modelVersion',
+  'maxBatchSize',
+  'preferredBatchSizes',
+  'maxQueueDelayUs',
+  'instanceKind',
+  'instanceCount',
+  'accelerator',
+  'storageUri',
+  'force',
+];
 
 function opset(value: string): number {
   const n = Number(value);
@@ -73,7 +84,8 @@ function opset(value: string): number {
 
 function batchSizes(value: string): number[] {
   const sizes = value.split(',').map((part) => part.trim());
-  if (sizes.some((size) => !/^\d+$/.test(size) || Number(size) < 1)) throw new InvalidArgumentError('expected positive integers separated by commas, e.g. 8,16,32.');
+  if (sizes.some((size) => !/^\d+$/.test(size) || Number(size) < 1))
+    throw new InvalidArgumentError('expected positive integers separated by commas, e.g. 8,16,32.');
   return sizes.map(Number);
 }
 
@@ -90,7 +102,9 @@ function describe(result: ExportRunResult, what = ''): string {
     );
   }
   const c = result.calibration;
-  const calibrated = c ? `calibrated on ${c.images} training images (${c.method === 'percentile' ? `central ${c.percentile}% of each activation` : 'each activation\'s min and max'}); ` : '';
+  const calibrated = c
+    ? `calibrated on ${c.images} training images (${c.method === 'percentile' ? `central ${c.percentile}% of each activation` : "each activation's min and max"}); `
+    : '';
   const drop = a ? (a.trainedTop1 - a.top1) * 100 : 0;
   return (
     written +
@@ -146,28 +160,66 @@ export function exportCommand(): Command {
     .argument('[output]', `the .onnx file to write (default ${DEFAULT_OUTPUT}; with --triton, only when named)`)
     .option('-r, --run <dir>', 'the run folder to export', DEFAULT_RUN)
     .option('--opset <n>', `ONNX opset, ${MIN_OPSET} to ${MAX_OPSET}`, opset, DEFAULT_OPSET)
-    .addOption(new Option('--fft <form>', "FNet's Fourier transform: matmul (factored matrix products, every runtime) or dft (the DFT operator, opset 17+)").choices(['matmul', 'dft']).default('matmul'))
+    .addOption(
+      new Option('--fft <form>', "FNet's Fourier transform: matmul (factored matrix products, every runtime) or dft (the DFT operator, opset 17+)")
+        .choices(['matmul', 'dft'])
+        .default('matmul'),
+    )
     .option('--tolerance <t>', 'largest logit difference allowed, relative to max(1, largest |logit|)', positiveNumber, DEFAULT_TOLERANCE)
-    .addOption(new Option('--precision <p>', 'fp32, int8 (dense layers quantized, activations calibrated on training images) or fp16; int8 and fp16 pass an accuracy gate instead of --tolerance').choices([...PRECISIONS]).default('fp32'))
+    .addOption(
+      new Option(
+        '--precision <p>',
+        'fp32, int8 (dense layers quantized, activations calibrated on training images) or fp16; int8 and fp16 pass an accuracy gate instead of --tolerance',
+      )
+        .choices([...PRECISIONS])
+        .default('fp32'),
+    )
     .option('--calibration <n>', 'int8: training images to calibrate the activations on', positiveInteger, DEFAULT_CALIBRATION_IMAGES)
-    .addOption(new Option('--calibration-method <m>', "int8: each activation's range from its min and max, or its central 99.99%").choices([...CALIBRATION_METHODS]).default(DEFAULT_CALIBRATION_METHOD))
-    .option('--max-accuracy-drop <points>', 'int8, fp16: write the model only if its test top-1 is at most this many percentage points below the trained top-1', nonNegativeNumber, DEFAULT_MAX_ACCURACY_DROP * 100)
+    .addOption(
+      new Option('--calibration-method <m>', "int8: each activation's range from its min and max, or its central 99.99%")
+        .choices([...CALIBRATION_METHODS])
+        .default(DEFAULT_CALIBRATION_METHOD),
+    )
+    .option(
+      '--max-accuracy-drop <points>',
+      'int8, fp16: write the model only if its test top-1 is at most this many percentage points below the trained top-1',
+      nonNegativeNumber,
+      DEFAULT_MAX_ACCURACY_DROP * 100,
+    )
     .option('--data-file <path>', "int8, fp16: a local copy of the run's dataset (as for mlpx train), when it is not where training found it")
     .option('--triton <repo>', 'write a Triton model repository here: <repo>/<name>/<version>/model.onnx, labels.txt, config.pbtxt, and a KServe manifest')
     .option('--model-name <name>', "the model's name in the repository and on KServe (default: model family and dataset, e.g. mixer-fashion-mnist)")
     .option('--model-version <n>', 'the version folder to write (default: the next free one, 1 in a new model)', positiveInteger)
     .option('--max-batch-size <n>', "Triton's max_batch_size: the largest batch it sends the model", positiveInteger, DEFAULT_TRITON_SETTINGS.maxBatchSize)
-    .option('--preferred-batch-sizes <list>', 'batch sizes the dynamic batcher tries to form, e.g. 8,16,32 (default: none, batches as large as it can)', batchSizes)
-    .option('--max-queue-delay-us <n>', 'microseconds a request may wait for others to join its batch', nonNegativeInteger, DEFAULT_TRITON_SETTINGS.maxQueueDelayMicroseconds)
-    .addOption(new Option('--instance-kind <kind>', 'run the model instances on CPU or GPU').choices(['cpu', 'gpu']).default(DEFAULT_TRITON_SETTINGS.instanceKind))
+    .option(
+      '--preferred-batch-sizes <list>',
+      'batch sizes the dynamic batcher tries to form, e.g. 8,16,32 (default: none, batches as large as it can)',
+      batchSizes,
+    )
+    .option(
+      '--max-queue-delay-us <n>',
+      'microseconds a request may wait for others to join its batch',
+      nonNegativeInteger,
+      DEFAULT_TRITON_SETTINGS.maxQueueDelayMicroseconds,
+    )
+    .addOption(
+      new Option('--instance-kind <kind>', 'run the model instances on CPU or GPU').choices(['cpu', 'gpu']).default(DEFAULT_TRITON_SETTINGS.instanceKind),
+    )
     .option('--instance-count <n>', 'model instances (on each GPU, for gpu)', positiveInteger, DEFAULT_TRITON_SETTINGS.instanceCount)
-    .addOption(new Option('--accelerator <name>', 'ONNX Runtime execution accelerator: tensorrt (GPU instances) or openvino (CPU instances)').choices(['none', 'tensorrt', 'openvino']).default(DEFAULT_TRITON_SETTINGS.accelerator))
+    .addOption(
+      new Option('--accelerator <name>', 'ONNX Runtime execution accelerator: tensorrt (GPU instances) or openvino (CPU instances)')
+        .choices(['none', 'tensorrt', 'openvino'])
+        .default(DEFAULT_TRITON_SETTINGS.accelerator),
+    )
     .option('--storage-uri <uri>', "the InferenceService's storageUri: where the repository folder is uploaded, e.g. s3://bucket/models")
     .option('--force', 'replace an existing version folder, and a config.pbtxt, labels.txt or manifest that differs')
     .action(async (output: string | undefined, flags: ExportFlags, command: Command) => {
       if (flags.triton === undefined) {
         const stray = TRITON_ONLY.find((name) => command.getOptionValueSource(name) === 'cli');
-        if (stray) throw new MlpxError(`${command.options.find((o) => o.attributeName() === stray)!.long} needs --triton REPO (it configures the Triton model repository)`);
+        if (stray)
+          throw new MlpxError(
+            `${command.options.find((o) => o.attributeName() === stray)!.long} needs --triton REPO (it configures the Triton model repository)`,
+          );
       }
       const rangeScale = process.env['MLPX_TEST_CALIBRATION_RANGE_SCALE']; // tests of the accuracy gate only
       const common = {
@@ -184,7 +236,10 @@ export function exportCommand(): Command {
         ...(rangeScale === undefined ? {} : { calibrationRangeScale: Number(rangeScale) }),
         onInfo: info,
       };
-      if (flags.triton !== undefined && flags.precision !== 'fp32') throw new MlpxError(`--precision ${flags.precision} does not combine with --triton yet: export the .onnx with --precision ${flags.precision}, or the repository in fp32`);
+      if (flags.triton !== undefined && flags.precision !== 'fp32')
+        throw new MlpxError(
+          `--precision ${flags.precision} does not combine with --triton yet: export the .onnx with --precision ${flags.precision}, or the repository in fp32`,
+        );
       const triton = flags.triton === undefined ? undefined : tritonOptions(flags.triton, output, flags, common);
       if (triton) checkTritonExportOptions(triton);
       // wasm, not auto: the exporter reads weights synchronously, which WebGPU in Node cannot do.
@@ -201,7 +256,9 @@ export function exportCommand(): Command {
       const result = await exportToTriton(triton);
       process.stdout.write(tritonReport(result, triton.repository, flags));
       if (result.storageUriPlaceholder) {
-        info(`note: ${result.manifest.path} has a placeholder storageUri: set it to the URI you upload ${triton.repository} to (e.g. s3://bucket/models), or export again with --storage-uri`);
+        info(
+          `note: ${result.manifest.path} has a placeholder storageUri: set it to the URI you upload ${triton.repository} to (e.g. s3://bucket/models), or export again with --storage-uri`,
+        );
       }
     });
 }

@@ -16,8 +16,25 @@ import { formatDuration, info } from '../progress/terminal.js';
 const QUICKSTART_MODEL = 'mixer';
 
 export const QUICKSTART_TRAIN_ARGS = [
-  '--model', QUICKSTART_MODEL, '--dataset', 'fashion-mnist-sample', '--limit', '5000', '--epochs', '2', '--batch-size', '64',
-  '--image-size', '28', '--patch-size', '4', '--embedding-dim', '64', '--blocks', '2', '--no-augment',
+  '--model',
+  QUICKSTART_MODEL,
+  '--dataset',
+  'fashion-mnist-sample',
+  '--limit',
+  '5000',
+  '--epochs',
+  '2',
+  '--batch-size',
+  '64',
+  '--image-size',
+  '28',
+  '--patch-size',
+  '4',
+  '--embedding-dim',
+  '64',
+  '--blocks',
+  '2',
+  '--no-augment',
 ];
 const SAMPLE_IMAGES = 8;
 

@@ -89,7 +89,9 @@ export function serveCommand(): Command {
       });
       demoModel = server.defaultModelFile;
       const page = demo ? ', the demo page at /' : '';
-      process.stdout.write(`serving ${servedText(server, model)} at ${server.url} : Open Inference Protocol under /v2, metrics at /metrics${page} (Ctrl-C to stop)\n`);
+      process.stdout.write(
+        `serving ${servedText(server, model)} at ${server.url} : Open Inference Protocol under /v2, metrics at /metrics${page} (Ctrl-C to stop)\n`,
+      );
       for (const skipped of server.skipped) info(`${skipped.executionProvider} unavailable: ${skipped.reason}`);
       info(`execution provider: ${server.executionProvider}${server.skipped.length ? ' (fallback)' : ''}; ${batchingText(flags, server.kind)}`);
       if (demoProblem) info(`the demo page is not served: ${demoProblem}`);
@@ -107,7 +109,8 @@ export function serveCommand(): Command {
       process.once('SIGTERM', now);
       const report = await server.close();
       const refused = report.refused ? `, refused ${report.refused} that came during shutdown (503)` : '';
-      const answered = report.answered === 0 ? 'no request was in flight' : `answered the ${report.answered === 1 ? 'request' : `${report.answered} requests`} in flight`;
+      const answered =
+        report.answered === 0 ? 'no request was in flight' : `answered the ${report.answered === 1 ? 'request' : `${report.answered} requests`} in flight`;
       process.stdout.write(`stopped on ${signal}: ${answered}${refused}, closed the sessions\n`);
       process.off('SIGINT', now);
       process.off('SIGTERM', now);

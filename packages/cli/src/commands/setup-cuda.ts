@@ -46,9 +46,11 @@ function layout(result: SetupCudaResult): string {
 
 function fromNuget(force: boolean): void {
   const current = installedProvider();
-  if (current.kind === 'link') unlinkProvider(); // the PyPI install stays in the cache; NuGet's files take the place
+  if (current.kind === 'link')
+    unlinkProvider(); // the PyPI install stays in the cache; NuGet's files take the place
   else if (current.kind === 'file' && force) {
-    for (const name of ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so']) rmSync(join(onnxruntimeLibraryFolder(), name), { force: true });
+    for (const name of ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'])
+      rmSync(join(onnxruntimeLibraryFolder(), name), { force: true });
   }
   const script = join(dirname(createRequire(import.meta.url).resolve('@mlpx/infer/package.json')), 'scripts', 'fetch-cuda-provider.mjs');
   const result = spawnSync(process.execPath, [script], { stdio: 'inherit' });
@@ -60,7 +62,14 @@ export function setupCudaCommand(): Command {
     .description(
       "fetch onnxruntime-node's CUDA execution provider with the CUDA and cuDNN libraries it needs, from PyPI's onnxruntime-gpu and nvidia-* wheels (no CUDA toolkit, no pip; an NVIDIA driver is needed)",
     )
-    .addOption(new Option('--source <source>', 'pypi: the provider and CUDA libraries from PyPI wheels; nuget: the CUDA 12 provider only, from NuGet (uses the system CUDA 12 and cuDNN 9)').choices(['pypi', 'nuget']).default('pypi'))
+    .addOption(
+      new Option(
+        '--source <source>',
+        'pypi: the provider and CUDA libraries from PyPI wheels; nuget: the CUDA 12 provider only, from NuGet (uses the system CUDA 12 and cuDNN 9)',
+      )
+        .choices(['pypi', 'nuget'])
+        .default('pypi'),
+    )
     .option('--force', 'download and unpack again even when already set up')
     .action(async (flags: SetupCudaFlags) => {
       if (flags.source === 'nuget') {

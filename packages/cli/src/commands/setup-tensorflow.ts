@@ -35,7 +35,9 @@ function stepProgress(): SetupProgress {
 
 export function setupTensorflowCommand(): Command {
   return new Command('tensorflow')
-    .description(`build native TensorFlow for \`mlpx train --backend tensorflow\`: tfjs-node's addon against TensorFlow from PyPI (default ${DEFAULT_TENSORFLOW_VERSION}, CPU)`)
+    .description(
+      `build native TensorFlow for \`mlpx train --backend tensorflow\`: tfjs-node's addon against TensorFlow from PyPI (default ${DEFAULT_TENSORFLOW_VERSION}, CPU)`,
+    )
     .option('--gpu', 'install tensorflow[and-cuda]: a CUDA build, with CUDA 12 and cuDNN 9 as PyPI wheels (no CUDA toolkit needed; an NVIDIA driver is)')
     .option('--tensorflow <version>', `the TensorFlow version to pip-install (default ${DEFAULT_TENSORFLOW_VERSION})`)
     .option('--python <path>', 'the Python that creates the private venv (default python3)')

@@ -4,7 +4,5 @@ import { setupCudaCommand } from './setup-cuda.js';
 import { setupTensorflowCommand } from './setup-tensorflow.js';
 
 export function setupCommand(): Command {
-  return new Command('setup')
-    .addCommand(setupTensorflowCommand())
-    .addCommand(setupCudaCommand());
+  return new Command('setup').addCommand(setupTensorflowCommand()).addCommand(setupCudaCommand());
 }

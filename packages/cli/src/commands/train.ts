@@ -68,12 +68,24 @@ export function trainCommand(): Command {
     .join(', ');
   return new Command('train')
     .addOption(new Option('-m, --model <name>', 'architecture').choices(modelFamilyNames()).default('mixer'))
-    .option('-d, --dataset <spec>', "'cifar100', 'fashion-mnist', 'fashion-mnist-sample' (the first 10,000 training and 2,000 test images, shipped with mlpx) or 'folder:<dir>' (one sub-folder per class)", 'cifar100')
+    .option(
+      '-d, --dataset <spec>',
+      "'cifar100', 'fashion-mnist', 'fashion-mnist-sample' (the first 10,000 training and 2,000 test images, shipped with mlpx) or 'folder:<dir>' (one sub-folder per class)",
+      'cifar100',
+    )
     .option('--data-file <path>', 'a local copy of the dataset (CIFAR-100 .tar.gz or folder; Fashion-MNIST folder): checked for format, not checksum')
     .option('--data-dir <dir>', 'download cache (default $MLPX_DATA_DIR or ~/.cache/mlpx)')
-    .option('--load-size <n>', "folder: datasets only: images are resized to n x n as they are loaded, which is the model's input (default 32)", positiveInteger)
+    .option(
+      '--load-size <n>',
+      "folder: datasets only: images are resized to n x n as they are loaded, which is the model's input (default 32)",
+      positiveInteger,
+    )
     .addOption(new Option('--input-size <n>', 'the old name of --load-size').argParser(positiveInteger).hideHelp())
-    .option('--limit <n>', "train on the first n training images (folder: each class's share, at least one), test on the first min(n, test size)", positiveInteger)
+    .option(
+      '--limit <n>',
+      "train on the first n training images (folder: each class's share, at least one), test on the first min(n, test size)",
+      positiveInteger,
+    )
     .option('--epochs <n>', 'epochs (early stopping may end sooner)', positiveInteger, SEED_RECIPE.epochs)
     .option('--batch-size <n>', 'batch size', positiveInteger, SEED_RECIPE.batchSize)
     .option('--lr <rate>', `learning rate (default per model: ${learningRates})`, positiveNumber)
@@ -86,19 +98,33 @@ export function trainCommand(): Command {
     .addOption(new Option('--gelu <form>', 'GELU form (the seed ran exact)').choices(GELU_APPROXIMATIONS).default(SEED_ARCHITECTURE.gelu))
     .option('--no-augment', 'train without the random flip and zoom augmentation (the seed augments)')
     .addOption(
-      new Option('--position-table <mode>', "fnet only: 'frozen', the seed's fixed random table, or 'trained', learned with the weights").choices(POSITION_TABLES).default('frozen'),
+      new Option('--position-table <mode>', "fnet only: 'frozen', the seed's fixed random table, or 'trained', learned with the weights")
+        .choices(POSITION_TABLES)
+        .default('frozen'),
     )
-    .option('--validation-split <fraction>', 'the last fraction of the training images validates (Keras validation_split; folder: datasets: that fraction of each class)', openFraction, SEED_RECIPE.validationSplit)
+    .option(
+      '--validation-split <fraction>',
+      'the last fraction of the training images validates (Keras validation_split; folder: datasets: that fraction of each class)',
+      openFraction,
+      SEED_RECIPE.validationSplit,
+    )
     .option('--seed <n>', 'random seed (same seed, same backend: same run)', nonNegativeInteger, SEED_RECIPE.seed)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
-    .option('--threads <n>', 'threads per training step on wasm and cpu (data-parallel; same result up to rounding); default: one per core, at most 4', positiveInteger)
+    .option(
+      '--threads <n>',
+      'threads per training step on wasm and cpu (data-parallel; same result up to rounding); default: one per core, at most 4',
+      positiveInteger,
+    )
     .option('-o, --out <dir>', 'run folder (default runs/<model>-<dataset>-<timestamp>, with runs/latest pointing at it)')
     .option('--resume <dir>', 'continue an interrupted run from its checkpoint, with the settings it started with')
     .action(async (flags: TrainFlags, command: Command) => {
       if (flags.resume !== undefined) {
         // --threads may change on resume: it does not change what is computed.
-        const given = command.options.filter((o) => !['resume', 'threads'].includes(o.attributeName()) && command.getOptionValueSource(o.attributeName()) === 'cli');
-        if (given.length > 0) throw new MlpxError(`--resume continues with the run's own settings (--threads aside); drop ${given.map((o) => o.long).join(', ')}`);
+        const given = command.options.filter(
+          (o) => !['resume', 'threads'].includes(o.attributeName()) && command.getOptionValueSource(o.attributeName()) === 'cli',
+        );
+        if (given.length > 0)
+          throw new MlpxError(`--resume continues with the run's own settings (--threads aside); drop ${given.map((o) => o.long).join(', ')}`);
       } else if (!modelFamily(flags.model).positionEmbedding && command.getOptionValueSource('positionTable') === 'cli') {
         throw new MlpxError(`--position-table applies to --model ${positionEmbeddingFamilies().join(' or ')} only (${flags.model} has no position embedding)`);
       }
@@ -175,7 +201,10 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   };
   let result;
   try {
-    result = flags.resume !== undefined ? await resumeRun(flags.resume, hooks, flags.threads === undefined ? {} : { threads: flags.threads }) : await trainRun(settings, hooks, flags.out);
+    result =
+      flags.resume !== undefined
+        ? await resumeRun(flags.resume, hooks, flags.threads === undefined ? {} : { threads: flags.threads })
+        : await trainRun(settings, hooks, flags.out);
   } catch (error) {
     if (error instanceof RunStopped) {
       info(error.message);
@@ -190,7 +219,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const t = metrics.test;
   process.stdout.write(
     `test: ${percent(t.accuracy)} top-1, ${percent(t.top5)} top-${reportedTopK(metrics.dataset.numClasses)} on the first ${t.images} ${t.dataset} test images\n` +
-      `training: ${metrics.imagesPerSec.toFixed(1)} images/s on ${metrics.backend.name}${(metrics.backend.threads ?? 1) > 1 ? ` (${metrics.backend.threads} threads)` : ""}, ${formatDuration(metrics.wallSeconds)} in all\n` +
+      `training: ${metrics.imagesPerSec.toFixed(1)} images/s on ${metrics.backend.name}${(metrics.backend.threads ?? 1) > 1 ? ` (${metrics.backend.threads} threads)` : ''}, ${formatDuration(metrics.wallSeconds)} in all\n` +
       `run folder: ${folder}\n`,
   );
 }

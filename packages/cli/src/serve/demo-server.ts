@@ -106,7 +106,9 @@ export function demoRequestHandler(folders: WebPackageFolders, model: () => stri
     response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     void firstExisting(path, model(), folders).then((found) => {
       if (!found || (request.method !== 'GET' && request.method !== 'HEAD')) {
-        response.writeHead(found ? 405 : 404, { 'content-type': 'text/plain', ...(found ? { allow: 'GET, HEAD' } : {}) }).end(found ? 'method not allowed\n' : 'not found\n');
+        response
+          .writeHead(found ? 405 : 404, { 'content-type': 'text/plain', ...(found ? { allow: 'GET, HEAD' } : {}) })
+          .end(found ? 'method not allowed\n' : 'not found\n');
         return;
       }
       response.writeHead(200, {

@@ -23,7 +23,10 @@ function loadSharp(): Promise<SharpFactory> {
     (module) => module.default as unknown as SharpFactory,
     (error: unknown) => {
       loading = undefined;
-      throw new MlpxError(`decoding images needs the sharp package, which did not load (${describeError(error).split('\n')[0]}): install it beside mlpx with \`npm install sharp\``, { cause: error });
+      throw new MlpxError(
+        `decoding images needs the sharp package, which did not load (${describeError(error).split('\n')[0]}): install it beside mlpx with \`npm install sharp\``,
+        { cause: error },
+      );
     },
   );
   return loading;

@@ -32,7 +32,13 @@ export interface PreprocessingMetadata {
   /** [height, width, channels] the graph takes. */
   readonly inputShape: readonly [number, number, number];
   readonly normalization: { readonly mean: number[]; readonly variance: number[]; readonly formula: string };
-  readonly resize: { readonly height: number; readonly width: number; readonly mode: 'bilinear'; readonly coordinateTransformation: 'half_pixel'; readonly antialias: false };
+  readonly resize: {
+    readonly height: number;
+    readonly width: number;
+    readonly mode: 'bilinear';
+    readonly coordinateTransformation: 'half_pixel';
+    readonly antialias: false;
+  };
 }
 
 /** mlpx.training, the part a deployed model is checked against: the test accuracy at training. */

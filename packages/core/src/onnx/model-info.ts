@@ -56,7 +56,9 @@ export function parseModelInfo(bytes: Uint8Array, label: string): ModelInfo {
   const [, height, width, channels] = shape ?? [];
   if (!shape || shape.length !== 4 || typeof height !== 'number' || typeof width !== 'number' || (channels !== 1 && channels !== 3)) {
     const found = model.graph.input!.map((v) => `${v.name} [${(dims(v) ?? []).join(', ')}]`).join(', ');
-    throw new MlpxError(`${label}: its input is not an image tensor ${INPUT_NAME} [batch, height, width, 1 or 3] (found ${found}); is it a model exported by mlpx export?`);
+    throw new MlpxError(
+      `${label}: its input is not an image tensor ${INPUT_NAME} [batch, height, width, 1 or 3] (found ${found}); is it a model exported by mlpx export?`,
+    );
   }
   const outputs = new Map((model.graph.output ?? []).map((v) => [v.name, dims(v)]));
   const classes = outputs.get(LOGITS_NAME)?.[1];

@@ -15,7 +15,9 @@ export const denseConverter: Converter = {
     const config = layer.getConfig();
     if (config['activation'] !== 'linear') {
       const activation = config['activation'];
-      throw new Error(`Dense layer ${layer.name}: activation '${typeof activation === 'string' ? activation : JSON.stringify(activation)}' is not supported (only linear)`);
+      throw new Error(
+        `Dense layer ${layer.name}: activation '${typeof activation === 'string' ? activation : JSON.stringify(activation)}' is not supported (only linear)`,
+      );
     }
     if (config['useBias'] === false) throw new Error(`Dense layer ${layer.name}: a dense layer without bias is not supported`);
     const kernel = weight('kernel');

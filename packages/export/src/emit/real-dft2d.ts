@@ -116,7 +116,7 @@ function firstStage(r1: number, sets: 1 | 2): Float32Array {
   for (let set = 0; set < sets; set++) {
     const imaginarySign = set === 0 ? 1 : -1;
     for (let k1 = 0; k1 < r1; k1++) {
-      const re = ((set * r1 + k1) * 2) * 2 * r1;
+      const re = (set * r1 + k1) * 2 * 2 * r1;
       const im = re + 2 * r1;
       for (let a = 0; a < r1; a++) {
         const t = angle(a * k1, r1);
@@ -150,13 +150,19 @@ function secondStage(r1: number, r2: number, signs: readonly number[]): Float32A
 }
 
 function realDft2dFactored(graph: GraphBuilder, x: string, size: FactoredDftSize, name: string): string {
-  const { patches, channels, factors: [r1, r2] } = size;
+  const {
+    patches,
+    channels,
+    factors: [r1, r2],
+  } = size;
   const rows = Math.floor(patches / 2) + 1;
   const even = patches % 2 === 0;
   const sets = even ? 1 : 2;
   const complexRows = graph.op('MatMul', [graph.floatConstant(`${name}/patch_rows`, patchRows(patches), [2 * rows, patches]), x], { name: `${name}/patches` });
   const firstView = graph.op('Reshape', [complexRows, graph.int64Constant(`${name}/first_stage_view`, [-1, 2 * r1, r2])], { name: `${name}/first_stage_view` });
-  const first = graph.op('MatMul', [graph.floatConstant(`${name}/first_stage`, firstStage(r1, sets), [sets * 2 * r1, 2 * r1]), firstView], { name: `${name}/channels_first_stage` });
+  const first = graph.op('MatMul', [graph.floatConstant(`${name}/first_stage`, firstStage(r1, sets), [sets * 2 * r1, 2 * r1]), firstView], {
+    name: `${name}/channels_first_stage`,
+  });
   // first: [B*P, (set, k1, re|im), b] = [B, P * sets * R1, 2 R2] as rows of 2 R2 values.
   const groups = graph.op('Reshape', [first, graph.int64Constant(`${name}/groups_view`, [-1, rows * sets * r1, 2 * r2])], { name: `${name}/groups_view` });
   const group = (p: number, set: number, k1: number): number => (p * sets + set) * r1 + k1;
@@ -169,7 +175,8 @@ function realDft2dFactored(graph: GraphBuilder, x: string, size: FactoredDftSize
   if (even) {
     // [2 halves, R1, N/2]: half 0 holds rows n = q, half 1 rows n = N/2 + q (the conjugate of p = N/2 - q).
     const half = patches / 2;
-    for (let h = 0; h < 2; h++) for (let k1 = 0; k1 < r1; k1++) for (let q = 0; q < half; q++) order.push(h === 0 ? group(q, 0, k1) : group(half - q, 0, mirrored(k1)));
+    for (let h = 0; h < 2; h++)
+      for (let k1 = 0; k1 < r1; k1++) for (let q = 0; q < half; q++) order.push(h === 0 ? group(q, 0, k1) : group(half - q, 0, mirrored(k1)));
     orderDims = [2, r1, half];
     secondDims = [2, r1, 2 * r2, r2];
     signs = [1, -1];
@@ -187,7 +194,10 @@ function realDft2dFactored(graph: GraphBuilder, x: string, size: FactoredDftSize
   numerics.onDenseInput?.(secondName, groups);
   const activation = numerics.precision === 'int8' ? numerics.activations?.get(secondName) : undefined;
   const gather = (values: string): string =>
-    graph.op('Gather', [values, graph.int64Constant(`${name}/regroup_order`, order, orderDims)], { name: `${name}/regroup`, attributes: { axis: attr.int(1) } });
+    graph.op('Gather', [values, graph.int64Constant(`${name}/regroup_order`, order, orderDims)], {
+      name: `${name}/regroup`,
+      attributes: { axis: attr.int(1) },
+    });
   const matrices = secondStage(r1, r2, signs);
   let second: string;
   if (activation) {
@@ -199,7 +209,13 @@ function realDft2dFactored(graph: GraphBuilder, x: string, size: FactoredDftSize
     const weights = quantizePerTensor(matrices);
     second = graph.op(
       'MatMulIntegerToFloat',
-      [gather(quantized), graph.int8Constant(`${name}/second_stage_int8`, weights.values, secondDims), scale, graph.floatConstant(`${name}/second_stage_scale`, Float32Array.of(weights.scale), []), zeroPoint],
+      [
+        gather(quantized),
+        graph.int8Constant(`${name}/second_stage_int8`, weights.values, secondDims),
+        scale,
+        graph.floatConstant(`${name}/second_stage_scale`, Float32Array.of(weights.scale), []),
+        zeroPoint,
+      ],
       { name: secondName, domain: MICROSOFT_DOMAIN },
     );
   } else {
@@ -222,7 +238,10 @@ function realDft2dOperator(graph: GraphBuilder, x: string, name: string): string
   const real = graph.op('Unsqueeze', [x, graph.int64Constant(`${name}/complex_axis`, [-1])], { name: `${name}/as_real_signal` });
   const overChannels = dftNode(graph, real, 2, `${name}/dft_channels`);
   const overPatches = dftNode(graph, overChannels, 1, `${name}/dft_patches`);
-  return graph.op('Gather', [overPatches, graph.int64Constant(`${name}/real_index`, [0], [])], { name: `${name}/real_part`, attributes: { axis: attr.int(-1) } });
+  return graph.op('Gather', [overPatches, graph.int64Constant(`${name}/real_index`, [0], [])], {
+    name: `${name}/real_part`,
+    attributes: { axis: attr.int(-1) },
+  });
 }
 
 /** Which matmul form a [N, D] transform gets: 'factored' or 'dense'. */

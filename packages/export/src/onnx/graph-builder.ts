@@ -73,12 +73,12 @@ export function toFloat16Bits(value: number): number {
     const half = 1 << (shift - 1);
     let m = mantissa >>> shift;
     const rest = mantissa & ((1 << shift) - 1);
-    if (rest > half || (rest === half && (m & 1))) m++;
+    if (rest > half || (rest === half && m & 1)) m++;
     return sign | m;
   }
   let m = mantissa >>> 13;
   const rest = mantissa & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (m & 1))) {
+  if (rest > 0x1000 || (rest === 0x1000 && m & 1)) {
     m++;
     if (m === 0x400) {
       m = 0;

@@ -46,13 +46,21 @@ export interface Calibration {
 }
 
 /** `images`: the model's float32 input of `shape[0]` examples, `shape` [n, ...one example's shape] (NHWC 0-255 pixels for a classifier). */
-export async function calibrateActivations(model: tf.LayersModel, images: Float32Array, shape: readonly number[], options: CalibrationOptions = {}): Promise<Calibration> {
+export async function calibrateActivations(
+  model: tf.LayersModel,
+  images: Float32Array,
+  shape: readonly number[],
+  options: CalibrationOptions = {},
+): Promise<Calibration> {
   const method = options.method ?? DEFAULT_CALIBRATION_METHOD;
   const percentile = method === 'percentile' ? (options.percentile ?? DEFAULT_PERCENTILE) : undefined;
   if (percentile !== undefined && !(percentile > 0 && percentile <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${percentile}`);
   const [count = 0, ...example] = shape;
   if (count < 1) throw new RangeError('calibration needs at least one image');
-  const { bytes, denseInputs } = exportForCalibration(model, { ...(options.opset === undefined ? {} : { opset: options.opset }), ...(options.fft === undefined ? {} : { fft: options.fft }) });
+  const { bytes, denseInputs } = exportForCalibration(model, {
+    ...(options.opset === undefined ? {} : { opset: options.opset }),
+    ...(options.fft === undefined ? {} : { fft: options.fft }),
+  });
   const outputs = [...new Set(denseInputs.values())];
   const { session } = await openSession(bytes, ['cpu'], 'the calibration graph');
   const pixels = example.reduce((a, b) => a * b, 1);

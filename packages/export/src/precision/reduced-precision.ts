@@ -75,7 +75,11 @@ async function gate(bytes: Uint8Array, dataset: ImageDataset, metrics: RunMetric
   const classifier = await classifierFromBytes(bytes, 'the exported model');
   let report: EvalReport;
   try {
-    report = await evaluateDataset(classifier, { dataset: dataset.name, test: dataset.test, shape: { height: dataset.height, width: dataset.width, channels: dataset.channels } });
+    report = await evaluateDataset(classifier, {
+      dataset: dataset.name,
+      test: dataset.test,
+      shape: { height: dataset.height, width: dataset.width, channels: dataset.channels },
+    });
   } finally {
     await classifier.close();
   }
@@ -85,11 +89,24 @@ async function gate(bytes: Uint8Array, dataset: ImageDataset, metrics: RunMetric
         `and the test split loaded now (${dataset.name}, ${dataset.test.count} images) does not hold them`,
     );
   }
-  return { dataset: report.dataset, images: report.images, top1: report.top1, trainedTop1: report.trained.top1, maxDrop, passed: report.top1 >= report.trained.top1 - maxDrop - 1e-12 };
+  return {
+    dataset: report.dataset,
+    images: report.images,
+    top1: report.top1,
+    trainedTop1: report.trained.top1,
+    maxDrop,
+    passed: report.top1 >= report.trained.top1 - maxDrop - 1e-12,
+  };
 }
 
 /** Exports `model` at reduced precision and gates it; throws (writing nothing) when it misses. `exportOptions` carry the run's metadata. */
-export async function exportReducedPrecision(model: tf.LayersModel, metrics: RunMetrics, exportOptions: ExportOptions, options: ReducedPrecisionOptions, output: string): Promise<ReducedPrecisionExport> {
+export async function exportReducedPrecision(
+  model: tf.LayersModel,
+  metrics: RunMetrics,
+  exportOptions: ExportOptions,
+  options: ReducedPrecisionOptions,
+  output: string,
+): Promise<ReducedPrecisionExport> {
   const maxDrop = options.maxAccuracyDrop ?? DEFAULT_MAX_ACCURACY_DROP;
   if (!(maxDrop >= 0 && maxDrop <= 1)) throw new MlpxError(`--max-accuracy-drop must be between 0 and 100 points (got ${maxDrop * 100})`);
   const dataset = await datasetOf(metrics, options.dataFile, options.onInfo);
@@ -143,6 +160,10 @@ export async function exportReducedPrecision(model: tf.LayersModel, metrics: Run
     accuracy: { dataset: accuracy.dataset, images: accuracy.images, top1: accuracy.top1, trainedTop1: accuracy.trainedTop1, maxDrop },
   };
   // The same graph, now with its record of the gate it passed (metadata changes no computation).
-  const bytes = exportToOnnx(model, { ...exportOptions, numerics, metadata: { ...exportOptions.metadata, [METADATA_KEYS.precision]: JSON.stringify(precision) } });
+  const bytes = exportToOnnx(model, {
+    ...exportOptions,
+    numerics,
+    metadata: { ...exportOptions.metadata, [METADATA_KEYS.precision]: JSON.stringify(precision) },
+  });
   return { bytes, accuracy, calibration, precision };
 }

@@ -107,7 +107,8 @@ function refuseExistingVersion(modelFolder: string, version: number, versions: r
 
 async function checkRepositoryFolder(repository: string): Promise<void> {
   const info = await stat(repository).catch(() => undefined);
-  if (info && !info.isDirectory()) throw new MlpxError(`--triton ${repository} is a file, not a folder: name a model repository folder (it is created when missing)`);
+  if (info && !info.isDirectory())
+    throw new MlpxError(`--triton ${repository} is a file, not a folder: name a model repository folder (it is created when missing)`);
 }
 
 async function checkOutputWritable(output: string): Promise<void> {
@@ -139,7 +140,14 @@ async function exportVerified(options: TritonExportOptions): Promise<{ run: Expo
   const folder = await mkdtemp(join(tmpdir(), 'mlpx-triton-'));
   const staged = join(folder, MODEL_FILE);
   try {
-    const exportOptions: ExportRunOptions = { run: options.run, opset: options.opset, fft: options.fft, tolerance: options.tolerance, mlpxVersion: options.mlpxVersion, output: staged };
+    const exportOptions: ExportRunOptions = {
+      run: options.run,
+      opset: options.opset,
+      fft: options.fft,
+      tolerance: options.tolerance,
+      mlpxVersion: options.mlpxVersion,
+      output: staged,
+    };
     const run = await exportRun(exportOptions).catch((error: unknown) => {
       // exportRun names the file it did not write: here that is the repository's model.
       if (error instanceof MlpxError) throw new MlpxError(error.message.replaceAll(staged, `the model for ${options.repository}`), { cause: error });
@@ -195,7 +203,8 @@ export async function exportToTriton(options: TritonExportOptions): Promise<Trit
     config: decide(configPath, existingConfig, texts.config, force),
     // A manifest still holding the placeholder takes the storageUri given now.
     manifest:
-      options.storageUri !== undefined && existingManifest === inferenceServiceManifest({ name: modelName, storageUri: undefined, instanceKind: settings.instanceKind })
+      options.storageUri !== undefined &&
+      existingManifest === inferenceServiceManifest({ name: modelName, storageUri: undefined, instanceKind: settings.instanceKind })
         ? 'replaced'
         : decide(manifestPath, existingManifest, texts.manifest, force),
   };

@@ -6,7 +6,8 @@ import { MlpxError } from '@mlpx/core';
 
 export function labelsFile(labels: readonly string[]): string {
   labels.forEach((label, index) => {
-    if (/[\r\n]/.test(label)) throw new MlpxError(`label ${index} (${JSON.stringify(label)}) holds a line break, which labels.txt cannot: Triton reads one label a line`);
+    if (/[\r\n]/.test(label))
+      throw new MlpxError(`label ${index} (${JSON.stringify(label)}) holds a line break, which labels.txt cannot: Triton reads one label a line`);
   });
   return labels.map((label) => `${label}\n`).join('');
 }

@@ -24,13 +24,30 @@ export interface ModelConfigOptions {
 const list = (values: readonly number[]): string => `[ ${values.join(', ')} ]`;
 
 function tensor(name: string, dims: readonly number[], labels?: string): string[] {
-  return ['  {', `    name: ${JSON.stringify(name)}`, '    data_type: TYPE_FP32', `    dims: ${list(dims)}`, ...(labels ? [`    label_filename: ${JSON.stringify(labels)}`] : []), '  }'];
+  return [
+    '  {',
+    `    name: ${JSON.stringify(name)}`,
+    '    data_type: TYPE_FP32',
+    `    dims: ${list(dims)}`,
+    ...(labels ? [`    label_filename: ${JSON.stringify(labels)}`] : []),
+    '  }',
+  ];
 }
 
 function accelerator(settings: TritonSettings): string[] {
   if (settings.accelerator === 'none') return [];
   const field = settings.accelerator === 'tensorrt' ? 'gpu_execution_accelerator' : 'cpu_execution_accelerator';
-  return ['optimization {', '  execution_accelerators {', `    ${field}: [`, '      {', `        name: ${JSON.stringify(settings.accelerator)}`, '      }', '    ]', '  }', '}'];
+  return [
+    'optimization {',
+    '  execution_accelerators {',
+    `    ${field}: [`,
+    '      {',
+    `        name: ${JSON.stringify(settings.accelerator)}`,
+    '      }',
+    '    ]',
+    '  }',
+    '}',
+  ];
 }
 
 /** The text of config.pbtxt, ending in a newline. */

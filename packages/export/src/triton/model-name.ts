@@ -12,7 +12,8 @@ export const MAX_MODEL_NAME_LENGTH = 45;
 /** Why `name` cannot name a model, or undefined when it can. */
 export function modelNameProblem(name: string): string | undefined {
   if (name.length > MAX_MODEL_NAME_LENGTH) return `it has ${name.length} characters, more than ${MAX_MODEL_NAME_LENGTH}`;
-  if (!MODEL_NAME.test(name)) return "it must be lower case letters, digits and '-', start with a letter and end with a letter or digit (KServe's rule for an InferenceService name)";
+  if (!MODEL_NAME.test(name))
+    return "it must be lower case letters, digits and '-', start with a letter and end with a letter or digit (KServe's rule for an InferenceService name)";
   return undefined;
 }
 

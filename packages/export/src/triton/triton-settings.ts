@@ -44,7 +44,10 @@ export function checkTritonSettings(settings: TritonSettings): void {
   }
   for (const size of settings.preferredBatchSizes) {
     if (!positive(size)) throw new MlpxError(`--preferred-batch-sizes must be positive integers (got ${size})`);
-    if (size > settings.maxBatchSize) throw new MlpxError(`--preferred-batch-sizes ${settings.preferredBatchSizes.join(',')}: ${size} is larger than --max-batch-size ${settings.maxBatchSize}`);
+    if (size > settings.maxBatchSize)
+      throw new MlpxError(
+        `--preferred-batch-sizes ${settings.preferredBatchSizes.join(',')}: ${size} is larger than --max-batch-size ${settings.maxBatchSize}`,
+      );
   }
   if (new Set(settings.preferredBatchSizes).size !== settings.preferredBatchSizes.length) {
     throw new MlpxError(`--preferred-batch-sizes ${settings.preferredBatchSizes.join(',')} names a size twice`);
@@ -52,7 +55,9 @@ export function checkTritonSettings(settings: TritonSettings): void {
   if (settings.accelerator !== 'none') {
     const kind = ACCELERATOR_KIND[settings.accelerator];
     if (settings.instanceKind !== kind) {
-      throw new MlpxError(`--accelerator ${settings.accelerator} runs on ${kind.toUpperCase()} instances: add --instance-kind ${kind}, or leave out --accelerator (--instance-kind is ${settings.instanceKind})`);
+      throw new MlpxError(
+        `--accelerator ${settings.accelerator} runs on ${kind.toUpperCase()} instances: add --instance-kind ${kind}, or leave out --accelerator (--instance-kind is ${settings.instanceKind})`,
+      );
     }
   }
 }

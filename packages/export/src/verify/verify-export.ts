@@ -68,7 +68,12 @@ async function compareBatch(model: tf.LayersModel, session: OnnxSession, { image
 }
 
 /** One report per batch, each batch run through the same ONNX Runtime session of `onnx`. */
-export async function verifyExport(model: tf.LayersModel, onnx: Uint8Array, batches: readonly VerificationBatch[], tolerance = DEFAULT_TOLERANCE): Promise<VerificationReport[]> {
+export async function verifyExport(
+  model: tf.LayersModel,
+  onnx: Uint8Array,
+  batches: readonly VerificationBatch[],
+  tolerance = DEFAULT_TOLERANCE,
+): Promise<VerificationReport[]> {
   const { session } = await openSession(onnx, ['cpu'], 'the exported model');
   try {
     const reports: VerificationReport[] = [];

@@ -31,7 +31,9 @@ export function describeCudaInstall(): string[] {
     if (!install) return [`provider: not installed (mlpx setup cuda installs it into ${cudaInstallFolder()})`];
     cudaMajor = install.cudaMajor;
     const megabytes = (install.downloadBytes / 1e6).toFixed(0);
-    lines.push(`provider: from PyPI (onnxruntime-gpu ${install.onnxruntimeVersion}, ${install.wheels.length} wheels, ${megabytes} MB), CUDA ${install.cudaMajor}, in ${cudaInstallFolder()} (set up ${install.installedAt})`);
+    lines.push(
+      `provider: from PyPI (onnxruntime-gpu ${install.onnxruntimeVersion}, ${install.wheels.length} wheels, ${megabytes} MB), CUDA ${install.cudaMajor}, in ${cudaInstallFolder()} (set up ${install.installedAt})`,
+    );
   }
   const minimum = cudaMajor === undefined ? undefined : MINIMUM_DRIVER[cudaMajor];
   const driver = queryDriver();

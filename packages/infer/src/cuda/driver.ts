@@ -17,7 +17,10 @@ export function queryDriver(): DriverReport | undefined {
   if (result.error) return undefined; // not installed, or hung
   const text = `${result.stdout ?? ''}`.trim();
   if (result.status !== 0) return { version: undefined, gpus: [], failure: (text || `${result.stderr ?? ''}`.trim()).split('\n')[0] ?? 'failed' };
-  const rows = text.split('\n').map((line) => line.split(',').map((part) => part.trim())).filter((row) => row[0]);
+  const rows = text
+    .split('\n')
+    .map((line) => line.split(',').map((part) => part.trim()))
+    .filter((row) => row[0]);
   return { version: rows[0]?.[0], gpus: rows.map((row) => row[1] ?? 'GPU') };
 }
 

@@ -47,7 +47,12 @@ export function readElfDynamic(path: string): ElfDynamic {
     const sections = read(sectionsAt, sectionSize * sectionCount);
     const section = (index: number) => {
       const at = index * sectionSize;
-      return { type: sections.readUInt32LE(at + 4), offset: Number(sections.readBigUInt64LE(at + 0x18)), size: Number(sections.readBigUInt64LE(at + 0x20)), link: sections.readUInt32LE(at + 0x28) };
+      return {
+        type: sections.readUInt32LE(at + 4),
+        offset: Number(sections.readBigUInt64LE(at + 0x18)),
+        size: Number(sections.readBigUInt64LE(at + 0x20)),
+        link: sections.readUInt32LE(at + 0x28),
+      };
     };
     for (let i = 0; i < sectionCount; i++) {
       const dynamic = section(i);

@@ -14,9 +14,7 @@ import { onnxruntimeLibraryFolder, type CudaInstall } from './cuda-install.js';
 export const PROVIDER_LIBRARIES = { cuda: 'libonnxruntime_providers_cuda.so', shared: 'libonnxruntime_providers_shared.so' } as const;
 
 export type ProviderFile =
-  | { kind: 'missing'; path: string }
-  | { kind: 'link'; path: string; target: string; dangling: boolean }
-  | { kind: 'file'; path: string };
+  { kind: 'missing'; path: string } | { kind: 'link'; path: string; target: string; dangling: boolean } | { kind: 'file'; path: string };
 
 export function inspectProviderFile(path: string): ProviderFile {
   let kind: 'link' | 'file';

@@ -94,7 +94,9 @@ export async function evaluateDataset(classifier: Classifier, data: EvalData, op
     throw new MlpxError(`${data.dataset} images are ${shape.height}x${shape.width}x${shape.channels}, the model takes ${height}x${width}x${channels}`);
   }
   if (test.images.length !== test.count * height * width * channels || test.labels.length !== test.count) {
-    throw new MlpxError(`${data.dataset}: its test split holds ${test.images.length} pixel values and ${test.labels.length} labels for ${test.count} images of ${height}x${width}x${channels}`);
+    throw new MlpxError(
+      `${data.dataset}: its test split holds ${test.images.length} pixel values and ${test.labels.length} labels for ${test.count} images of ${height}x${width}x${channels}`,
+    );
   }
   const sameDataset = recorded !== undefined && recorded.dataset === data.dataset;
   const count = options.all ? test.count : Math.min(options.limit ?? (sameDataset ? recorded.images : test.count), test.count);
@@ -105,7 +107,8 @@ export async function evaluateDataset(classifier: Classifier, data: EvalData, op
   const maxDrop = options.maxDrop ?? (options.tolerance === undefined && precision !== 'fp32' ? classifier.precision?.accuracy.maxDrop : undefined);
   const comparable = sameDataset && recorded.images === count && (recorded.firstIndex ?? 0) === 0;
   const trained = comparable ? { top1: recorded.accuracy, top5: recorded.top5, images: recorded.images } : undefined;
-  const agrees = (trainedTop1: number): boolean => (maxDrop !== undefined ? scores.top1 >= trainedTop1 - maxDrop - 1e-12 : Math.abs(scores.top1 - trainedTop1) <= tolerance + 1e-12);
+  const agrees = (trainedTop1: number): boolean =>
+    maxDrop !== undefined ? scores.top1 >= trainedTop1 - maxDrop - 1e-12 : Math.abs(scores.top1 - trainedTop1) <= tolerance + 1e-12;
   return {
     dataset: data.dataset,
     images: count,

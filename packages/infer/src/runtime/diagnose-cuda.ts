@@ -33,7 +33,9 @@ function driverAdvice(cudaMajor: number | undefined): string {
 /** The CUDA major version a provider file was built for, from its NEEDED libcudart.so.<n>. */
 function providerCudaMajor(path: string): number | undefined {
   try {
-    const cudart = readElfDynamic(path).needed.map((name) => /^libcudart\.so\.(\d+)$/.exec(name)).find(Boolean);
+    const cudart = readElfDynamic(path)
+      .needed.map((name) => /^libcudart\.so\.(\d+)$/.exec(name))
+      .find(Boolean);
     return cudart ? Number(cudart[1]) : undefined;
   } catch {
     return undefined;
@@ -43,7 +45,8 @@ function providerCudaMajor(path: string): number | undefined {
 function noGpu(onnxRuntimeMessage: string | undefined): string | undefined {
   const visible = process.env['CUDA_VISIBLE_DEVICES'];
   const hint = visible !== undefined ? ` (CUDA_VISIBLE_DEVICES=${JSON.stringify(visible)})` : '';
-  if (onnxRuntimeMessage && /no CUDA-capable device|CUDA_ERROR_NO_DEVICE|cudaErrorNoDevice/i.test(onnxRuntimeMessage)) return `no GPU visible: CUDA finds no device${hint}`;
+  if (onnxRuntimeMessage && /no CUDA-capable device|CUDA_ERROR_NO_DEVICE|cudaErrorNoDevice/i.test(onnxRuntimeMessage))
+    return `no GPU visible: CUDA finds no device${hint}`;
   const driver = queryDriver();
   if (driver && driver.gpus.length === 0) return `no GPU visible: nvidia-smi lists none (${driver.failure ?? 'no devices'})${hint}`;
   return undefined;
@@ -129,7 +132,10 @@ export function diagnoseCuda(onnxRuntimeMessage?: string): string {
   if (!libcuda.ok) {
     return `no NVIDIA driver: libcuda.so.1 did not load (${libcuda.message}) and ${nvidiaSmiSays()}; --ep cuda needs an NVIDIA GPU and its driver: install the driver, or use --ep cpu`;
   }
-  const where = provider.kind === 'link' ? `${provider.path} points at ${provider.target}, which ${provider.dangling ? 'is gone' : 'no install describes'}` : `${provider.path} is missing`;
+  const where =
+    provider.kind === 'link'
+      ? `${provider.path} points at ${provider.target}, which ${provider.dangling ? 'is gone' : 'no install describes'}`
+      : `${provider.path} is missing`;
   return `the CUDA provider libraries are not installed (no ${join(installFolder, 'install.json')}; ${where}). Run ${SETUP} on a machine with network access`;
 }
 

@@ -5,7 +5,10 @@ import { MlpxError } from '@mlpx/core';
 export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
 
 export function parseExecutionProviders(text: string): ExecutionProvider[] {
-  const names = text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   if (names.length === 0) throw new MlpxError(`--ep: name at least one execution provider (${EXECUTION_PROVIDERS.join(', ')})`);
   for (const name of names) {
     if (!(EXECUTION_PROVIDERS as readonly string[]).includes(name)) {

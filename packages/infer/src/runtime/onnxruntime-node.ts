@@ -28,8 +28,8 @@ export interface OpenedSession {
 }
 
 const WEBGPU_HINT =
-  'use --ep cpu, or give WebGPU a Vulkan driver: install libvulkan1 and your GPU\'s driver (Debian and Ubuntu: ' +
-  '`sudo apt-get install libvulkan1 mesa-vulkan-drivers` for AMD and Intel GPUs; NVIDIA\'s driver brings its own)';
+  "use --ep cpu, or give WebGPU a Vulkan driver: install libvulkan1 and your GPU's driver (Debian and Ubuntu: " +
+  "`sudo apt-get install libvulkan1 mesa-vulkan-drivers` for AMD and Intel GPUs; NVIDIA's driver brings its own)";
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
@@ -65,7 +65,12 @@ export interface SessionThreading {
   readonly spinning?: boolean;
 }
 
-export async function openSession(model: Uint8Array, providers: readonly ExecutionProvider[], label: string, threading: SessionThreading = {}): Promise<OpenedSession> {
+export async function openSession(
+  model: Uint8Array,
+  providers: readonly ExecutionProvider[],
+  label: string,
+  threading: SessionThreading = {},
+): Promise<OpenedSession> {
   const skipped: { executionProvider: ExecutionProvider; reason: string }[] = [];
   for (const provider of providers) {
     if (provider === 'webgpu') {

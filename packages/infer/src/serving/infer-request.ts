@@ -68,12 +68,17 @@ function readOutputs(request: Record<string, unknown>, model: ServedVersion, bin
     const name = output['name'];
     if (typeof name !== 'string') throw badRequest(`outputs[${i}].name must be a string, got ${shown(name)}`);
     if (!(OUTPUT_NAMES as readonly string[]).includes(name)) {
-      throw badRequest(`unexpected inference output '${name}' for model '${model.model}' (outputs[${i}].name): its outputs are '${LOGITS_NAME}' and '${PROBABILITIES_NAME}'`);
+      throw badRequest(
+        `unexpected inference output '${name}' for model '${model.model}' (outputs[${i}].name): its outputs are '${LOGITS_NAME}' and '${PROBABILITIES_NAME}'`,
+      );
     }
     if (outputs.some((o) => o.name === name)) throw badRequest(`output '${name}' is requested twice (outputs[${i}])`);
     const parameters = output['parameters'] ?? {};
     if (!isObject(parameters)) throw badRequest(`outputs[${i}].parameters must be an object, got ${shown(parameters)}`);
-    if ('shared_memory_region' in parameters) throw badRequest(`output '${name}': shared memory (parameters.shared_memory_region) is not supported by mlpx serve; leave it out to get the data in the response`);
+    if ('shared_memory_region' in parameters)
+      throw badRequest(
+        `output '${name}': shared memory (parameters.shared_memory_region) is not supported by mlpx serve; leave it out to get the data in the response`,
+      );
     const binary = parameters['binary_data'] ?? binaryByDefault;
     if (typeof binary !== 'boolean') throw badRequest(`output '${name}': parameters.binary_data must be true or false, got ${shown(binary)}`);
     const classification = parameters['classification'] ?? 0;
@@ -101,7 +106,8 @@ export function readInferRequest(request: unknown, binary: Uint8Array, hasHeader
 
   const inputs = request['inputs'];
   if (!Array.isArray(inputs)) throw badRequest(`'inputs' must be an array of input tensors, got ${inputs === undefined ? 'nothing' : shown(inputs)}`);
-  if (inputs.length === 0) throw badRequest(`expected 1 inputs but got 0 inputs for model '${model.model}' ('inputs' is empty; the model takes '${INPUT_NAME}')`);
+  if (inputs.length === 0)
+    throw badRequest(`expected 1 inputs but got 0 inputs for model '${model.model}' ('inputs' is empty; the model takes '${INPUT_NAME}')`);
   const [height, width, channels] = model.inputShape;
   const expectedShape = [-1, height, width, channels];
   let images: Float32Array | Uint8Array | undefined;
@@ -111,18 +117,22 @@ export function readInferRequest(request: unknown, binary: Uint8Array, hasHeader
     if (!isObject(input)) throw badRequest(`inputs[${i}] must be an object with name, shape, datatype and data, got ${shown(input)}`);
     const name = input['name'];
     if (typeof name !== 'string') throw badRequest(`inputs[${i}].name must be a string, got ${shown(name)}`);
-    if (name !== INPUT_NAME) throw badRequest(`unexpected inference input '${name}' for model '${model.model}' (inputs[${i}].name): its input is '${INPUT_NAME}'`);
+    if (name !== INPUT_NAME)
+      throw badRequest(`unexpected inference input '${name}' for model '${model.model}' (inputs[${i}].name): its input is '${INPUT_NAME}'`);
     if (images !== undefined) throw badRequest(`input '${name}' is given twice (inputs[${i}])`);
     const datatype = input['datatype'];
     if (typeof datatype !== 'string') throw badRequest(`inputs[${i}].datatype must be a string such as "FP32", got ${shown(datatype)}`);
-    if (datatype !== 'FP32') throw badRequest(`inference input '${name}' data-type is '${datatype}', but model '${model.model}' expects 'FP32' (inputs[${i}].datatype)`);
+    if (datatype !== 'FP32')
+      throw badRequest(`inference input '${name}' data-type is '${datatype}', but model '${model.model}' expects 'FP32' (inputs[${i}].datatype)`);
     const shape = input['shape'];
     if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
       throw badRequest(`inputs[${i}].shape must be an array of whole numbers >= 0, got ${shown(shape)}`);
     }
     const dimsGiven = shape as number[];
     if (dimsGiven.length !== 4 || dimsGiven[1] !== height || dimsGiven[2] !== width || dimsGiven[3] !== channels) {
-      throw badRequest(`unexpected shape for input '${name}' for model '${model.model}'. Expected ${dims(expectedShape)}, got ${dims(dimsGiven)} (inputs[${i}].shape)`);
+      throw badRequest(
+        `unexpected shape for input '${name}' for model '${model.model}'. Expected ${dims(expectedShape)}, got ${dims(dimsGiven)} (inputs[${i}].shape)`,
+      );
     }
     batch = dimsGiven[0]!;
     if (batch === 0) throw badRequest(`input '${name}' has batch size 0 (inputs[${i}].shape[0]): send at least one image`);
@@ -138,9 +148,7 @@ export function readInferRequest(request: unknown, binary: Uint8Array, hasHeader
       throw badRequest(`input '${name}': shared memory (parameters.shared_memory_region) is not supported by mlpx serve; send the data in the body`);
     }
     if (hasData === hasBinary) {
-      throw badRequest(
-        `input '${name}' must set only one of 'data' and 'binary_data_size' in 'parameters', but ${hasData ? "set both" : 'set neither'}`,
-      );
+      throw badRequest(`input '${name}' must set only one of 'data' and 'binary_data_size' in 'parameters', but ${hasData ? 'set both' : 'set neither'}`);
     }
     if (hasBinary) {
       const size = inputParameters['binary_data_size'];
@@ -148,13 +156,19 @@ export function readInferRequest(request: unknown, binary: Uint8Array, hasHeader
         throw badRequest(`input '${name}': parameters.binary_data_size must be a whole number of bytes, got ${shown(size)}`);
       }
       if (!hasHeaderLength) {
-        throw badRequest(`input '${name}' has parameters.binary_data_size, but the request has no Inference-Header-Content-Length header giving the length of its JSON`);
+        throw badRequest(
+          `input '${name}' has parameters.binary_data_size, but the request has no Inference-Header-Content-Length header giving the length of its JSON`,
+        );
       }
       if (size !== values * 4) {
-        throw badRequest(`input byte size mismatch for input '${name}' for model '${model.model}'. Expected ${values * 4}, got ${size} (parameters.binary_data_size for shape ${dims(dimsGiven)} of FP32)`);
+        throw badRequest(
+          `input byte size mismatch for input '${name}' for model '${model.model}'. Expected ${values * 4}, got ${size} (parameters.binary_data_size for shape ${dims(dimsGiven)} of FP32)`,
+        );
       }
       if (binaryOffset + size > binary.length) {
-        throw badRequest(`unexpected size for input '${name}', expecting ${binaryOffset + size - binary.length} additional bytes for model '${model.model}' (the body ends ${binary.length - binaryOffset} bytes into its binary data)`);
+        throw badRequest(
+          `unexpected size for input '${name}', expecting ${binaryOffset + size - binary.length} additional bytes for model '${model.model}' (the body ends ${binary.length - binaryOffset} bytes into its binary data)`,
+        );
       }
       images = binary.subarray(binaryOffset, binaryOffset + size);
       binaryOffset += size;
@@ -168,7 +182,9 @@ export function readInferRequest(request: unknown, binary: Uint8Array, hasHeader
     }
   });
   if (binaryOffset !== binary.length) {
-    throw badRequest(`unexpected additional input data for model '${model.model}': ${binary.length - binaryOffset} bytes after the JSON that no input's binary_data_size accounts for`);
+    throw badRequest(
+      `unexpected additional input data for model '${model.model}': ${binary.length - binaryOffset} bytes after the JSON that no input's binary_data_size accounts for`,
+    );
   }
   return { id: id || undefined, images: images!, batch, outputs: readOutputs(request, model, binaryOutput) };
 }

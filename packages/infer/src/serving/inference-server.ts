@@ -134,7 +134,12 @@ async function startSession(served: ServedVersion, options: InferenceServerOptio
   if (options.sessionThreads ?? true) {
     const threading = options.threading ?? { spinning: false, intraOpThreads: Math.max(1, availableParallelism() - 1) };
     const thread = await SessionThread.open({ model: served.bytes, providers, label: served.path, threading, imageShape: served.inputShape });
-    return { executionProvider: thread.executionProvider, skipped: thread.skipped, run: (images, count) => thread.run(images, count), close: () => thread.close() };
+    return {
+      executionProvider: thread.executionProvider,
+      skipped: thread.skipped,
+      run: (images, count) => thread.run(images, count),
+      close: () => thread.close(),
+    };
   }
   const opened = await openSession(served.bytes, providers, served.path, options.threading ?? { spinning: false });
   const [height, width, channels] = served.inputShape;
@@ -202,10 +207,13 @@ function listen(server: HttpServer, port: number, host: string): Promise<number>
   return new Promise<number>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const message =
-        error.code === 'EADDRINUSE' ? `port ${port} on ${host} is in use: choose another with --port (0 picks a free one)` :
-        error.code === 'EADDRNOTAVAIL' ? `cannot listen on ${host}: no such address on this machine (--host)` :
-        error.code === 'EACCES' ? `not allowed to listen on port ${port}: choose one above 1023 with --port` :
-        `cannot listen on ${host}:${port}: ${error.message}`;
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is in use: choose another with --port (0 picks a free one)`
+          : error.code === 'EADDRNOTAVAIL'
+            ? `cannot listen on ${host}: no such address on this machine (--host)`
+            : error.code === 'EACCES'
+              ? `not allowed to listen on port ${port}: choose one above 1023 with --port`
+              : `cannot listen on ${host}:${port}: ${error.message}`;
       reject(new MlpxError(message));
     });
     server.listen(port, host, () => {
@@ -287,7 +295,10 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
           json = JSON.parse(split.json);
         } catch (error) {
           const message = describeError(error);
-          const hint = !split.hasHeaderLength && /after JSON/i.test(message) ? ' (binary tensor data after the JSON needs the Inference-Header-Content-Length header)' : '';
+          const hint =
+            !split.hasHeaderLength && /after JSON/i.test(message)
+              ? ' (binary tensor data after the JSON needs the Inference-Header-Content-Length header)'
+              : '';
           throw badRequest(`the request's JSON is malformed: ${message}${hint}`);
         }
         parsed = readInferRequest(json, split.binary, split.hasHeaderLength, version.served);
@@ -377,14 +388,21 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     if (!socket.writable) return socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     const body = JSON.stringify({ error: status === 431 ? 'the request headers are too large' : `malformed HTTP request: ${error.message.split('\n')[0]}` });
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: ${JSON_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: ${JSON_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   // curl and others ask before sending a large body: a body over the limit is refused unsent.
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     const length = Number(request.headers['content-length']);
     if (Number.isFinite(length) && length > maxBodyBytes) {
       response.shouldKeepAlive = false;
-      send(response, 413, JSON.stringify({ error: `the request body is ${length} bytes, over the limit of ${maxBodyBytes} bytes (mlpx serve --max-body-bytes)` }), { connection: 'close' });
+      send(
+        response,
+        413,
+        JSON.stringify({ error: `the request body is ${length} bytes, over the limit of ${maxBodyBytes} bytes (mlpx serve --max-body-bytes)` }),
+        { connection: 'close' },
+      );
       return;
     }
     response.writeContinue();

@@ -38,7 +38,12 @@ export function modelConfig(version: ServedVersion): string {
     version_policy: { all: {} },
     max_batch_size: batched ? batching.maxBatchSize : 0,
     input: [{ name: INPUT_NAME, data_type: 'TYPE_FP32', format: 'FORMAT_NONE', dims: [...batchDim, ...version.inputShape] }],
-    output: [LOGITS_NAME, PROBABILITIES_NAME].map((name) => ({ name, data_type: 'TYPE_FP32', dims: [...batchDim, version.classes], label_filename: version.outputLabels.has(name) ? 'labels.txt' : '' })),
+    output: [LOGITS_NAME, PROBABILITIES_NAME].map((name) => ({
+      name,
+      data_type: 'TYPE_FP32',
+      dims: [...batchDim, version.classes],
+      label_filename: version.outputLabels.has(name) ? 'labels.txt' : '',
+    })),
     ...(batching.gather && batched ? { dynamic_batching: { max_queue_delay_microseconds: batching.maxQueueDelayMicroseconds } } : {}),
     default_model_filename: 'model.onnx',
   });

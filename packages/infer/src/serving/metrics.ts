@@ -31,13 +31,46 @@ export interface ServerMetrics {
 export function createServerMetrics(): ServerMetrics {
   const registry = new Registry();
   const labelNames = ['model', 'version'] as const;
-  const requests = new Counter({ name: 'mlpx_inference_requests_total', help: 'Inference requests answered, by HTTP status.', labelNames: [...labelNames, 'status'], registers: [registry] });
-  const failures = new Counter({ name: 'mlpx_inference_failures_total', help: 'Inference requests answered with an error (HTTP status >= 400).', labelNames: [...labelNames, 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'mlpx_inference_requests_total',
+    help: 'Inference requests answered, by HTTP status.',
+    labelNames: [...labelNames, 'status'],
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'mlpx_inference_failures_total',
+    help: 'Inference requests answered with an error (HTTP status >= 400).',
+    labelNames: [...labelNames, 'status'],
+    registers: [registry],
+  });
   const images = new Counter({ name: 'mlpx_inference_images_total', help: 'Images classified.', labelNames, registers: [registry] });
-  const pending = new Gauge({ name: 'mlpx_inference_pending_requests', help: 'Inference requests waiting in the batching queue or running now.', labelNames, registers: [registry] });
-  const batchSize = new Histogram({ name: 'mlpx_inference_batch_size', help: 'Images in one ONNX Runtime run.', labelNames, buckets: BATCH_BUCKETS, registers: [registry] });
-  const queueSeconds = new Histogram({ name: 'mlpx_inference_queue_seconds', help: "A request's wait in the batching queue before its run starts, in seconds.", labelNames, buckets: SECONDS_BUCKETS, registers: [registry] });
-  const computeSeconds = new Histogram({ name: 'mlpx_inference_compute_seconds', help: 'One ONNX Runtime run, in seconds.', labelNames, buckets: SECONDS_BUCKETS, registers: [registry] });
+  const pending = new Gauge({
+    name: 'mlpx_inference_pending_requests',
+    help: 'Inference requests waiting in the batching queue or running now.',
+    labelNames,
+    registers: [registry],
+  });
+  const batchSize = new Histogram({
+    name: 'mlpx_inference_batch_size',
+    help: 'Images in one ONNX Runtime run.',
+    labelNames,
+    buckets: BATCH_BUCKETS,
+    registers: [registry],
+  });
+  const queueSeconds = new Histogram({
+    name: 'mlpx_inference_queue_seconds',
+    help: "A request's wait in the batching queue before its run starts, in seconds.",
+    labelNames,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  });
+  const computeSeconds = new Histogram({
+    name: 'mlpx_inference_compute_seconds',
+    help: 'One ONNX Runtime run, in seconds.',
+    labelNames,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  });
 
   const requestChildren = new Map<string, { inc(): void }>();
   const countRequest = (model: string, version: string, status: number): void => {

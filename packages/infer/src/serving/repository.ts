@@ -159,9 +159,13 @@ export async function readModelSource(path: string, options: SourceOptions): Pro
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new MlpxError(`${path} does not exist: give an .onnx file written by mlpx export, or a model repository folder (mlpx export --triton)`);
   if (info.isDirectory()) {
-    if (options.modelName !== undefined) throw new MlpxError(`--model-name names the model of one .onnx file; in the repository ${path} each model is named by its folder`);
+    if (options.modelName !== undefined)
+      throw new MlpxError(`--model-name names the model of one .onnx file; in the repository ${path} each model is named by its folder`);
     const entries = await readdir(path, { withFileTypes: true });
-    const names = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    const names = entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
     if (names.length === 0) throw new MlpxError(`the model repository ${path} has no model folders (expected ${join(path, '<name>', '1', MODEL_FILE)})`);
     const models: ServedModel[] = [];
     for (const name of names) models.push(await readRepositoryModel(path, name, options));

@@ -19,7 +19,12 @@ import { ProtocolError, badRequest } from './protocol-error.js';
 export type Route =
   | { readonly kind: 'server-metadata' }
   | { readonly kind: 'health'; readonly probe: 'live' | 'ready' }
-  | { readonly kind: 'model'; readonly action: 'metadata' | 'ready' | 'config' | 'stats' | 'infer'; readonly model: string; readonly version: string | undefined }
+  | {
+      readonly kind: 'model';
+      readonly action: 'metadata' | 'ready' | 'config' | 'stats' | 'infer';
+      readonly model: string;
+      readonly version: string | undefined;
+    }
   | { readonly kind: 'all-statistics' }
   | { readonly kind: 'repository-index' }
   | { readonly kind: 'metrics' };
@@ -57,7 +62,12 @@ export function route(method: string, path: string): Route | undefined {
       if (version !== undefined && !/^\d+$/.test(version)) {
         throw badRequest(`the model version in the path must be a whole number > 0, got '${version}'`);
       }
-      found = { kind: 'model', action: (match[3] as 'infer' | 'ready' | 'config' | 'stats' | undefined) ?? 'metadata', model: decode(match[1]!, 'model name'), version };
+      found = {
+        kind: 'model',
+        action: (match[3] as 'infer' | 'ready' | 'config' | 'stats' | undefined) ?? 'metadata',
+        model: decode(match[1]!, 'model name'),
+        version,
+      };
     }
   }
   if (!found) return undefined;

@@ -15,11 +15,14 @@ export interface SessionWorkerData {
 
 export type SessionRequest =
   /** `images` is transferred, and comes back with the answer. */
-  | { readonly type: 'run'; readonly id: number; readonly images: Float32Array; readonly count: number }
-  | { readonly type: 'close' };
+  { readonly type: 'run'; readonly id: number; readonly images: Float32Array; readonly count: number } | { readonly type: 'close' };
 
 export type SessionReply =
-  | { readonly type: 'opened'; readonly executionProvider: ExecutionProvider; readonly skipped: readonly { executionProvider: ExecutionProvider; reason: string }[] }
+  | {
+      readonly type: 'opened';
+      readonly executionProvider: ExecutionProvider;
+      readonly skipped: readonly { executionProvider: ExecutionProvider; reason: string }[];
+    }
   | { readonly type: 'open-failed'; readonly message: string; readonly mlpx: boolean }
   | { readonly type: 'result'; readonly id: number; readonly images: Float32Array; readonly logits: Float32Array; readonly probabilities: Float32Array }
   | { readonly type: 'run-failed'; readonly id: number; readonly images: Float32Array; readonly message: string }

@@ -29,16 +29,23 @@ try {
 
 port.on('message', (request: SessionRequest) => {
   if (request.type === 'close') {
-    void (session?.release() ?? Promise.resolve()).catch(() => undefined).then(() => {
-      reply({ type: 'closed' });
-      port.close();
-    });
+    void (session?.release() ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        reply({ type: 'closed' });
+        port.close();
+      });
     return;
   }
   const { id, images, count } = request;
   const input = images.length === count * height * width * channels ? images : images.subarray(0, count * height * width * channels);
   runBatch(session!, input, [count, height, width, channels]).then(
-    (outputs) => reply({ type: 'result', id, images, logits: outputs.logits, probabilities: outputs.probabilities }, [images.buffer as ArrayBuffer, outputs.logits.buffer as ArrayBuffer, outputs.probabilities.buffer as ArrayBuffer]),
+    (outputs) =>
+      reply({ type: 'result', id, images, logits: outputs.logits, probabilities: outputs.probabilities }, [
+        images.buffer as ArrayBuffer,
+        outputs.logits.buffer as ArrayBuffer,
+        outputs.probabilities.buffer as ArrayBuffer,
+      ]),
     (error: unknown) => reply({ type: 'run-failed', id, images, message: firstLine(error) }, [images.buffer as ArrayBuffer]),
   );
 });

@@ -80,7 +80,12 @@ export class VersionStatistics implements BatchObserver {
       response_stats: {},
       batch_stats: [...this.batches]
         .sort(([a], [b]) => a - b)
-        .map(([batchSize, run]) => ({ batch_size: batchSize, compute_input: { count: run.count, ns: 0 }, compute_infer: run, compute_output: { count: run.count, ns: 0 } })),
+        .map(([batchSize, run]) => ({
+          batch_size: batchSize,
+          compute_input: { count: run.count, ns: 0 },
+          compute_infer: run,
+          compute_output: { count: run.count, ns: 0 },
+        })),
       memory_usage: [],
     };
   }

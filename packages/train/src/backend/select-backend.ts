@@ -110,7 +110,10 @@ export class NoBackendError extends MlpxError {
     readonly skipped: readonly { name: string; reason: string }[],
   ) {
     const reasons = skipped.map((s) => `  ${s.name}: ${s.reason}`).join('\n');
-    const hint = choice === 'tensorflow' ? '\nRun `mlpx setup tensorflow` (or `mlpx setup tensorflow --gpu` for CUDA) to build it (https://github.com/mlpx/mlpx/blob/main/docs/native-tensorflow.md).' : '';
+    const hint =
+      choice === 'tensorflow'
+        ? '\nRun `mlpx setup tensorflow` (or `mlpx setup tensorflow --gpu` for CUDA) to build it (https://github.com/mlpx/mlpx/blob/main/docs/native-tensorflow.md).'
+        : '';
     super(`--backend ${choice}: no backend could be loaded:\n${reasons}${hint}`);
   }
 }

@@ -29,7 +29,10 @@ export class PlainFourierTransform extends tf.layers.Layer {
       // Along channels, then along patches (C_N and S_N are symmetric): [B, D, N] rows times C_N.
       const alongPatches = (y: tf.Tensor, m: tf.Tensor2D): tf.Tensor =>
         tf.matMul(tf.reshape(tf.transpose(tf.reshape(y, [batch, patches, channels]), [0, 2, 1]), [batch * channels, patches]), m);
-      const real = tf.sub(alongPatches(tf.matMul(rows, matrix(d.cos, channels)), matrix(n.cos, patches)), alongPatches(tf.matMul(rows, matrix(d.sin, channels)), matrix(n.sin, patches)));
+      const real = tf.sub(
+        alongPatches(tf.matMul(rows, matrix(d.cos, channels)), matrix(n.cos, patches)),
+        alongPatches(tf.matMul(rows, matrix(d.sin, channels)), matrix(n.sin, patches)),
+      );
       return tf.transpose(tf.reshape(real, [batch, channels, patches]), [0, 2, 1]);
     });
   }

@@ -37,10 +37,14 @@ export async function kerasPeerPython(): Promise<{ python: string; install: Tens
   const install = await readTensorflowInstall();
   const root = tensorflowRoot();
   if (!install) {
-    throw new MlpxError(`the Keras peer trains on the TensorFlow that \`mlpx setup tensorflow\` installs, and none is set up in ${root}; run \`mlpx setup tensorflow\` first`);
+    throw new MlpxError(
+      `the Keras peer trains on the TensorFlow that \`mlpx setup tensorflow\` installs, and none is set up in ${root}; run \`mlpx setup tensorflow\` first`,
+    );
   }
   if (!install.python) {
-    throw new MlpxError(`the Keras peer needs the Python of the TensorFlow set up in ${root}, and that one has none (it was built --from ${install.from ?? 'an existing TensorFlow'}); run \`mlpx setup tensorflow --force\` to install TensorFlow with its Python`);
+    throw new MlpxError(
+      `the Keras peer needs the Python of the TensorFlow set up in ${root}, and that one has none (it was built --from ${install.from ?? 'an existing TensorFlow'}); run \`mlpx setup tensorflow --force\` to install TensorFlow with its Python`,
+    );
   }
   if (!existsSync(install.python)) {
     throw new MlpxError(`the Python of the TensorFlow set up in ${root} (${install.python}) is missing; run \`mlpx setup tensorflow --force\``);
@@ -71,7 +75,9 @@ export function kerasPeerArguments(options: TrainingThroughputOptions): string[]
 
 export async function measureKerasPeerThroughput(python: string, options: TrainingThroughputOptions): Promise<KerasPeerThroughput> {
   if (modelFamily(options.model).kerasBlock === undefined) {
-    throw new MlpxError(`the Keras peer has no form of ${options.model}: its family names no Keras block (kerasBlock), so there is nothing to measure it against`);
+    throw new MlpxError(
+      `the Keras peer has no form of ${options.model}: its family names no Keras block (kerasBlock), so there is nothing to measure it against`,
+    );
   }
   const label = `the Keras peer's training of ${options.model} (${python} ${KERAS_PEER_SCRIPT})`;
   // No __pycache__ written into the installed package.

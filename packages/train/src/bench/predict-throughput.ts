@@ -8,7 +8,10 @@ import { imagesPerSecond, type RepetitionOptions } from '@mlpx/core';
 
 export async function measurePredictThroughput(model: tf.LayersModel, options: RepetitionOptions & { batchSize: number }): Promise<number> {
   const [, height, width, channels] = model.inputs[0]!.shape as [null, number, number, number];
-  const images = tf.tensor4d(Float32Array.from({ length: options.batchSize * height * width * channels }, (_, i) => (i * 7919) % 256), [options.batchSize, height, width, channels]);
+  const images = tf.tensor4d(
+    Float32Array.from({ length: options.batchSize * height * width * channels }, (_, i) => (i * 7919) % 256),
+    [options.batchSize, height, width, channels],
+  );
   try {
     return await imagesPerSecond(
       async () => {

@@ -76,7 +76,14 @@ function syntheticBatch(options: TrainingThroughputOptions): SyntheticBatch {
   const random = seedrandom.alea('throughput');
   const pixels = Uint8Array.from({ length: batchSize * height * width * channels }, () => Math.floor(random() * 256));
   const labels = Int32Array.from({ length: batchSize }, () => Math.floor(random() * numClasses));
-  const config: ModelConfig = { model: options.model, inputHeight: height, inputWidth: width, inputChannels: channels, numClasses, ...(options.architecture ?? SEED_ARCHITECTURE) };
+  const config: ModelConfig = {
+    model: options.model,
+    inputHeight: height,
+    inputWidth: width,
+    inputChannels: channels,
+    numClasses,
+    ...(options.architecture ?? SEED_ARCHITECTURE),
+  };
   const warmup = options.warmupSteps ?? 1;
   return { config, statistics: channelStatistics(pixels, channels), pixels, labels, batchSize, warmup, total: warmup + (options.steps ?? 3) };
 }

@@ -150,7 +150,15 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
     if (code === 'ENOENT') throw new MlpxError(`${folder} has no ${CHECKPOINT_JSON}: is it a run folder of mlpx train that was interrupted?`);
     throw invalid(path, describeError(error));
   }
-  if (json?.format !== FORMAT || json.version !== VERSION || typeof json.binary !== 'string' || !Array.isArray(json.tensors) || !json.state || !json.settings || !json.modelConfig) {
+  if (
+    json?.format !== FORMAT ||
+    json.version !== VERSION ||
+    typeof json.binary !== 'string' ||
+    !Array.isArray(json.tensors) ||
+    !json.state ||
+    !json.settings ||
+    !json.modelConfig
+  ) {
     throw invalid(path, `it is not an mlpx checkpoint (format ${FORMAT} version ${VERSION})`);
   }
   if (!BINARY.test(json.binary) || json.binary.includes('/')) throw invalid(path, `bad binary file name ${json.binary}`);
@@ -207,7 +215,13 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
  */
 function withPositionTable(settings: TrainSettings, modelConfig: ModelConfig): Pick<Checkpoint, 'settings' | 'modelConfig'> {
   // A damaged checkpoint without an architecture is left to the model's own checks to report.
-  if (!isModelFamily(settings.model) || !modelFamily(settings.model).positionEmbedding || typeof settings.architecture !== 'object' || settings.architecture.positionTable !== undefined) return { settings, modelConfig };
+  if (
+    !isModelFamily(settings.model) ||
+    !modelFamily(settings.model).positionEmbedding ||
+    typeof settings.architecture !== 'object' ||
+    settings.architecture.positionTable !== undefined
+  )
+    return { settings, modelConfig };
   return {
     settings: { ...settings, architecture: { ...settings.architecture, positionTable: 'trained' } },
     modelConfig: { ...modelConfig, positionTable: 'trained' },

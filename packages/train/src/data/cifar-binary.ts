@@ -28,17 +28,14 @@ export function parseCifar100Records(data: Uint8Array, file: string): ImageSplit
     const start = record * CIFAR100_RECORD_BYTES;
     const fine = data[start + 1];
     if (fine >= CIFAR100_CLASS_COUNT) {
-      throw new MlpxError(
-        `${file}: record ${record} has fine label ${fine}, expected 0-${CIFAR100_CLASS_COUNT - 1}`,
-      );
+      throw new MlpxError(`${file}: record ${record} has fine label ${fine}, expected 0-${CIFAR100_CLASS_COUNT - 1}`);
     }
     labels[record] = fine;
     const planes = start + LABEL_BYTES;
     const out = record * CIFAR_CHANNELS * PLANE_BYTES;
     for (let pixel = 0; pixel < PLANE_BYTES; pixel++) {
       for (let channel = 0; channel < CIFAR_CHANNELS; channel++) {
-        images[out + pixel * CIFAR_CHANNELS + channel] =
-          data[planes + channel * PLANE_BYTES + pixel];
+        images[out + pixel * CIFAR_CHANNELS + channel] = data[planes + channel * PLANE_BYTES + pixel];
       }
     }
   }

@@ -9,13 +9,7 @@ import { join } from 'node:path';
 
 import { MlpxError } from '@mlpx/core';
 import { resolveDataDir } from './cache-dir.js';
-import {
-  CIFAR100_CLASS_COUNT,
-  CIFAR_CHANNELS,
-  CIFAR_IMAGE_SIZE,
-  parseCifar100Records,
-  parseLabelNames,
-} from './cifar-binary.js';
+import { CIFAR100_CLASS_COUNT, CIFAR_CHANNELS, CIFAR_IMAGE_SIZE, parseCifar100Records, parseLabelNames } from './cifar-binary.js';
 import type { ImageDataset, LoadDatasetOptions } from './dataset.js';
 import { downloadFile, type RemoteFile } from './download.js';
 import { readDataFile, statIfExists } from './read-file.js';
@@ -48,16 +42,9 @@ interface LocatedFiles {
   readonly parts: Record<'train' | 'test' | 'names', NamedData>;
 }
 
-export async function loadCifar100(
-  options: LoadDatasetOptions,
-  remote: RemoteFile = cifar100Download(),
-): Promise<ImageDataset> {
+export async function loadCifar100(options: LoadDatasetOptions, remote: RemoteFile = cifar100Download()): Promise<ImageDataset> {
   const { source, parts } = await locate(options, remote);
-  const classNames = parseLabelNames(
-    parts.names.data.toString('utf8'),
-    parts.names.file,
-    CIFAR100_CLASS_COUNT,
-  );
+  const classNames = parseLabelNames(parts.names.data.toString('utf8'), parts.names.file, CIFAR100_CLASS_COUNT);
   return {
     name: 'cifar100',
     height: CIFAR_IMAGE_SIZE,
@@ -101,8 +88,6 @@ async function readFolder(folder: string): Promise<LocatedFiles> {
 
 async function readArchive(archive: string): Promise<LocatedFiles> {
   const entries = FILE_NAMES.map((name) => `${ARCHIVE_FOLDER}/${name}`);
-  const [train, test, names] = (await readTarGzEntries(archive, entries)).map(
-    (data, i): NamedData => ({ file: `${archive}:${entries[i]}`, data }),
-  );
+  const [train, test, names] = (await readTarGzEntries(archive, entries)).map((data, i): NamedData => ({ file: `${archive}:${entries[i]}`, data }));
   return { source: archive, parts: { train, test, names } };
 }

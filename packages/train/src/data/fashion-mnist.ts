@@ -18,28 +18,12 @@ import { describeSample, FASHION_MNIST_SAMPLE, FASHION_MNIST_SAMPLE_DIR } from '
 import { parseIdxImages, parseIdxLabels } from './idx.js';
 import { readDataFile, statIfExists } from './read-file.js';
 
-export const FASHION_MNIST_CLASS_NAMES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-] as const;
+export const FASHION_MNIST_CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
 
 const IMAGE_SIZE = 28;
 
 /** The four files, without their '.gz' suffix. */
-export const FASHION_MNIST_FILES = [
-  'train-images-idx3-ubyte',
-  'train-labels-idx1-ubyte',
-  't10k-images-idx3-ubyte',
-  't10k-labels-idx1-ubyte',
-] as const;
+export const FASHION_MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
 export type FashionMnistFile = (typeof FASHION_MNIST_FILES)[number];
 
 export interface FashionMnistSources {
@@ -87,28 +71,20 @@ export function fashionMnistSources(): FashionMnistSources {
 
 type FilePaths = Record<FashionMnistFile, string>;
 
-export async function loadFashionMnist(
-  options: LoadDatasetOptions,
-  sources: FashionMnistSources = fashionMnistSources(),
-): Promise<ImageDataset> {
+export async function loadFashionMnist(options: LoadDatasetOptions, sources: FashionMnistSources = fashionMnistSources()): Promise<ImageDataset> {
   const { source, paths } = await locate(options, sources);
   return readDataset('fashion-mnist', source, paths);
 }
 
 /** The shipped sample, asked for by name ('fashion-mnist-sample'). */
-export async function loadFashionMnistSample(
-  options: Pick<LoadDatasetOptions, 'onInfo'>,
-  sampleDir: string = FASHION_MNIST_SAMPLE_DIR,
-): Promise<ImageDataset> {
+export async function loadFashionMnistSample(options: Pick<LoadDatasetOptions, 'onInfo'>, sampleDir: string = FASHION_MNIST_SAMPLE_DIR): Promise<ImageDataset> {
   options.onInfo?.(`using ${describeSample(sampleDir)}`);
   return readDataset(FASHION_MNIST_SAMPLE, sampleDir, gzipPaths(sampleDir));
 }
 
 /** The four '.gz' files in `folder` (the cache and the sample hold them compressed). */
 function gzipPaths(folder: string): FilePaths {
-  return Object.fromEntries(
-    FASHION_MNIST_FILES.map((file) => [file, join(folder, `${file}.gz`)]),
-  ) as FilePaths;
+  return Object.fromEntries(FASHION_MNIST_FILES.map((file) => [file, join(folder, `${file}.gz`)])) as FilePaths;
 }
 
 async function readDataset(name: string, source: string, paths: FilePaths): Promise<ImageDataset> {
@@ -126,25 +102,18 @@ async function readDataset(name: string, source: string, paths: FilePaths): Prom
   };
 }
 
-async function locate(
-  options: LoadDatasetOptions,
-  sources: FashionMnistSources,
-): Promise<{ source: string; paths: FilePaths }> {
+async function locate(options: LoadDatasetOptions, sources: FashionMnistSources): Promise<{ source: string; paths: FilePaths }> {
   const { dataFile, onInfo } = options;
   if (dataFile !== undefined) {
     const stats = await statIfExists(dataFile);
     if (stats === undefined) throw new MlpxError(`${dataFile} does not exist`);
     if (!stats.isDirectory()) {
-      throw new MlpxError(
-        `${dataFile} is a file; for fashion-mnist give a folder holding ${FASHION_MNIST_FILES.join(', ')} (each .gz or uncompressed)`,
-      );
+      throw new MlpxError(`${dataFile} is a file; for fashion-mnist give a folder holding ${FASHION_MNIST_FILES.join(', ')} (each .gz or uncompressed)`);
     }
     const found = await findFiles(dataFile);
     const missing = FASHION_MNIST_FILES.filter((file) => found[file] === undefined);
     if (missing.length > 0) {
-      throw new MlpxError(
-        `${dataFile} has no ${missing.map((file) => `${file}.gz or ${file}`).join(', no ')}`,
-      );
+      throw new MlpxError(`${dataFile} has no ${missing.map((file) => `${file}.gz or ${file}`).join(', no ')}`);
     }
     onInfo?.(`using ${dataFile}`);
     return { source: dataFile, paths: found as FilePaths };
@@ -211,21 +180,15 @@ async function readIdxFile(file: string): Promise<Buffer> {
 async function readSplit(imagesFile: string, labelsFile: string): Promise<ImageSplit> {
   const images = parseIdxImages(await readIdxFile(imagesFile), imagesFile);
   if (images.height !== IMAGE_SIZE || images.width !== IMAGE_SIZE) {
-    throw new MlpxError(
-      `${imagesFile} holds ${images.height}x${images.width} images, expected ${IMAGE_SIZE}x${IMAGE_SIZE}`,
-    );
+    throw new MlpxError(`${imagesFile} holds ${images.height}x${images.width} images, expected ${IMAGE_SIZE}x${IMAGE_SIZE}`);
   }
   const labels = parseIdxLabels(await readIdxFile(labelsFile), labelsFile);
   if (labels.length !== images.count) {
-    throw new MlpxError(
-      `${labelsFile} holds ${labels.length} labels but ${imagesFile} holds ${images.count} images`,
-    );
+    throw new MlpxError(`${labelsFile} holds ${labels.length} labels but ${imagesFile} holds ${images.count} images`);
   }
   const outOfRange = labels.findIndex((label) => label >= FASHION_MNIST_CLASS_NAMES.length);
   if (outOfRange !== -1) {
-    throw new MlpxError(
-      `${labelsFile}: label ${labels[outOfRange]} at index ${outOfRange} is out of range 0-${FASHION_MNIST_CLASS_NAMES.length - 1}`,
-    );
+    throw new MlpxError(`${labelsFile}: label ${labels[outOfRange]} at index ${outOfRange} is out of range 0-${FASHION_MNIST_CLASS_NAMES.length - 1}`);
   }
   return { images: images.pixels, labels: Int32Array.from(labels), count: images.count };
 }

@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { describeError, MlpxError } from '@mlpx/core';
 
-
 const gunzipAsync = promisify(gunzip);
 
 /** The two bytes every gzip member starts with (RFC 1952, section 2.3.1). */

@@ -27,12 +27,7 @@ export function parseIdxLabels(data: Uint8Array, file: string): Uint8Array {
   return parseIdx(data, file, 1, 'labels').values;
 }
 
-function parseIdx(
-  data: Uint8Array,
-  file: string,
-  dimensions: number,
-  kind: string,
-): { sizes: number[]; values: Uint8Array } {
+function parseIdx(data: Uint8Array, file: string, dimensions: number, kind: string): { sizes: number[]; values: Uint8Array } {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const headerBytes = 4 + 4 * dimensions;
   if (data.length < 4) {
@@ -41,22 +36,16 @@ function parseIdx(
   const magic = view.getUint32(0);
   const expectedMagic = (UNSIGNED_BYTE << 8) | dimensions;
   if (magic !== expectedMagic) {
-    throw new MlpxError(
-      `${file} has a bad magic number ${hex(magic)}, expected ${hex(expectedMagic)} (IDX ${kind})`,
-    );
+    throw new MlpxError(`${file} has a bad magic number ${hex(magic)}, expected ${hex(expectedMagic)} (IDX ${kind})`);
   }
   if (data.length < headerBytes) {
-    throw new MlpxError(
-      `${file} is truncated: ${data.length} bytes, the IDX ${kind} header alone is ${headerBytes}`,
-    );
+    throw new MlpxError(`${file} is truncated: ${data.length} bytes, the IDX ${kind} header alone is ${headerBytes}`);
   }
   const sizes = Array.from({ length: dimensions }, (_, i) => view.getUint32(4 + 4 * i));
   const expectedBytes = headerBytes + sizes.reduce((product, size) => product * size, 1);
   if (data.length !== expectedBytes) {
     const problem = data.length < expectedBytes ? 'is truncated' : 'has trailing bytes';
-    throw new MlpxError(
-      `${file} ${problem}: expected ${expectedBytes} bytes for IDX ${kind} of size ${sizes.join('x')}, got ${data.length}`,
-    );
+    throw new MlpxError(`${file} ${problem}: expected ${expectedBytes} bytes for IDX ${kind} of size ${sizes.join('x')}, got ${data.length}`);
   }
   return {
     sizes,

@@ -41,10 +41,7 @@ export interface ImageFolderOptions {
 /** The image files of one split, per class index. */
 type SplitFiles = string[][];
 
-export async function loadImageFolder(
-  dir: string,
-  options: ImageFolderOptions = {},
-): Promise<ImageDataset> {
+export async function loadImageFolder(dir: string, options: ImageFolderOptions = {}): Promise<ImageDataset> {
   const size = options.imageSize ?? DEFAULT_FOLDER_IMAGE_SIZE;
   if (!Number.isInteger(size) || size < 1) {
     throw new MlpxError(`the folder image size must be a positive integer, got ${size}`);
@@ -77,16 +74,10 @@ function shuffleEachClass(files: SplitFiles, seed: number): SplitFiles {
   return files.map((classFiles) => Array.from(shuffledIndices(classFiles.length, random), (i) => classFiles[i]!));
 }
 
-async function listSplits(
-  dir: string,
-  onInfo: ImageFolderOptions['onInfo'],
-): Promise<{ classNames: string[]; train: SplitFiles; test: SplitFiles }> {
+async function listSplits(dir: string, onInfo: ImageFolderOptions['onInfo']): Promise<{ classNames: string[]; train: SplitFiles; test: SplitFiles }> {
   const trainDir = join(dir, 'train');
   const testDir = join(dir, 'test');
-  const [trainStats, testStats] = await Promise.all([
-    statIfExists(trainDir),
-    statIfExists(testDir),
-  ]);
+  const [trainStats, testStats] = await Promise.all([statIfExists(trainDir), statIfExists(testDir)]);
   if (trainStats?.isDirectory() && testStats?.isDirectory()) {
     const classNames = await listClasses(trainDir);
     const testClasses = await listClasses(testDir);
@@ -112,9 +103,7 @@ async function listSplits(
       `${dir} has too few images to hold out a test split (every ${HOLD_OUT_EVERY}th image of each class); add images or give ${trainDir} and ${testDir} folders`,
     );
   }
-  onInfo?.(
-    `${dir} has no train/ and test/ folders: holding out every ${HOLD_OUT_EVERY}th image of each class (${testCount} images) as the test split`,
-  );
+  onInfo?.(`${dir} has no train/ and test/ folders: holding out every ${HOLD_OUT_EVERY}th image of each class (${testCount} images) as the test split`);
   return { classNames, train, test };
 }
 
@@ -133,9 +122,7 @@ async function readFolder(dir: string): Promise<Dirent[]> {
 
 /** The sorted names of the class folders in `dir`; at least two are required. */
 async function listClasses(dir: string): Promise<string[]> {
-  const classNames = (await readFolder(dir))
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name);
+  const classNames = (await readFolder(dir)).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   if (classNames.length < 2) {
     throw new MlpxError(
       `${dir} has ${classNames.length} class folder(s)${classNames.length ? ` (${classNames.join(', ')})` : ''}; at least 2 are needed, one sub-folder of images per class`,
@@ -145,24 +132,16 @@ async function listClasses(dir: string): Promise<string[]> {
 }
 
 /** The image files of each class folder of `dir`, listed one folder after the other. */
-async function listClassImages(
-  dir: string,
-  classNames: readonly string[],
-  onInfo: ImageFolderOptions['onInfo'],
-): Promise<SplitFiles> {
+async function listClassImages(dir: string, classNames: readonly string[], onInfo: ImageFolderOptions['onInfo']): Promise<SplitFiles> {
   const perClass: SplitFiles = [];
   for (const name of classNames) perClass.push(await listImages(join(dir, name), onInfo));
   return perClass;
 }
 
 /** The sorted image files of one class folder, which must hold at least one. */
-async function listImages(
-  classDir: string,
-  onInfo: ImageFolderOptions['onInfo'],
-): Promise<string[]> {
+async function listImages(classDir: string, onInfo: ImageFolderOptions['onInfo']): Promise<string[]> {
   const entries = await readFolder(classDir);
-  const isImage = (entry: Dirent) =>
-    !entry.isDirectory() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase());
+  const isImage = (entry: Dirent) => !entry.isDirectory() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase());
   const skipped = entries.filter((entry) => !isImage(entry)).map((entry) => entry.name);
   if (skipped.length > 0) {
     onInfo?.(`skipping ${skipped.length} non-image entries in ${classDir}: ${skipped.join(', ')}`);

@@ -29,10 +29,7 @@ export type LoadDatasetRequest = LoadDatasetOptions & {
   readonly seed?: number;
 };
 
-export async function loadDataset(
-  spec: string,
-  options: LoadDatasetRequest = {},
-): Promise<ImageDataset> {
+export async function loadDataset(spec: string, options: LoadDatasetRequest = {}): Promise<ImageDataset> {
   if (options.limit !== undefined) checkLimit(options.limit);
   const dataset = await loadSpec(spec, options);
   if (options.limit === undefined) return dataset;

@@ -4,11 +4,7 @@
  */
 
 /** Calls `task` on every item, `limit` at a time; stops starting tasks after the first failure. */
-export async function forEachConcurrent<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T, index: number) => Promise<void>,
-): Promise<void> {
+export async function forEachConcurrent<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {

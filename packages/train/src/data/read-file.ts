@@ -6,7 +6,6 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { describeError, MlpxError } from '@mlpx/core';
 
-
 /** An MlpxError naming `path` for an error thrown by a node:fs call on it. */
 export function fileError(path: string, error: unknown): MlpxError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

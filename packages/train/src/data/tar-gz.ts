@@ -16,10 +16,7 @@ export async function readTarGzEntries(file: string, names: readonly string[]): 
   const archive = extract();
   let found: Map<string, Buffer>;
   try {
-    [, found] = await Promise.all([
-      pipeline(createReadStream(file), createGunzip(), archive),
-      collectEntries(archive, new Set(names)),
-    ]);
+    [, found] = await Promise.all([pipeline(createReadStream(file), createGunzip(), archive), collectEntries(archive, new Set(names))]);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).syscall !== undefined) throw fileError(file, error);
     throw new MlpxError(`${file} is not a valid .tar.gz archive: ${describeError(error)}`, {

@@ -20,18 +20,8 @@ export interface NormWeights {
 export abstract class BlockLayer extends tf.layers.Layer {
   protected addDense(name: string, inputDim: number, units: number, biasInitializer: 'zeros' | 'ones' = 'zeros'): DenseWeights {
     return {
-      kernel: this.addWeight(
-        `${name}/kernel`,
-        [inputDim, units],
-        'float32',
-        tf.initializers.glorotUniform({ seed: randomSource.nextSeed() }),
-      ),
-      bias: this.addWeight(
-        `${name}/bias`,
-        [units],
-        'float32',
-        biasInitializer === 'ones' ? tf.initializers.ones() : tf.initializers.zeros(),
-      ),
+      kernel: this.addWeight(`${name}/kernel`, [inputDim, units], 'float32', tf.initializers.glorotUniform({ seed: randomSource.nextSeed() })),
+      bias: this.addWeight(`${name}/bias`, [units], 'float32', biasInitializer === 'ones' ? tf.initializers.ones() : tf.initializers.zeros()),
     };
   }
 

@@ -71,7 +71,16 @@ export class FNetBlock extends BlockLayer {
     return tf.tidy(() => {
       const input = singleInput(inputs, 'FNetBlock');
       const training = kwargs['training'] === true;
-      const weights = [this.norm1.gamma, this.norm1.beta, this.ffn1.kernel, this.ffn1.bias, this.ffn2.kernel, this.ffn2.bias, this.norm2.gamma, this.norm2.beta];
+      const weights = [
+        this.norm1.gamma,
+        this.norm1.beta,
+        this.ffn1.kernel,
+        this.ffn1.bias,
+        this.ffn2.kernel,
+        this.ffn2.bias,
+        this.norm2.gamma,
+        this.norm2.beta,
+      ];
       return fnetBlockOp.form()([input, ...weights.map((w) => w.read())], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
     });
   }

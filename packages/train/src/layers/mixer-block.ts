@@ -88,7 +88,11 @@ export class MixerBlock extends BlockLayer {
       const input = singleInput(inputs, 'MixerBlock');
       const training = kwargs['training'] === true;
       const weights = [this.token1, this.token2, this.channel1, this.channel2].flatMap((d) => [d.kernel.read(), d.bias.read()]);
-      return mixerBlockOp.form()([input, this.norm.gamma.read(), this.norm.beta.read(), ...weights], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
+      return mixerBlockOp.form()([input, this.norm.gamma.read(), this.norm.beta.read(), ...weights], {
+        dropoutRate: this.dropoutRate,
+        training,
+        gelu: this.gelu,
+      });
     });
   }
 

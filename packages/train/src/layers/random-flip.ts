@@ -19,7 +19,12 @@ export class RandomFlip extends tf.layers.Layer {
     if (kwargs['training'] !== true) return x;
     return tf.tidy(() => {
       const batch = x.shape[0];
-      const flip = stepInput(() => tf.tensor4d(randomSource.perExample(batch).map((u) => (u < 0.5 ? 1 : 0)), [batch, 1, 1, 1]));
+      const flip = stepInput(() =>
+        tf.tensor4d(
+          randomSource.perExample(batch).map((u) => (u < 0.5 ? 1 : 0)),
+          [batch, 1, 1, 1],
+        ),
+      );
       return tf.add(x, tf.mul(flip, tf.sub(tf.image.flipLeftRight(x), x)));
     });
   }

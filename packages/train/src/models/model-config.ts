@@ -29,7 +29,6 @@ export function isModelName(name: string): boolean {
   return isModelFamily(name);
 }
 
-
 function checkPositiveIntegers<T extends object>(values: T, keys: readonly (keyof T)[]): void {
   for (const key of keys) {
     const value = values[key];

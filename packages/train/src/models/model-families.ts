@@ -10,7 +10,8 @@ const families = new Map<string, ModelFamily>(BUILT_IN_FAMILIES.map((family) => 
 
 /** Makes a family available to buildClassifier, the plain baseline, the FLOP count and `mlpx train`. */
 export function registerModelFamily(family: ModelFamily): void {
-  if (!/^[a-z][a-z0-9]*$/.test(family.name)) throw new RangeError(`model family name '${family.name}' must be lower-case letters and digits, starting with a letter`);
+  if (!/^[a-z][a-z0-9]*$/.test(family.name))
+    throw new RangeError(`model family name '${family.name}' must be lower-case letters and digits, starting with a letter`);
   if (families.has(family.name)) throw new RangeError(`model family '${family.name}' is already registered`);
   families.set(family.name, family);
 }

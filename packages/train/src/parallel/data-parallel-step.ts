@@ -53,7 +53,9 @@ export function autoThreads(backend: string, batchSize: number): number {
 /** Throws, naming the flag, when `threads` > 1 is asked of a backend that does not split steps (as autoThreads, once a backend is selected). */
 export function checkDataParallelBackend(backend: string, threads: number): void {
   if (threads > 1 && !dataParallelStepsOp.formOn(backend)) {
-    throw new MlpxError(`--threads ${threads}: data-parallel training runs on ${dataParallelBackends().join(' or ')}, not ${backend} (which parallelises inside each op); drop --threads`);
+    throw new MlpxError(
+      `--threads ${threads}: data-parallel training runs on ${dataParallelBackends().join(' or ')}, not ${backend} (which parallelises inside each op); drop --threads`,
+    );
   }
 }
 
@@ -70,7 +72,9 @@ class GradientWorker {
     this.worker = new Worker(workerFile());
     this.worker.on('message', (reply: WorkerReply) => this.settle((p) => p.resolve(reply)));
     this.worker.on('error', (error) => this.settle((p) => p.reject(error)));
-    this.worker.on('exit', (code) => this.settle((p) => p.reject(new MlpxError(`a data-parallel training thread exited with code ${code} (--threads 1 trains on one thread)`))));
+    this.worker.on('exit', (code) =>
+      this.settle((p) => p.reject(new MlpxError(`a data-parallel training thread exited with code ${code} (--threads 1 trains on one thread)`))),
+    );
   }
 
   private settle(action: (pending: NonNullable<GradientWorker['pending']>) => void): void {

@@ -39,7 +39,9 @@ export function runJsonChild(command: string, args: readonly string[], options: 
       try {
         resolve({ value: JSON.parse(last) as unknown, stderr });
       } catch {
-        reject(new MlpxError(`${options.label} printed no JSON result; its output ended with:\n${stdout.slice(-TAIL_CHARACTERS)}${stderr.slice(-TAIL_CHARACTERS)}`));
+        reject(
+          new MlpxError(`${options.label} printed no JSON result; its output ended with:\n${stdout.slice(-TAIL_CHARACTERS)}${stderr.slice(-TAIL_CHARACTERS)}`),
+        );
       }
     });
   });

@@ -64,7 +64,10 @@ export function fileSystemLoader(folder: string): tf.io.IOHandler {
         const bytes = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
         const expected = weightBytes(specs);
         if (expected !== undefined && bytes !== expected) {
-          const what = files.length === 1 ? `${files[0]} has ${bytes.toLocaleString('en-US')} bytes` : `${files.join(', ')} have ${bytes.toLocaleString('en-US')} bytes together`;
+          const what =
+            files.length === 1
+              ? `${files[0]} has ${bytes.toLocaleString('en-US')} bytes`
+              : `${files.join(', ')} have ${bytes.toLocaleString('en-US')} bytes together`;
           const why = bytes < expected ? 'cut short (an interrupted copy or download?)' : 'longer than the model (files from two runs?)';
           throw new MlpxError(
             `${what}, but ${jsonPath} describes ${expected.toLocaleString('en-US')} bytes of weights: ${files.length === 1 ? 'the file is' : 'they are'} ${why}; ` +

@@ -19,7 +19,10 @@ function timestamp(date: Date): string {
 
 /** runs/<model>-<dataset>-<timestamp>, with the dataset spec made safe for a folder name. */
 export function defaultRunFolder(model: string, dataset: string, now = new Date()): string {
-  const datasetName = dataset.replace(/^folder:/, 'folder-').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-+$/, '');
+  const datasetName = dataset
+    .replace(/^folder:/, 'folder-')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-+$/, '');
   return join(RUNS_ROOT, `${model}-${datasetName}-${timestamp(now)}`);
 }
 

@@ -27,7 +27,11 @@ export interface RunMetrics {
     readonly trainImages: number;
     readonly validationImages: number;
   };
-  readonly backend: { readonly name: string; readonly description: string; /** Threads per training step (absent before data-parallel training). */ readonly threads?: number };
+  readonly backend: {
+    readonly name: string;
+    readonly description: string;
+    /** Threads per training step (absent before data-parallel training). */ readonly threads?: number;
+  };
   readonly history: readonly EpochLogs[];
   readonly stoppedEarly: boolean;
   /** The 1-based epoch whose weights were saved. */
@@ -66,11 +70,26 @@ export function parseRunMetrics(text: string, path: string): RunMetrics {
   const fraction = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
   if (!object(value)) throw problem('it is not a JSON object');
   const { modelConfig, dataset, test, history, settings, backend } = value;
-  if (!object(modelConfig) || typeof modelConfig['model'] !== 'string' || !positiveInteger(modelConfig['imageSize'])) throw problem('modelConfig is missing or incomplete');
-  if (!object(dataset) || typeof dataset['name'] !== 'string' || !Array.isArray(dataset['inputShape']) || dataset['inputShape'].length !== 3 || !dataset['inputShape'].every(positiveInteger) || !positiveInteger(dataset['numClasses'])) {
+  if (!object(modelConfig) || typeof modelConfig['model'] !== 'string' || !positiveInteger(modelConfig['imageSize']))
+    throw problem('modelConfig is missing or incomplete');
+  if (
+    !object(dataset) ||
+    typeof dataset['name'] !== 'string' ||
+    !Array.isArray(dataset['inputShape']) ||
+    dataset['inputShape'].length !== 3 ||
+    !dataset['inputShape'].every(positiveInteger) ||
+    !positiveInteger(dataset['numClasses'])
+  ) {
     throw problem('dataset is missing or incomplete');
   }
-  if (!object(test) || typeof test['dataset'] !== 'string' || !Number.isInteger(test['images']) || (test['images'] as number) < 0 || !fraction(test['accuracy']) || !fraction(test['top5'])) {
+  if (
+    !object(test) ||
+    typeof test['dataset'] !== 'string' ||
+    !Number.isInteger(test['images']) ||
+    (test['images'] as number) < 0 ||
+    !fraction(test['accuracy']) ||
+    !fraction(test['top5'])
+  ) {
     throw problem('test is missing or incomplete');
   }
   if (!Array.isArray(history) || !object(settings) || !object(backend)) throw problem('history, settings or backend is missing');

@@ -50,7 +50,9 @@ export class RunStopped extends MlpxError {
     readonly epoch: number,
     readonly step: number,
   ) {
-    super(`training stopped ${step > 0 ? `at epoch ${epoch}, step ${step}` : `before epoch ${epoch}`}; the checkpoint is in ${folder}. Resume with: mlpx train --resume ${folder}`);
+    super(
+      `training stopped ${step > 0 ? `at epoch ${epoch}, step ${step}` : `before epoch ${epoch}`}; the checkpoint is in ${folder}. Resume with: mlpx train --resume ${folder}`,
+    );
   }
 }
 
@@ -98,16 +100,18 @@ async function prepare(settings: TrainSettings, hooks: TrainRunHooks): Promise<P
   const backend = await selectBackend(settings.backend);
   hooks.onBackend?.(backend);
   checkDataParallelBackend(backend.name, settings.threads ?? 1);
-  const dataset = await withLocalCopyHint(settings.dataset, settings.dataFile, () => loadDataset(settings.dataset, {
-    limit: settings.limit,
-    dataFile: settings.dataFile,
-    dataDir: settings.dataDir,
-    folderImageSize: settings.folderImageSize,
-    // A folder: dataset's split depends on the seed: the run's own, so a resumed run gets the same one.
-    seed: settings.seed,
-    onDownloadProgress: hooks.onDownloadProgress,
-    onInfo: hooks.onInfo,
-  }));
+  const dataset = await withLocalCopyHint(settings.dataset, settings.dataFile, () =>
+    loadDataset(settings.dataset, {
+      limit: settings.limit,
+      dataFile: settings.dataFile,
+      dataDir: settings.dataDir,
+      folderImageSize: settings.folderImageSize,
+      // A folder: dataset's split depends on the seed: the run's own, so a resumed run gets the same one.
+      seed: settings.seed,
+      onDownloadProgress: hooks.onDownloadProgress,
+      onInfo: hooks.onInfo,
+    }),
+  );
   hooks.onDataset?.(dataset);
   return { dataset, backend };
 }
@@ -157,7 +161,8 @@ async function train(run: RunToTrain): Promise<TrainRunResult> {
         threads,
         ...(checkpoint ? { resume: checkpoint.state } : {}),
         ...(hooks.stopRequested ? { stopRequested: () => hooks.stopRequested!() } : {}),
-        onCheckpoint: async (state) => writeCheckpoint(folder, { settings, modelConfig: config, weights: await namedWeights(model), state, createdAt: new Date().toISOString() }),
+        onCheckpoint: async (state) =>
+          writeCheckpoint(folder, { settings, modelConfig: config, weights: await namedWeights(model), state, createdAt: new Date().toISOString() }),
       });
     } catch (error) {
       if (error instanceof TrainingStopped) throw new RunStopped(folder, error.epoch, error.step);
@@ -225,7 +230,8 @@ export async function trainRun(given: TrainSettings, hooks: TrainRunHooks = {}, 
  */
 export async function resumeRun(folder: string, hooks: TrainRunHooks = {}, overrides: Pick<TrainSettings, 'threads'> = {}): Promise<TrainRunResult> {
   const started = performance.now();
-  if (await stat(join(folder, METRICS_JSON)).catch(() => undefined)) throw new MlpxError(`${folder} is a finished run (it has ${METRICS_JSON}): nothing to resume`);
+  if (await stat(join(folder, METRICS_JSON)).catch(() => undefined))
+    throw new MlpxError(`${folder} is a finished run (it has ${METRICS_JSON}): nothing to resume`);
   const checkpoint = await readCheckpoint(folder);
   await removeStaleCheckpointFiles(folder, checkpoint.binary!);
   hooks.onInfo?.(`resuming ${folder} ${resumePoint(checkpoint)}`);

@@ -28,7 +28,9 @@ export interface AdamWOptions {
 export type AdamWUpdateForm = (optimizer: AdamW, variables: readonly tf.Variable[], gradients: readonly tf.Tensor[], stepSize: number) => void;
 
 /** The update's forms: tfjs ops on separate m and v (updateWithTensors) unless a backend has its own. */
-export const adamWUpdateOp = defineOp<AdamWUpdateForm>('adamWUpdate', (optimizer, variables, gradients, stepSize) => optimizer.updateWithTensors(variables, gradients, stepSize));
+export const adamWUpdateOp = defineOp<AdamWUpdateForm>('adamWUpdate', (optimizer, variables, gradients, stepSize) =>
+  optimizer.updateWithTensors(variables, gradients, stepSize),
+);
 
 /** AdamW's state: moments per variable (undefined before its first update) and the step. */
 export interface AdamWState {
@@ -150,7 +152,8 @@ export class AdamW {
       const m = state.m[i];
       const v = state.v[i];
       if (!m || !v) return;
-      if (m.length !== variable.size || v.length !== variable.size) throw new Error(`optimizer state for ${variable.name} has ${m.length} values, expected ${variable.size}`);
+      if (m.length !== variable.size || v.length !== variable.size)
+        throw new Error(`optimizer state for ${variable.name} has ${m.length} values, expected ${variable.size}`);
       this.packedMoments.get(variable)?.dispose();
       this.packedMoments.delete(variable);
       const moments = this.momentsOf(variable);

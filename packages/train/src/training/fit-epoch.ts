@@ -107,7 +107,9 @@ export async function applyCallbacks(run: FitRun, logs: EpochLogs): Promise<'sto
   if (improved) run.bestWeights = await Promise.all(variables.map(async (variable) => ((await variable.data()) as Float32Array).slice()));
   if (stop) {
     run.stoppedEarly = true;
-    observer.onInfo?.(`early stopping: val_loss has not improved for ${earlyStopping.patience} epochs; restoring the weights of epoch ${earlyStopping.bestEpoch}`);
+    observer.onInfo?.(
+      `early stopping: val_loss has not improved for ${earlyStopping.patience} epochs; restoring the weights of epoch ${earlyStopping.bestEpoch}`,
+    );
     const best = run.bestWeights!;
     tf.tidy(() => variables.forEach((variable, i) => variable.assign(tf.tensor(best[i]!, variable.shape))));
     return 'stop';

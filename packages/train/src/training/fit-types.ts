@@ -89,7 +89,10 @@ export interface FitResult {
 
 /** fit stopped because stopRequested said so, after writing a checkpoint. */
 export class TrainingStopped extends Error {
-  constructor(readonly epoch: number, readonly step: number) {
+  constructor(
+    readonly epoch: number,
+    readonly step: number,
+  ) {
     super(`training stopped at epoch ${epoch}, step ${step}`);
   }
 }

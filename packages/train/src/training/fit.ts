@@ -22,7 +22,12 @@ import { startTrainStep } from './step-runner.js';
 
 export { TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './fit-types.js';
 
-export async function fit(model: tf.LayersModel, data: { train: ImageSplit; validation: ImageSplit }, shape: ImageShape, options: FitOptions): Promise<FitResult> {
+export async function fit(
+  model: tf.LayersModel,
+  data: { train: ImageSplit; validation: ImageSplit },
+  shape: ImageShape,
+  options: FitOptions,
+): Promise<FitResult> {
   const run = new FitRun(model, data, shape, options);
   const runner = await startTrainStep(model, options.threads);
   try {

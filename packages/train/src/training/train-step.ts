@@ -23,7 +23,13 @@ export interface SliceGradients {
  * so that the slices' gradients add up to the whole batch's. Random draws (augmentation, dropout)
  * are the slice's share of the whole batch's (random-source.ts).
  */
-export function gradientsOfSlice(model: tf.LayersModel, variables: readonly tf.Variable[], images: tf.Tensor4D, labels: tf.Tensor1D, slice: BatchSlice): SliceGradients {
+export function gradientsOfSlice(
+  model: tf.LayersModel,
+  variables: readonly tf.Variable[],
+  images: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  slice: BatchSlice,
+): SliceGradients {
   let logits: tf.Tensor | undefined;
   randomSource.setBatchSlice(slice);
   try {

@@ -22,7 +22,20 @@ export const toyBlockConverter: Converter = {
         ? op('Erf', [op('Mul', [hidden, scalar('sqrt1_2', Math.SQRT1_2)], 'scale')], 'erf')
         : op(
             'Tanh',
-            [op('Mul', [op('Add', [hidden, op('Mul', [op('Mul', [op('Mul', [hidden, hidden], 'square'), hidden], 'cube'), scalar('cubic', 0.044715)], 'cubic')], 'inner'), scalar('sqrt2_pi', Math.sqrt(2 / Math.PI))], 'scale')],
+            [
+              op(
+                'Mul',
+                [
+                  op(
+                    'Add',
+                    [hidden, op('Mul', [op('Mul', [op('Mul', [hidden, hidden], 'square'), hidden], 'cube'), scalar('cubic', 0.044715)], 'cubic')],
+                    'inner',
+                  ),
+                  scalar('sqrt2_pi', Math.sqrt(2 / Math.PI)),
+                ],
+                'scale',
+              ),
+            ],
             'tanh',
           );
     const activated = op('Mul', [op('Mul', [hidden, scalar('half', 0.5)], 'half'), op('Add', [inner, scalar('one', 1)], 'one_plus')], 'gelu');

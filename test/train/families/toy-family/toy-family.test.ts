@@ -104,12 +104,17 @@ describe('a model family registered from outside mlpx (the toy family)', () => {
   });
 
   it('has no Keras peer, and mlpx bench --peer keras says so instead of running Python', async () => {
-    await expect(measureKerasPeerThroughput('python-that-must-not-run', { model: 'toy' })).rejects.toThrow(/the Keras peer has no form of toy: its family names no Keras block/);
+    await expect(measureKerasPeerThroughput('python-that-must-not-run', { model: 'toy' })).rejects.toThrow(
+      /the Keras peer has no form of toy: its family names no Keras block/,
+    );
   });
 
   it('builds like any family, and a name already taken is refused', () => {
     expect(() => registerModelFamily(toyFamily)).toThrow(/model family 'toy' is already registered/);
-    const model = buildClassifier({ model: 'toy', inputHeight: 28, inputWidth: 28, inputChannels: 1, numClasses: 10, ...ARCHITECTURE }, { mean: new Float32Array([0]), variance: new Float32Array([1]) });
+    const model = buildClassifier(
+      { model: 'toy', inputHeight: 28, inputWidth: 28, inputChannels: 1, numClasses: 10, ...ARCHITECTURE },
+      { mean: new Float32Array([0]), variance: new Float32Array([1]) },
+    );
     expect(model.layers.filter((layer) => layer.getClassName() === 'ToyBlock').map((layer) => layer.name)).toEqual(['toy_block_1', 'toy_block_2']);
     model.dispose();
   });

@@ -14,5 +14,6 @@ export const toyFamily: ModelFamily = {
   block: (settings) => new ToyBlock(settings),
   blockFlops: (patches, channels) => ({ dense: denseFlops(patches, channels, channels), dft: 0 }),
   // The same function from stock layers: the same two weights (kernel, bias) in the same order.
-  plainBlock: (x, sizes) => tf.layers.add().apply([x, tf.layers.dense({ units: sizes.channels, activation: sizes.activation }).apply(x) as tf.SymbolicTensor]) as tf.SymbolicTensor,
+  plainBlock: (x, sizes) =>
+    tf.layers.add().apply([x, tf.layers.dense({ units: sizes.channels, activation: sizes.activation }).apply(x) as tf.SymbolicTensor]) as tf.SymbolicTensor,
 };

@@ -20,7 +20,12 @@ function pipConfigFiles(env: NodeJS.ProcessEnv): string[] {
   if (env['PIP_CONFIG_FILE']) return [env['PIP_CONFIG_FILE']];
   const xdgDirs = (env['XDG_CONFIG_DIRS'] ?? '/etc/xdg').split(':').filter(Boolean);
   const configHome = env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config');
-  const files = ['/etc/pip.conf', ...xdgDirs.map((dir) => join(dir, 'pip', 'pip.conf')), join(homedir(), '.pip', 'pip.conf'), join(configHome, 'pip', 'pip.conf')];
+  const files = [
+    '/etc/pip.conf',
+    ...xdgDirs.map((dir) => join(dir, 'pip', 'pip.conf')),
+    join(homedir(), '.pip', 'pip.conf'),
+    join(configHome, 'pip', 'pip.conf'),
+  ];
   if (env['VIRTUAL_ENV']) files.push(join(env['VIRTUAL_ENV'], 'pip.conf'));
   return files;
 }

@@ -14,7 +14,8 @@ export interface Version {
   readonly post: number;
 }
 
-const VERSION = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)((?:a|b|c|rc|alpha|beta|pre|preview)\.?\d*)?(?:[.-]?(?:post|rev|r)\.?(\d+)|-(\d+))?(\.?dev\.?\d*)?(?:\+[a-z0-9.]+)?$/i;
+const VERSION =
+  /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)((?:a|b|c|rc|alpha|beta|pre|preview)\.?\d*)?(?:[.-]?(?:post|rev|r)\.?(\d+)|-(\d+))?(\.?dev\.?\d*)?(?:\+[a-z0-9.]+)?$/i;
 
 export function parseVersion(text: string): Version | undefined {
   const match = VERSION.exec(text.trim());
@@ -52,7 +53,10 @@ function parseOrFail(text: string, specifier: string): Version {
 
 /** Whether `version` satisfies every clause of `specifiers` ('' = any version). */
 export function satisfies(version: Version, specifiers: string): boolean {
-  for (const clause of specifiers.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const clause of specifiers
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^(~=|===|==|!=|<=|>=|<|>)\s*(.+)$/.exec(clause);
     if (!match) throw new MlpxError(`cannot read the version specifier '${clause}'`);
     const [, operator, operand] = match as unknown as [string, string, string];
@@ -68,13 +72,19 @@ export function satisfies(version: Version, specifiers: string): boolean {
     const other = parseOrFail(operand, clause);
     const order = compareVersions(version, other);
     const ok =
-      operator === '~=' ? order >= 0 && other.release.length >= 2 && startsWith(version, other.release.slice(0, -1))
-      : operator === '==' ? order === 0
-      : operator === '!=' ? order !== 0
-      : operator === '<=' ? order <= 0
-      : operator === '>=' ? order >= 0
-      : operator === '<' ? order < 0
-      : order > 0;
+      operator === '~='
+        ? order >= 0 && other.release.length >= 2 && startsWith(version, other.release.slice(0, -1))
+        : operator === '=='
+          ? order === 0
+          : operator === '!='
+            ? order !== 0
+            : operator === '<='
+              ? order <= 0
+              : operator === '>='
+                ? order >= 0
+                : operator === '<'
+                  ? order < 0
+                  : order > 0;
     if (!ok) return false;
   }
   return true;

@@ -6,14 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  inspectProviderFile,
-  linkProviderFile,
-  mendProviderLinks,
-  onnxruntimeLibraryFolder,
-  PROVIDER_LIBRARIES,
-  type CudaInstall,
-} from '@mlpx/infer/tooling';
+import { inspectProviderFile, linkProviderFile, mendProviderLinks, onnxruntimeLibraryFolder, PROVIDER_LIBRARIES, type CudaInstall } from '@mlpx/infer/tooling';
 
 /**
  * Points onnxruntime-node's provider files at the install (replacing whatever is there); returns

@@ -47,7 +47,12 @@ export function parseMetadata(text: string, source: string): WheelMetadata {
   const name = values('Name')[0];
   const version = values('Version')[0];
   if (!name || !version) throw new MlpxError(`${source}: METADATA names no Name or Version`);
-  return { name: normalizeName(name), version, extras: values('Provides-Extra').map(normalizeName), requirements: values('Requires-Dist').map(parseRequirement) };
+  return {
+    name: normalizeName(name),
+    version,
+    extras: values('Provides-Extra').map(normalizeName),
+    requirements: values('Requires-Dist').map(parseRequirement),
+  };
 }
 
 const ENVIRONMENT: Record<string, string> = {
@@ -107,11 +112,17 @@ export function markerHolds(marker: string, extra: string): boolean {
     const right = value();
     const [l, r] = operator.value.includes('in') ? [left, right] : [normalizeIfExtra(left), normalizeIfExtra(right)];
     switch (operator.value) {
-      case '==': case '===': return l === r;
-      case '!=': return l !== r;
-      case 'in': return r.includes(l);
-      case 'not in': return !r.includes(l);
-      default: return compareDotted(l, r, operator.value);
+      case '==':
+      case '===':
+        return l === r;
+      case '!=':
+        return l !== r;
+      case 'in':
+        return r.includes(l);
+      case 'not in':
+        return !r.includes(l);
+      default:
+        return compareDotted(l, r, operator.value);
     }
   };
   const conjunction = (): boolean => {

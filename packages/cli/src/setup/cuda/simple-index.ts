@@ -39,7 +39,9 @@ export async function listProjectFiles(indexUrl: string, project: string): Promi
   if (!response.ok) throw httpFailure(url, response);
   const type = response.headers.get('content-type') ?? '';
   if (!type.includes('json')) {
-    throw new MlpxError(`${url} did not answer in PEP 691 JSON (Content-Type: ${type || 'none'}); mlpx setup cuda needs an index that speaks the JSON simple API`);
+    throw new MlpxError(
+      `${url} did not answer in PEP 691 JSON (Content-Type: ${type || 'none'}); mlpx setup cuda needs an index that speaks the JSON simple API`,
+    );
   }
   let document: Pep691Project;
   try {
@@ -51,13 +53,15 @@ export async function listProjectFiles(indexUrl: string, project: string): Promi
   return document.files.flatMap((file) => {
     if (typeof file.filename !== 'string' || typeof file.url !== 'string') return [];
     const sha256 = file.hashes?.['sha256'];
-    return [{
-      filename: file.filename,
-      url: new URL(file.url, url).href,
-      sha256: typeof sha256 === 'string' ? sha256.toLowerCase() : undefined,
-      size: typeof file.size === 'number' ? file.size : undefined,
-      yanked: file.yanked !== undefined && file.yanked !== false,
-    }];
+    return [
+      {
+        filename: file.filename,
+        url: new URL(file.url, url).href,
+        sha256: typeof sha256 === 'string' ? sha256.toLowerCase() : undefined,
+        size: typeof file.size === 'number' ? file.size : undefined,
+        yanked: file.yanked !== undefined && file.yanked !== false,
+      },
+    ];
   });
 }
 
@@ -122,7 +126,14 @@ export function chooseWheel(files: readonly IndexFile[], project: string, specif
   );
   const best = candidates[0];
   if (!best) return undefined;
-  return { name: normalizeName(project), version: best.version.text, filename: best.file.filename, url: best.file.url, sha256: best.file.sha256!, size: best.file.size };
+  return {
+    name: normalizeName(project),
+    version: best.version.text,
+    filename: best.file.filename,
+    url: best.file.url,
+    sha256: best.file.sha256!,
+    size: best.file.size,
+  };
 }
 
 /** chooseWheel over the index's listing; an MlpxError naming the project and specifiers when none fits. */

@@ -44,7 +44,11 @@ export async function readWheelMetadata(wheel: string): Promise<string> {
  * Unpacks the wheel's shared libraries that `keep` accepts (by their path inside the wheel) into
  * `target`, flat; returns their file names. An existing `target` is replaced.
  */
-export async function extractLibraries(wheel: string, target: string, keep: (path: string) => boolean = (path) => SHARED_LIBRARY.test(path)): Promise<string[]> {
+export async function extractLibraries(
+  wheel: string,
+  target: string,
+  keep: (path: string) => boolean = (path) => SHARED_LIBRARY.test(path),
+): Promise<string[]> {
   const temporary = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
   await mkdir(temporary, { recursive: true });
   const names: string[] = [];

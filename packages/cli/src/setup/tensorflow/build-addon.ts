@@ -47,7 +47,8 @@ export async function buildAddon(packageDir: string, library: TensorflowLibrary,
     `--jobs=${availableParallelism()}`,
   ];
   const result = await runCommand(process.execPath, args, { cwd: packageDir, env });
-  if (result.code !== 0) throw new MlpxError(`compiling tfjs-node's addon against TensorFlow ${library.version} failed (node-gyp in ${packageDir}):\n${outputTail(result)}`);
+  if (result.code !== 0)
+    throw new MlpxError(`compiling tfjs-node's addon against TensorFlow ${library.version} failed (node-gyp in ${packageDir}):\n${outputTail(result)}`);
   const addon = join(packageDir, ADDON_PATH);
   await mkdir(join(addon, '..'), { recursive: true });
   await copyInto(join(packageDir, 'build', 'Release', `${STDERR_CAPTURE_TARGET}.node`), join(packageDir, STDERR_CAPTURE_PATH));

@@ -59,7 +59,9 @@ function findNodeGyp(): string {
   }
   const found = candidates.find((c): c is string => Boolean(c) && existsSync(c!));
   if (found) return found;
-  throw new MlpxError(`mlpx setup tensorflow needs node-gyp, which ships with npm, and found it nowhere (looked in ${npmFolder()}); install it with \`npm install -g node-gyp\``);
+  throw new MlpxError(
+    `mlpx setup tensorflow needs node-gyp, which ships with npm, and found it nowhere (looked in ${npmFolder()}); install it with \`npm install -g node-gyp\``,
+  );
 }
 
 async function findNpm(): Promise<readonly string[]> {

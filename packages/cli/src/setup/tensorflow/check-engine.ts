@@ -21,7 +21,10 @@ export interface CheckedEngine {
 }
 
 export async function checkEngine(addon: string, install: TensorflowInstall, library: TensorflowLibrary): Promise<CheckedEngine> {
-  const { needed, missing } = await checkAddonSymbols(addon, TENSORFLOW_LIBRARIES.map((name) => join(library.dir, name)));
+  const { needed, missing } = await checkAddonSymbols(
+    addon,
+    TENSORFLOW_LIBRARIES.map((name) => join(library.dir, name)),
+  );
   if (missing.length > 0) {
     throw new MlpxError(
       `TensorFlow ${library.version} (${library.dir}) does not define ${missing.join(', ')}, which tfjs-node ${install.tfjsNodeVersion}'s addon calls; ` +

@@ -92,7 +92,9 @@ export async function setupTensorflow(options: SetupTensorflowOptions = {}): Pro
 
 function checkRequest(options: SetupTensorflowOptions): void {
   if (process.platform !== 'linux') {
-    throw new MlpxError(`mlpx setup tensorflow builds tfjs-node against TensorFlow's Linux wheels; ${process.platform} is not supported yet (use --backend wasm or webgpu)`);
+    throw new MlpxError(
+      `mlpx setup tensorflow builds tfjs-node against TensorFlow's Linux wheels; ${process.platform} is not supported yet (use --backend wasm or webgpu)`,
+    );
   }
   if (options.from && (options.gpu || options.tensorflowVersion || options.python)) {
     throw new MlpxError('--from uses the TensorFlow it names as it is: drop --gpu, --tensorflow and --python');
@@ -106,7 +108,11 @@ function checkRequest(options: SetupTensorflowOptions): void {
 async function isSetUp(existing: TensorflowInstall | undefined, options: SetupTensorflowOptions, fromDir: string | undefined): Promise<boolean> {
   if (!existing || existing.tfjsNodeVersion !== tf.version_core || !existsSync(join(existing.packageDir, ADDON_PATH))) return false;
   if (fromDir) return existing.from !== undefined && existing.libraryDir === fromDir;
-  return existing.from === undefined && existing.gpu === (options.gpu === true) && existing.tensorflowVersion === (options.tensorflowVersion ?? DEFAULT_TENSORFLOW_VERSION);
+  return (
+    existing.from === undefined &&
+    existing.gpu === (options.gpu === true) &&
+    existing.tensorflowVersion === (options.tensorflowVersion ?? DEFAULT_TENSORFLOW_VERSION)
+  );
 }
 
 function timestamp(): string {
@@ -143,6 +149,7 @@ async function recordEngine(root: string, build: string, install: TensorflowInst
 /** Removes the build folders install.json does not point into (older builds, interrupted ones). */
 async function removeOtherBuilds(root: string, keep: string): Promise<void> {
   for (const entry of await readdir(root, { withFileTypes: true })) {
-    if (entry.isDirectory() && entry.name.startsWith('build-') && join(root, entry.name) !== keep) await rm(join(root, entry.name), { recursive: true, force: true });
+    if (entry.isDirectory() && entry.name.startsWith('build-') && join(root, entry.name) !== keep)
+      await rm(join(root, entry.name), { recursive: true, force: true });
   }
 }

@@ -81,5 +81,8 @@ export async function addStderrCaptureTarget(packageDir: string): Promise<void> 
   if (gyp.includes(STDERR_CAPTURE_SOURCE)) return;
   const anchor = /'targets'\s*:\s*\[/;
   if (!anchor.test(gyp)) throw new Error(`${gypFile} has no 'targets' list`);
-  await writeFile(gypFile, gyp.replace(anchor, (targets) => `${targets}{ 'target_name': '${STDERR_CAPTURE_TARGET}', 'sources': ['${STDERR_CAPTURE_SOURCE}'] },`));
+  await writeFile(
+    gypFile,
+    gyp.replace(anchor, (targets) => `${targets}{ 'target_name': '${STDERR_CAPTURE_TARGET}', 'sources': ['${STDERR_CAPTURE_SOURCE}'] },`),
+  );
 }

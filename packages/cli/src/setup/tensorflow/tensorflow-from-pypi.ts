@@ -34,24 +34,22 @@ export function tensorflowRequirement(gpu: boolean, version: string): string {
   return `${process.platform === 'linux' ? 'tensorflow-cpu' : 'tensorflow'}==${version}`;
 }
 
-export async function tensorflowFromPypi(
-  build: string,
-  request: PypiRequest,
-  step: SetupStep,
-  progress: SetupProgress | undefined,
-): Promise<ChosenTensorflow> {
+export async function tensorflowFromPypi(build: string, request: PypiRequest, step: SetupStep, progress: SetupProgress | undefined): Promise<ChosenTensorflow> {
   const requirement = tensorflowRequirement(request.gpu === true, request.tensorflowVersion ?? DEFAULT_TENSORFLOW_VERSION);
   const venv = join(build, 'venv');
   const python = venvPython(venv);
   let distribution = 'tensorflow';
-  const library = await step(`Installing ${requirement} into ${venv} (pip; a few hundred MB${request.gpu ? ', and several GB of CUDA wheels' : ''})`, async () => {
-    await createVenv(await findPython(request.python), venv);
-    await pipInstall(venv, requirement, progress?.output?.bind(progress));
-    const located = await locateTensorflow(python);
-    if (!located) throw new MlpxError(`pip installed ${requirement}, yet ${python} finds no tensorflow package`);
-    distribution = located.distribution;
-    return describeTensorflowDir(located.dir);
-  });
+  const library = await step(
+    `Installing ${requirement} into ${venv} (pip; a few hundred MB${request.gpu ? ', and several GB of CUDA wheels' : ''})`,
+    async () => {
+      await createVenv(await findPython(request.python), venv);
+      await pipInstall(venv, requirement, progress?.output?.bind(progress));
+      const located = await locateTensorflow(python);
+      if (!located) throw new MlpxError(`pip installed ${requirement}, yet ${python} finds no tensorflow package`);
+      distribution = located.distribution;
+      return describeTensorflowDir(located.dir);
+    },
+  );
   if (request.gpu) await checkCudaWheels(library);
   return { library, python, distribution };
 }
@@ -62,6 +60,8 @@ async function checkCudaWheels(library: TensorflowLibrary): Promise<void> {
   const wheels = await findCudaWheels(library.dir);
   const absent = REQUIRED_CUDA_WHEELS.filter((wheel) => !wheels.found.includes(wheel));
   if (absent.length > 0) {
-    throw new MlpxError(`--gpu: TensorFlow ${library.version} will not find CUDA's ${absent.join(', ')} (${describeCudaWheels(wheels)}); pip did not install them`);
+    throw new MlpxError(
+      `--gpu: TensorFlow ${library.version} will not find CUDA's ${absent.join(', ')} (${describeCudaWheels(wheels)}); pip did not install them`,
+    );
   }
 }

@@ -40,7 +40,9 @@ export function parseVersionHeader(text: string): string | undefined {
 /** The pip distribution and version in the `tensorflow*-<version>.dist-info` folder pip wrote beside the package. */
 export function distInfo(packageDir: string): { distribution: string; version: string } | undefined {
   const siteFolder = dirname(packageDir);
-  const entry = readdirSync(siteFolder).find((name) => /^(tensorflow|tf_nightly)[a-z_]*-[^-]+\.dist-info$/i.test(name) && existsSync(join(siteFolder, name, 'METADATA')));
+  const entry = readdirSync(siteFolder).find(
+    (name) => /^(tensorflow|tf_nightly)[a-z_]*-[^-]+\.dist-info$/i.test(name) && existsSync(join(siteFolder, name, 'METADATA')),
+  );
   const match = entry ? /^(.+)-([^-]+)\.dist-info$/.exec(entry) : null;
   // pip normalises the name in the folder (tensorflow_cpu); the distribution is tensorflow-cpu.
   return match ? { distribution: match[1]!.toLowerCase().replace(/_/g, '-'), version: match[2]! } : undefined;
@@ -48,8 +50,12 @@ export function distInfo(packageDir: string): { distribution: string; version: s
 
 export async function describeTensorflowDir(dir: string): Promise<TensorflowLibrary> {
   const real = await realpath(dir);
-  const version = parseVersionHeader(await readFile(join(real, 'include', 'tensorflow', 'core', 'public', 'version.h'), 'utf8').catch(() => '')) ?? distInfo(real)?.version;
-  if (!version) throw new MlpxError(`cannot tell the version of the TensorFlow in ${dir} (no version in include/tensorflow/core/public/version.h, no tensorflow*.dist-info beside it)`);
+  const version =
+    parseVersionHeader(await readFile(join(real, 'include', 'tensorflow', 'core', 'public', 'version.h'), 'utf8').catch(() => '')) ?? distInfo(real)?.version;
+  if (!version)
+    throw new MlpxError(
+      `cannot tell the version of the TensorFlow in ${dir} (no version in include/tensorflow/core/public/version.h, no tensorflow*.dist-info beside it)`,
+    );
   const buildInfo = await readFile(join(real, 'python', 'platform', 'build_info.py'), 'utf8').catch(() => '');
   const distribution = distInfo(real)?.distribution;
   return { dir: real, version, ...(distribution ? { distribution } : {}), cudaBuild: /'is_cuda_build',\s*True/.test(buildInfo) };

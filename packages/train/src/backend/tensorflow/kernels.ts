@@ -54,7 +54,11 @@ export function rfft2dRealPart(x: tf.Tensor, fftLength: tf.Tensor1D): tf.Tensor 
   const kernels = tensorflowBackend();
   const type = (name: string, value: number): OpAttribute => typeAttribute(kernels, name, value);
   return tf.tidy(() => {
-    const spectrum = kernels.executeSingleOutput('RFFT2D', [type('Treal', kernels.binding.TF_FLOAT), type('Tcomplex', kernels.binding.TF_COMPLEX64)], [x, fftLength]);
+    const spectrum = kernels.executeSingleOutput(
+      'RFFT2D',
+      [type('Treal', kernels.binding.TF_FLOAT), type('Tcomplex', kernels.binding.TF_COMPLEX64)],
+      [x, fftLength],
+    );
     return kernels.executeSingleOutput('Real', [type('T', kernels.binding.TF_COMPLEX64), type('Tout', kernels.binding.TF_FLOAT)], [spectrum]);
   });
 }
@@ -66,7 +70,12 @@ export function gather<T extends tf.Tensor>(x: T, indices: tf.Tensor1D, axis = 0
   return tf.tidy(() =>
     kernels.executeSingleOutput(
       'GatherV2',
-      [{ name: 'batch_dims', type: kernels.binding.TF_ATTR_INT, value: 0 }, type('Tparams', kernels.binding.TF_FLOAT), type('Tindices', kernels.binding.TF_INT32), type('Taxis', kernels.binding.TF_INT32)],
+      [
+        { name: 'batch_dims', type: kernels.binding.TF_ATTR_INT, value: 0 },
+        type('Tparams', kernels.binding.TF_FLOAT),
+        type('Tindices', kernels.binding.TF_INT32),
+        type('Taxis', kernels.binding.TF_INT32),
+      ],
       [x, indices, tf.scalar(axis, 'int32')],
     ),
   ) as T;

@@ -74,7 +74,9 @@ export async function loadInstalledTensorflow(install: TensorflowInstall, option
     throw new MlpxError(`the TensorFlow engine set up in ${tensorflowRoot()} is incomplete (${addon} is missing); run \`mlpx setup tensorflow --force\``);
   }
   if (install.tfjsNodeVersion !== tf.version_core) {
-    throw new MlpxError(`the TensorFlow engine in ${tensorflowRoot()} was built with @tensorflow/tfjs-node ${install.tfjsNodeVersion}, and this mlpx uses tfjs ${tf.version_core}; run \`mlpx setup tensorflow --force\``);
+    throw new MlpxError(
+      `the TensorFlow engine in ${tensorflowRoot()} was built with @tensorflow/tfjs-node ${install.tfjsNodeVersion}, and this mlpx uses tfjs ${tf.version_core}; run \`mlpx setup tensorflow --force\``,
+    );
   }
   await linkSharedTfjs(dirname(dirname(install.packageDir)));
   setTensorflowDefaults();
@@ -83,7 +85,10 @@ export async function loadInstalledTensorflow(install: TensorflowInstall, option
     if (options.filterStartupLog === false) load();
     else loadWithStartupLogFiltered(install.packageDir, load);
   } catch (error) {
-    throw new MlpxError(`TensorFlow ${install.tensorflowVersion} (set up in ${tensorflowRoot()}) failed to load: ${describeError(error).split('\n')[0]}; run \`mlpx setup tensorflow --force\` to rebuild it`, { cause: error });
+    throw new MlpxError(
+      `TensorFlow ${install.tensorflowVersion} (set up in ${tensorflowRoot()}) failed to load: ${describeError(error).split('\n')[0]}; run \`mlpx setup tensorflow --force\` to rebuild it`,
+      { cause: error },
+    );
   }
   return `TensorFlow ${activeTensorflowVersion()} (${install.distribution}${install.gpu ? ', CUDA build' : ''}, set up by mlpx) ${deviceSummary(install.gpu)}`;
 }

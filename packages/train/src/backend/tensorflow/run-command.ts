@@ -44,6 +44,12 @@ export function runCommand(command: string, args: readonly string[], options: Ru
 
 /** The last lines of a failed command's output, indented, for an error message. */
 export function outputTail(result: CommandResult, lines = 15): string {
-  const text = `${result.stdout}\n${result.stderr}`.trim().split('\n').filter((line) => line.trim() !== '');
-  return text.slice(-lines).map((line) => `    ${line}`).join('\n');
+  const text = `${result.stdout}\n${result.stderr}`
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  return text
+    .slice(-lines)
+    .map((line) => `    ${line}`)
+    .join('\n');
 }

@@ -31,7 +31,7 @@ export function dropoutMask(size: number, rate: number, seed: number, start = 0)
   let i = 0;
   let pair = Math.floor(start / 2);
   if (start % 2 === 1 && size > 0) {
-    mask[0] = ((pairBits(seed, pair) >>> 16) - threshold) >> 31 & scaleBits;
+    mask[0] = (((pairBits(seed, pair) >>> 16) - threshold) >> 31) & scaleBits;
     i = 1;
     pair++;
   }
@@ -41,12 +41,12 @@ export function dropoutMask(size: number, rate: number, seed: number, start = 0)
     let t = Math.imul(state ^ (state >>> 15), 1 | state);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     t ^= t >>> 14;
-    mask[i] = ((t & 0xffff) - threshold) >> 31 & scaleBits;
-    mask[i + 1] = ((t >>> 16) - threshold) >> 31 & scaleBits;
+    mask[i] = (((t & 0xffff) - threshold) >> 31) & scaleBits;
+    mask[i + 1] = (((t >>> 16) - threshold) >> 31) & scaleBits;
   }
   if (i < size) {
     state = (state + 0x6d2b79f5) | 0;
-    mask[i] = ((mixState(state) & 0xffff) - threshold) >> 31 & scaleBits;
+    mask[i] = (((mixState(state) & 0xffff) - threshold) >> 31) & scaleBits;
   }
   return new Float32Array(mask.buffer);
 }
@@ -86,8 +86,8 @@ export function dropoutMaskSwapped(shape: readonly [batch: number, rows: number,
         let t = Math.imul(state ^ (state >>> 15), 1 | state);
         t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
         t ^= t >>> 14;
-        swapped[at] = ((t & 0xffff) - threshold) >> 31 & scaleBits;
-        swapped[at + rows] = ((t >>> 16) - threshold) >> 31 & scaleBits;
+        swapped[at] = (((t & 0xffff) - threshold) >> 31) & scaleBits;
+        swapped[at + rows] = (((t >>> 16) - threshold) >> 31) & scaleBits;
       }
     }
   }
@@ -143,7 +143,16 @@ export type DropoutForm = (x: tf.Tensor, rate: number, draw: () => MaskDraw) => 
 export const dropoutMaskOp = defineOp<DropoutMaskForm>('dropoutMask', (shape, rate, draw) =>
   stepInput(() => {
     const { seed, start } = draw();
-    return tf.tensor(dropoutMask(shape.reduce((a, b) => a * b, 1), rate, seed, start), [...shape], 'float32');
+    return tf.tensor(
+      dropoutMask(
+        shape.reduce((a, b) => a * b, 1),
+        rate,
+        seed,
+        start,
+      ),
+      [...shape],
+      'float32',
+    );
   }),
 );
 

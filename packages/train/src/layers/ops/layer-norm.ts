@@ -45,7 +45,12 @@ export function standardize(x: tf.Tensor, epsilon = LAYER_NORM_EPSILON): { norma
 }
 
 /** The forward pass, with what the backward pass needs: x^ and rstd. */
-export function layerNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = LAYER_NORM_EPSILON): { value: tf.Tensor; xHat: tf.Tensor; rstd: tf.Tensor } {
+export function layerNormForward(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon = LAYER_NORM_EPSILON,
+): { value: tf.Tensor; xHat: tf.Tensor; rstd: tf.Tensor } {
   const { normalized, rstd } = standardize(x, epsilon);
   return { value: layerNormValue(normalized, gamma, beta), xHat: normalized, rstd };
 }

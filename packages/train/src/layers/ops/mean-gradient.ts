@@ -17,7 +17,12 @@ import { defineOp } from '../../backend/op-forms.js';
 type GradFunc = tf.GradFunc;
 
 /** Mean's gradient from what tfjs passes a gradient function, and tfjs's own gradient of it. */
-export type MeanGradientForm = (dy: Parameters<GradFunc>[0], saved: Parameters<GradFunc>[1], attrs: Parameters<GradFunc>[2], tfjsGradient: GradFunc) => ReturnType<GradFunc>;
+export type MeanGradientForm = (
+  dy: Parameters<GradFunc>[0],
+  saved: Parameters<GradFunc>[1],
+  attrs: Parameters<GradFunc>[2],
+  tfjsGradient: GradFunc,
+) => ReturnType<GradFunc>;
 
 /** The tiled form: dy / n broadcast back over the reduced axes. tensorflow and webgpu register it. */
 export const tiledMeanGradient: MeanGradientForm = (dy, saved, attrs) => {

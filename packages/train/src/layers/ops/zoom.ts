@@ -120,7 +120,14 @@ export function zoomTapTensors(t: ZoomTaps): tf.Tensor[] {
 /** The tensor-op form, on any backend: rows of [B*H, W*C], then pixels of [B*H*W, C]. */
 export function zoomImagesWithGathers(images: tf.Tensor4D, taps: readonly tf.Tensor[]): tf.Tensor4D {
   const [batch, height, width, channels] = images.shape;
-  const [rowLow, rowHigh, rowWeight, columnLow, columnHigh, columnWeight] = taps as [tf.Tensor1D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor2D];
+  const [rowLow, rowHigh, rowWeight, columnLow, columnHigh, columnWeight] = taps as [
+    tf.Tensor1D,
+    tf.Tensor1D,
+    tf.Tensor2D,
+    tf.Tensor1D,
+    tf.Tensor1D,
+    tf.Tensor2D,
+  ];
   return tf.tidy(() => {
     const alongRows = interpolateRows(tf.reshape(images, [batch * height, width * channels]), rowLow, rowHigh, rowWeight);
     const alongColumns = interpolateRows(tf.reshape(alongRows, [batch * height * width, channels]), columnLow, columnHigh, columnWeight);

@@ -23,7 +23,11 @@ export const gmlpFamily: ModelFamily & { readonly name: 'gmlp' } = {
   }),
   plainBlock(x, s) {
     const normalized = layer(norm())(x);
-    const projected = chain(normalized, layer(tf.layers.dense({ units: 2 * s.channels, activation: s.activation })), layer(tf.layers.dropout({ rate: s.rate })));
+    const projected = chain(
+      normalized,
+      layer(tf.layers.dense({ units: 2 * s.channels, activation: s.activation })),
+      layer(tf.layers.dropout({ rate: s.rate })),
+    );
     const [u, v] = new ChannelHalves().apply(projected) as tf.SymbolicTensor[];
     const gate = chain(v!, layer(norm()), swap(), layer(tf.layers.dense({ units: s.patches, biasInitializer: 'ones' })), swap());
     const gated = tf.layers.multiply().apply([u!, gate]) as tf.SymbolicTensor;

@@ -12,7 +12,12 @@ import { linearTaps, type ZoomForm } from '../../../layers/ops/zoom.js';
  * image row index and per column index rather than expanded per pixel as zoomTaps does for the
  * gathers. The same arithmetic as the gathers' form: a + (b - a) * w with float32 weights.
  */
-function zoomOnHost(data: Float32Array, shape: readonly [number, number, number, number], heightZoom: readonly number[], widthZoom: readonly number[]): Float32Array {
+function zoomOnHost(
+  data: Float32Array,
+  shape: readonly [number, number, number, number],
+  heightZoom: readonly number[],
+  widthZoom: readonly number[],
+): Float32Array {
   const [batch, height, width, channels] = shape;
   const rowLength = width * channels;
   const alongRows = new Float32Array(data.length);

@@ -97,12 +97,17 @@ export class GraphTrainStep implements TrainStepRunner {
       feed(images, 'images');
       feed(labels, 'labels');
       let stepInputCount = 0;
-      const { result: totals, inputs: stepInputs, drawsOutside } = recordStepInputs(
+      const {
+        result: totals,
+        inputs: stepInputs,
+        drawsOutside,
+      } = recordStepInputs(
         () => recorder.record(() => stepOfGraph(this.model, optimizer, variables, images, labels)),
         (input) => input.tensors.forEach((tensor) => feed(tensor, `step_input_${stepInputCount++}`)),
       );
       try {
-        if (drawsOutside !== 0) throw new Error(`the step drew ${drawsOutside} number(s) from the random stream outside stepInput(); a graph would repeat them every step`);
+        if (drawsOutside !== 0)
+          throw new Error(`the step drew ${drawsOutside} number(s) from the random stream outside stepInput(); a graph would repeat them every step`);
         const outputs = [...stateOf(optimizer, variables), totals].map((tensor, i) => {
           const name = recorder.nameOf(tensor);
           return feeds.has(name) ? recorder.identity(tensor, `output_${i}`) : name;

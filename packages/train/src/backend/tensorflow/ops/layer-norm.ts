@@ -100,7 +100,10 @@ export function foldedLayerNormDenseBackward(
   // The gradients of the folded kernel and bias, then of the layers' own parameters.
   const dFoldedBias = columnSums(dh);
   const product = matMul2d(xHat, dh, true, false);
-  const dKernel = tf.mul(tf.add(tf.mul(tf.reshape(gamma, [features, 1]), product), tf.mul(tf.reshape(beta, [features, 1]), tf.reshape(dFoldedBias, [1, units]))), scale) as tf.Tensor2D;
+  const dKernel = tf.mul(
+    tf.add(tf.mul(tf.reshape(gamma, [features, 1]), product), tf.mul(tf.reshape(beta, [features, 1]), tf.reshape(dFoldedBias, [1, units]))),
+    scale,
+  ) as tf.Tensor2D;
   const dGamma = tf.mul(tf.sum(tf.mul(kernel, product), 1), scale) as tf.Tensor1D;
   const dBeta = tf.mul(tf.reshape(matMul2d(kernel, tf.reshape(dFoldedBias, [units, 1]) as tf.Tensor2D), [features]), scale) as tf.Tensor1D;
   // dx through the standardization.

@@ -29,7 +29,10 @@ interface FftConstants {
 function constants(patches: number, channels: number): FftConstants {
   return keptConstants('real-dft2d-fft', [patches, channels], () => ({
     length: tf.tensor1d([patches, channels], 'int32'),
-    mirroredRows: tf.tensor1d(Int32Array.from({ length: patches }, (_, n) => (patches - n) % patches), 'int32'),
+    mirroredRows: tf.tensor1d(
+      Int32Array.from({ length: patches }, (_, n) => (patches - n) % patches),
+      'int32',
+    ),
   }));
 }
 

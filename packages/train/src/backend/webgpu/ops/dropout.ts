@@ -37,7 +37,14 @@ function maskUniforms(rate: number, seed: number, start: number) {
 export function dropoutMaskOnWebgpu(shape: readonly number[], rate: number, seed: number, start: number): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const flat = runFlatProgram(
-    { key: 'dropout_mask', inputs: [], size, uniforms: maskUniforms(rate, seed, start), functions: MASK_VALUE, body: 'setOutputAtIndex(index, maskValue(index));' },
+    {
+      key: 'dropout_mask',
+      inputs: [],
+      size,
+      uniforms: maskUniforms(rate, seed, start),
+      functions: MASK_VALUE,
+      body: 'setOutputAtIndex(index, maskValue(index));',
+    },
     [],
   );
   return tf.reshape(flat, [...shape]);
@@ -46,7 +53,14 @@ export function dropoutMaskOnWebgpu(shape: readonly number[], rate: number, seed
 /** x times that mask, the mask computed in the same shader (never stored); dy times it backward. */
 function masked(x: tf.Tensor, rate: number, seed: number, start: number): tf.Tensor {
   const flat = runFlatProgram(
-    { key: 'dropout_apply', inputs: ['X'], size: x.size, uniforms: maskUniforms(rate, seed, start), functions: MASK_VALUE, body: 'setOutputAtIndex(index, X[index] * maskValue(index));' },
+    {
+      key: 'dropout_apply',
+      inputs: ['X'],
+      size: x.size,
+      uniforms: maskUniforms(rate, seed, start),
+      functions: MASK_VALUE,
+      body: 'setOutputAtIndex(index, X[index] * maskValue(index));',
+    },
     [x],
   );
   return tf.reshape(flat, x.shape);

@@ -37,13 +37,22 @@ const FUNCTIONS = `
 const name = (approximation: GeluApproximation): string => (approximation === 'exact' ? 'Exact' : 'Tanh');
 
 function forward(x: tf.Tensor, approximation: GeluApproximation): tf.Tensor {
-  const y = runFlatProgram({ key: `gelu_${approximation}`, inputs: ['X'], size: x.size, functions: FUNCTIONS, body: `setOutputAtIndex(index, gelu${name(approximation)}(X[index]));` }, [x]);
+  const y = runFlatProgram(
+    { key: `gelu_${approximation}`, inputs: ['X'], size: x.size, functions: FUNCTIONS, body: `setOutputAtIndex(index, gelu${name(approximation)}(X[index]));` },
+    [x],
+  );
   return tf.reshape(y, x.shape);
 }
 
 function backward(dy: tf.Tensor, x: tf.Tensor, approximation: GeluApproximation): tf.Tensor {
   const dx = runFlatProgram(
-    { key: `gelu_${approximation}_backward`, inputs: ['Dy', 'X'], size: x.size, functions: FUNCTIONS, body: `setOutputAtIndex(index, Dy[index] * gelu${name(approximation)}Slope(X[index]));` },
+    {
+      key: `gelu_${approximation}_backward`,
+      inputs: ['Dy', 'X'],
+      size: x.size,
+      functions: FUNCTIONS,
+      body: `setOutputAtIndex(index, Dy[index] * gelu${name(approximation)}Slope(X[index]));`,
+    },
     [dy, x],
   );
   return tf.reshape(dx, x.shape);

@@ -9,4 +9,5 @@ import type { GmlpProjectionForm } from '../../../layers/gmlp-block.js';
 import { denseLastAxis } from '../../../layers/ops/dense.js';
 import { gelu } from '../../../layers/ops/gelu.js';
 
-export const gmlpProjectionOnWebgpu: GmlpProjectionForm = (x, kernel, bias, approximation) => tf.split(gelu(denseLastAxis(x, kernel, bias), approximation), 2, -1);
+export const gmlpProjectionOnWebgpu: GmlpProjectionForm = (x, kernel, bias, approximation) =>
+  tf.split(gelu(denseLastAxis(x, kernel, bias), approximation), 2, -1);
