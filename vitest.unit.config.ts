@@ -13,6 +13,7 @@ export default mergeConfig(
       exclude: [
         ...configDefaults.exclude,
         'test/cli/**', // spawns mlpx
+        'test/repository/docs.test.ts', // spawns mlpx --help for every command
         'test/triton/**', // spawns tritonserver and mlpx serve, trains a model to serve
         'test/serving/{inference,bad-requests,batching,repository,cli}.test.ts', // train a model to serve (cli: spawns mlpx serve)
         'test/web/**', // Chromium
@@ -28,6 +29,7 @@ export default mergeConfig(
         'test/export/models.test.ts', // trains a model to export
         'test/infer/infer.test.ts', // trains a model to classify with
         'test/infer/packed-install.test.ts', // trains, packs and installs
+        'test/install/**', // packs and installs the packages, spawns the installed mlpx
         'test/infer/cuda/setup-cuda.test.ts', // compiles stand-in libraries, links into node_modules
       ],
     },
