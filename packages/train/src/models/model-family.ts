@@ -57,4 +57,11 @@ export interface ModelFamily extends ModelFamilyFacts {
   blockFlops(patches: number, channels: number): BlockFlops;
   /** The block from stock tfjs layers, with the same weights in the same order (the plain baseline). */
   plainBlock(x: tf.SymbolicTensor, sizes: PlainBlockSizes): tf.SymbolicTensor;
+  /**
+   * The URL of a JavaScript module that registers the block's layer class with tfjs when imported
+   * (`tf.serialization.registerClass`), for a family defined outside @mlpx/train: data-parallel
+   * training's worker threads (`threads` above 1) import it before they rebuild the model.
+   * Typically `new URL('./my-block.js', import.meta.url).href`. The built-in families need none.
+   */
+  readonly module?: string;
 }

@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MlpxError } from '@mlpx/core';
 import { defineOp } from '../backend/op-forms.js';
 import { randomSource } from '../layers/random-source.js';
+import { modelFamilies } from '../models/model-families.js';
 import type { AdamW } from '../training/adamw.js';
 import { gradientsOfSlice, type SliceGradients } from '../training/train-step.js';
 import type { WorkerReply, WorkerRequest } from './messages.js';
@@ -131,6 +132,7 @@ export class DataParallelTrainStep {
       topology: model.toJSON(null, false) as object,
       weights: model.weights.map((w) => w.read().dataSync() as Float32Array),
       backend,
+      modules: modelFamilies().flatMap((family) => (family.module === undefined ? [] : [family.module])),
     };
     try {
       await Promise.all(workers.map((w) => w.request(init)));

@@ -17,10 +17,26 @@ const port = parentPort;
 let model: tf.LayersModel | undefined;
 let variables: tf.Variable[] = [];
 
-async function init(topology: object, weights: Float32Array[], backend: string): Promise<void> {
+/** The model from its topology; a layer class nothing registered here is named, with the way to register it. */
+async function rebuild(topology: object): Promise<tf.LayersModel> {
+  try {
+    return await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
+  } catch (error) {
+    const unknown = /Unknown layer: (\w+)/.exec(error instanceof Error ? error.message : String(error));
+    if (!unknown) throw error;
+    throw new Error(
+      `the worker threads do not know the layer class ${unknown[1]}: give its model family a module that registers it (ModelFamily.module), or train with threads: 1`,
+    );
+  }
+}
+
+async function init(request: Extract<WorkerRequest, { type: 'init' }>): Promise<void> {
   // A backend that splits steps (checkDataParallelBackend checked it), as the training thread selected it.
-  await selectBackend(backend as BackendChoice);
-  model = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
+  await selectBackend(request.backend as BackendChoice);
+  // The layer classes of families from outside @mlpx/train register themselves when imported.
+  for (const module of request.modules) await import(module);
+  const { weights } = request;
+  model = await rebuild(request.topology);
   tf.tidy(() => model!.setWeights(model!.weights.map((w, i) => tf.tensor(weights[i]!, w.shape as number[]))));
   variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
@@ -44,7 +60,7 @@ function step(request: Extract<WorkerRequest, { type: 'step' }>): WorkerReply {
 port.on('message', (request: WorkerRequest) => {
   void (async () => {
     try {
-      const reply = request.type === 'init' ? (await init(request.topology, request.weights, request.backend), { type: 'ready' as const }) : step(request);
+      const reply = request.type === 'init' ? (await init(request), { type: 'ready' as const }) : step(request);
       port.postMessage(reply);
     } catch (error) {
       port.postMessage({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply);

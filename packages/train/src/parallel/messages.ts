@@ -8,6 +8,8 @@ export interface InitMessage {
   /** Every weight of the model (trainable or not), in model.weights order. */
   readonly weights: Float32Array[];
   readonly backend: string;
+  /** The modules that register the layer classes of families from outside @mlpx/train (ModelFamily.module). */
+  readonly modules: readonly string[];
 }
 
 export interface StepMessage {
