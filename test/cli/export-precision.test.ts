@@ -11,7 +11,7 @@ import { summarizeOnnx } from '../../packages/export/src/onnx-summary.js';
 import { readModel } from '../../packages/infer/src/model/read-model.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { checkOnnxModel } from '../helpers/onnx-checker.js';
-import { runCli, STACK_LINE } from '../helpers/run-cli.js';
+import { runCli, STACK_LINE, trainTiny } from '../helpers/run-cli.js';
 
 let work: Awaited<ReturnType<typeof tempDir>>;
 let run: string;
@@ -19,33 +19,22 @@ let run: string;
 beforeAll(async () => {
   work = await tempDir();
   run = join(work.path, 'run');
-  const trained = await runCli(
-    [
-      'train',
-      '--model',
-      'gmlp',
-      '--dataset',
-      'fashion-mnist-sample',
-      '--limit',
-      '600',
-      '--epochs',
-      '2',
-      '--image-size',
-      '28',
-      '--patch-size',
-      '4',
-      '--embedding-dim',
-      '32',
-      '--blocks',
-      '1',
-      '--batch-size',
-      '32',
-      '--out',
-      run,
-    ],
-    { cwd: work.path },
-  );
-  expect(trained.code, trained.stderr).toBe(0);
+  await trainTiny(work.path, run, [
+    '--model',
+    'gmlp',
+    '--limit',
+    '600',
+    '--epochs',
+    '2',
+    '--image-size',
+    '28',
+    '--patch-size',
+    '4',
+    '--embedding-dim',
+    '32',
+    '--blocks',
+    '1',
+  ]);
 }, 180_000);
 afterAll(async () => {
   await work.remove();

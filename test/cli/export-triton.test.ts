@@ -12,7 +12,7 @@ import { DEFAULT_TRITON_SETTINGS, type TritonSettings } from '../../packages/exp
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { readModelConfig, type ModelConfigJson } from '../helpers/model-config-reader.js';
 import { checkOnnxModel } from '../helpers/onnx-checker.js';
-import { runCli, STACK_LINE, type CliResult } from '../helpers/run-cli.js';
+import { runCli, STACK_LINE, TINY_SIZES, trainTiny, type CliResult } from '../helpers/run-cli.js';
 
 const NAME = 'mixer-fashion-mnist-sample';
 
@@ -25,33 +25,7 @@ beforeAll(async () => {
   work = await tempDir();
   run = join(work.path, 'runs', 'mixer-fm');
   repo = join(work.path, 'repo');
-  const trained = await runCli(
-    [
-      'train',
-      '--model',
-      'mixer',
-      '--dataset',
-      'fashion-mnist-sample',
-      '--limit',
-      '300',
-      '--epochs',
-      '1',
-      '--image-size',
-      '32',
-      '--patch-size',
-      '8',
-      '--embedding-dim',
-      '16',
-      '--blocks',
-      '1',
-      '--batch-size',
-      '32',
-      '--out',
-      run,
-    ],
-    { cwd: work.path },
-  );
-  expect(trained.code, trained.stderr).toBe(0);
+  await trainTiny(work.path, run, ['--model', 'mixer', ...TINY_SIZES]);
   labels = JSON.parse(await readFile(join(run, 'labels.json'), 'utf8')) as string[];
 }, 120_000);
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { summarizeOnnx } from '../../packages/export/src/onnx-summary.js';
 import type { RunMetrics } from '../../packages/train/src/run/run-metrics.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { checkOnnxModel } from '../helpers/onnx-checker.js';
-import { runCli, STACK_LINE } from '../helpers/run-cli.js';
+import { runCli, STACK_LINE, TINY_SIZES, trainTiny } from '../helpers/run-cli.js';
 
 let work: Awaited<ReturnType<typeof tempDir>>;
 let run: string;
@@ -15,33 +15,7 @@ beforeAll(async () => {
   work = await tempDir();
   run = join(work.path, 'runs', 'fnet-fm');
   await mkdir(join(work.path, 'runs'));
-  const trained = await runCli(
-    [
-      'train',
-      '--model',
-      'fnet',
-      '--dataset',
-      'fashion-mnist-sample',
-      '--limit',
-      '300',
-      '--epochs',
-      '1',
-      '--image-size',
-      '32',
-      '--patch-size',
-      '8',
-      '--embedding-dim',
-      '16',
-      '--blocks',
-      '1',
-      '--batch-size',
-      '32',
-      '--out',
-      run,
-    ],
-    { cwd: work.path },
-  );
-  expect(trained.code, trained.stderr).toBe(0);
+  await trainTiny(work.path, run, ['--model', 'fnet', ...TINY_SIZES]);
 }, 120_000);
 afterAll(async () => {
   await work.remove();

@@ -12,7 +12,7 @@ import { loadLibrary } from '../../packages/infer/src/cuda/load-library.js';
 import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
 import { useBackend } from '../helpers/backend.js';
 import { offlineFashionMnist, tempDir } from '../helpers/dataset-fixtures.js';
-import { runCli, STACK_LINE, trainAndExport } from '../helpers/run-cli.js';
+import { runCli, STACK_LINE, TINY_GMLP, trainAndExport } from '../helpers/run-cli.js';
 import { singleLayerModel } from '../helpers/single-layer-model.js';
 import * as tf from '@tensorflow/tfjs';
 
@@ -26,20 +26,7 @@ let images: string;
 
 beforeAll(async () => {
   work = await tempDir();
-  model = await trainAndExport(work.path, [
-    '--model',
-    'gmlp',
-    '--limit',
-    '300',
-    '--image-size',
-    '32',
-    '--patch-size',
-    '8',
-    '--embedding-dim',
-    '16',
-    '--blocks',
-    '1',
-  ]);
+  model = await trainAndExport(work.path, TINY_GMLP);
   images = join(work.path, 'images');
   await mkdir(images);
   const data = await loadDataset('fashion-mnist-sample', { limit: 16 });

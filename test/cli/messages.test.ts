@@ -17,7 +17,8 @@ import { RunStopped, trainRun } from '../../packages/train/src/run/train-run.js'
 import { useBackend } from '../helpers/backend.js';
 import { tempDir, unreachableUrl } from '../helpers/dataset-fixtures.js';
 import { hasCompiler } from '../helpers/fake-pypi.js';
-import { runCli, STACK_LINE, trainAndExport } from '../helpers/run-cli.js';
+import { interruptibleRun } from '../helpers/resume-suite.js';
+import { runCli, STACK_LINE, TINY_GMLP, trainAndExport } from '../helpers/run-cli.js';
 
 useBackend('wasm');
 
@@ -77,20 +78,7 @@ describe('mlpx infer on a machine without a GPU', () => {
   let model: string;
   let images: string;
   beforeAll(async () => {
-    model = await trainAndExport(work.path, [
-      '--model',
-      'gmlp',
-      '--limit',
-      '300',
-      '--image-size',
-      '32',
-      '--patch-size',
-      '8',
-      '--embedding-dim',
-      '16',
-      '--blocks',
-      '1',
-    ]);
+    model = await trainAndExport(work.path, TINY_GMLP);
     images = join(work.path, 'images');
     await mkdir(images);
     await sharp({ create: { width: 28, height: 28, channels: 3, background: '#808080' } })
@@ -175,21 +163,8 @@ function pathWithoutNvidiaSmi(): string {
 }
 
 describe('an interrupted run', () => {
-  // 288 training images (320 less the validation tenth), 9 steps an epoch: 13 steps stop in epoch 2.
-  const settings: TrainSettings = {
-    dataset: 'fashion-mnist-sample',
-    model: 'gmlp',
-    architecture: { imageSize: 28, patchSize: 7, embeddingDim: 16, blocks: 1, dropout: 0.2, gelu: 'exact', augment: true },
-    epochs: 3,
-    batchSize: 32,
-    learningRate: 0.003,
-    weightDecay: 1e-4,
-    validationSplit: 0.1,
-    seed: 7,
-    backend: 'wasm',
-    threads: 1,
-    limit: 320,
-  };
+  // 9 steps an epoch: 13 steps stop in epoch 2.
+  const settings: TrainSettings = { ...interruptibleRun('wasm'), threads: 1 };
   let stopped: string;
   beforeAll(async () => {
     stopped = join(work.path, 'stopped');

@@ -23,7 +23,7 @@ import { inspectProviderFile, PROVIDER_LIBRARIES } from '../../packages/infer/sr
 import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { FAKE_ORT_VERSION, fakeNvidiaSmi, hasCompiler, startFakeIndex, type FakeIndex } from '../helpers/fake-pypi.js';
-import { REPO_ROOT, runCli, STACK_LINE, trainAndExport } from '../helpers/run-cli.js';
+import { REPO_ROOT, runCli, STACK_LINE, TINY_GMLP, trainAndExport } from '../helpers/run-cli.js';
 
 const ORT_FOLDER = onnxruntimeLibraryFolder();
 const saved = Object.values(PROVIDER_LIBRARIES).map((name) => inspectProviderFile(join(ORT_FOLDER, name)));
@@ -155,20 +155,7 @@ describe.skipIf(!REAL || NUGET_IN_PLACE)('mlpx setup cuda from PyPI (MLPX_TEST_R
   let images: string;
   beforeAll(async () => {
     cache = process.env['MLPX_CUDA_DIR'] ?? join(work.path, 'real-cache');
-    model = await trainAndExport(work.path, [
-      '--model',
-      'gmlp',
-      '--limit',
-      '300',
-      '--image-size',
-      '32',
-      '--patch-size',
-      '8',
-      '--embedding-dim',
-      '16',
-      '--blocks',
-      '1',
-    ]);
+    model = await trainAndExport(work.path, TINY_GMLP);
     images = join(work.path, 'images');
     await mkdir(images, { recursive: true });
     const data = await loadDataset('fashion-mnist-sample', { limit: 8 });

@@ -20,9 +20,12 @@ async function finalWeights(folder: string): Promise<Float32Array[]> {
   return values;
 }
 
-/** Registers the resume tests (inside the caller's describe) for runs on `backend`. */
-export function resumeTests(backend: 'wasm' | 'tensorflow'): void {
-  const settings: TrainSettings = {
+/**
+ * A small gMLP run to interrupt and resume: 288 training images (320 less the validation tenth),
+ * 9 steps an epoch, 3 epochs.
+ */
+export function interruptibleRun(backend: 'wasm' | 'tensorflow'): TrainSettings {
+  return {
     dataset: 'fashion-mnist-sample',
     model: 'gmlp',
     architecture: { imageSize: 28, patchSize: 7, embeddingDim: 16, blocks: 1, dropout: 0.2, gelu: 'exact', augment: true },
@@ -35,6 +38,11 @@ export function resumeTests(backend: 'wasm' | 'tensorflow'): void {
     backend,
     limit: 320,
   };
+}
+
+/** Registers the resume tests (inside the caller's describe) for runs on `backend`. */
+export function resumeTests(backend: 'wasm' | 'tensorflow'): void {
+  const settings = interruptibleRun(backend);
   let work: Awaited<ReturnType<typeof tempDir>>;
   let reference: Float32Array[];
   let referenceHistory: number[];

@@ -28,16 +28,28 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
 /** A stack trace line, which a user-facing error must never show. */
 export const STACK_LINE = /^\s+at .+\(.*:\d+:\d+\)$/m;
 
+/** The tiny models the CLI tests deploy: one block of 16 channels, 32 x 32 inputs in 8 x 8 patches, 300 training images. */
+export const TINY_SIZES = ['--limit', '300', '--image-size', '32', '--patch-size', '8', '--embedding-dim', '16', '--blocks', '1'] as const;
+export const TINY_GMLP = ['--model', 'gmlp', ...TINY_SIZES] as const;
+
 /**
- * `mlpx train` (a short Fashion-MNIST run with `trainArgs`) then `mlpx export`, into `folder`;
- * returns the .onnx path. The tests that need a deployed model start here.
+ * `mlpx train` of a short Fashion-MNIST run (the shipped sample, 1 epoch, batch 32, then
+ * `trainArgs`, which may override those) into `run`; throws with mlpx's stderr if it fails.
  */
-export async function trainAndExport(folder: string, trainArgs: readonly string[]): Promise<string> {
-  const run = join(folder, 'run');
+export async function trainTiny(folder: string, run: string, trainArgs: readonly string[]): Promise<void> {
   const trained = await runCli(['train', '--dataset', 'fashion-mnist-sample', '--epochs', '1', '--batch-size', '32', ...trainArgs, '--out', run], {
     cwd: folder,
   });
   if (trained.code !== 0) throw new Error(`mlpx train failed:\n${trained.stderr}`);
+}
+
+/**
+ * `mlpx train` (trainTiny) then `mlpx export`, into `folder`; returns the .onnx path. The tests
+ * that need a deployed model start here.
+ */
+export async function trainAndExport(folder: string, trainArgs: readonly string[]): Promise<string> {
+  const run = join(folder, 'run');
+  await trainTiny(folder, run, trainArgs);
   const model = join(folder, 'model.onnx');
   const exported = await runCli(['export', '--run', run, model], { cwd: folder });
   if (exported.code !== 0) throw new Error(`mlpx export failed:\n${exported.stderr}`);

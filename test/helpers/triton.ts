@@ -24,7 +24,7 @@ import {
   type TritonInstall,
 } from '../tools/triton/triton.mjs';
 import { tempDir } from './dataset-fixtures.js';
-import { REPO_ROOT, runCli } from './run-cli.js';
+import { REPO_ROOT, runCli, TINY_GMLP, trainTiny } from './run-cli.js';
 
 export { runOipClient, type ClientReport, type ClientError } from '../tools/triton/triton.mjs';
 
@@ -88,33 +88,7 @@ export const BATCHING_SUFFIX = '-batching';
 export async function servedModel(count = 8, { batching = false }: { batching?: boolean } = {}): Promise<ServedModel> {
   const work = await tempDir();
   const run = join(work.path, 'run');
-  const trained = await runCli(
-    [
-      'train',
-      '--dataset',
-      'fashion-mnist-sample',
-      '--epochs',
-      '1',
-      '--batch-size',
-      '32',
-      '--model',
-      'gmlp',
-      '--limit',
-      '300',
-      '--image-size',
-      '32',
-      '--patch-size',
-      '8',
-      '--embedding-dim',
-      '16',
-      '--blocks',
-      '1',
-      '--out',
-      run,
-    ],
-    { cwd: work.path },
-  );
-  if (trained.code !== 0) throw new Error(`mlpx train failed:\n${trained.stderr}`);
+  await trainTiny(work.path, run, TINY_GMLP);
   const repository = join(work.path, 'repository');
   const exported = await runCli(['export', '--run', run, '--triton', repository], { cwd: work.path });
   if (exported.code !== 0) throw new Error(`mlpx export --triton failed:\n${exported.stderr}`);

@@ -16,16 +16,16 @@ import { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
 import { DEFAULT_OPSET } from './onnx/versions.js';
 import { runMetadata } from './run-metadata.js';
 import { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationReport } from './verify/verify-export.js';
-import type { CalibrationMethod } from './precision/calibrate.js';
 import type { Precision } from './precision/numerics.js';
-import { exportReducedPrecision, type AccuracyGate } from './precision/reduced-precision.js';
+import { exportReducedPrecision, type AccuracyGate, type ReducedPrecisionOptions } from './precision/reduced-precision.js';
 import type { Calibration } from './precision/calibrate.js';
 
 export const DEFAULT_RUN = join(RUNS_ROOT, LATEST);
 /** Images the CLI verifies with, at batch 1 and at this batch. */
 export const VERIFICATION_BATCH = 16;
 
-export interface ExportRunOptions {
+/** mlpx export's settings; the int8 and fp16 ones are ReducedPrecisionOptions' (precision/reduced-precision.ts). */
+export interface ExportRunOptions extends Omit<ReducedPrecisionOptions, 'precision'> {
   readonly run?: string;
   readonly output: string;
   readonly opset?: number;
@@ -34,17 +34,6 @@ export interface ExportRunOptions {
   readonly mlpxVersion: string;
   /** fp32 (default), int8 or fp16. */
   readonly precision?: Precision;
-  /** int8: training images to calibrate the activations on (default 512). */
-  readonly calibrationImages?: number;
-  readonly calibrationMethod?: CalibrationMethod;
-  /** int8, fp16: the largest top-1 drop below the trained accuracy, as a fraction (default 0.005, 0.5 points). */
-  readonly maxAccuracyDrop?: number;
-  /** int8, fp16: a local copy of the run's dataset, when it is not where training found it. */
-  readonly dataFile?: string;
-  /** @internal Multiplies every calibrated range (tests of the accuracy gate). */
-  readonly calibrationRangeScale?: number;
-  /** Status lines (the dataset loaded for calibration and the gate). */
-  readonly onInfo?: (line: string) => void;
 }
 
 export interface ExportRunResult {

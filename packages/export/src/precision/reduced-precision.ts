@@ -24,13 +24,16 @@ export const DEFAULT_MAX_ACCURACY_DROP = 0.005;
 
 export interface ReducedPrecisionOptions {
   readonly precision: Exclude<Precision, 'fp32'>;
+  /** int8: training images to calibrate the activations on (default 512). */
   readonly calibrationImages?: number;
   readonly calibrationMethod?: CalibrationMethod;
+  /** The largest top-1 drop below the trained accuracy, as a fraction (default 0.005, 0.5 points). */
   readonly maxAccuracyDrop?: number;
   /** A local copy of the run's dataset, when it is no longer where training found it. */
   readonly dataFile?: string;
-  /** Multiplies every calibrated range: for tests of the gate only. */
+  /** @internal Multiplies every calibrated range: for tests of the accuracy gate only. */
   readonly calibrationRangeScale?: number;
+  /** Status lines (the dataset loaded for calibration and the gate). */
   readonly onInfo?: (line: string) => void;
 }
 
