@@ -1,11 +1,14 @@
 /** `mlpx eval`: the deployed model's accuracy next to the accuracy it had when trained. */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { describeError, MlpxError, reportedTopK } from '@mlpx/core';
 import { createClassifier, DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalData, type ExecutionProvider } from '@mlpx/infer';
 import { nonNegativeNumber, positiveInteger } from '../option-parsers.js';
 import { downloadProgress } from '../progress/download-progress.js';
 import { info, percent } from '../progress/terminal.js';
 import { executionProviderOption, reportExecutionProvider } from './execution-provider-option.js';
+import { renamedFlagOption, valueOfRenamedFlag, type RenamedFlag } from './renamed-flag.js';
+
+const TOLERANCE: RenamedFlag = { command: 'eval', old: '--tolerance', current: '--accuracy-tolerance', why: "mlpx export's --tolerance is a logit difference" };
 
 interface EvalFlags {
   model: string;
@@ -61,7 +64,7 @@ export function evalCommand(): Command {
       nonNegativeNumber,
       DEFAULT_ACCURACY_TOLERANCE * 100,
     )
-    .addOption(new Option('--tolerance <points>', 'the old name of --accuracy-tolerance').argParser(nonNegativeNumber).hideHelp())
+    .addOption(renamedFlagOption(TOLERANCE, '<points>', nonNegativeNumber))
     .action(async (flags: EvalFlags, command: Command) => {
       const tolerance = accuracyTolerance(flags, command);
       const classifier = await createClassifier(flags.model, { executionProviders: flags.ep });
@@ -112,14 +115,9 @@ export function evalCommand(): Command {
     });
 }
 
-/**
- * --accuracy-tolerance, in points, and whether the command line gave it. --tolerance, its old name
- * (mlpx export's --tolerance is a logit difference), is still accepted, with one line saying so.
- */
+/** --accuracy-tolerance, in points, or --tolerance, its old name, and whether the command line gave either. */
 function accuracyTolerance(flags: EvalFlags, command: Command): { points: number; given: boolean } {
   const given = command.getOptionValueSource('accuracyTolerance') === 'cli';
-  if (flags.tolerance === undefined) return { points: flags.accuracyTolerance, given };
-  if (given) throw new MlpxError('--tolerance is the old name of --accuracy-tolerance: give --accuracy-tolerance only');
-  info("mlpx eval: --tolerance is renamed --accuracy-tolerance (mlpx export's --tolerance is a logit difference); the old name still works");
-  return { points: flags.tolerance, given: true };
+  const old = valueOfRenamedFlag(TOLERANCE, flags.tolerance, given);
+  return old === undefined ? { points: flags.accuracyTolerance, given } : { points: old, given: true };
 }

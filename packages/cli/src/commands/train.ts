@@ -25,6 +25,7 @@ import { downloadProgress } from '../progress/download-progress.js';
 import { epochProgress } from '../progress/epoch-progress.js';
 import { formatDuration, info, percent } from '../progress/terminal.js';
 import { stopOnSignals } from '../progress/stop-on-signals.js';
+import { renamedFlagOption, valueOfRenamedFlag, type RenamedFlag } from './renamed-flag.js';
 
 interface TrainFlags {
   model: ModelName;
@@ -55,6 +56,8 @@ interface TrainFlags {
   resume?: string;
 }
 
+const INPUT_SIZE: RenamedFlag = { command: 'train', old: '--input-size', current: '--load-size', why: 'images resized as loaded' };
+
 /** The families with FNet's position embedding: the ones --position-table applies to. */
 function positionEmbeddingFamilies(): string[] {
   return modelFamilies()
@@ -80,7 +83,7 @@ export function trainCommand(): Command {
       "folder: datasets only: images are resized to n x n as they are loaded, which is the model's input (default 32)",
       positiveInteger,
     )
-    .addOption(new Option('--input-size <n>', 'the old name of --load-size').argParser(positiveInteger).hideHelp())
+    .addOption(renamedFlagOption(INPUT_SIZE, '<n>', positiveInteger))
     .option(
       '--limit <n>',
       "train on the first n training images (folder: each class's share, at least one), test on the first min(n, test size)",
@@ -132,14 +135,10 @@ export function trainCommand(): Command {
     });
 }
 
-/** --input-size, the old name of --load-size: still accepted, with one line saying so. */
+/** --load-size, or --input-size, its old name; refused for a dataset that is not a folder. */
 function withLoadSize(flags: TrainFlags): TrainFlags {
-  let given = flags;
-  if (flags.inputSize !== undefined) {
-    if (flags.loadSize !== undefined) throw new MlpxError('--input-size is the old name of --load-size: give --load-size only');
-    info('mlpx train: --input-size is renamed --load-size (images resized as loaded); the old name still works');
-    given = { ...flags, loadSize: flags.inputSize };
-  }
+  const loadSize = valueOfRenamedFlag(INPUT_SIZE, flags.inputSize, flags.loadSize !== undefined) ?? flags.loadSize;
+  const given = loadSize === undefined ? flags : { ...flags, loadSize };
   if (given.loadSize !== undefined && !given.dataset.startsWith('folder:')) {
     throw new MlpxError(`--load-size applies to folder: datasets only (--dataset ${given.dataset} has images of its own size)`);
   }

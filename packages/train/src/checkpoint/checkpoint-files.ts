@@ -10,7 +10,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
 import type { ModelConfig } from '../models/model-config.js';
-import { isModelFamily, modelFamily } from '../models/model-families.js';
+import { hasPositionEmbedding } from '../models/model-families.js';
 import type { TrainSettings } from '../run/recipe.js';
 import type { FitState } from '../training/fit.js';
 
@@ -215,13 +215,9 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
  */
 function withPositionTable(settings: TrainSettings, modelConfig: ModelConfig): Pick<Checkpoint, 'settings' | 'modelConfig'> {
   // A damaged checkpoint without an architecture is left to the model's own checks to report.
-  if (
-    !isModelFamily(settings.model) ||
-    !modelFamily(settings.model).positionEmbedding ||
-    typeof settings.architecture !== 'object' ||
-    settings.architecture.positionTable !== undefined
-  )
+  if (!hasPositionEmbedding(settings.model) || typeof settings.architecture !== 'object' || settings.architecture.positionTable !== undefined) {
     return { settings, modelConfig };
+  }
   return {
     settings: { ...settings, architecture: { ...settings.architecture, positionTable: 'trained' } },
     modelConfig: { ...modelConfig, positionTable: 'trained' },

@@ -29,6 +29,11 @@ export function isModelFamily(name: string): boolean {
   return families.has(name);
 }
 
+/** Whether the named family adds a position embedding (FNet's); false for a name no family has, left to the model's own checks. */
+export function hasPositionEmbedding(name: string): boolean {
+  return families.get(name)?.positionEmbedding ?? false;
+}
+
 /** The family of that name, or an error naming the known ones. */
 export function modelFamily(name: string): ModelFamily {
   const family = families.get(name);

@@ -19,7 +19,7 @@ import { channelStatistics } from '../layers/normalization.js';
 import { randomSource } from '../layers/random-source.js';
 import { buildClassifier } from '../models/build-classifier.js';
 import { checkArchitecture, checkModelConfig, type ModelConfig } from '../models/model-config.js';
-import { isModelFamily, modelFamily } from '../models/model-families.js';
+import { hasPositionEmbedding } from '../models/model-families.js';
 import { validationSplit } from '../training/batches.js';
 import { evaluate } from '../training/evaluate.js';
 import { fit, TrainingStopped, type TrainingObserver } from '../training/fit.js';
@@ -211,7 +211,7 @@ async function train(run: RunToTrain): Promise<TrainRunResult> {
  * the setting existed, which resumes as 'trained' (checkpoint-files.ts).
  */
 function withPositionTable(settings: TrainSettings): TrainSettings {
-  if (!isModelFamily(settings.model) || !modelFamily(settings.model).positionEmbedding) return settings;
+  if (!hasPositionEmbedding(settings.model)) return settings;
   return { ...settings, architecture: { ...settings.architecture, positionTable: settings.architecture.positionTable ?? 'frozen' } };
 }
 
