@@ -7,24 +7,13 @@
 import { expect, it } from 'vitest';
 import { MODEL_NAMES, type ModelConfig, type ModelName } from '../../../packages/train/src/models/model-config.js';
 import { expectClose } from '../../helpers/closeness.js';
+import { smallModelConfig } from '../../helpers/small-model-config.js';
 import { stepOnWasmAndOn } from '../../helpers/step-on-two-backends.js';
 import { describeWithTensorflow } from '../../helpers/tensorflow.js';
 
 /** 36 patches of 20 channels: patches and channels differ, so a swapped axis would show. */
 function config(model: ModelName): ModelConfig {
-  return {
-    model,
-    inputHeight: 16,
-    inputWidth: 16,
-    inputChannels: 3,
-    numClasses: 5,
-    imageSize: 24,
-    patchSize: 4,
-    embeddingDim: 20,
-    blocks: 2,
-    dropout: 0.2,
-    gelu: 'exact',
-  };
+  return smallModelConfig(model, { numClasses: 5, imageSize: 24, patchSize: 4, embeddingDim: 20 });
 }
 
 describeWithTensorflow('training on the tensorflow backend', () => {

@@ -12,6 +12,7 @@ import { MODEL_NAMES, type ModelConfig, type ModelName } from '../../../packages
 import { evaluate } from '../../../packages/train/src/training/evaluate.js';
 import { fit } from '../../../packages/train/src/training/fit.js';
 import { expectClose } from '../../helpers/closeness.js';
+import { smallModelConfig } from '../../helpers/small-model-config.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';
 import { stepOnWasmAndOn } from '../../helpers/step-on-two-backends.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';
@@ -21,19 +22,7 @@ useSwiftShader();
 const SHAPE = { height: 16, width: 16, channels: 3 };
 
 function config(model: ModelName): ModelConfig {
-  return {
-    model,
-    inputHeight: 16,
-    inputWidth: 16,
-    inputChannels: 3,
-    numClasses: 4,
-    imageSize: 20,
-    patchSize: 4,
-    embeddingDim: 16,
-    blocks: 2,
-    dropout: 0.2,
-    gelu: 'exact',
-  };
+  return smallModelConfig(model, { numClasses: 4, imageSize: 20, patchSize: 4, embeddingDim: 16 });
 }
 
 describe('the webgpu backend', () => {

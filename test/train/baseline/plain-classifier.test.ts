@@ -14,6 +14,7 @@ import { MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/model
 import { crossEntropyLoss } from '../../../packages/train/src/training/metrics.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
+import { smallModelConfig } from '../../helpers/small-model-config.js';
 
 useBackend('wasm');
 
@@ -28,19 +29,7 @@ function lossAndGradients(model: tf.LayersModel, images: tf.Tensor, labels: tf.T
 describe('fast path against the plain tfjs path', () => {
   for (const model of MODEL_NAMES) {
     it(`${model}: same logits, loss and gradients within 1e-4`, () => {
-      const config: ModelConfig = {
-        model,
-        inputHeight: 16,
-        inputWidth: 16,
-        inputChannels: 3,
-        numClasses: 10,
-        imageSize: 32,
-        patchSize: 8,
-        embeddingDim: 32,
-        blocks: 2,
-        dropout: 0.2,
-        gelu: 'exact',
-      };
+      const config: ModelConfig = smallModelConfig(model);
       const pixels = Uint8Array.from({ length: 8 * 16 * 16 * 3 }, (_, i) => (i * 7919) % 256);
       randomSource.reseed(5);
       const fast = buildClassifier(config, channelStatistics(pixels, 3));

@@ -9,10 +9,10 @@
  * same backend, but never compare backend names: what differs by backend is a property the
  * backend registers.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importGraph, sourceFiles } from '../../helpers/import-graph.js';
 import { REPO_ROOT } from '../../helpers/run-cli.js';
 
 const SOURCE = join(REPO_ROOT, 'packages', 'train', 'src');
@@ -26,25 +26,13 @@ const MEASURING = ['bench', 'parallel'];
 const BACKEND_NAME_COMPARISON =
   /getBackend\(\)\s*[!=]==|[!=]==\s*'(?:tensorflow|webgpu|wasm|cpu)'|'(?:tensorflow|webgpu|wasm|cpu)'\s*[!=]==|includes\(\s*(?:tf\.)?getBackend|onTensorflow|HOST_BACKENDS|TENSORFLOW_BACKEND/;
 
-function files(folder: string, into: string[] = []): string[] {
-  for (const entry of readdirSync(folder)) {
-    const path = join(folder, entry);
-    if (statSync(path).isDirectory()) files(path, into);
-    else if (path.endsWith('.ts')) into.push(path);
-  }
-  return into;
-}
-
+/** The source files this module imports, as paths from packages/train/src. */
 function imports(file: string): string[] {
-  return ts
-    .preProcessFile(readFileSync(file, 'utf8'), true, true)
-    .importedFiles.map((i) => i.fileName)
-    .filter((id) => id.startsWith('.'))
-    .map((id) => relative(SOURCE, resolve(dirname(file), id)).replace(/\.js$/, '.ts'));
+  return (importGraph([file]).get(file) ?? []).map((target) => relative(SOURCE, target));
 }
 
 describe('generic modules', () => {
-  const generic = GENERIC.flatMap((folder) => files(join(SOURCE, folder)));
+  const generic = GENERIC.flatMap((folder) => sourceFiles(join(SOURCE, folder)));
 
   it('never read the active backend', () => {
     const reading = generic.filter((file) => /\bgetBackend\s*\(|onTensorflow|HOST_BACKENDS|TENSORFLOW_BACKEND/.test(readFileSync(file, 'utf8')));
@@ -62,7 +50,7 @@ describe('generic modules', () => {
 });
 
 describe('the benchmarks and data-parallel training', () => {
-  const measuring = MEASURING.flatMap((folder) => files(join(SOURCE, folder)));
+  const measuring = MEASURING.flatMap((folder) => sourceFiles(join(SOURCE, folder)));
 
   it('compare no backend names', () => {
     const comparing = measuring.filter((file) => BACKEND_NAME_COMPARISON.test(readFileSync(file, 'utf8')));
@@ -82,13 +70,13 @@ describe("each backend's forms", () => {
     it(`on ${backend}: every file in backend/${backend}/ops/ is named as a generic module and registered by register.ts`, () => {
       const register = join(SOURCE, 'backend', backend, 'register.ts');
       const registered = new Set(imports(register));
-      for (const form of files(join(SOURCE, 'backend', backend, 'ops'))) {
+      for (const form of sourceFiles(join(SOURCE, 'backend', backend, 'ops'))) {
         const name = basename(form);
-        const generics = [...GENERIC, ...MEASURING].flatMap((folder) => files(join(SOURCE, folder))).filter((file) => basename(file) === name);
+        const generics = [...GENERIC, ...MEASURING].flatMap((folder) => sourceFiles(join(SOURCE, folder))).filter((file) => basename(file) === name);
         expect(generics.length, `backend/${backend}/ops/${name} is named as no generic module`).toBeGreaterThan(0);
         const used =
           registered.has(relative(SOURCE, form)) ||
-          files(join(SOURCE, 'backend', backend, 'ops')).some((other) => imports(other).includes(relative(SOURCE, form)));
+          sourceFiles(join(SOURCE, 'backend', backend, 'ops')).some((other) => imports(other).includes(relative(SOURCE, form)));
         expect(used, `backend/${backend}/ops/${name} is neither registered nor used by another form`).toBe(true);
       }
     });

@@ -8,31 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
 import { randomSource } from '../../../packages/train/src/layers/random-source.js';
 import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
-import { MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/models/model-config.js';
+import { MODEL_NAMES } from '../../../packages/train/src/models/model-config.js';
 import { autoThreads, checkDataParallelBackend, DataParallelTrainStep, splitBatch } from '../../../packages/train/src/parallel/data-parallel-step.js';
 import { fit } from '../../../packages/train/src/training/fit.js';
 import { gradientsOfSlice } from '../../../packages/train/src/training/train-step.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
+import { smallModelConfig } from '../../helpers/small-model-config.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';
 
 useBackend('wasm');
-
-function config(model: ModelConfig['model']): ModelConfig {
-  return {
-    model,
-    inputHeight: 16,
-    inputWidth: 16,
-    inputChannels: 3,
-    numClasses: 10,
-    imageSize: 32,
-    patchSize: 8,
-    embeddingDim: 32,
-    blocks: 2,
-    dropout: 0.2,
-    gelu: 'exact',
-  };
-}
 
 describe('splitBatch and autoThreads', () => {
   it('splits a batch into contiguous runs as equal as possible, dropping empty ones', () => {
@@ -60,7 +45,7 @@ describe('DataParallelTrainStep', () => {
     it(`${model}: three threads give one thread's gradients, with augmentation and dropout`, async () => {
       const data = syntheticImages({ count: 20, classes: 10, size: 16, channels: 3, seed: 4 });
       randomSource.reseed(2);
-      const classifier = buildClassifier(config(model), channelStatistics(data.images, 3));
+      const classifier = buildClassifier(smallModelConfig(model), channelStatistics(data.images, 3));
       const variables = classifier.trainableWeights.map((w) => w.read() as tf.Variable);
       const images = tf.tensor4d(Float32Array.from(data.images), [20, 16, 16, 3]);
       const labels = tf.tensor1d(data.labels, 'int32');
@@ -98,7 +83,7 @@ describe('DataParallelTrainStep', () => {
 
   it('refuses fewer than two threads', async () => {
     const data = syntheticImages({ count: 4, classes: 10, size: 16, channels: 3, seed: 4 });
-    const classifier = buildClassifier(config('mixer'), channelStatistics(data.images, 3));
+    const classifier = buildClassifier(smallModelConfig('mixer'), channelStatistics(data.images, 3));
     await expect(DataParallelTrainStep.start(classifier, 1)).rejects.toThrow(/2 or more threads/);
     classifier.dispose();
   });
@@ -117,7 +102,7 @@ describe('fit on two threads', () => {
     const validation = syntheticImages({ count: 32, classes: 10, size: 16, channels: 3, seed: 3 });
     const run = async (threads: number): Promise<number[]> => {
       randomSource.reseed(1);
-      const model = buildClassifier(config('gmlp'), channelStatistics(train.images, 3));
+      const model = buildClassifier(smallModelConfig('gmlp'), channelStatistics(train.images, 3));
       const tensorsBefore = tf.memory().numTensors;
       const result = await fit(model, { train, validation }, shape, { epochs: 2, batchSize: 32, learningRate: 0.003, weightDecay: 1e-4, threads });
       expect(tf.memory().numTensors, 'tensors leaked by training').toBe(tensorsBefore);

@@ -7,6 +7,7 @@ import { MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/model
 import { evaluate } from '../../../packages/train/src/training/evaluate.js';
 import { fit } from '../../../packages/train/src/training/fit.js';
 import { useBackend } from '../../helpers/backend.js';
+import { smallModelConfig } from '../../helpers/small-model-config.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';
 
 useBackend('wasm');
@@ -14,19 +15,7 @@ useBackend('wasm');
 const shape = { height: 16, width: 16, channels: 3 };
 
 function smallConfig(model: ModelConfig['model']): ModelConfig {
-  return {
-    model,
-    inputHeight: 16,
-    inputWidth: 16,
-    inputChannels: 3,
-    numClasses: 4,
-    imageSize: 16,
-    patchSize: 4,
-    embeddingDim: 32,
-    blocks: 2,
-    dropout: 0.1,
-    gelu: 'exact',
-  };
+  return smallModelConfig(model, { numClasses: 4, imageSize: 16, patchSize: 4, dropout: 0.1 });
 }
 
 describe('fit', () => {

@@ -20,23 +20,12 @@ import { OpRecorder } from '../../../packages/train/src/backend/tensorflow/graph
 import { tensorflowBackend } from '../../../packages/train/src/backend/tensorflow/tfjs-node-backend.js';
 import { trainStep } from '../../../packages/train/src/training/train-step.js';
 import { expectClose } from '../../helpers/closeness.js';
+import { smallModelConfig } from '../../helpers/small-model-config.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';
 import { describeWithTensorflow } from '../../helpers/tensorflow.js';
 
 function config(model: ModelName): ModelConfig {
-  return {
-    model,
-    inputHeight: 16,
-    inputWidth: 16,
-    inputChannels: 3,
-    numClasses: 5,
-    imageSize: 24,
-    patchSize: 4,
-    embeddingDim: 20,
-    blocks: 2,
-    dropout: 0.2,
-    gelu: 'exact',
-  };
+  return smallModelConfig(model, { numClasses: 5, imageSize: 24, patchSize: 4, embeddingDim: 20 });
 }
 
 /**
