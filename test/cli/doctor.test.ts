@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLibrary } from '../../packages/infer/src/cuda/load-library.js';
+import { loadLibrary } from '@mlpx/infer/src/cuda/load-library.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SWIFTSHADER_ENV } from '../helpers/swiftshader.js';
 

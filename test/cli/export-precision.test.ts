@@ -6,9 +6,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METADATA_KEYS, type PrecisionMetadata } from '../../packages/core/src/onnx/contract.js';
-import { summarizeOnnx } from '../../packages/export/src/onnx-summary.js';
-import { readModel } from '../../packages/infer/src/model/read-model.js';
+import { METADATA_KEYS, type PrecisionMetadata } from '@mlpx/core/src/onnx/contract.js';
+import { summarizeOnnx } from '@mlpx/export/src/onnx-summary.js';
+import { readModel } from '@mlpx/infer/src/model/read-model.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { checkOnnxModel } from '../helpers/onnx-checker.js';
 import { runCli, STACK_LINE, trainTiny } from '../helpers/run-cli.js';

@@ -6,9 +6,9 @@
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseModelInfo } from '../../packages/core/src/onnx/model-info.js';
-import { tritonModelConfig } from '../../packages/export/src/triton/model-config.js';
-import { DEFAULT_TRITON_SETTINGS, type TritonSettings } from '../../packages/export/src/triton/triton-settings.js';
+import { parseModelInfo } from '@mlpx/core/src/onnx/model-info.js';
+import { tritonModelConfig } from '@mlpx/export/src/triton/model-config.js';
+import { DEFAULT_TRITON_SETTINGS, type TritonSettings } from '@mlpx/export/src/triton/triton-settings.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { readModelConfig, type ModelConfigJson } from '../helpers/model-config-reader.js';
 import { checkOnnxModel } from '../helpers/onnx-checker.js';

@@ -2,8 +2,8 @@
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizeOnnx } from '../../packages/export/src/onnx-summary.js';
-import type { RunMetrics } from '../../packages/train/src/run/run-metrics.js';
+import { summarizeOnnx } from '@mlpx/export/src/onnx-summary.js';
+import type { RunMetrics } from '@mlpx/train/src/run/run-metrics.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { checkOnnxModel } from '../helpers/onnx-checker.js';
 import { runCli, STACK_LINE, TINY_SIZES, trainTiny } from '../helpers/run-cli.js';

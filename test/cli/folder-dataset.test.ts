@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunMetrics } from '../../packages/train/src/run/run-metrics.js';
+import type { RunMetrics } from '@mlpx/train/src/run/run-metrics.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { writeImageFolder } from '../helpers/image-folder-fixture.js';
 import { runCli, STACK_LINE } from '../helpers/run-cli.js';

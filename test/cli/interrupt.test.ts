@@ -9,7 +9,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKPOINT_JSON, readCheckpoint } from '../../packages/train/src/checkpoint/checkpoint-files.js';
+import { CHECKPOINT_JSON, readCheckpoint } from '@mlpx/train/src/checkpoint/checkpoint-files.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { REPO_ROOT, runCli, STACK_LINE } from '../helpers/run-cli.js';
 

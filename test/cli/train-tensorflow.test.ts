@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { MODEL_NAMES } from '../../packages/train/src/models/model-config.js';
-import type { RunMetrics } from '../../packages/train/src/run/run-metrics.js';
+import { MODEL_NAMES } from '@mlpx/train/src/models/model-config.js';
+import type { RunMetrics } from '@mlpx/train/src/run/run-metrics.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { runCli, STACK_LINE } from '../helpers/run-cli.js';
 import { describeWithTensorflow, tensorflowInstall } from '../helpers/tensorflow.js';

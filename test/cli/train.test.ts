@@ -6,12 +6,12 @@ import { mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
-import { modelFamilies } from '../../packages/train/src/models/model-families.js';
-import { loadModel } from '../../packages/train/src/run/model-files.js';
-import type { RunMetrics } from '../../packages/train/src/run/run-metrics.js';
-import { evaluate } from '../../packages/train/src/training/evaluate.js';
-import { headOf } from '../../packages/core/src/images/image-split.js';
+import { loadDataset } from '@mlpx/train/src/data/load-dataset.js';
+import { modelFamilies } from '@mlpx/train/src/models/model-families.js';
+import { loadModel } from '@mlpx/train/src/run/model-files.js';
+import type { RunMetrics } from '@mlpx/train/src/run/run-metrics.js';
+import { evaluate } from '@mlpx/train/src/training/evaluate.js';
+import { headOf } from '@mlpx/core/src/images/image-split.js';
 import { useBackend } from '../helpers/backend.js';
 import { tempDir, writeCifarArchive } from '../helpers/dataset-fixtures.js';
 import { runCli, STACK_LINE } from '../helpers/run-cli.js';

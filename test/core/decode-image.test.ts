@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '../../packages/core/src/images/decode-image.js';
-import { MlpxError } from '../../packages/core/src/errors.js';
+import { decodeImage } from '@mlpx/core/src/images/decode-image.js';
+import { MlpxError } from '@mlpx/core/src/errors.js';
 
 function pattern(length: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 37 + 11) % 256);

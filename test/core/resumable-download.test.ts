@@ -11,13 +11,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import * as browserEntry from '../../packages/core/src/browser.js';
-import { describeError, fetchFailureCause } from '../../packages/core/src/errors.js';
-import type { DownloadChecksum } from '../../packages/core/src/files/download-checksum.js';
-import type { DownloadMessages } from '../../packages/core/src/files/download-messages.js';
-import type { DownloadProgress } from '../../packages/core/src/files/download-progress.js';
-import { downloadResumable, type ResumableDownload, type RetryPolicy } from '../../packages/core/src/files/resumable-download.js';
-import * as nodeEntry from '../../packages/core/src/index.js';
+import * as browserEntry from '@mlpx/core/src/browser.js';
+import { describeError, fetchFailureCause } from '@mlpx/core/src/errors.js';
+import type { DownloadChecksum } from '@mlpx/core/src/files/download-checksum.js';
+import type { DownloadMessages } from '@mlpx/core/src/files/download-messages.js';
+import type { DownloadProgress } from '@mlpx/core/src/files/download-progress.js';
+import { downloadResumable, type ResumableDownload, type RetryPolicy } from '@mlpx/core/src/files/resumable-download.js';
+import * as nodeEntry from '@mlpx/core/src/index.js';
 import { expectMlpxError, startServer, tempDir, unreachableUrl } from '../helpers/dataset-fixtures.js';
 
 const BODY = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 31 + 7) % 251));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { exportToOnnx, UnsupportedLayersError } from '../../packages/export/src/export-to-onnx.js';
+import { exportToOnnx, UnsupportedLayersError } from '@mlpx/export/src/export-to-onnx.js';
 import { useBackend } from '../helpers/backend.js';
 
 useBackend('wasm');

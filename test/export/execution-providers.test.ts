@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { describe, it } from 'vitest';
-import { exportToOnnx } from '../../packages/export/src/export-to-onnx.js';
+import { exportToOnnx } from '@mlpx/export/src/export-to-onnx.js';
 import {
   BilinearResize,
   FNetBlock,
@@ -16,7 +16,7 @@ import {
   PatchEmbedding,
   PatchPositionEmbedding,
   Patches,
-} from '../../packages/train/src/layers/index.js';
+} from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../helpers/backend.js';
 import { expectClose } from '../helpers/closeness.js';
 import { randomInput, singleLayerModel } from '../helpers/single-layer-model.js';

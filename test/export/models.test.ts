@@ -5,11 +5,11 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportToOnnx } from '../../packages/export/src/export-to-onnx.js';
-import { decodeModel } from '../../packages/core/src/onnx/schema.js';
-import { summarizeOnnx } from '../../packages/export/src/onnx-summary.js';
-import { verificationImages, verifyExport } from '../../packages/export/src/verify/verify-export.js';
-import { MODEL_NAMES } from '../../packages/train/src/models/model-config.js';
+import { exportToOnnx } from '@mlpx/export/src/export-to-onnx.js';
+import { decodeModel } from '@mlpx/core/src/onnx/schema.js';
+import { summarizeOnnx } from '@mlpx/export/src/onnx-summary.js';
+import { verificationImages, verifyExport } from '@mlpx/export/src/verify/verify-export.js';
+import { MODEL_NAMES } from '@mlpx/train/src/models/model-config.js';
 import { useBackend } from '../helpers/backend.js';
 import { checkOnnxModel } from '../helpers/onnx-checker.js';
 import { fashionTestImages, trainedModel } from '../helpers/trained-models.js';

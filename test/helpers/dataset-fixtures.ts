@@ -13,7 +13,7 @@ import { createGzip } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { expect } from 'vitest';
 
-import { MlpxError } from '../../packages/core/src/errors.js';
+import { MlpxError } from '@mlpx/core/src/errors.js';
 
 /** Awaits `promise`, which must reject with an MlpxError whose message holds every fragment. */
 export async function expectMlpxError(promise: Promise<unknown>, ...fragments: string[]): Promise<MlpxError> {

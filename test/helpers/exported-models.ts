@@ -2,9 +2,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { METADATA_KEYS } from '../../packages/core/src/onnx/contract.js';
-import { exportToOnnx } from '../../packages/export/src/export-to-onnx.js';
-import { FASHION_MNIST_CLASS_NAMES } from '../../packages/train/src/data/fashion-mnist.js';
+import { METADATA_KEYS } from '@mlpx/core/src/onnx/contract.js';
+import { exportToOnnx } from '@mlpx/export/src/export-to-onnx.js';
+import { FASHION_MNIST_CLASS_NAMES } from '@mlpx/train/src/data/fashion-mnist.js';
 
 export async function writeOnnx(model: tf.LayersModel, folder: string, name: string): Promise<string> {
   const path = join(folder, `${name}.onnx`);

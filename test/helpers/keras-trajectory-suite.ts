@@ -1,6 +1,6 @@
 /** The trajectory tests, shared by the wasm and tensorflow test files (one backend per file). */
 import { describe, expect, it } from 'vitest';
-import { modelFamilies } from '../../packages/train/src/models/model-families.js';
+import { modelFamilies } from '@mlpx/train/src/models/model-families.js';
 import { replayTrajectory, readTrajectoryFixture } from './keras-trajectory.js';
 
 /** The families with a Keras reference (test/tools/keras_trajectory.py wrote a fixture for each). */

@@ -6,10 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import { buildClassifier } from '../../packages/train/src/models/build-classifier.js';
-import type { ModelConfig } from '../../packages/train/src/models/model-config.js';
-import { AdamW } from '../../packages/train/src/training/adamw.js';
-import { trainStep } from '../../packages/train/src/training/train-step.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import type { ModelConfig } from '@mlpx/train/src/models/model-config.js';
+import { AdamW } from '@mlpx/train/src/training/adamw.js';
+import { trainStep } from '@mlpx/train/src/training/train-step.js';
 import { closeness } from './closeness.js';
 import { readKerasFixture, tensorOf } from './keras-fixture.js';
 

@@ -7,8 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { loadModel, saveModel } from '../../packages/train/src/run/model-files.js';
-import { randomSource } from '../../packages/train/src/layers/random-source.js';
+import { loadModel, saveModel } from '@mlpx/train/src/run/model-files.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 
 export async function checkLayer(options: {
   make: () => tf.layers.Layer;

@@ -6,8 +6,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import { exportToOnnx, type ExportOptions } from '../../packages/export/src/export-to-onnx.js';
-import { openSession, runBatch } from '../../packages/infer/src/runtime/onnxruntime-node.js';
+import { exportToOnnx, type ExportOptions } from '@mlpx/export/src/export-to-onnx.js';
+import { openSession, runBatch } from '@mlpx/infer/src/runtime/onnxruntime-node.js';
 import { expectClose } from './closeness.js';
 import { CHECKER_MAX_OPSET, checkOnnxModel } from './onnx-checker.js';
 

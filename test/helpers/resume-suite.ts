@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readCheckpoint } from '../../packages/train/src/checkpoint/checkpoint-files.js';
-import { loadModel } from '../../packages/train/src/run/model-files.js';
-import type { TrainSettings } from '../../packages/train/src/run/recipe.js';
-import { resumeRun, RunStopped, trainRun } from '../../packages/train/src/run/train-run.js';
+import { readCheckpoint } from '@mlpx/train/src/checkpoint/checkpoint-files.js';
+import { loadModel } from '@mlpx/train/src/run/model-files.js';
+import type { TrainSettings } from '@mlpx/train/src/run/recipe.js';
+import { resumeRun, RunStopped, trainRun } from '@mlpx/train/src/run/train-run.js';
 import { expectClose } from './closeness.js';
 import { tempDir } from './dataset-fixtures.js';
 

@@ -1,6 +1,6 @@
 /** A tiny tfjs model holding one layer, with random (seeded) weights so every weight matters. */
 import * as tf from '@tensorflow/tfjs';
-import { randomSource } from '../../packages/train/src/layers/random-source.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 
 export const OPSETS_UNDER_TEST = [13, 17, 18, 20, 21] as const;
 

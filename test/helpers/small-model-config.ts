@@ -2,7 +2,7 @@
  * The small classifiers the training tests build: 16 x 16 x 3 inputs, two blocks, exact GELU;
  * each test changes the sizes it needs (`smallModelConfig('gmlp', { embeddingDim: 20 })`).
  */
-import type { ModelConfig } from '../../packages/train/src/models/model-config.js';
+import type { ModelConfig } from '@mlpx/train/src/models/model-config.js';
 
 export function smallModelConfig(model: string, sizes: Partial<Omit<ModelConfig, 'model'>> = {}): ModelConfig {
   return {

@@ -4,13 +4,13 @@
  * trainable weight's gradient on each, for the backend parity tests to compare.
  */
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../packages/train/src/backend/select-backend.js';
-import { channelStatistics } from '../../packages/train/src/layers/normalization.js';
-import { randomSource } from '../../packages/train/src/layers/random-source.js';
-import { buildClassifier } from '../../packages/train/src/models/build-classifier.js';
-import type { ModelConfig } from '../../packages/train/src/models/model-config.js';
-import { gatherBatch } from '../../packages/train/src/training/batches.js';
-import { crossEntropyLoss } from '../../packages/train/src/training/metrics.js';
+import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import type { ModelConfig } from '@mlpx/train/src/models/model-config.js';
+import { gatherBatch } from '@mlpx/train/src/training/batches.js';
+import { crossEntropyLoss } from '@mlpx/train/src/training/metrics.js';
 import { syntheticImages } from './synthetic-images.js';
 
 export interface StepResult {

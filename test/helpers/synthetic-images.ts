@@ -3,7 +3,7 @@
  * model can separate them within a few steps. Deterministic for a given seed.
  */
 import seedrandom from 'seedrandom';
-import type { ImageSplit } from '../../packages/train/src/data/dataset.js';
+import type { ImageSplit } from '@mlpx/train/src/data/dataset.js';
 
 export function syntheticImages(options: { count: number; classes: number; size: number; channels: number; seed: number }): ImageSplit {
   const random = seedrandom.alea(String(options.seed));

@@ -3,14 +3,14 @@
  * epoch on 1,000 images at a small configuration that still resizes (28 -> 32) and patches.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { ImageDataset } from '../../packages/train/src/data/dataset.js';
-import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
-import { channelStatistics } from '../../packages/train/src/layers/normalization.js';
-import { randomSource } from '../../packages/train/src/layers/random-source.js';
-import { buildClassifier } from '../../packages/train/src/models/build-classifier.js';
-import type { ModelName } from '../../packages/train/src/models/model-config.js';
-import { validationSplit } from '../../packages/train/src/training/batches.js';
-import { fit } from '../../packages/train/src/training/fit.js';
+import type { ImageDataset } from '@mlpx/train/src/data/dataset.js';
+import { loadDataset } from '@mlpx/train/src/data/load-dataset.js';
+import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import type { ModelName } from '@mlpx/train/src/models/model-config.js';
+import { validationSplit } from '@mlpx/train/src/training/batches.js';
+import { fit } from '@mlpx/train/src/training/fit.js';
 
 export const FASHION_SHAPE = { height: 28, width: 28, channels: 1 };
 

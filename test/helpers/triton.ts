@@ -12,8 +12,8 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe } from 'vitest';
-import { createClassifier } from '../../packages/infer/src/classifier.js';
-import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
+import { createClassifier } from '@mlpx/infer/src/classifier.js';
+import { loadDataset } from '@mlpx/train/src/data/load-dataset.js';
 import {
   prepareTriton,
   startProcess,

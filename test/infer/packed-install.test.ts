@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClassifier } from '../../packages/infer/src/classifier.js';
+import { createClassifier } from '@mlpx/infer/src/classifier.js';
 import { expectClose } from '../helpers/closeness.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { npmInstall, packWorkspaces, userEnvironment } from '../helpers/packed-packages.js';

@@ -8,7 +8,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInferenceServer, type InferenceServer } from '../../packages/infer/src/index.js';
+import { startInferenceServer, type InferenceServer } from '@mlpx/infer/src/index.js';
 import { binaryRequest, decodeResponse, jsonRequest, maxDifference, PIXELS, trainedModel, type TrainedModel } from './fixtures.js';
 
 const MAX_BODY = 64 * 1024;

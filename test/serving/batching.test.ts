@@ -5,7 +5,7 @@
  * rows: the answer it gets alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInferenceServer, type InferenceServer } from '../../packages/infer/src/index.js';
+import { startInferenceServer, type InferenceServer } from '@mlpx/infer/src/index.js';
 import { argmax, binaryRequest, concat, decodeResponse, jsonRequest, maxDifference, metricValue, trainedModel, type TrainedModel } from './fixtures.js';
 
 const MAX_BATCH = 8;

@@ -5,7 +5,7 @@
  * highest first, ties by index; and BYTES serialized with 4-byte little-endian lengths.
  */
 import { describe, expect, it } from 'vitest';
-import { classify, formatFixed6, serializeBytes } from '../../packages/infer/src/serving/classification.js';
+import { classify, formatFixed6, serializeBytes } from '@mlpx/infer/src/serving/classification.js';
 
 describe('the value as std::to_string(float) writes it', () => {
   it.each([

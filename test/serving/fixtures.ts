@@ -5,8 +5,8 @@
  */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createClassifier } from '../../packages/infer/src/classifier.js';
-import { loadDataset } from '../../packages/train/src/data/load-dataset.js';
+import { createClassifier } from '@mlpx/infer/src/classifier.js';
+import { loadDataset } from '@mlpx/train/src/data/load-dataset.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { trainAndExport } from '../helpers/run-cli.js';
 

@@ -7,8 +7,8 @@
  */
 import { gunzipSync, gzipSync, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInferenceServer, type InferenceServer } from '../../packages/infer/src/index.js';
-import { formatFixed6 } from '../../packages/infer/src/serving/classification.js';
+import { startInferenceServer, type InferenceServer } from '@mlpx/infer/src/index.js';
+import { formatFixed6 } from '@mlpx/infer/src/serving/classification.js';
 import { argmax, binaryRequest, concat, decodeResponse, jsonRequest, maxDifference, trainedModel, type TrainedModel } from './fixtures.js';
 
 let trained: TrainedModel;

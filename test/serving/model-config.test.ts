@@ -4,7 +4,7 @@
  * everything else parsed and ignored, and a mistake named with its file and line.
  */
 import { describe, expect, it } from 'vitest';
-import { parseModelConfig, parseTextProto } from '../../packages/infer/src/serving/model-config.js';
+import { parseModelConfig, parseTextProto } from '@mlpx/infer/src/serving/model-config.js';
 
 const EXPORTED = `# Triton model configuration written by mlpx export (ONNX Runtime backend).
 name: "fashion"

@@ -8,8 +8,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInferenceServer, type InferenceServer } from '../../packages/infer/src/index.js';
-import { formatFixed6 } from '../../packages/infer/src/serving/classification.js';
+import { startInferenceServer, type InferenceServer } from '@mlpx/infer/src/index.js';
+import { formatFixed6 } from '@mlpx/infer/src/serving/classification.js';
 import { tempDir } from '../helpers/dataset-fixtures.js';
 import { runCli, trainAndExport } from '../helpers/run-cli.js';
 import {

@@ -3,8 +3,8 @@
  * the method each takes (405 with Allow otherwise), and paths that are none of them.
  */
 import { describe, expect, it } from 'vitest';
-import type { ProtocolError } from '../../packages/infer/src/serving/protocol-error.js';
-import { route } from '../../packages/infer/src/serving/routes.js';
+import type { ProtocolError } from '@mlpx/infer/src/serving/protocol-error.js';
+import { route } from '@mlpx/infer/src/serving/routes.js';
 
 describe('routes', () => {
   it.each([

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { summarizeOnnx } from '../../../packages/export/src/onnx-summary.js';
-import { BilinearResize } from '../../../packages/train/src/layers/index.js';
+import { summarizeOnnx } from '@mlpx/export/src/onnx-summary.js';
+import { BilinearResize } from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectOnnxParity } from '../../helpers/onnx-parity.js';
 import { OPSETS_UNDER_TEST, randomInput, singleLayerModel } from '../../helpers/single-layer-model.js';

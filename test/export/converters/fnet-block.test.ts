@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModel } from '../../../packages/core/src/onnx/schema.js';
-import { channelFactors, matmulForm } from '../../../packages/export/src/emit/real-dft2d.js';
-import { MAX_OPSET, MIN_OPSET } from '../../../packages/export/src/onnx/versions.js';
-import { FNetBlock, type GeluApproximation } from '../../../packages/train/src/layers/index.js';
+import { decodeModel } from '@mlpx/core/src/onnx/schema.js';
+import { channelFactors, matmulForm } from '@mlpx/export/src/emit/real-dft2d.js';
+import { MAX_OPSET, MIN_OPSET } from '@mlpx/export/src/onnx/versions.js';
+import { FNetBlock, type GeluApproximation } from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectOnnxParity } from '../../helpers/onnx-parity.js';
 import { OPSETS_UNDER_TEST, randomInput, singleLayerModel } from '../../helpers/single-layer-model.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeOnnx } from '../../../packages/export/src/onnx-summary.js';
-import { PatchEmbedding } from '../../../packages/train/src/layers/index.js';
+import { summarizeOnnx } from '@mlpx/export/src/onnx-summary.js';
+import { PatchEmbedding } from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectOnnxParity } from '../../helpers/onnx-parity.js';
 import { OPSETS_UNDER_TEST, randomInput, singleLayerModel } from '../../helpers/single-layer-model.js';

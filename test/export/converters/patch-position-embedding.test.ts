@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PatchPositionEmbedding, POSITION_TABLES } from '../../../packages/train/src/layers/index.js';
+import { PatchPositionEmbedding, POSITION_TABLES } from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectOnnxParity } from '../../helpers/onnx-parity.js';
 import { OPSETS_UNDER_TEST, randomInput, singleLayerModel } from '../../helpers/single-layer-model.js';

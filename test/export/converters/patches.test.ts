@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { Patches } from '../../../packages/train/src/layers/index.js';
+import { Patches } from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectOnnxParity } from '../../helpers/onnx-parity.js';
 import { OPSETS_UNDER_TEST, randomInput, singleLayerModel } from '../../helpers/single-layer-model.js';

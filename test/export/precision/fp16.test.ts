@@ -7,10 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { decodeModel, DataType } from '../../../packages/core/src/onnx/schema.js';
-import { exportToOnnx } from '../../../packages/export/src/export-to-onnx.js';
-import { toFloat16Bits } from '../../../packages/export/src/onnx/graph-builder.js';
-import { openSession, runBatch } from '../../../packages/infer/src/runtime/onnxruntime-node.js';
+import { decodeModel, DataType } from '@mlpx/core/src/onnx/schema.js';
+import { exportToOnnx } from '@mlpx/export/src/export-to-onnx.js';
+import { toFloat16Bits } from '@mlpx/export/src/onnx/graph-builder.js';
+import { openSession, runBatch } from '@mlpx/infer/src/runtime/onnxruntime-node.js';
 import {
   BilinearResize,
   FNetBlock,
@@ -20,7 +20,7 @@ import {
   PatchEmbedding,
   PatchPositionEmbedding,
   Patches,
-} from '../../../packages/train/src/layers/index.js';
+} from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { CHECKER_MAX_OPSET, checkOnnxModel } from '../../helpers/onnx-checker.js';

@@ -7,14 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { decodeModel, DataType } from '../../../packages/core/src/onnx/schema.js';
-import { exportToOnnx } from '../../../packages/export/src/export-to-onnx.js';
-import { FLOAT16_STORAGE_MIN } from '../../../packages/export/src/onnx/graph-builder.js';
-import { MAX_OPSET, MIN_OPSET } from '../../../packages/export/src/onnx/versions.js';
-import { calibrateActivations } from '../../../packages/export/src/precision/calibrate.js';
-import { activationQuantization, quantizePerColumn } from '../../../packages/export/src/precision/int8-dense.js';
-import { openSession, runBatch } from '../../../packages/infer/src/runtime/onnxruntime-node.js';
-import { FNetBlock, GMlpBlock, MixerBlock } from '../../../packages/train/src/layers/index.js';
+import { decodeModel, DataType } from '@mlpx/core/src/onnx/schema.js';
+import { exportToOnnx } from '@mlpx/export/src/export-to-onnx.js';
+import { FLOAT16_STORAGE_MIN } from '@mlpx/export/src/onnx/graph-builder.js';
+import { MAX_OPSET, MIN_OPSET } from '@mlpx/export/src/onnx/versions.js';
+import { calibrateActivations } from '@mlpx/export/src/precision/calibrate.js';
+import { activationQuantization, quantizePerColumn } from '@mlpx/export/src/precision/int8-dense.js';
+import { openSession, runBatch } from '@mlpx/infer/src/runtime/onnxruntime-node.js';
+import { FNetBlock, GMlpBlock, MixerBlock } from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { CHECKER_MAX_OPSET, checkOnnxModel } from '../../helpers/onnx-checker.js';

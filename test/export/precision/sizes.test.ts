@@ -4,13 +4,13 @@
  * model. Random weights: the sizes do not depend on them.
  */
 import { describe, expect, it } from 'vitest';
-import { exportToOnnx } from '../../../packages/export/src/export-to-onnx.js';
-import { calibrateActivations } from '../../../packages/export/src/precision/calibrate.js';
-import { verificationImages } from '../../../packages/export/src/verify/verify-export.js';
-import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
-import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
-import { MODEL_NAMES, SEED_ARCHITECTURE } from '../../../packages/train/src/models/model-config.js';
+import { exportToOnnx } from '@mlpx/export/src/export-to-onnx.js';
+import { calibrateActivations } from '@mlpx/export/src/precision/calibrate.js';
+import { verificationImages } from '@mlpx/export/src/verify/verify-export.js';
+import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import { MODEL_NAMES, SEED_ARCHITECTURE } from '@mlpx/train/src/models/model-config.js';
 import { useBackend } from '../../helpers/backend.js';
 
 useBackend('wasm');

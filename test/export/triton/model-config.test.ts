@@ -1,7 +1,7 @@
 /** config.pbtxt as text: every field Triton reads, the shapes without the batch, the accelerators. */
 import { describe, expect, it } from 'vitest';
-import { tritonModelConfig } from '../../../packages/export/src/triton/model-config.js';
-import { checkTritonSettings, DEFAULT_TRITON_SETTINGS, type TritonSettings } from '../../../packages/export/src/triton/triton-settings.js';
+import { tritonModelConfig } from '@mlpx/export/src/triton/model-config.js';
+import { checkTritonSettings, DEFAULT_TRITON_SETTINGS, type TritonSettings } from '@mlpx/export/src/triton/triton-settings.js';
 
 const config = (settings: Partial<TritonSettings> = {}): string =>
   tritonModelConfig({ name: 'mixer-fashion-mnist', inputShape: [28, 28, 1], classes: 10, settings: { ...DEFAULT_TRITON_SETTINGS, ...settings } });

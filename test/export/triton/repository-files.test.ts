@@ -3,17 +3,12 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  inferenceServiceFile,
-  inferenceServiceManifest,
-  STORAGE_URI_PLACEHOLDER,
-  storageUriProblem,
-} from '../../../packages/export/src/triton/inference-service.js';
-import { labelsFile } from '../../../packages/export/src/triton/labels-file.js';
-import { defaultModelName, MAX_MODEL_NAME_LENGTH, modelNameProblem } from '../../../packages/export/src/triton/model-name.js';
-import { modelVersions, nextVersion } from '../../../packages/export/src/triton/model-versions.js';
-import { firstDifference } from '../../../packages/export/src/triton/text-difference.js';
-import { writeVersionFolder } from '../../../packages/export/src/triton/version-folder.js';
+import { inferenceServiceFile, inferenceServiceManifest, STORAGE_URI_PLACEHOLDER, storageUriProblem } from '@mlpx/export/src/triton/inference-service.js';
+import { labelsFile } from '@mlpx/export/src/triton/labels-file.js';
+import { defaultModelName, MAX_MODEL_NAME_LENGTH, modelNameProblem } from '@mlpx/export/src/triton/model-name.js';
+import { modelVersions, nextVersion } from '@mlpx/export/src/triton/model-versions.js';
+import { firstDifference } from '@mlpx/export/src/triton/text-difference.js';
+import { writeVersionFolder } from '@mlpx/export/src/triton/version-folder.js';
 import { tempDir } from '../../helpers/dataset-fixtures.js';
 
 let work: Awaited<ReturnType<typeof tempDir>>;

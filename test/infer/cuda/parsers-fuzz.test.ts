@@ -8,11 +8,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCudaInstall } from '../../../packages/infer/src/cuda/cuda-install.js';
-import { readElfDynamic } from '../../../packages/infer/src/cuda/elf-dynamic.js';
-import { parseVersion, satisfies } from '../../../packages/cli/src/setup/cuda/pep440.js';
-import { activeRequirements, markerHolds, parseMetadata } from '../../../packages/cli/src/setup/cuda/requirements.js';
-import { MlpxError } from '../../../packages/core/src/errors.js';
+import { parseCudaInstall } from '@mlpx/infer/src/cuda/cuda-install.js';
+import { readElfDynamic } from '@mlpx/infer/src/cuda/elf-dynamic.js';
+import { parseVersion, satisfies } from 'mlpx/src/setup/cuda/pep440.js';
+import { activeRequirements, markerHolds, parseMetadata } from 'mlpx/src/setup/cuda/requirements.js';
+import { MlpxError } from '@mlpx/core/src/errors.js';
 import { tempDir } from '../../helpers/dataset-fixtures.js';
 import { hasCompiler } from '../../helpers/fake-pypi.js';
 

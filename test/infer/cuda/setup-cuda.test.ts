@@ -8,8 +8,8 @@ import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupCuda } from '../../../packages/cli/src/setup/cuda/setup-cuda.js';
-import { readCudaInstall } from '../../../packages/infer/src/cuda/cuda-install.js';
+import { setupCuda } from 'mlpx/src/setup/cuda/setup-cuda.js';
+import { readCudaInstall } from '@mlpx/infer/src/cuda/cuda-install.js';
 import { expectMlpxError, tempDir, unreachableUrl } from '../../helpers/dataset-fixtures.js';
 import { FAKE_ORT_VERSION, hasCompiler, startFakeIndex, type FakeIndex } from '../../helpers/fake-pypi.js';
 

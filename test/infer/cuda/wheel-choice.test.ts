@@ -1,9 +1,9 @@
 /** Picking wheels as pip would: PEP 440 specifiers, PEP 508 markers with extras, manylinux tags, the configured index. */
 import { describe, expect, it } from 'vitest';
-import { indexUrlInPipConfig, pickIndexUrl } from '../../../packages/cli/src/setup/cuda/index-url.js';
-import { parseVersion, satisfies } from '../../../packages/cli/src/setup/cuda/pep440.js';
-import { activeRequirements, markerHolds, parseMetadata, parseRequirement } from '../../../packages/cli/src/setup/cuda/requirements.js';
-import { chooseWheel, linuxTagGlibc, type IndexFile } from '../../../packages/cli/src/setup/cuda/simple-index.js';
+import { indexUrlInPipConfig, pickIndexUrl } from 'mlpx/src/setup/cuda/index-url.js';
+import { parseVersion, satisfies } from 'mlpx/src/setup/cuda/pep440.js';
+import { activeRequirements, markerHolds, parseMetadata, parseRequirement } from 'mlpx/src/setup/cuda/requirements.js';
+import { chooseWheel, linuxTagGlibc, type IndexFile } from 'mlpx/src/setup/cuda/simple-index.js';
 
 const v = (text: string) => parseVersion(text)!;
 

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { blockWithGradient } from '../../../packages/train/src/backend/tensorflow/block-gradient.js';
+import { blockWithGradient } from '@mlpx/train/src/backend/tensorflow/block-gradient.js';
 import { useBackend } from '../../helpers/backend.js';
 
 useBackend('cpu');

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeCudaWheels, findCudaWheels } from '../../../packages/train/src/backend/tensorflow/cuda-wheels.js';
+import { describeCudaWheels, findCudaWheels } from '@mlpx/train/src/backend/tensorflow/cuda-wheels.js';
 import { tempDir } from '../../helpers/dataset-fixtures.js';
 
 let work: Awaited<ReturnType<typeof tempDir>>;

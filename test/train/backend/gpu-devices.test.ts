@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { noWebgpuDeviceReason } from '../../../packages/train/src/backend/gpu-devices.js';
+import { noWebgpuDeviceReason } from '@mlpx/train/src/backend/gpu-devices.js';
 import { tempDir } from '../../helpers/dataset-fixtures.js';
 
 let dev: Awaited<ReturnType<typeof tempDir>>;

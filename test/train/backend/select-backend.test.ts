@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
-import type { WebgpuAdapterInfo } from '../../../packages/train/src/backend/webgpu-adapter.js';
+import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import type { WebgpuAdapterInfo } from '@mlpx/train/src/backend/webgpu-adapter.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';
 
 useSwiftShader();

@@ -1,7 +1,7 @@
 /** --backend auto takes the native TensorFlow engine first, once `mlpx setup tensorflow` has built it. */
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
+import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
 import { describeWithTensorflow, tensorflowInstall } from '../../helpers/tensorflow.js';
 
 describeWithTensorflow('selectBackend with the native engine set up', () => {

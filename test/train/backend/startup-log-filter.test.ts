@@ -4,7 +4,7 @@
  * whenever anything is hidden, and lines that are not Abseil's always pass.
  */
 import { describe, expect, it } from 'vitest';
-import { filterStartupLog } from '../../../packages/train/src/backend/tensorflow/startup-log-filter.js';
+import { filterStartupLog } from '@mlpx/train/src/backend/tensorflow/startup-log-filter.js';
 
 // As TensorFlow 2.21's CPU build prints them at load (the time as Abseil writes it before its initialisation).
 const NOTICE = 'WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n';

@@ -6,16 +6,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
-import { FNetBlock } from '../../../packages/train/src/layers/fnet-block.js';
-import { GMlpBlock } from '../../../packages/train/src/layers/gmlp-block.js';
-import { MixerBlock } from '../../../packages/train/src/layers/mixer-block.js';
-import { denseLastAxis, denseLastAxisAutodiff } from '../../../packages/train/src/layers/ops/dense.js';
-import { gelu, geluGradient, type GeluApproximation } from '../../../packages/train/src/layers/ops/gelu.js';
-import { applyRealDft2d, applyRealDft2dBatched } from '../../../packages/train/src/layers/ops/real-dft2d.js';
-import { realDft2dByFft } from '../../../packages/train/src/backend/tensorflow/ops/real-dft2d.js';
-import { useTiledMeanGradient } from '../../../packages/train/src/layers/ops/mean-gradient.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
+import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { FNetBlock } from '@mlpx/train/src/layers/fnet-block.js';
+import { GMlpBlock } from '@mlpx/train/src/layers/gmlp-block.js';
+import { MixerBlock } from '@mlpx/train/src/layers/mixer-block.js';
+import { denseLastAxis, denseLastAxisAutodiff } from '@mlpx/train/src/layers/ops/dense.js';
+import { gelu, geluGradient, type GeluApproximation } from '@mlpx/train/src/layers/ops/gelu.js';
+import { applyRealDft2d, applyRealDft2dBatched } from '@mlpx/train/src/layers/ops/real-dft2d.js';
+import { realDft2dByFft } from '@mlpx/train/src/backend/tensorflow/ops/real-dft2d.js';
+import { useTiledMeanGradient } from '@mlpx/train/src/layers/ops/mean-gradient.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { describeWithTensorflow } from '../../helpers/tensorflow.js';
 

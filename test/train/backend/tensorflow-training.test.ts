@@ -5,7 +5,7 @@
  * gradients within 1e-3 (relative).
  */
 import { expect, it } from 'vitest';
-import { MODEL_NAMES, type ModelConfig, type ModelName } from '../../../packages/train/src/models/model-config.js';
+import { MODEL_NAMES, type ModelConfig, type ModelName } from '@mlpx/train/src/models/model-config.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { smallModelConfig } from '../../helpers/small-model-config.js';
 import { stepOnWasmAndOn } from '../../helpers/step-on-two-backends.js';

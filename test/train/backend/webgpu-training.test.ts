@@ -4,13 +4,13 @@
  * and its gradients within 1e-3 (relative); and a short run's loss falls.
  */
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
-import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
-import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
-import { MODEL_NAMES, type ModelConfig, type ModelName } from '../../../packages/train/src/models/model-config.js';
-import { evaluate } from '../../../packages/train/src/training/evaluate.js';
-import { fit } from '../../../packages/train/src/training/fit.js';
+import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import { MODEL_NAMES, type ModelConfig, type ModelName } from '@mlpx/train/src/models/model-config.js';
+import { evaluate } from '@mlpx/train/src/training/evaluate.js';
+import { fit } from '@mlpx/train/src/training/fit.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { smallModelConfig } from '../../helpers/small-model-config.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';

@@ -6,12 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { buildPlainClassifier } from '../../../packages/train/src/baseline/build-plain-classifier.js';
-import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
-import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
-import { MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/models/model-config.js';
-import { crossEntropyLoss } from '../../../packages/train/src/training/metrics.js';
+import { buildPlainClassifier } from '@mlpx/train/src/baseline/build-plain-classifier.js';
+import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import { MODEL_NAMES, type ModelConfig } from '@mlpx/train/src/models/model-config.js';
+import { crossEntropyLoss } from '@mlpx/train/src/training/metrics.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { smallModelConfig } from '../../helpers/small-model-config.js';

@@ -1,8 +1,8 @@
 /** The matmul FLOPs of a training step, against counts written out by hand for the seed configuration. */
 import { describe, expect, it } from 'vitest';
-import { trainingFlopsPerImage } from '../../../packages/train/src/bench/training-flops.js';
-import { SEED_ARCHITECTURE } from '../../../packages/train/src/models/model-config.js';
-import { modelFamilies } from '../../../packages/train/src/models/model-families.js';
+import { trainingFlopsPerImage } from '@mlpx/train/src/bench/training-flops.js';
+import { SEED_ARCHITECTURE } from '@mlpx/train/src/models/model-config.js';
+import { modelFamilies } from '@mlpx/train/src/models/model-families.js';
 
 const seed = { inputChannels: 3, numClasses: 100, ...SEED_ARCHITECTURE };
 // 64 patches of 8x8x3 = 192 features, embedding 256, 4 blocks, 100 classes.

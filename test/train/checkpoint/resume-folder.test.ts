@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrainSettings } from '../../../packages/train/src/run/recipe.js';
-import { resumeRun, RunStopped, trainRun } from '../../../packages/train/src/run/train-run.js';
+import type { TrainSettings } from '@mlpx/train/src/run/recipe.js';
+import { resumeRun, RunStopped, trainRun } from '@mlpx/train/src/run/train-run.js';
 import { useBackend } from '../../helpers/backend.js';
 import { tempDir } from '../../helpers/dataset-fixtures.js';
 import { writeImageFolder } from '../../helpers/image-folder-fixture.js';

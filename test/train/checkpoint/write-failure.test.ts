@@ -5,8 +5,8 @@
  */
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../../../packages/train/src/checkpoint/checkpoint-files.js';
-import type { FitState } from '../../../packages/train/src/training/fit.js';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from '@mlpx/train/src/checkpoint/checkpoint-files.js';
+import type { FitState } from '@mlpx/train/src/training/fit.js';
 import { tempDir } from '../../helpers/dataset-fixtures.js';
 
 let diskFull = false;

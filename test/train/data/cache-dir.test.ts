@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { resolveDataDir } from '../../../packages/train/src/data/cache-dir.js';
+import { resolveDataDir } from '@mlpx/train/src/data/cache-dir.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { loadCifar100 } from '../../../packages/train/src/data/cifar100.js';
+import { loadCifar100 } from '@mlpx/train/src/data/cifar100.js';
 import {
   CIFAR_FINE_NAMES,
   cifarFiles,

@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 
-import { classInterleavedOrder } from '../../../packages/train/src/data/class-interleave.js';
+import { classInterleavedOrder } from '@mlpx/train/src/data/class-interleave.js';
 
 /** Labels in class order: sizes[0] of class 0, then sizes[1] of class 1, ... */
 function classOrdered(sizes: readonly number[]): number[] {

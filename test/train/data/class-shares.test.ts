@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { classShares } from '../../../packages/train/src/data/class-shares.js';
+import { classShares } from '@mlpx/train/src/data/class-shares.js';
 
 describe('classShares', () => {
   it('splits in proportion, the largest remainders rounding up (the lower class on a tie)', () => {

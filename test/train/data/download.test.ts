@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { loadCifar100 } from '../../../packages/train/src/data/cifar100.js';
-import type { DownloadProgress } from '../../../packages/train/src/data/dataset.js';
-import { type Checksum, downloadFile } from '../../../packages/train/src/data/download.js';
-import { FASHION_MNIST_FILES, type FashionMnistFile, loadFashionMnist } from '../../../packages/train/src/data/fashion-mnist.js';
+import { loadCifar100 } from '@mlpx/train/src/data/cifar100.js';
+import type { DownloadProgress } from '@mlpx/train/src/data/dataset.js';
+import { type Checksum, downloadFile } from '@mlpx/train/src/data/download.js';
+import { FASHION_MNIST_FILES, type FashionMnistFile, loadFashionMnist } from '@mlpx/train/src/data/fashion-mnist.js';
 import { expectMlpxError, idxImages, idxLabels, startServer, tempDir, unreachableUrl, writeCifarArchive } from '../../helpers/dataset-fixtures.js';
 
 const BODY = Buffer.from('0123456789'.repeat(10_000));

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_SOURCES, loadFashionMnist } from '../../../packages/train/src/data/fashion-mnist.js';
-import { FASHION_MNIST_SAMPLE, FASHION_MNIST_SAMPLE_COUNTS, FASHION_MNIST_SAMPLE_DIR } from '../../../packages/train/src/data/fashion-mnist-sample.js';
-import { loadDataset } from '../../../packages/train/src/data/load-dataset.js';
+import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_SOURCES, loadFashionMnist } from '@mlpx/train/src/data/fashion-mnist.js';
+import { FASHION_MNIST_SAMPLE, FASHION_MNIST_SAMPLE_COUNTS, FASHION_MNIST_SAMPLE_DIR } from '@mlpx/train/src/data/fashion-mnist-sample.js';
+import { loadDataset } from '@mlpx/train/src/data/load-dataset.js';
 import { expectMlpxError, idxFile, idxImages, idxLabels, offlineFashionMnist, tempDir } from '../../helpers/dataset-fixtures.js';
 
 let dir: { path: string; remove: () => Promise<void> };

@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { ImageSplit } from '../../../packages/train/src/data/dataset.js';
-import { classCounts } from '../../../packages/train/src/data/limit.js';
-import { loadDataset } from '../../../packages/train/src/data/load-dataset.js';
-import { validationSplit } from '../../../packages/train/src/training/batches.js';
+import type { ImageSplit } from '@mlpx/train/src/data/dataset.js';
+import { classCounts } from '@mlpx/train/src/data/limit.js';
+import { loadDataset } from '@mlpx/train/src/data/load-dataset.js';
+import { validationSplit } from '@mlpx/train/src/training/batches.js';
 import { expectMlpxError, tempDir } from '../../helpers/dataset-fixtures.js';
 import { writeImageFolder } from '../../helpers/image-folder-fixture.js';
 

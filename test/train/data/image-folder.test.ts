@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { loadImageFolder } from '../../../packages/train/src/data/image-folder.js';
-import { loadDataset } from '../../../packages/train/src/data/load-dataset.js';
+import { loadImageFolder } from '@mlpx/train/src/data/image-folder.js';
+import { loadDataset } from '@mlpx/train/src/data/load-dataset.js';
 import { expectMlpxError, tempDir } from '../../helpers/dataset-fixtures.js';
 
 let dir: { path: string; remove: () => Promise<void> };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { loadDataset } from '../../../packages/train/src/data/load-dataset.js';
+import { loadDataset } from '@mlpx/train/src/data/load-dataset.js';
 import { cifarPixel, expectMlpxError, tempDir, writeCifarArchive } from '../../helpers/dataset-fixtures.js';
 
 let dir: { path: string; remove: () => Promise<void> };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { forEachConcurrent } from '../../../packages/train/src/data/map-concurrent.js';
+import { forEachConcurrent } from '@mlpx/train/src/data/map-concurrent.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 

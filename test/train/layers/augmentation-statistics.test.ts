@@ -10,8 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { RandomFlip, RandomZoom, SeededDropout } from '../../../packages/train/src/layers/index.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
+import { RandomFlip, RandomZoom, SeededDropout } from '@mlpx/train/src/layers/index.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { useBackend } from '../../helpers/backend.js';
 
 useBackend('wasm');

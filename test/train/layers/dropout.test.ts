@@ -1,8 +1,8 @@
 /** The training step's dropout: the mask's statistics, its seeding, and inverted scaling. */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { dropout, dropoutMask, dropoutMaskSwapped } from '../../../packages/train/src/layers/ops/dropout.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
+import { dropout, dropoutMask, dropoutMaskSwapped } from '@mlpx/train/src/layers/ops/dropout.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { useBackend } from '../../helpers/backend.js';
 
 useBackend('wasm');

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { denseLastAxis, denseLastAxisAutodiff } from '../../../packages/train/src/layers/ops/dense.js';
-import { layerNorm, layerNormAutodiff } from '../../../packages/train/src/layers/ops/layer-norm.js';
+import { denseLastAxis, denseLastAxisAutodiff } from '@mlpx/train/src/layers/ops/dense.js';
+import { layerNorm, layerNormAutodiff } from '@mlpx/train/src/layers/ops/layer-norm.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
 

@@ -1,8 +1,8 @@
 /** mlpx's layers against the seed's Keras layers (fixtures from test/tools/keras_reference.py). */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { BilinearResize, FNetBlock, GMlpBlock, MixerBlock, Normalization, Patches } from '../../../packages/train/src/layers/index.js';
-import type { GeluApproximation } from '../../../packages/train/src/layers/ops/gelu.js';
+import { BilinearResize, FNetBlock, GMlpBlock, MixerBlock, Normalization, Patches } from '@mlpx/train/src/layers/index.js';
+import type { GeluApproximation } from '@mlpx/train/src/layers/ops/gelu.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { readKerasFixture, setWeightsFromFixture, tensorOf } from '../../helpers/keras-fixture.js';

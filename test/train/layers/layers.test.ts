@@ -10,7 +10,7 @@ import {
   RandomFlip,
   RandomZoom,
   SeededDropout,
-} from '../../../packages/train/src/layers/index.js';
+} from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';
 import { checkLayer } from '../../helpers/layer-checks.js';
 

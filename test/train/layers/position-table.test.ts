@@ -6,17 +6,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../../../packages/train/src/checkpoint/checkpoint-files.js';
-import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
-import { PatchPositionEmbedding, type PositionTable } from '../../../packages/train/src/layers/patch-position-embedding.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
-import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
-import type { ModelConfig } from '../../../packages/train/src/models/model-config.js';
-import { saveModel, loadModel } from '../../../packages/train/src/run/model-files.js';
-import type { TrainSettings } from '../../../packages/train/src/run/recipe.js';
-import { AdamW } from '../../../packages/train/src/training/adamw.js';
-import { trainStep } from '../../../packages/train/src/training/train-step.js';
-import type { FitState } from '../../../packages/train/src/training/fit.js';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from '@mlpx/train/src/checkpoint/checkpoint-files.js';
+import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
+import { PatchPositionEmbedding, type PositionTable } from '@mlpx/train/src/layers/patch-position-embedding.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import type { ModelConfig } from '@mlpx/train/src/models/model-config.js';
+import { saveModel, loadModel } from '@mlpx/train/src/run/model-files.js';
+import type { TrainSettings } from '@mlpx/train/src/run/recipe.js';
+import { AdamW } from '@mlpx/train/src/training/adamw.js';
+import { trainStep } from '@mlpx/train/src/training/train-step.js';
+import type { FitState } from '@mlpx/train/src/training/fit.js';
 import { useBackend } from '../../helpers/backend.js';
 import { tempDir } from '../../helpers/dataset-fixtures.js';
 

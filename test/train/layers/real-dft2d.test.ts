@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { realDft2d } from '../../../packages/train/src/layers/ops/real-dft2d.js';
+import { realDft2d } from '@mlpx/train/src/layers/ops/real-dft2d.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
 

@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { describe, it } from 'vitest';
-import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
-import { denseLastAxis } from '../../../packages/train/src/layers/ops/dense.js';
-import { gelu } from '../../../packages/train/src/layers/ops/gelu.js';
-import { layerNorm } from '../../../packages/train/src/layers/ops/layer-norm.js';
+import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { denseLastAxis } from '@mlpx/train/src/layers/ops/dense.js';
+import { gelu } from '@mlpx/train/src/layers/ops/gelu.js';
+import { layerNorm } from '@mlpx/train/src/layers/ops/layer-norm.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';
 

@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
-import { zoomImages, zoomImagesWithGathers, zoomTaps, zoomTapTensors } from '../../../packages/train/src/layers/ops/zoom.js';
+import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { zoomImages, zoomImagesWithGathers, zoomTaps, zoomTapTensors } from '@mlpx/train/src/layers/ops/zoom.js';
 import { closeness, expectClose } from '../../helpers/closeness.js';
 
 const ZOOMS: [number, number][] = [

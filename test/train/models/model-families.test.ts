@@ -3,14 +3,16 @@
  * (packages/train/model-families.json) agreeing with them, and what it refuses.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_FAMILIES } from '../../../packages/train/src/models/families/index.js';
-import { checkModelConfig, isModelName, MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/models/model-config.js';
-import { modelFamilies, modelFamily, registerModelFamily } from '../../../packages/train/src/models/model-families.js';
-import type { ModelFamily } from '../../../packages/train/src/models/model-family.js';
-import { SEED_LEARNING_RATES } from '../../../packages/train/src/run/recipe.js';
+import { BUILT_IN_FAMILIES } from '@mlpx/train/src/models/families/index.js';
+import { checkModelConfig, isModelName, MODEL_NAMES, type ModelConfig } from '@mlpx/train/src/models/model-config.js';
+import { modelFamilies, modelFamily, registerModelFamily } from '@mlpx/train/src/models/model-families.js';
+import type { ModelFamily } from '@mlpx/train/src/models/model-family.js';
+import { SEED_LEARNING_RATES } from '@mlpx/train/src/run/recipe.js';
+import { REPO_ROOT } from '../../helpers/run-cli.js';
 
-const train = (path: string): string => readFileSync(new URL(`../../../packages/train/${path}`, import.meta.url), 'utf8');
+const train = (path: string): string => readFileSync(join(REPO_ROOT, 'packages', 'train', path), 'utf8');
 
 interface FamilyFacts {
   name: string;

@@ -7,14 +7,14 @@
  * with TF 2.16).
  */
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../../../packages/train/src/data/load-dataset.js';
-import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
-import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
-import { headOf } from '../../../packages/core/src/images/image-split.js';
-import { validationSplit } from '../../../packages/train/src/training/batches.js';
-import { evaluate } from '../../../packages/train/src/training/evaluate.js';
-import { fit } from '../../../packages/train/src/training/fit.js';
+import { loadDataset } from '@mlpx/train/src/data/load-dataset.js';
+import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import { headOf } from '@mlpx/core/src/images/image-split.js';
+import { validationSplit } from '@mlpx/train/src/training/batches.js';
+import { evaluate } from '@mlpx/train/src/training/evaluate.js';
+import { fit } from '@mlpx/train/src/training/fit.js';
 import { useBackend } from '../../helpers/backend.js';
 
 useBackend('wasm');

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import '../../../packages/train/src/index.js';
-import { definedOps } from '../../../packages/train/src/backend/op-forms.js';
-import { registerBackendForms } from '../../../packages/train/src/backend/register-forms.js';
+import '@mlpx/train/src/index.js';
+import { definedOps } from '@mlpx/train/src/backend/op-forms.js';
+import { registerBackendForms } from '@mlpx/train/src/backend/register-forms.js';
 import { REPO_ROOT } from '../../helpers/run-cli.js';
 
 const COLUMNS = { tensorflow: ['tensorflow'], webgpu: ['webgpu'], host: ['wasm', 'cpu'] } as const;

@@ -5,13 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
-import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
-import { MODEL_NAMES } from '../../../packages/train/src/models/model-config.js';
-import { autoThreads, checkDataParallelBackend, DataParallelTrainStep, splitBatch } from '../../../packages/train/src/parallel/data-parallel-step.js';
-import { fit } from '../../../packages/train/src/training/fit.js';
-import { gradientsOfSlice } from '../../../packages/train/src/training/train-step.js';
+import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import { MODEL_NAMES } from '@mlpx/train/src/models/model-config.js';
+import { autoThreads, checkDataParallelBackend, DataParallelTrainStep, splitBatch } from '@mlpx/train/src/parallel/data-parallel-step.js';
+import { fit } from '@mlpx/train/src/training/fit.js';
+import { gradientsOfSlice } from '@mlpx/train/src/training/train-step.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { smallModelConfig } from '../../helpers/small-model-config.js';

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
-import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
-import { MODEL_NAMES, type ModelConfig } from '../../../packages/train/src/models/model-config.js';
-import { evaluate } from '../../../packages/train/src/training/evaluate.js';
-import { fit } from '../../../packages/train/src/training/fit.js';
+import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import { MODEL_NAMES, type ModelConfig } from '@mlpx/train/src/models/model-config.js';
+import { evaluate } from '@mlpx/train/src/training/evaluate.js';
+import { fit } from '@mlpx/train/src/training/fit.js';
 import { useBackend } from '../../helpers/backend.js';
 import { smallModelConfig } from '../../helpers/small-model-config.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';

@@ -8,17 +8,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
-import { channelStatistics } from '../../../packages/train/src/layers/normalization.js';
-import { randomSource } from '../../../packages/train/src/layers/random-source.js';
-import { buildClassifier } from '../../../packages/train/src/models/build-classifier.js';
-import { MODEL_NAMES, type ModelConfig, type ModelName } from '../../../packages/train/src/models/model-config.js';
-import { AdamW } from '../../../packages/train/src/training/adamw.js';
-import { gatherBatch } from '../../../packages/train/src/training/batches.js';
-import { GraphTrainStep } from '../../../packages/train/src/backend/tensorflow/graph/graph-train-step.js';
-import { OpRecorder } from '../../../packages/train/src/backend/tensorflow/graph/op-recorder.js';
-import { tensorflowBackend } from '../../../packages/train/src/backend/tensorflow/tfjs-node-backend.js';
-import { trainStep } from '../../../packages/train/src/training/train-step.js';
+import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
+import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
+import { MODEL_NAMES, type ModelConfig, type ModelName } from '@mlpx/train/src/models/model-config.js';
+import { AdamW } from '@mlpx/train/src/training/adamw.js';
+import { gatherBatch } from '@mlpx/train/src/training/batches.js';
+import { GraphTrainStep } from '@mlpx/train/src/backend/tensorflow/graph/graph-train-step.js';
+import { OpRecorder } from '@mlpx/train/src/backend/tensorflow/graph/op-recorder.js';
+import { tensorflowBackend } from '@mlpx/train/src/backend/tensorflow/tfjs-node-backend.js';
+import { trainStep } from '@mlpx/train/src/training/train-step.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { smallModelConfig } from '../../helpers/small-model-config.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';

@@ -5,12 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { MlpxError } from '../../../packages/core/src/errors.js';
-import { selectBackend } from '../../../packages/train/src/backend/select-backend.js';
-import { runFlatProgram } from '../../../packages/train/src/backend/webgpu/flat-program.js';
-import { countWebgpuWork } from '../../../packages/train/src/bench/webgpu-step-counters.js';
-import { emptyTotals } from '../../../packages/train/src/training/metrics.js';
-import { StepMetrics } from '../../../packages/train/src/training/step-metrics.js';
+import { MlpxError } from '@mlpx/core/src/errors.js';
+import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { runFlatProgram } from '@mlpx/train/src/backend/webgpu/flat-program.js';
+import { countWebgpuWork } from '@mlpx/train/src/bench/webgpu-step-counters.js';
+import { emptyTotals } from '@mlpx/train/src/training/metrics.js';
+import { StepMetrics } from '@mlpx/train/src/training/step-metrics.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';
 
 useSwiftShader();

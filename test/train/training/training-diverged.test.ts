@@ -4,8 +4,8 @@
  * errors by its class, not by its message.
  */
 import { describe, expect, it } from 'vitest';
-import { MlpxError } from '../../../packages/core/src/errors.js';
-import { checkFinite, TrainingDiverged } from '../../../packages/train/src/training/step-metrics.js';
+import { MlpxError } from '@mlpx/core/src/errors.js';
+import { checkFinite, TrainingDiverged } from '@mlpx/train/src/training/step-metrics.js';
 
 function thrown(run: () => void): unknown {
   try {
