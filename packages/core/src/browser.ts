@@ -4,6 +4,26 @@
  */
 export { describeError, fetchFailureCause, MlpxError } from './errors.js';
 export {
+  type Classification,
+  type ClassifyOptions,
+  type ImageClassifier,
+  type InputSize,
+  type RawOutputs,
+  type RawPixels,
+  type SkippedProvider,
+} from './classifier/image-classifier.js';
+export { isRawPixels, sessionClassifier, withDeprecatedProviderField, type ClassifierSession, type PixelReader } from './classifier/session-classifier.js';
+export { defineDeprecated, DEPRECATIONS, warnDeprecated, type DeprecationCode } from './deprecation/deprecated.js';
+export {
+  firstThatLoads,
+  NoneLoadedError,
+  skipCandidate,
+  type FirstLoaded,
+  type FirstThatLoadsOptions,
+  type Skip,
+  type SkippedCandidate,
+} from './fallback/first-that-loads.js';
+export {
   INPUT_NAME,
   LOGITS_NAME,
   METADATA_KEYS,

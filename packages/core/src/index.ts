@@ -1,6 +1,9 @@
 /**
  * @mlpx/core: what train, export and infer share, and nothing of TensorFlow.js or ONNX Runtime:
  * - errors meant for users (MlpxError; the CLI prints their message without a stack);
+ * - the classifier interface @mlpx/infer and @mlpx/web both implement (ImageClassifier), and the
+ *   code behind it (sessionClassifier); "the first that loads, and why the others did not"
+ *   (firstThatLoads, NoneLoadedError); the deprecation warnings of this release;
  * - the ONNX contract of an exported model: input and output names, metadata keys, the reading of
  *   that metadata, and the protobuf schema;
  * - image decoding (sharp), the image split type, top-k predictions, the timing loop of the
