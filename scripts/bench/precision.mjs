@@ -128,7 +128,7 @@ for (const run of runs) {
       { dataset: data.name, test: data.test, shape: { height: data.height, width: data.width, channels: data.channels } },
       { limit: metrics.test.images },
     );
-    await classifier.close();
+    await classifier.release();
     top1.push(report.top1);
   }
   const sizes = FORMS.map((form) => (statSync(files[form]).size / 1024).toFixed(0)).join(' / ');

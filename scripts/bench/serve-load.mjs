@@ -315,7 +315,7 @@ async function main(args) {
     }
     const modelAlone = (runs * batching.maxBatchSize) / ((performance.now() - timed) / 1000);
     log(`onnxruntime-node alone, batch ${batching.maxBatchSize}: ${modelAlone.toFixed(0)} images/s`);
-    await classifier.close();
+    await classifier.release();
 
     log(`starting tritonserver ${triton.TRITON_SERVER_VERSION} and mlpx serve on ${repository}...`);
     const tritonServer = await triton.startTritonServer(install, repository);

@@ -105,7 +105,7 @@ export async function servedModel(count = 8, { batching = false }: { batching?: 
   const onnx = join(repository, modelName, '1', 'model.onnx');
 
   const classifier = await createClassifier(onnx);
-  const [height, width, channels] = classifier.inputShape;
+  const { height, width, channels } = classifier.inputSize;
   const pixels = height * width * channels;
   const data = await loadDataset('fashion-mnist-sample', { limit: Math.max(count, 16) });
   const images = Float32Array.from(data.test.images.subarray(0, count * pixels));
@@ -114,7 +114,7 @@ export async function servedModel(count = 8, { batching = false }: { batching?: 
   const expectedAlone: Float32Array[] = [];
   for (let i = 0; i < count; i++) expectedAlone.push((await classifier.run(image(i), 1)).logits);
   const labels = classifier.labels;
-  await classifier.close();
+  await classifier.release();
   const imagesFile = join(work.path, 'images.f32');
   await writeFile(imagesFile, new Uint8Array(images.buffer, images.byteOffset, images.byteLength));
   return {

@@ -68,7 +68,7 @@ describe('infer on files', () => {
       expect(predictions[0]!.label).toBe(classifier.labels[predictions[0]!.index]);
       logits.dispose();
     }
-    await classifier.close();
+    await classifier.release();
     model.dispose();
   }, 120_000);
 });
@@ -87,7 +87,7 @@ describe('eval: the deployed top-1 equals the tfjs test accuracy on the same ima
         expect(report.top1).toBe(tfjs.accuracy);
         expect(report.top5).toBe(tfjs.top5);
         expect(report.trained).toBeUndefined(); // this export carries no training record
-        await classifier.close();
+        await classifier.release();
         model.dispose();
       },
       120_000,
@@ -109,7 +109,7 @@ describe('createClassifier', () => {
     expect(Array.from(fromPng!.probabilities)).toEqual(Array.from(fromPixels!.probabilities));
     expect(fromPixels!.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     await expect(classifier.classify([{ pixels: new Uint8Array(10) }])).rejects.toThrow(/expected 28x28x1/);
-    await classifier.close();
+    await classifier.release();
     model.dispose();
   }, 120_000);
 });

@@ -66,7 +66,7 @@ describe('@mlpx/infer from its tarball, in an empty folder', () => {
         "import { createClassifier } from '@mlpx/infer';",
         `const classifier = await createClassifier(${JSON.stringify(model)});`,
         `const [result] = await classifier.classify([${JSON.stringify(image)}], { topK: 3 });`,
-        'await classifier.close();',
+        'await classifier.release();',
         'console.log(JSON.stringify({ provider: classifier.executionProvider, predictions: result.predictions, probabilities: [...result.probabilities] }));',
       ].join('\n'),
     );
@@ -74,7 +74,7 @@ describe('@mlpx/infer from its tarball, in an empty folder', () => {
     const installed = JSON.parse(stdout) as { provider: string; predictions: { label: string; index: number }[]; probabilities: number[] };
     const classifier = await createClassifier(model);
     const [expected] = await classifier.classify([image], { topK: 3 });
-    await classifier.close();
+    await classifier.release();
     expect(installed.provider).toBe('cpu');
     expect(installed.predictions.map((p) => p.label)).toEqual(expected!.predictions.map((p) => p.label));
     expectClose(Float32Array.from(installed.probabilities), expected!.probabilities, { relative: 1e-6, scaleFloor: 1, what: 'packed install vs repo' });

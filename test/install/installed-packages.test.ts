@@ -188,7 +188,7 @@ describe.each([
       );
       const classifier = await createClassifier(model);
       const [expected] = await classifier.classify([new Uint8Array(png)]);
-      await classifier.close();
+      await classifier.release();
       expect(ranked[0]!.index).toBe(expected!.predictions[0]!.index);
       expect(Math.abs(ranked[0]!.probability - expected!.predictions[0]!.probability)).toBeLessThan(1e-3);
     } finally {

@@ -47,7 +47,7 @@ export async function reference(model: string, images: readonly Float32Array[]):
     }
     return { labels: classifier.labels, logits, probabilities };
   } finally {
-    await classifier.close();
+    await classifier.release();
   }
 }
 

@@ -58,7 +58,7 @@ beforeAll(async () => {
   const classifier = await createClassifier(model);
   labels = classifier.labels;
   reference = (await classifier.classify(pngs.map((png) => new Uint8Array(png)))).map((c) => c.probabilities);
-  await classifier.close();
+  await classifier.release();
   server = await startDemoServer({ model, port: 0 });
   await mkdir(ARTIFACTS, { recursive: true });
 }, 180_000);

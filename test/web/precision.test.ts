@@ -48,7 +48,7 @@ beforeAll(async () => {
   for (const [precision, path] of Object.entries(models)) {
     const classifier = await createClassifier(path);
     reference[precision] = (await classifier.classify(pngs.map((png) => new Uint8Array(png)))).map((c) => c.probabilities);
-    await classifier.close();
+    await classifier.release();
   }
 }, 300_000);
 

@@ -98,7 +98,7 @@ beforeAll(async () => {
   const classifier = await createClassifier(model);
   labels = classifier.labels;
   reference = (await classifier.classify(pngs.map((png) => new Uint8Array(png)))).map((c) => c.probabilities);
-  await classifier.close();
+  await classifier.release();
 
   // The tarballs, as published (each package's prepack builds what it ships), installed with
   // vite into a fresh app.

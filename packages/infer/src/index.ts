@@ -6,7 +6,17 @@
  */
 
 // Embedding a model.
-export { createClassifier, type Classification, type Classifier, type ClassifierOptions, type ImageInput } from './classifier.js';
+export {
+  createClassifier,
+  type Classification,
+  type Classifier,
+  type ClassifierOptions,
+  type ClassifyOptions,
+  type ImageInput,
+  type InputSize,
+  type RawPixels,
+} from './classifier.js';
+export { NoneLoadedError, type ImageClassifier, type SkippedCandidate, type SkippedProvider } from '@mlpx/core';
 export { parseModelInfo, type ModelInfo, type Prediction, type TrainedAccuracy } from '@mlpx/core';
 export { readModel, type ModelFile } from './model/read-model.js';
 

@@ -24,7 +24,7 @@ export async function inferFiles(classifier: Classifier, paths: readonly string[
   const batchSize = options.batchSize ?? 64;
   const topK = options.topK ?? 5;
   const { images, skipped } = await findImages(paths);
-  const [height, width, channels] = classifier.inputShape;
+  const { height, width, channels } = classifier.inputSize;
   const pixels = height * width * channels;
   const classes = classifier.labels.length;
   const results: InferResult['results'] = [];

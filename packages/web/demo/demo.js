@@ -9,7 +9,7 @@ const executionProviders = (params.get('ep') ?? 'webgpu,wasm').split(',');
 const $ = (id) => document.getElementById(id);
 
 function describeProvider(classifier) {
-  const fallback = classifier.skipped.map((s) => `${s.executionProvider} unavailable: ${s.reason}`).join('; ');
+  const fallback = classifier.skipped.map((s) => `${s.name} unavailable: ${s.reason}`).join('; ');
   return `${classifier.executionProvider}${fallback ? ` (${fallback})` : ''}`;
 }
 
@@ -51,7 +51,7 @@ async function main() {
 
   async function classifyImage(image) {
     const started = performance.now();
-    const predictions = await classifier.classify(image, { topK: 5 });
+    const { predictions } = await classifier.classify(image, { topK: 5 });
     const milliseconds = performance.now() - started;
     show(predictions, milliseconds, classifier.executionProvider);
     return { predictions, milliseconds };
@@ -90,7 +90,7 @@ async function main() {
   window.mlpxDemo = {
     classifier,
     classifyUrl: async (url) => classifyImage(await loadImage(url)),
-    rankAllClasses: async (url) => classifier.classify(await loadImage(url), { topK: classifier.labels.length }),
+    rankAllClasses: async (url) => (await classifier.classify(await loadImage(url), { topK: classifier.labels.length })).predictions,
   };
   document.body.dataset.state = 'ready';
 }

@@ -6,15 +6,15 @@
  * predictions then agree closely but not bit for bit. Greyscale models get Rec. 709 luma, which
  * for grey images (R = G = B) is the grey value itself, as in Node.
  */
-export type WebImageInput = HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | ImageBitmap | ImageData;
+import type { InputSize, RawPixels } from '@mlpx/core/browser';
 
-export interface InputSize {
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-}
+/** What a page can draw: decoded, and resized by the browser when its size is not the model's. */
+export type DrawableImage = HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | ImageBitmap | ImageData;
 
-async function rgbaAt(input: WebImageInput, width: number, height: number): Promise<Uint8ClampedArray> {
+/** An image @mlpx/web classifies: one the page can draw, or raw 0-255 pixels at the model's size ({ pixels }, as in Node). */
+export type WebImageInput = DrawableImage | RawPixels;
+
+async function rgbaAt(input: DrawableImage, width: number, height: number): Promise<Uint8ClampedArray> {
   if (input instanceof ImageData && input.width === width && input.height === height) return input.data;
   const bitmap = await createImageBitmap(input, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   try {
@@ -31,7 +31,7 @@ async function rgbaAt(input: WebImageInput, width: number, height: number): Prom
 }
 
 /** float32 0-255 pixels, [height, width, channels]. */
-export async function imagePixels(input: WebImageInput, size: InputSize): Promise<Float32Array> {
+export async function imagePixels(input: DrawableImage, size: InputSize): Promise<Float32Array> {
   const rgba = await rgbaAt(input, size.width, size.height);
   const pixels = new Float32Array(size.height * size.width * size.channels);
   for (let i = 0, p = 0; i < size.height * size.width; i++, p += 4) {

@@ -3,15 +3,33 @@
  * on WebGPU where the browser has an adapter and on wasm where it does not.
  *
  *   import { loadClassifier } from '@mlpx/web';
- *   const clf = await loadClassifier('model.onnx', { executionProviders: ['webgpu', 'wasm'] });
- *   const top5 = await clf.classify(document.querySelector('img'), { topK: 5 });
+ *   const classifier = await loadClassifier('model.onnx', { executionProviders: ['webgpu', 'wasm'] });
+ *   const { predictions } = await classifier.classify(document.querySelector('img'), { topK: 5 });
+ *   await classifier.release();
  *
- * Labels and the input size come from the model's metadata (written by mlpx export).
+ * Labels and the input size come from the model's metadata (written by mlpx export). The
+ * classifier is @mlpx/core's ImageClassifier, the interface @mlpx/infer's createClassifier returns
+ * in Node too.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { INPUT_NAME, MlpxError, parseModelInfo, PROBABILITIES_NAME, topPredictions, type Prediction, type TrainedAccuracy } from '@mlpx/core/browser';
+import {
+  firstThatLoads,
+  INPUT_NAME,
+  LOGITS_NAME,
+  parseModelInfo,
+  PROBABILITIES_NAME,
+  sessionClassifier,
+  skipCandidate,
+  warnDeprecated,
+  type Classification,
+  type ClassifyOptions,
+  type ImageClassifier,
+  type ModelInfo,
+  type RawOutputs,
+} from '@mlpx/core/browser';
+import { withDeprecatedArrayView } from './deprecated-predictions.js';
 import { fetchModel, type DownloadProgress } from './fetch-model.js';
-import { imagePixels, type InputSize, type WebImageInput } from './image-pixels.js';
+import { imagePixels, type WebImageInput } from './image-pixels.js';
 import { packagedWasmPaths, type WasmPaths } from './runtime-files.js';
 
 export type WebExecutionProvider = 'webgpu' | 'wasm';
@@ -37,19 +55,11 @@ export interface LoadClassifierOptions {
   readonly cache?: boolean;
 }
 
-export interface WebClassifier {
-  readonly executionProvider: WebExecutionProvider;
-  /** Providers asked for before the one that runs, and why each could not. */
-  readonly skipped: readonly { executionProvider: WebExecutionProvider; reason: string }[];
-  readonly labels: readonly string[];
-  readonly inputSize: InputSize;
-  readonly trained: TrainedAccuracy | undefined;
+export interface WebClassifier extends ImageClassifier<WebImageInput, WebExecutionProvider> {
   /** Whether the model came from the Cache API rather than the network. */
   readonly fromCache: boolean;
-  classify(input: WebImageInput, options?: { topK?: number }): Promise<Prediction[]>;
-  /** Raw pixels [height, width, channels] in, all class probabilities out. */
+  /** @deprecated Use `(await classifier.run(pixels)).probabilities`; warns once (MLPX_DEP004). */
   probabilities(pixels: Float32Array): Promise<Float32Array>;
-  release(): Promise<void>;
 }
 
 /**
@@ -70,6 +80,29 @@ async function webgpuUnavailable(needsFloat16: boolean): Promise<string | undefi
   return undefined;
 }
 
+/** An InferenceSession on the first provider that loads; the error lists each provider's reason when none does. */
+async function openSession(bytes: Uint8Array, info: ModelInfo, providers: readonly WebExecutionProvider[], modelUrl: string) {
+  return firstThatLoads(
+    providers,
+    async (provider) => {
+      const unavailable = provider === 'webgpu' ? await webgpuUnavailable(info.precision?.precision === 'fp16') : undefined;
+      if (unavailable) return skipCandidate(unavailable);
+      return ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+    },
+    { heading: `cannot run ${modelUrl} on ${providers.join(', ')}` },
+  );
+}
+
+async function runBatch(session: ort.InferenceSession, pixels: Float32Array, shape: readonly number[]): Promise<RawOutputs> {
+  const input = new ort.Tensor('float32', pixels, [...shape]);
+  try {
+    const results = await session.run({ [INPUT_NAME]: input });
+    return { logits: results[LOGITS_NAME]!.data as Float32Array, probabilities: results[PROBABILITIES_NAME]!.data as Float32Array };
+  } finally {
+    input.dispose();
+  }
+}
+
 export async function loadClassifier(modelUrl: string, options: LoadClassifierOptions = {}): Promise<WebClassifier> {
   ort.env.wasm.wasmPaths = options.wasmPaths ?? packagedWasmPaths();
   if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
@@ -77,47 +110,37 @@ export async function loadClassifier(modelUrl: string, options: LoadClassifierOp
   const fetched = await fetchModel(modelUrl, { cache: options.cache ?? true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const info = parseModelInfo(fetched.bytes, modelUrl);
   await fetched.store();
-
-  const skipped: { executionProvider: WebExecutionProvider; reason: string }[] = [];
-  let session: ort.InferenceSession | undefined;
-  let executionProvider: WebExecutionProvider | undefined;
-  for (const provider of options.executionProviders ?? ['webgpu', 'wasm']) {
-    const unavailable = provider === 'webgpu' ? await webgpuUnavailable(info.precision?.precision === 'fp16') : undefined;
-    if (unavailable) {
-      skipped.push({ executionProvider: provider, reason: unavailable });
-      continue;
-    }
-    try {
-      session = await ort.InferenceSession.create(fetched.bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
-      executionProvider = provider;
-      break;
-    } catch (error) {
-      skipped.push({ executionProvider: provider, reason: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  if (!session || !executionProvider) {
-    throw new MlpxError(`cannot run ${modelUrl}: ${skipped.map((s) => `${s.executionProvider}: ${s.reason}`).join('; ')}`);
-  }
-
+  const opened = await openSession(fetched.bytes, info, options.executionProviders ?? ['webgpu', 'wasm'], modelUrl);
+  const session = opened.value;
   const [height, width, channels] = info.inputShape;
-  const inputSize = { height, width, channels };
-  const activeSession = session;
-  const probabilities = async (pixels: Float32Array): Promise<Float32Array> => {
-    const input = new ort.Tensor('float32', pixels, [1, height, width, channels]);
-    const results = await activeSession.run({ [INPUT_NAME]: input });
-    return results[PROBABILITIES_NAME]!.data as Float32Array;
-  };
-  return {
-    executionProvider,
-    skipped,
-    labels: info.labels,
-    inputSize,
-    trained: info.trained,
-    fromCache: fetched.fromCache,
-    probabilities,
-    async classify(input, { topK = 5 } = {}) {
-      return topPredictions(await probabilities(await imagePixels(input, inputSize)), info.labels, topK);
+  const classifier = sessionClassifier<WebImageInput, WebExecutionProvider>(
+    info,
+    {
+      executionProvider: opened.chosen,
+      skipped: opened.skipped,
+      run: (pixels, count) => runBatch(session, pixels, [count, height, width, channels]),
+      release: () => session.release(),
     },
-    release: () => activeSession.release(),
+    (image, _index, size) => imagePixels(image, size),
+  );
+
+  function classify(image: WebImageInput, options?: ClassifyOptions): Promise<Classification>;
+  function classify(images: readonly WebImageInput[], options?: ClassifyOptions): Promise<Classification[]>;
+  function classify(images: WebImageInput | readonly WebImageInput[], options?: ClassifyOptions): Promise<Classification | Classification[]>;
+  async function classify(images: WebImageInput | readonly WebImageInput[], options?: ClassifyOptions): Promise<Classification | Classification[]> {
+    const result = await classifier.classify(images, options);
+    // One image's result was its predictions array before: it still reads as one, with a warning.
+    return Array.isArray(images) ? result : withDeprecatedArrayView(result as Classification);
+  }
+
+  return {
+    ...classifier,
+    classify,
+    fromCache: fetched.fromCache,
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated method itself, kept for one release
+    probabilities: async (pixels) => {
+      warnDeprecated('MLPX_DEP004');
+      return (await classifier.run(pixels, 1)).probabilities;
+    },
   };
 }

@@ -1,7 +1,7 @@
 /** `mlpx eval`: the deployed model's accuracy next to the accuracy it had when trained. */
 import { Command } from 'commander';
 import { describeError, MlpxError, reportedTopK } from '@mlpx/core';
-import { createClassifier, DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalData, type ExecutionProvider } from '@mlpx/infer';
+import { createClassifier, DEFAULT_ACCURACY_TOLERANCE, evaluateDataset, type EvalData, type ExecutionProvider, type InputSize } from '@mlpx/infer';
 import { nonNegativeNumber, positiveInteger } from '../option-parsers.js';
 import { downloadProgress } from '../progress/download-progress.js';
 import { info, percent } from '../progress/terminal.js';
@@ -28,7 +28,7 @@ interface EvalFlags {
  * eval runs); a folder: dataset's images are resized to the model's input size, as training
  * resized them (its --load-size).
  */
-async function loadTestSplit(dataset: string | undefined, dataFile: string | undefined, inputShape: readonly [number, number, number]): Promise<EvalData> {
+async function loadTestSplit(dataset: string | undefined, dataFile: string | undefined, inputSize: InputSize): Promise<EvalData> {
   if (!dataset) throw new MlpxError('the model records no dataset: name one with --dataset');
   const { loadDataset } = await import('@mlpx/train');
   const { withLocalCopyHint } = await import('@mlpx/train/tooling');
@@ -37,7 +37,7 @@ async function loadTestSplit(dataset: string | undefined, dataFile: string | und
     loaded = await withLocalCopyHint(dataset, dataFile, () =>
       loadDataset(dataset, {
         ...(dataFile === undefined ? {} : { dataFile }),
-        folderImageSize: inputShape[0],
+        folderImageSize: inputSize.height,
         onDownloadProgress: downloadProgress(),
         onInfo: info,
       }),
@@ -70,7 +70,7 @@ export function evalCommand(): Command {
       const classifier = await createClassifier(flags.model, { executionProviders: flags.ep });
       try {
         reportExecutionProvider(classifier);
-        const data = await loadTestSplit(flags.dataset ?? classifier.trained?.test.dataset, flags.dataFile, classifier.inputShape);
+        const data = await loadTestSplit(flags.dataset ?? classifier.trained?.test.dataset, flags.dataFile, classifier.inputSize);
         const report = await evaluateDataset(classifier, data, {
           ...(flags.limit === undefined ? {} : { limit: flags.limit }),
           all: flags.all === true,
@@ -110,7 +110,7 @@ export function evalCommand(): Command {
         }
         process.stdout.write(`${lines.join('\n')}\n`);
       } finally {
-        await classifier.close();
+        await classifier.release();
       }
     });
 }

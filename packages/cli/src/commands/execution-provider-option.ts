@@ -10,6 +10,6 @@ export function executionProviderOption(): Option {
 }
 
 export function reportExecutionProvider(classifier: Classifier): void {
-  for (const skipped of classifier.skipped) info(`${skipped.executionProvider} unavailable: ${skipped.reason}`);
+  for (const skipped of classifier.skipped) info(`${skipped.name} unavailable: ${skipped.reason}`);
   info(`execution provider: ${classifier.executionProvider}${classifier.skipped.length ? ' (fallback)' : ''}`);
 }

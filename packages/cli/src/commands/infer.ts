@@ -38,7 +38,7 @@ export function inferCommand(): Command {
         else info(summary);
         if (result.failed.length > 0) process.exitCode = 1;
       } finally {
-        await classifier.close();
+        await classifier.release();
       }
     });
 }

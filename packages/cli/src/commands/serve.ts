@@ -92,7 +92,7 @@ export function serveCommand(): Command {
       process.stdout.write(
         `serving ${servedText(server, model)} at ${server.url} : Open Inference Protocol under /v2, metrics at /metrics${page} (Ctrl-C to stop)\n`,
       );
-      for (const skipped of server.skipped) info(`${skipped.executionProvider} unavailable: ${skipped.reason}`);
+      for (const skipped of server.skipped) info(`${skipped.name} unavailable: ${skipped.reason}`);
       info(`execution provider: ${server.executionProvider}${server.skipped.length ? ' (fallback)' : ''}; ${batchingText(flags, server.kind)}`);
       if (demoProblem) info(`the demo page is not served: ${demoProblem}`);
 

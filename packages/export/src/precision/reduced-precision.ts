@@ -84,7 +84,7 @@ async function gate(bytes: Uint8Array, dataset: ImageDataset, metrics: RunMetric
       shape: { height: dataset.height, width: dataset.width, channels: dataset.channels },
     });
   } finally {
-    await classifier.close();
+    await classifier.release();
   }
   if (!report.trained) {
     throw new MlpxError(

@@ -62,7 +62,7 @@ export interface EvalReport {
 }
 
 async function scoreSplit(classifier: Classifier, split: ImageSplit, batchSize: number, onProgress?: EvalOptions['onProgress']) {
-  const [height, width, channels] = classifier.inputShape;
+  const { height, width, channels } = classifier.inputSize;
   const pixels = height * width * channels;
   const classes = classifier.labels.length;
   let top1 = 0;
@@ -88,7 +88,7 @@ async function scoreSplit(classifier: Classifier, split: ImageSplit, batchSize: 
 
 export async function evaluateDataset(classifier: Classifier, data: EvalData, options: EvalOptions = {}): Promise<EvalReport> {
   const recorded = classifier.trained?.test;
-  const [height, width, channels] = classifier.inputShape;
+  const { height, width, channels } = classifier.inputSize;
   const { shape, test } = data;
   if (shape.height !== height || shape.width !== width || shape.channels !== channels) {
     throw new MlpxError(`${data.dataset} images are ${shape.height}x${shape.width}x${shape.channels}, the model takes ${height}x${width}x${channels}`);

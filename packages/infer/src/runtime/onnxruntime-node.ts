@@ -6,12 +6,12 @@
  * (@mlpx/core: images in, logits and probabilities out).
  *
  * Each provider is tried on its own (not as one ONNX Runtime list) so that the one that ran is
- * known: ONNX Runtime would otherwise fall back node by node without saying so. WebGPU is tried
- * in a child process first (webgpu-probe.ts), so that Dawn's native warnings never reach the
- * user's terminal.
+ * known: ONNX Runtime would otherwise fall back node by node without saying so. @mlpx/core's
+ * firstThatLoads does the trying and words the error when none works. WebGPU is tried in a child
+ * process first (webgpu-probe.ts), so that Dawn's native warnings never reach the user's terminal.
  */
 import * as ort from 'onnxruntime-node';
-import { INPUT_NAME, LOGITS_NAME, MlpxError, PROBABILITIES_NAME } from '@mlpx/core';
+import { firstThatLoads, INPUT_NAME, LOGITS_NAME, PROBABILITIES_NAME, skipCandidate, type SkippedCandidate } from '@mlpx/core';
 import { explainCudaFailure } from './diagnose-cuda.js';
 import { probeWebgpuSession } from './webgpu-probe.js';
 import { preloadCuda } from '../cuda/preload-cuda.js';
@@ -24,7 +24,7 @@ export interface OpenedSession {
   readonly session: ort.InferenceSession;
   readonly executionProvider: ExecutionProvider;
   /** Providers asked for before the one that ran, with the reason each failed. */
-  readonly skipped: readonly { executionProvider: ExecutionProvider; reason: string }[];
+  readonly skipped: readonly SkippedCandidate<ExecutionProvider>[];
 }
 
 const WEBGPU_HINT =
@@ -71,32 +71,25 @@ export async function openSession(
   label: string,
   threading: SessionThreading = {},
 ): Promise<OpenedSession> {
-  const skipped: { executionProvider: ExecutionProvider; reason: string }[] = [];
-  for (const provider of providers) {
-    if (provider === 'webgpu') {
-      const probe = await probeWebgpuSession(model); // Dawn's warnings stay in the child
-      if (probe.error !== undefined) {
-        skipped.push({ executionProvider: provider, reason: explainWebgpu(probe.error, probe.dawn) });
-        continue;
+  const options: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 4, // failures are reported by the error below, not by ONNX Runtime's log
+    ...(threading.intraOpThreads === undefined ? {} : { intraOpNumThreads: threading.intraOpThreads }),
+    ...(threading.spinning === undefined ? {} : { extra: { session: { intra_op: { allow_spinning: threading.spinning ? '1' : '0' } } } }),
+  };
+  const opened = await firstThatLoads(
+    providers,
+    async (provider) => {
+      if (provider === 'webgpu') {
+        const probe = await probeWebgpuSession(model); // Dawn's warnings stay in the child
+        if (probe.error !== undefined) return skipCandidate(explainWebgpu(probe.error, probe.dawn));
       }
-    }
-    try {
       if (provider === 'cuda') preloadCuda(); // the PyPI install's CUDA libraries, loaded by path
-      const session = await ort.InferenceSession.create(model, {
-        executionProviders: [provider],
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 4, // failures are reported by the error below, not by ONNX Runtime's log
-        ...(threading.intraOpThreads === undefined ? {} : { intraOpNumThreads: threading.intraOpThreads }),
-        ...(threading.spinning === undefined ? {} : { extra: { session: { intra_op: { allow_spinning: threading.spinning ? '1' : '0' } } } }),
-      });
-      return { session, executionProvider: provider, skipped };
-    } catch (error) {
-      skipped.push({ executionProvider: provider, reason: explain(provider, error) });
-    }
-  }
-  if (skipped.length === 1) throw new MlpxError(`cannot run ${label} on ${skipped[0]!.executionProvider}: ${skipped[0]!.reason}`);
-  const reasons = skipped.map((s) => `  ${s.executionProvider}: ${s.reason}`).join('\n');
-  throw new MlpxError(`cannot run ${label} on ${providers.join(', ')}:\n${reasons}`);
+      return ort.InferenceSession.create(model, { ...options, executionProviders: [provider] });
+    },
+    { heading: `cannot run ${label} on ${providers.join(', ')}`, explain: (error, provider) => explain(provider, error) },
+  );
+  return { session: opened.value, executionProvider: opened.chosen, skipped: opened.skipped };
 }
 
 /** A session's outputs for one batch, row-major [batch, classes]. */

@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import { createRequire } from 'node:module';
 import { Server, type Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { MlpxError, describeError } from '@mlpx/core';
+import { MlpxError, describeError, withDeprecatedProviderField, type SkippedCandidate, type SkippedProvider } from '@mlpx/core';
 import { openSession, runBatch, type SessionThreading } from '../runtime/onnxruntime-node.js';
 import type { ExecutionProvider } from '../runtime/execution-providers.js';
 import { Batcher, type BatchOutputs } from './batcher.js';
@@ -92,7 +92,7 @@ export interface InferenceServer {
   readonly models: readonly ServedModelSummary[];
   /** The provider the sessions run on (the first version's, when a fallback list differs between them). */
   readonly executionProvider: ExecutionProvider;
-  readonly skipped: readonly { executionProvider: ExecutionProvider; reason: string }[];
+  readonly skipped: readonly SkippedProvider<ExecutionProvider>[];
   /** The .onnx file of the only model's latest version, or the first model's by name (the demo page's model). */
   readonly defaultModelFile: string;
   /** Stops accepting connections, answers the requests in flight, refuses new ones (503), releases the sessions. */
@@ -123,7 +123,7 @@ interface LoadedModel {
 
 interface Session {
   readonly executionProvider: ExecutionProvider;
-  readonly skipped: readonly { executionProvider: ExecutionProvider; reason: string }[];
+  readonly skipped: readonly SkippedCandidate<ExecutionProvider>[];
   run(images: Float32Array, count: number): Promise<BatchOutputs & { readonly images?: Float32Array }>;
   close(): Promise<void>;
 }
@@ -154,7 +154,7 @@ async function startSession(served: ServedVersion, options: InferenceServerOptio
 async function loadModels(source: ModelSource, options: InferenceServerOptions, metrics: ServerMetrics) {
   const models = new Map<string, LoadedModel>();
   const sessions: Session[] = [];
-  let provider: { executionProvider: ExecutionProvider; skipped: readonly { executionProvider: ExecutionProvider; reason: string }[] } | undefined;
+  let provider: { executionProvider: ExecutionProvider; skipped: readonly SkippedCandidate<ExecutionProvider>[] } | undefined;
   try {
     for (const model of source.models) {
       const versions = new Map<string, LoadedVersion>();
@@ -443,7 +443,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     kind: source.kind,
     models: source.models.map((m) => ({ name: m.name, versions: m.versions.map((v) => v.version) })),
     executionProvider: provider.executionProvider,
-    skipped: provider.skipped,
+    skipped: withDeprecatedProviderField(provider.skipped),
     defaultModelFile: source.models[0]!.versions[source.models[0]!.versions.length - 1]!.path,
     close,
   };

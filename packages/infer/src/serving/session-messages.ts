@@ -1,4 +1,5 @@
 /** The messages between the inference server and a model version's session thread (session-worker.ts). */
+import type { SkippedCandidate } from '@mlpx/core';
 import type { ExecutionProvider } from '../runtime/execution-providers.js';
 import type { SessionThreading } from '../runtime/onnxruntime-node.js';
 
@@ -21,7 +22,7 @@ export type SessionReply =
   | {
       readonly type: 'opened';
       readonly executionProvider: ExecutionProvider;
-      readonly skipped: readonly { executionProvider: ExecutionProvider; reason: string }[];
+      readonly skipped: readonly SkippedCandidate<ExecutionProvider>[];
     }
   | { readonly type: 'open-failed'; readonly message: string; readonly mlpx: boolean }
   | { readonly type: 'result'; readonly id: number; readonly images: Float32Array; readonly logits: Float32Array; readonly probabilities: Float32Array }

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { MlpxError } from '@mlpx/core';
+import { MlpxError, type SkippedCandidate } from '@mlpx/core';
 import type { ExecutionProvider } from '../runtime/execution-providers.js';
 import type { BatchOutputs } from './batcher.js';
 import type { SessionReply, SessionRequest, SessionWorkerData } from './session-messages.js';
@@ -25,7 +25,7 @@ export class SessionThread {
   private constructor(
     private readonly worker: Worker,
     readonly executionProvider: ExecutionProvider,
-    readonly skipped: readonly { executionProvider: ExecutionProvider; reason: string }[],
+    readonly skipped: readonly SkippedCandidate<ExecutionProvider>[],
   ) {
     worker.on('message', (message: SessionReply) => {
       if (message.type !== 'result' && message.type !== 'run-failed') return;
