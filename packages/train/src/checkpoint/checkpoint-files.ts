@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
 import type { ModelConfig } from '../models/model-config.js';
 import { hasPositionEmbedding } from '../models/model-families.js';
-import type { TrainSettings } from '../run/recipe.js';
-import type { FitState } from '../training/fit.js';
+import type { TrainSettings } from '../training/recipe.js';
+import type { FitState } from '../fit/fit.js';
 
 export const CHECKPOINT_JSON = 'checkpoint.json';
 const FORMAT = 'mlpx-checkpoint';

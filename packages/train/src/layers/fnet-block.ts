@@ -11,7 +11,7 @@
  * Usage: new FNetBlock({ dropoutRate: 0.2 }).apply(x)   // x: [batch, patches, channels]
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../backend/op-forms.js';
+import { defineOp } from '../backend-api/op-forms.js';
 import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
 import { type BlockForm, checkBlockArgs, checkBlockInputShape } from './block-args.js';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
@@ -32,7 +32,7 @@ const fnetBlockOfOps: BlockForm = ([input, gamma1, beta1, w1, b1, w2, b2, gamma2
   return layerNorm(tf.add(x, ffn), gamma2!, beta2!);
 };
 
-/** The block's forms (tensorflow: one tape node with its backward pass written out, backend/tensorflow/ops/fnet-block.ts). */
+/** The block's forms (tensorflow: one tape node with its backward pass written out, backends/tensorflow/ops/fnet-block.ts). */
 export const fnetBlockOp = defineOp<BlockForm>('fnetBlock', fnetBlockOfOps);
 
 export interface FNetBlockArgs extends LayerArgs {

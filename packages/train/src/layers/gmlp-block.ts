@@ -13,7 +13,7 @@
  * Usage: new GMlpBlock({ dropoutRate: 0.2 }).apply(x)   // x: [batch, patches, channels]
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../backend/op-forms.js';
+import { defineOp } from '../backend-api/op-forms.js';
 import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
 import { type BlockForm, checkBlockArgs, checkBlockInputShape } from './block-args.js';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
@@ -29,7 +29,7 @@ export type GmlpProjectionForm = (x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tens
  * The projection's forms. Plain: two projections by the kernel's halves, the same values without
  * wasm's slow SplitV of [B, P, 2D] (and the concat in its gradient), and two smaller
  * weight-gradient matmuls instead of one large. On webgpu, where each op is a dispatch, one
- * projection and one GELU and then the split are fewer (backend/webgpu/ops/gmlp-block.ts).
+ * projection and one GELU and then the split are fewer (backends/webgpu/ops/gmlp-block.ts).
  */
 export const gmlpProjectionOp = defineOp<GmlpProjectionForm>('gmlpProjection', (x, kernel, bias, approximation) => {
   const half = kernel.shape[1]! / 2;
@@ -51,7 +51,7 @@ const gmlpBlockOfOps: BlockForm = ([input, gamma1, beta1, w1, b1, gamma2, beta2,
   return tf.add(x, denseLastAxis(gated, w2!, b2!));
 };
 
-/** The block's forms (tensorflow: one tape node with its backward pass written out, backend/tensorflow/ops/gmlp-block.ts). */
+/** The block's forms (tensorflow: one tape node with its backward pass written out, backends/tensorflow/ops/gmlp-block.ts). */
 export const gmlpBlockOp = defineOp<BlockForm>('gmlpBlock', gmlpBlockOfOps);
 
 export interface GMlpBlockArgs extends LayerArgs {

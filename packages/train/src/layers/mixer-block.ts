@@ -12,7 +12,7 @@
  * Usage: new MixerBlock({ dropoutRate: 0.2 }).apply(x)   // x: [batch, patches, channels]
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../backend/op-forms.js';
+import { defineOp } from '../backend-api/op-forms.js';
 import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
 import { denseLastAxis, transposeLastTwo } from './ops/dense.js';
@@ -34,7 +34,7 @@ const mixerBlockOfOps: BlockForm = ([input, gamma, beta, w1, b1, w2, b2, w3, b3,
   return tf.add(x, mlp(layerNorm(x, gamma!, beta!), w3!, b3!, w4!, b4!));
 };
 
-/** The block's forms (tensorflow: one tape node with its backward pass written out, backend/tensorflow/ops/mixer-block.ts). */
+/** The block's forms (tensorflow: one tape node with its backward pass written out, backends/tensorflow/ops/mixer-block.ts). */
 export const mixerBlockOp = defineOp<BlockForm>('mixerBlock', mixerBlockOfOps);
 
 export interface MixerBlockArgs extends LayerArgs {
