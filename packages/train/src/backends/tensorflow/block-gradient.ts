@@ -52,32 +52,41 @@ function unpackSaved(layout: SavedLayout, kept: readonly tf.Tensor[]): SavedTens
   );
 }
 
+/** Each of a block's inputs' gradient, by the input's name. */
+export type Gradients<Inputs> = { readonly [Name in keyof Inputs]: tf.Tensor };
+
 /**
- * A block as one tape node. Its inputs are named, in the order the block is called with them
- * (`inputNames`); forward(inputs) returns the output and a record of the tensors to save;
- * backward(dy, saved) gets that record back (the same names, customGrad's kept copies) and returns
- * each input's gradient by name, computed inside a tidy so that only those gradients outlive it.
+ * A block as one tape node. Its inputs are a record of named tensors (the block's inputs record,
+ * MixerBlockInputs and the like); forward(inputs) returns the output and a record of the tensors
+ * to save; backward(dy, saved) gets that record back (the same names, customGrad's kept copies)
+ * and returns each input's gradient by name, computed inside a tidy so that only those gradients
+ * outlive it. The order customGrad needs is the record's own, kept here and nowhere else.
  */
-export function blockWithGradient<Name extends string, Saved extends SavedTensors>(
-  inputNames: readonly Name[],
-  forward: (inputs: Readonly<Record<Name, tf.Tensor>>) => { value: tf.Tensor; saved: Saved },
-  backward: (dy: tf.Tensor, saved: Saved) => Readonly<Record<Name, tf.Tensor>>,
-): (...inputs: tf.Tensor[]) => tf.Tensor {
-  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const save = args.pop() as tf.GradSaveFunc;
-    const inputs = args as tf.Tensor[];
-    if (inputs.length !== inputNames.length) throw new Error(`a block of inputs ${inputNames.join(', ')} was called with ${inputs.length} tensors`);
-    const { value, saved } = forward(Object.fromEntries(inputNames.map((name, i) => [name, inputs[i]!])) as Record<Name, tf.Tensor>);
-    // customGrad saves a list of tensors: remember where each named one went.
-    const { tensors, layout } = packSaved(saved);
-    save(tensors);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], kept: tf.Tensor[]) =>
-        tf.tidy(() => {
-          const gradients = backward(dy as tf.Tensor, unpackSaved(layout, kept) as Saved);
-          return inputNames.map((name) => gradients[name]);
-        }),
-    };
-  }) as (...inputs: tf.Tensor[]) => tf.Tensor;
+export function blockWithGradient<Inputs extends { readonly [name: string]: tf.Tensor }, Saved extends SavedTensors>(
+  forward: (inputs: Inputs) => { value: tf.Tensor; saved: Saved },
+  backward: (dy: tf.Tensor, saved: Saved) => Gradients<Inputs>,
+): (inputs: Inputs) => tf.Tensor {
+  return (inputs) => {
+    const names = Object.keys(inputs);
+    const node = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const save = args.pop() as tf.GradSaveFunc;
+      const { value, saved } = forward(Object.fromEntries(names.map((name, i) => [name, args[i] as tf.Tensor])) as Inputs);
+      // customGrad saves a list of tensors: remember where each named one went.
+      const { tensors, layout } = packSaved(saved);
+      save(tensors);
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], kept: tf.Tensor[]) =>
+          tf.tidy(() => {
+            const gradients = backward(dy as tf.Tensor, unpackSaved(layout, kept) as Saved) as Readonly<Record<string, tf.Tensor | undefined>>;
+            return names.map((name) => {
+              const gradient = gradients[name];
+              if (!gradient) throw new Error(`the block's backward pass gave no gradient for its input ${name}`);
+              return gradient;
+            });
+          }),
+      };
+    }) as (...tensors: tf.Tensor[]) => tf.Tensor;
+    return node(...names.map((name) => inputs[name]!));
+  };
 }

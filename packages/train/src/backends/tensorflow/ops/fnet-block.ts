@@ -8,7 +8,7 @@
  * for [128, 64, 256], against 27 to 34 ms for the cosine/sine matmuls of layers/ops/real-dft2d.ts
  * and about as much for the complex FFT); it is linear and its own adjoint, so its backward pass
  * is the same map. GELU's constant scales are folded into Dense1 and Dense2 (gelu.ts).
- * Inputs, in this order (INPUTS): x, norm1 gamma and beta, ffn_1 kernel and bias, ffn_2 kernel and
+ * Inputs by name (FNetBlockInputs, layers/fnet-block.ts): x, norm1 gamma and beta, ffn_1 kernel and bias, ffn_2 kernel and
  * bias, norm2 gamma and beta. The forward pass saves a record of named tensors for the backward
  * pass (../block-gradient.ts keeps them in customGrad's list), and the backward pass returns each
  * input's gradient by name.
@@ -22,18 +22,15 @@ import { layerNormBackwardOnTensorflow as layerNormBackward } from './layer-norm
 import { realDft2dByFft } from './real-dft2d.js';
 import { matMulPlusBias } from '../kernels.js';
 import type { BlockForm } from '../../../layers/block-args.js';
+import type { FNetBlockInputs } from '../../../layers/fnet-block.js';
 import { applyMask, blockWithGradient, flatRows } from '../block-gradient.js';
 
 type T2 = tf.Tensor2D;
 
-/** The block's inputs, in the order the layer passes them. */
-const INPUTS = ['x', 'gamma1', 'beta1', 'w1', 'b1', 'w2', 'b2', 'gamma2', 'beta2'] as const;
-
-export const fnetBlockOnTensorflow: BlockForm = (inputs, options) => {
-  const [batch, patches, channels] = inputs[0]!.shape as [number, number, number];
+export const fnetBlockOnTensorflow: BlockForm<FNetBlockInputs> = (inputs, options) => {
+  const [batch, patches, channels] = inputs.x.shape as [number, number, number];
   const act = scaledGelu(options.gelu);
   const block = blockWithGradient(
-    INPUTS,
     ({ x, gamma1, beta1, w1, b1, w2, b2, gamma2, beta2 }) => {
       const norm1 = layerNormForward(tf.add(realDft2dByFft(x), x), gamma1, beta1);
       const x1 = flatRows(norm1.value);
@@ -63,5 +60,5 @@ export const fnetBlockOnTensorflow: BlockForm = (inputs, options) => {
       return { x: tf.add(dSum1, realDft2dByFft(dSum1)), gamma1: dGamma1, beta1: dBeta1, w1: dw1, b1: db1, w2: dw2, b2: db2, gamma2: dGamma2, beta2: dBeta2 };
     },
   );
-  return block(...inputs);
+  return block(inputs);
 };

@@ -15,7 +15,7 @@
  *    channels], and the backward pass gets dgamma, dbeta and dW3 from the small [channels, hidden]
  *    product x^2^T dh.
  *
- * Inputs, in this order (INPUTS): x, gamma, beta (the shared LayerNormalization), then the kernel
+ * Inputs by name (MixerBlockInputs, layers/mixer-block.ts): x, gamma, beta (the shared LayerNormalization), then the kernel
  * and bias of token_mlp_1, token_mlp_2, channel_mlp_1, channel_mlp_2. The forward pass saves a
  * record of named tensors for the backward pass (../block-gradient.ts keeps them in customGrad's
  * list), and the backward pass returns each input's gradient by name.
@@ -28,18 +28,15 @@ import { layerNormForward, layerNormValue } from '../../../layers/ops/layer-norm
 import { foldedLayerNormDenseBackward, foldedLayerNormDenseForward, layerNormBackwardOnTensorflow as layerNormBackward } from './layer-norm.js';
 import { columnSums, matMulPlusBias } from '../kernels.js';
 import type { BlockForm } from '../../../layers/block-args.js';
+import type { MixerBlockInputs } from '../../../layers/mixer-block.js';
 import { applyMask, blockWithGradient, flatRows } from '../block-gradient.js';
 
 type T2 = tf.Tensor2D;
 
-/** The block's inputs, in the order the layer passes them. */
-const INPUTS = ['x', 'gamma', 'beta', 'w1', 'b1', 'w2', 'b2', 'w3', 'b3', 'w4', 'b4'] as const;
-
-export const mixerBlockOnTensorflow: BlockForm = (inputs, options) => {
-  const [batch, patches, channels] = inputs[0]!.shape as [number, number, number];
+export const mixerBlockOnTensorflow: BlockForm<MixerBlockInputs> = (inputs, options) => {
+  const [batch, patches, channels] = inputs.x.shape as [number, number, number];
   const act = scaledGelu(options.gelu);
   const block = blockWithGradient(
-    INPUTS,
     ({ x, gamma, beta, w1, b1, w2, b2, w3, b3, w4, b4 }) => {
       // Token mixing on [batch, patches, channels] as it is, with no transposes: each example's
       // h1 = n1^T W1 ([channels, hidden]) and its output W2^T g1^T ([patches, channels]) are
@@ -99,5 +96,5 @@ export const mixerBlockOnTensorflow: BlockForm = (inputs, options) => {
       };
     },
   );
-  return block(...inputs);
+  return block(inputs);
 };
