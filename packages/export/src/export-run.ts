@@ -16,7 +16,7 @@ import { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
 import { DEFAULT_OPSET } from './onnx/versions.js';
 import { runMetadata } from './run-metadata.js';
 import { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationReport } from './verify/verify-export.js';
-import type { Precision } from './precision/numerics.js';
+import type { Precision } from './onnx/numerics.js';
 import { exportReducedPrecision, type AccuracyGate, type ReducedPrecisionOptions } from './precision/reduced-precision.js';
 import type { Calibration } from './precision/calibrate.js';
 

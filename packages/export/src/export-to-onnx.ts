@@ -12,7 +12,7 @@ import type { ConverterContext, FftMode } from './converters/converter.js';
 import { converterFor, registeredClassNames } from './converters/index.js';
 import { attr } from './onnx/attributes.js';
 import { type Dim, type ElementType, Float16RangeError, GraphBuilder, NonFiniteWeightError } from './onnx/graph-builder.js';
-import { FP32, type Numerics } from './precision/numerics.js';
+import { FP32, type Numerics } from './onnx/numerics.js';
 import { DEFAULT_OPSET, irVersionFor, MAX_OPSET, MIN_OPSET } from './onnx/versions.js';
 import { MIN_DFT_OPSET } from './emit/real-dft2d.js';
 

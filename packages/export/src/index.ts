@@ -33,7 +33,7 @@ export { defaultModelName, MAX_MODEL_NAME_LENGTH, modelNameProblem } from './tri
 export { modelVersions, nextVersion } from './triton/model-versions.js';
 
 // Reduced precision (int8, fp16): calibration and the accuracy gate.
-export { FP32, PRECISIONS, type ActivationQuantization, type Numerics, type Precision } from './precision/numerics.js';
+export { FP32, PRECISIONS, type ActivationQuantization, type Numerics, type Precision } from './onnx/numerics.js';
 export {
   CALIBRATION_METHODS,
   calibrateActivations,

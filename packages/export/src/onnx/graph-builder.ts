@@ -5,7 +5,7 @@
  */
 import { attr, type Attribute, attributeProto } from './attributes.js';
 import { DataType } from '@mlpx/core';
-import { FP32, type Numerics } from '../precision/numerics.js';
+import { FP32, type Numerics } from './numerics.js';
 
 /** A dimension: a size, or a symbolic name such as 'batch'. */
 export type Dim = number | string;

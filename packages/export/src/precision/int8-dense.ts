@@ -20,7 +20,7 @@
  */
 import type { DenseWeights } from '../emit/dense-weights.js';
 import { type GraphBuilder, MICROSOFT_DOMAIN } from '../onnx/graph-builder.js';
-import type { ActivationQuantization } from './numerics.js';
+import type { ActivationQuantization } from '../onnx/numerics.js';
 
 /** Symmetric int8 per column of a row-major [rows, columns] kernel: the int8 values and each column's scale. */
 export function quantizePerColumn(kernel: Float32Array, rows: number, columns: number): { values: Int8Array; scales: Float32Array } {
