@@ -8,13 +8,13 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { encodeModel, INPUT_NAME, LOGITS_NAME, MlpxError, PROBABILITIES_NAME } from '@mlpx/core';
-import type { ConverterContext, FftMode } from './converters/converter.js';
+import type { ConverterContext } from './converters/converter.js';
 import { converterFor, registeredClassNames } from './converters/index.js';
 import { attr } from './onnx/attributes.js';
 import { type Dim, type ElementType, Float16RangeError, GraphBuilder, NonFiniteWeightError } from './onnx/graph-builder.js';
 import { FP32, type Numerics } from './onnx/numerics.js';
 import { DEFAULT_OPSET, irVersionFor, MAX_OPSET, MIN_OPSET } from './onnx/versions.js';
-import { MIN_DFT_OPSET } from './emit/real-dft2d.js';
+import { type FftMode, MIN_DFT_OPSET } from './emit/real-dft2d.js';
 
 export const BATCH_DIM = 'batch';
 export const PRODUCER_NAME = 'mlpx';

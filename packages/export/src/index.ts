@@ -9,7 +9,8 @@ export { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
 export { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from './onnx/versions.js';
 
 // Converters: one per tfjs layer class; add one with registerConverter.
-export { converterFor, registerConverter, registeredClassNames, type Converter, type ConverterContext, type FftMode } from './converters/index.js';
+export { converterFor, registerConverter, registeredClassNames, type Converter, type ConverterContext } from './converters/index.js';
+export type { FftMode } from './emit/real-dft2d.js';
 
 // Verification against ONNX Runtime.
 export { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationBatch, type VerificationReport } from './verify/verify-export.js';
