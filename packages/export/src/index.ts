@@ -46,4 +46,4 @@ export {
   type CalibrationOptions,
 } from './precision/calibrate.js';
 export { DEFAULT_MAX_ACCURACY_DROP, type AccuracyGate } from './precision/reduced-precision.js';
-export { quantizePerColumn } from './precision/int8-dense.js';
+export { quantizePerColumn } from './emit/int8-dense.js';

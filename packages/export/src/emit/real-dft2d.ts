@@ -46,7 +46,7 @@
 import { realDftMatrices } from '@mlpx/train';
 import { attr } from '../onnx/attributes.js';
 import { type GraphBuilder, MICROSOFT_DOMAIN } from '../onnx/graph-builder.js';
-import { quantizePerTensor } from '../precision/int8-dense.js';
+import { quantizePerTensor } from './int8-dense.js';
 
 /** FNet's Fourier transform: 'matmul' (matrix products, every opset and execution provider) or 'dft' (the DFT operator, opset 17+). */
 export type FftMode = 'matmul' | 'dft';

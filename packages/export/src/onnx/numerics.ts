@@ -7,7 +7,7 @@
  *   blocks' feed-forward and channel layers) with a calibrated input becomes QuantizeLinear (uint8,
  *   the calibrated per-tensor scale and zero point) + MatMulIntegerToFloat (com.microsoft: int8
  *   kernel quantized symmetrically per output channel, float32 out with the bias added); every
- *   other node stays float32 but FNet's second channel stage (emit/real-dft2d.ts); precision/int8-dense.ts
+ *   other node stays float32 but FNet's second channel stage (emit/real-dft2d.ts); emit/int8-dense.ts
  *   says why, with the measurements.
  * fp16: float16 values between a Cast after the input's normalization and a Cast before the
  *   logits (export-to-onnx.ts sets the graph's floatType for each layer).

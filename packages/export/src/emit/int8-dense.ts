@@ -18,7 +18,7 @@
  * layer norms and GELU stay float32, and so does FNet's Fourier transform but for its second
  * channel stage (emit/real-dft2d.ts), which is a right multiplication too.
  */
-import type { DenseWeights } from '../emit/dense-weights.js';
+import type { DenseWeights } from './dense-weights.js';
 import { type GraphBuilder, MICROSOFT_DOMAIN } from '../onnx/graph-builder.js';
 import type { ActivationQuantization } from '../onnx/numerics.js';
 
