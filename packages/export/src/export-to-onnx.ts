@@ -31,7 +31,7 @@ export interface ExportOptions {
   /** producer_version (the mlpx version). */
   readonly producerVersion?: string;
   /**
-   * The precision of the graph's values (precision/numerics.ts), float32 by default. int8 takes the
+   * The precision of the graph's values (onnx/numerics.ts), float32 by default. int8 takes the
    * calibrated activation ranges (calibrateActivations); exportRun does both and the accuracy gate.
    */
   readonly numerics?: Numerics;

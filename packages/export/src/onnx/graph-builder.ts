@@ -122,7 +122,7 @@ export class GraphBuilder {
 
   constructor(
     readonly opset: number,
-    /** The precision the emitters write (precision/numerics.ts); float32 by default. */
+    /** The precision the emitters write (numerics.ts); float32 by default. */
     readonly numerics: Numerics = FP32,
   ) {}
 
