@@ -189,8 +189,8 @@ async function loadModels(source: ModelSource, options: InferenceServerOptions, 
           batcher,
           statistics,
           requests: new RequestCache(),
-          metadata: modelMetadata(model, served, false),
-          versionedMetadata: modelMetadata(model, served, true),
+          metadata: modelMetadata(model, served, { versioned: false }),
+          versionedMetadata: modelMetadata(model, served, { versioned: true }),
           config: modelConfig(served),
         });
       }

@@ -15,12 +15,15 @@ export function serverMetadata(version: string): string {
   return JSON.stringify({ name: 'mlpx', version, extensions: EXTENSIONS });
 }
 
-/** `versions`: the one asked for, or (unversioned) every version served, as Triton lists them. */
-export function modelMetadata(model: ServedModel, version: ServedVersion, versioned: boolean): string {
+/**
+ * `versions`: with `versioned` (the metadata asked for with a version, /v2/models/<name>/versions/<v>)
+ * that version alone, otherwise every version served, as Triton lists them.
+ */
+export function modelMetadata(model: ServedModel, version: ServedVersion, options: { versioned: boolean }): string {
   const [height, width, channels] = version.inputShape;
   return JSON.stringify({
     name: model.name,
-    versions: versioned ? [version.version] : model.versions.map((v) => v.version),
+    versions: options.versioned ? [version.version] : model.versions.map((v) => v.version),
     platform: PLATFORM,
     inputs: [{ name: INPUT_NAME, datatype: 'FP32', shape: [-1, height, width, channels] }],
     outputs: [LOGITS_NAME, PROBABILITIES_NAME].map((name) => ({ name, datatype: 'FP32', shape: [-1, version.classes] })),

@@ -18,9 +18,9 @@
  * layer norms and GELU stay float32, and so does FNet's Fourier transform but for its second
  * channel stage (emit/real-dft2d.ts), which is a right multiplication too.
  */
-import type { DenseWeights } from '../emit/dense-weights.js';
+import type { DenseWeights } from './dense-weights.js';
 import { type GraphBuilder, MICROSOFT_DOMAIN } from '../onnx/graph-builder.js';
-import type { ActivationQuantization } from './numerics.js';
+import type { ActivationQuantization } from '../onnx/numerics.js';
 
 /** Symmetric int8 per column of a row-major [rows, columns] kernel: the int8 values and each column's scale. */
 export function quantizePerColumn(kernel: Float32Array, rows: number, columns: number): { values: Int8Array; scales: Float32Array } {
