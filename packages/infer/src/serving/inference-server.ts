@@ -14,10 +14,9 @@
  * no request can stop the server.
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import { Server, type Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { MlpxError, describeError } from '@mlpx/core';
+import { MlpxError, describeError, packageVersion } from '@mlpx/core';
 import { openSession, runBatch, type SessionThreading } from '../runtime/onnxruntime-node.js';
 import type { ExecutionProvider } from '../runtime/execution-providers.js';
 import { Batcher, type BatchOutputs } from './batcher.js';
@@ -101,7 +100,7 @@ export interface InferenceServer {
 
 const DEFAULTS = { host: '127.0.0.1', port: 8080, maxBatchSize: 32, maxQueueDelayMicroseconds: 500, maxBodyBytes: 64 * 1024 * 1024 } as const;
 
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+const VERSION = packageVersion(import.meta.url);
 const JSON_TYPE = 'application/json';
 
 interface LoadedVersion {
