@@ -300,7 +300,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
               : '';
           throw badRequest(`the request's JSON is malformed: ${message}${hint}`);
         }
-        parsed = readInferRequest(json, split.binary, split.hasHeaderLength, version.served);
+        parsed = readInferRequest(json, split, version.served);
         if (split.hasHeaderLength) version.requests.set(split.json, split.binary, parsed);
       }
       const outputs = await version.batcher.submit(parsed.images, parsed.batch);
