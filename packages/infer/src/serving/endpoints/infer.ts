@@ -94,5 +94,5 @@ export async function answerInfer(request: IncomingMessage, response: ServerResp
     status = replies.sendError(response, error);
   }
   metrics.countRequest(labels.model, labels.version, status);
-  statistics?.answered(status === 200, (performance.now() - arrived) / 1000);
+  statistics?.answered({ ok: status === 200, seconds: (performance.now() - arrived) / 1000 });
 }
