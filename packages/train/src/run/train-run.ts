@@ -5,10 +5,9 @@
  * a thin layer over these functions; other programs can call them too.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MlpxError, reportedTopK, writeFileAtomic } from '@mlpx/core';
+import { MlpxError, packageVersion, reportedTopK, writeFileAtomic } from '@mlpx/core';
 import { selectBackend, type SelectedBackend } from '../backends/select-backend.js';
 import { autoThreads, checkDataParallelBackend } from '../parallel/data-parallel-step.js';
 import { CHECKPOINT_JSON, readCheckpoint, removeStaleCheckpointFiles, resumePoint, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
@@ -56,7 +55,7 @@ export class RunStopped extends MlpxError {
   }
 }
 
-const MLPX_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const MLPX_VERSION = packageVersion(import.meta.url);
 
 function asSettingsError(check: () => void): void {
   try {
