@@ -70,7 +70,7 @@ describe('docs/backends.md', () => {
   it('names the file that defines each op', () => {
     for (const row of rows) {
       const source = readFileSync(join(REPO_ROOT, 'packages', 'train', 'src', row.definedIn), 'utf8');
-      expect(source, `${row.definedIn} defines ${row.op}`).toMatch(new RegExp(`defineOp<\\w+>\\('${row.op}'`));
+      expect(source, `${row.definedIn} defines ${row.op}`).toMatch(new RegExp(`defineOp<[\\w<>, ]+>\\('${row.op}'`));
     }
   });
 });

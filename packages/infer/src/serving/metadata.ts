@@ -20,7 +20,7 @@ export function modelMetadata(model: ServedModel, version: ServedVersion, { vers
   const [height, width, channels] = version.inputShape;
   return JSON.stringify({
     name: model.name,
-    versions: options.versioned ? [version.version] : model.versions.map((v) => v.version),
+    versions: versioned ? [version.version] : model.versions.map((v) => v.version),
     platform: PLATFORM,
     inputs: [{ name: INPUT_NAME, datatype: 'FP32', shape: [-1, height, width, channels] }],
     outputs: [LOGITS_NAME, PROBABILITIES_NAME].map((name) => ({ name, datatype: 'FP32', shape: [-1, version.classes] })),
