@@ -18,8 +18,8 @@ export default mergeConfig(
         'test/serving/{inference,bad-requests,batching,repository,cli}.test.ts', // train a model to serve (cli: spawns mlpx serve)
         'test/web/**', // Chromium
         'test/export/execution-providers.test.ts', // WebGPU through SwiftShader
-        'test/train/backend/webgpu-training.test.ts', // WebGPU through SwiftShader
-        'test/train/backend/select-backend.test.ts', // WebGPU through SwiftShader
+        'test/train/backends/webgpu-training.test.ts', // WebGPU through SwiftShader
+        'test/train/backends/select-backend.test.ts', // WebGPU through SwiftShader
         'test/train/layers/webgpu-kernels.test.ts', // WebGPU through SwiftShader
         'test/train/layers/dropout-mask-webgpu.test.ts', // WebGPU through SwiftShader
         'test/train/training/adamw-webgpu.test.ts', // WebGPU through SwiftShader

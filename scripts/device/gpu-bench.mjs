@@ -5,7 +5,7 @@
 // Run there from the repository root: node .device/gpu-bench.mjs [--small]
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { selectBackend } from './mlpx/packages/train/dist/backend/select-backend.js';
+import { selectBackend } from './mlpx/packages/train/dist/backends/select-backend.js';
 import { measurePlainTrainingThroughput, measureTrainingThroughput } from './mlpx/packages/train/dist/bench/training-throughput.js';
 import { MODEL_NAMES } from './mlpx/packages/train/dist/models/model-config.js';
 import { autoThreads } from './mlpx/packages/train/dist/parallel/data-parallel-step.js';

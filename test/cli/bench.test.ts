@@ -1,7 +1,7 @@
 /** `mlpx bench --quick`: the smoke run CI does (a few steps of a tiny configuration, not a timing). */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTensorflowInstall, tensorflowRoot } from '@mlpx/train/src/backend/tensorflow/tensorflow-install.js';
+import { readTensorflowInstall, tensorflowRoot } from '@mlpx/train/src/backends/tensorflow/tensorflow-install.js';
 import { MODEL_NAMES } from '@mlpx/train/src/models/model-config.js';
 import { REPO_ROOT, runCli, STACK_LINE } from '../helpers/run-cli.js';
 import { SWIFTSHADER_ENV } from '../helpers/swiftshader.js';

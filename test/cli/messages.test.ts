@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onnxruntimeLibraryFolder } from '@mlpx/infer/src/cuda/cuda-install.js';
 import { loadLibrary } from '@mlpx/infer/src/cuda/load-library.js';
 import { inspectProviderFile, PROVIDER_LIBRARIES } from '@mlpx/infer/src/cuda/provider-links.js';
-import type { TrainSettings } from '@mlpx/train/src/run/recipe.js';
+import type { TrainSettings } from '@mlpx/train/src/training/recipe.js';
 import { RunStopped, trainRun } from '@mlpx/train/src/run/train-run.js';
 import { useBackend } from '../helpers/backend.js';
 import { tempDir, unreachableUrl } from '../helpers/dataset-fixtures.js';

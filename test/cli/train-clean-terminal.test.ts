@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noWebgpuDeviceReason } from '@mlpx/train/src/backend/gpu-devices.js';
+import { noWebgpuDeviceReason } from '@mlpx/train/src/backends/webgpu/gpu-devices.js';
 import { FASHION_MNIST_SAMPLE_DIR } from '@mlpx/train/src/data/fashion-mnist-sample.js';
 import type { RunMetrics } from '@mlpx/train/src/run/run-metrics.js';
 import { offlineFashionMnist, tempDir } from '../helpers/dataset-fixtures.js';

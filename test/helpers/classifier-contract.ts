@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it, type TestContext } from 'vitest';
 import type { Classification, ClassifyOptions, InputSize, RawOutputs } from '@mlpx/core';
-import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { selectBackend } from '@mlpx/train/src/backends/select-backend.js';
 import { FASHION_MNIST_CLASS_NAMES } from '@mlpx/train/src/data/fashion-mnist.js';
 import { loadDataset } from '@mlpx/train/src/data/load-dataset.js';
 import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';

@@ -60,3 +60,57 @@ export function importCycles(graph: ReadonlyMap<string, readonly string[]>): str
   for (const file of [...graph.keys()].sort()) visit(file);
   return cycles;
 }
+
+/** The folder (with a trailing slash) or file directly under `root` that holds `file`. */
+export function topEntry(root: string, file: string): string {
+  const [first, ...rest] = relative(root, file).split(/[\\/]/);
+  return rest.length > 0 ? `${first}/` : first!;
+}
+
+/**
+ * The folders and files directly under a package's `src/` as nodes, the imports between the files
+ * under them as edges: each node with the nodes it imports, each edge with one import that makes
+ * it ("runs/train-run.ts -> checkpoint/checkpoint-files.ts").
+ */
+export function folderGraph(root: string): Map<string, Map<string, string>> {
+  const graph = new Map<string, Map<string, string>>();
+  for (const [file, targets] of importGraph(sourceFiles(root))) {
+    const from = topEntry(root, file);
+    if (!graph.has(from)) graph.set(from, new Map());
+    for (const target of targets) {
+      const to = topEntry(root, target);
+      if (to !== from && !graph.get(from)!.has(to)) graph.get(from)!.set(to, `${relative(root, file)} -> ${relative(root, target)}`);
+    }
+  }
+  return graph;
+}
+
+/** The groups of nodes that import each other in a circle (strongly connected, more than one node), by Tarjan's algorithm. */
+export function circles(graph: ReadonlyMap<string, ReadonlyMap<string, string>>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const connect = (node: string): void => {
+    index.set(node, next);
+    low.set(node, next++);
+    stack.push(node);
+    for (const to of graph.get(node)?.keys() ?? []) {
+      if (!index.has(to)) {
+        connect(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (stack.includes(to)) low.set(node, Math.min(low.get(node)!, index.get(to)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const group: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      group.push(member);
+    } while (member !== node);
+    if (group.length > 1) found.push(group.sort());
+  };
+  for (const node of [...graph.keys()].sort()) if (!index.has(node)) connect(node);
+  return found;
+}

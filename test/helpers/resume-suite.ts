@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readCheckpoint } from '@mlpx/train/src/checkpoint/checkpoint-files.js';
 import { loadModel } from '@mlpx/train/src/run/model-files.js';
-import type { TrainSettings } from '@mlpx/train/src/run/recipe.js';
+import type { TrainSettings } from '@mlpx/train/src/training/recipe.js';
 import { resumeRun, RunStopped, trainRun } from '@mlpx/train/src/run/train-run.js';
 import { expectClose } from './closeness.js';
 import { tempDir } from './dataset-fixtures.js';

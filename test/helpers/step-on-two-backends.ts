@@ -4,7 +4,7 @@
  * trainable weight's gradient on each, for the backend parity tests to compare.
  */
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { selectBackend } from '@mlpx/train/src/backends/select-backend.js';
 import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
 import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';

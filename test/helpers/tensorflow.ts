@@ -4,7 +4,7 @@
  * Elsewhere they run when it is set up, and are skipped (saying why) when it is not.
  */
 import { describe } from 'vitest';
-import { readTensorflowInstall } from '@mlpx/train/src/backend/tensorflow/tensorflow-install.js';
+import { readTensorflowInstall } from '@mlpx/train/src/backends/tensorflow/tensorflow-install.js';
 
 export const TENSORFLOW_REQUIRED = process.env.MLPX_REQUIRE_TENSORFLOW === '1';
 

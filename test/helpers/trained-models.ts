@@ -10,7 +10,7 @@ import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
 import type { ModelName } from '@mlpx/train/src/models/model-config.js';
 import { validationSplit } from '@mlpx/train/src/training/batches.js';
-import { fit } from '@mlpx/train/src/training/fit.js';
+import { fit } from '@mlpx/train/src/fit/fit.js';
 
 export const FASHION_SHAPE = { height: 28, width: 28, channels: 1 };
 

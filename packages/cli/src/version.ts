@@ -1,4 +1,4 @@
 /** The mlpx version, from the CLI package's package.json. */
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '@mlpx/core';
 
-export const MLPX_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const MLPX_VERSION = packageVersion(import.meta.url);

@@ -8,7 +8,7 @@
  *   that metadata, and the protobuf schema;
  * - image decoding (sharp), the image split type, top-k predictions, the timing loop of the
  *   benchmarks, atomic file writes, and resumable downloads checked against a published digest
- *   (datasets, `mlpx setup cuda`'s wheels).
+ *   (datasets, `mlpx setup cuda`'s wheels), and the version of the package a module belongs to.
  * Browsers import @mlpx/core/browser, the same minus the Node-only parts.
  */
 export * from './browser.js';
@@ -19,3 +19,4 @@ export type { DownloadChecksum } from './files/download-checksum.js';
 export type { BrokenDownload, DownloadMessages, DownloadTarget } from './files/download-messages.js';
 export type { DownloadProgress } from './files/download-progress.js';
 export { checkHttpUrl } from './files/http-url.js';
+export { packageVersion } from './files/package-version.js';

@@ -10,13 +10,13 @@ import { access, constants, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
 import { CHECKPOINT_JSON, LABELS_JSON, LATEST, loadModel, METRICS_JSON, MODEL_JSON, parseLabels, parseRunMetrics, RUNS_ROOT } from '@mlpx/train';
-import type { FftMode } from './converters/converter.js';
+import type { FftMode } from './emit/real-dft2d.js';
 import { exportToOnnx, weightReader } from './export-to-onnx.js';
 import { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
 import { DEFAULT_OPSET } from './onnx/versions.js';
 import { runMetadata } from './run-metadata.js';
 import { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationReport } from './verify/verify-export.js';
-import type { Precision } from './precision/numerics.js';
+import type { Precision } from './onnx/numerics.js';
 import { exportReducedPrecision, type AccuracyGate, type ReducedPrecisionOptions } from './precision/reduced-precision.js';
 import type { Calibration } from './precision/calibrate.js';
 

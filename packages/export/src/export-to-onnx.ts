@@ -8,13 +8,13 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { encodeModel, INPUT_NAME, LOGITS_NAME, MlpxError, PROBABILITIES_NAME } from '@mlpx/core';
-import type { ConverterContext, FftMode } from './converters/converter.js';
+import type { ConverterContext } from './converters/converter.js';
 import { converterFor, registeredClassNames } from './converters/index.js';
 import { attr } from './onnx/attributes.js';
 import { type Dim, type ElementType, Float16RangeError, GraphBuilder, NonFiniteWeightError } from './onnx/graph-builder.js';
-import { FP32, type Numerics } from './precision/numerics.js';
+import { FP32, type Numerics } from './onnx/numerics.js';
 import { DEFAULT_OPSET, irVersionFor, MAX_OPSET, MIN_OPSET } from './onnx/versions.js';
-import { MIN_DFT_OPSET } from './emit/real-dft2d.js';
+import { type FftMode, MIN_DFT_OPSET } from './emit/real-dft2d.js';
 
 export const BATCH_DIM = 'batch';
 export const PRODUCER_NAME = 'mlpx';
@@ -31,7 +31,7 @@ export interface ExportOptions {
   /** producer_version (the mlpx version). */
   readonly producerVersion?: string;
   /**
-   * The precision of the graph's values (precision/numerics.ts), float32 by default. int8 takes the
+   * The precision of the graph's values (onnx/numerics.ts), float32 by default. int8 takes the
    * calibrated activation ranges (calibrateActivations); exportRun does both and the accuracy gate.
    */
   readonly numerics?: Numerics;
@@ -83,10 +83,14 @@ interface BuiltGraph {
   readonly denseInputs: ReadonlyMap<string, string>;
 }
 
-function buildOnnx(model: tf.LayersModel, options: ExportOptions, denseInputsAsOutputs: boolean): BuiltGraph {
-  const opset = options.opset ?? DEFAULT_OPSET;
-  const fft = options.fft ?? 'matmul';
-  checkOptions(opset, fft);
+/** What buildOnnx writes besides the model's own graph. */
+interface BuildOptions {
+  /** Every value an int8 export would quantize (each dense layer's input) as one more graph output: the calibration graph. */
+  readonly denseInputsAsOutputs?: boolean;
+}
+
+/** The layers to convert (all but the input), once the model is known to have one input, one output and a converter for each layer at `opset`. */
+function layersToConvert(model: tf.LayersModel, opset: number): tf.layers.Layer[] {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new MlpxError(`cannot export: mlpx exports models with one input and one output, this one has ${model.inputs.length} and ${model.outputs.length}`);
   }
@@ -95,80 +99,127 @@ function buildOnnx(model: tf.LayersModel, options: ExportOptions, denseInputsAsO
     .filter((layer) => !converterFor(layer.getClassName(), opset))
     .map((layer) => ({ name: layer.name, className: layer.getClassName() }));
   if (unsupported.length > 0) throw new UnsupportedLayersError(unsupported, opset);
+  return layers;
+}
 
-  const denseInputs = new Map<string, string>();
-  const given = options.numerics ?? FP32;
-  const numerics: Numerics = denseInputsAsOutputs ? { ...given, onDenseInput: (name, value) => denseInputs.set(name, value) } : given;
-  const half = numerics.precision === 'fp16';
-  const graph = new GraphBuilder(opset, numerics);
-  const valueOf = new Map<number, string>([[model.inputs[0]!.id, INPUT_NAME]]);
-  const typeOf = new Map<string, ElementType>([[INPUT_NAME, 'float32']]);
-  const casts = new Map<string, string>();
-  const asType = (value: string, type: ElementType): string => {
-    if (typeOf.get(value) === type) return value;
-    const key = `${value}\u0000${type}`;
-    let cast = casts.get(key);
-    if (!cast) {
-      cast = graph.cast(value, type, `${value.replace(/[:/].*$/, '')}/to_${type}`);
-      casts.set(key, cast);
-      typeOf.set(cast, type);
-    }
-    return cast;
-  };
-  for (const layer of layers) {
-    const layerType: ElementType = half && !FLOAT32_LAYERS_IN_FP16.has(layer.getClassName()) ? 'float16' : 'float32';
-    for (const node of layer.inboundNodes) {
-      const found = node.inputTensors.map((t) => valueOf.get(t.id));
-      if (found.some((name) => name === undefined)) continue; // a call of this layer outside this model
-      const inputs = (found as string[]).map((value) => asType(value, layerType));
-      const context: ConverterContext = {
-        graph,
-        opset,
-        fft,
-        layer,
-        inputs,
-        inputShape: node.inputTensors[0]!.shape,
-        name: layer.name,
-        weight: weightReader(layer),
-        constant: (suffix, values, dims) => graph.floatConstant(`${layer.name}/${suffix}`, values, dims),
-      };
-      let output: string;
-      try {
-        output = graph.withFloatType(layerType, () => converterFor(layer.getClassName(), opset)!.convert(context));
-      } catch (error) {
-        if (error instanceof NonFiniteWeightError) {
-          throw new MlpxError(`cannot export: layer '${layer.name}' has a non-finite weight (${error.message}); the model diverged in training`);
-        }
-        if (error instanceof Float16RangeError) throw new MlpxError(`cannot export layer '${layer.name}' in fp16: ${error.message}; export it as fp32 or int8`);
-        throw error instanceof MlpxError ? error : new MlpxError(`cannot export layer '${layer.name}' (${layer.getClassName()}): ${(error as Error).message}`);
-      }
-      const outputTensor = node.outputTensors[0]!;
-      valueOf.set(outputTensor.id, output);
-      if (!typeOf.has(output)) typeOf.set(output, layerType);
-      if (output !== INPUT_NAME) graph.setShape(output, shapeDims(outputTensor.shape), typeOf.get(output));
-    }
+/**
+ * The values of a graph being built: the ONNX value of each tfjs tensor, the element type of each
+ * value, and the Casts between float32 and float16 where a layer reads a value of the other type
+ * (one per value and type).
+ */
+class GraphValues {
+  private readonly byTensor: Map<number, string>;
+  private readonly types = new Map<string, ElementType>([[INPUT_NAME, 'float32']]);
+  private readonly casts = new Map<string, string>();
+
+  constructor(
+    private readonly graph: GraphBuilder,
+    input: tf.SymbolicTensor,
+  ) {
+    this.byTensor = new Map([[input.id, INPUT_NAME]]);
   }
 
-  const outputTensor = model.outputs[0]!;
-  const modelOutput = valueOf.get(outputTensor.id);
+  /** The value of a tfjs tensor; undefined for a tensor this model does not compute. */
+  of(tensor: tf.SymbolicTensor): string | undefined {
+    return this.byTensor.get(tensor.id);
+  }
+
+  /** Records the value a layer computed for `tensor`, of `type` unless the value has a type already (a layer passing its input through). */
+  set(tensor: tf.SymbolicTensor, value: string, type: ElementType): void {
+    this.byTensor.set(tensor.id, value);
+    if (!this.types.has(value)) this.types.set(value, type);
+  }
+
+  typeOf(value: string): ElementType | undefined {
+    return this.types.get(value);
+  }
+
+  /** `value` as `type`: the value itself, or its Cast to `type`. */
+  asType(value: string, type: ElementType): string {
+    if (this.types.get(value) === type) return value;
+    const key = `${value}\u0000${type}`;
+    let cast = this.casts.get(key);
+    if (!cast) {
+      cast = this.graph.cast(value, type, `${value.replace(/[:/].*$/, '')}/to_${type}`);
+      this.casts.set(key, cast);
+      this.types.set(cast, type);
+    }
+    return cast;
+  }
+}
+
+/** What converting each layer of one build shares. */
+interface LayerConversion {
+  readonly graph: GraphBuilder;
+  readonly values: GraphValues;
+  readonly opset: number;
+  readonly fft: FftMode;
+  /** fp16: the layers compute in float16 but those of FLOAT32_LAYERS_IN_FP16. */
+  readonly half: boolean;
+}
+
+/** Runs a layer's converter; a failure becomes the MlpxError that names the layer. */
+function convertOrExplain(layer: tf.layers.Layer, convert: () => string): string {
+  try {
+    return convert();
+  } catch (error) {
+    if (error instanceof NonFiniteWeightError) {
+      throw new MlpxError(`cannot export: layer '${layer.name}' has a non-finite weight (${error.message}); the model diverged in training`);
+    }
+    if (error instanceof Float16RangeError) throw new MlpxError(`cannot export layer '${layer.name}' in fp16: ${error.message}; export it as fp32 or int8`);
+    throw error instanceof MlpxError ? error : new MlpxError(`cannot export layer '${layer.name}' (${layer.getClassName()}): ${(error as Error).message}`);
+  }
+}
+
+/** The nodes of each call of `layer` in the model, from its converter. */
+function convertLayer(conversion: LayerConversion, layer: tf.layers.Layer): void {
+  const { graph, values, opset, fft } = conversion;
+  const layerType: ElementType = conversion.half && !FLOAT32_LAYERS_IN_FP16.has(layer.getClassName()) ? 'float16' : 'float32';
+  for (const node of layer.inboundNodes) {
+    const found = node.inputTensors.map((t) => values.of(t));
+    if (found.some((name) => name === undefined)) continue; // a call of this layer outside this model
+    const inputs = (found as string[]).map((value) => values.asType(value, layerType));
+    const context: ConverterContext = {
+      graph,
+      opset,
+      fft,
+      layer,
+      inputs,
+      inputShape: node.inputTensors[0]!.shape,
+      name: layer.name,
+      weight: weightReader(layer),
+      constant: (suffix, data, dims) => graph.floatConstant(`${layer.name}/${suffix}`, data, dims),
+    };
+    const output = convertOrExplain(layer, () => graph.withFloatType(layerType, () => converterFor(layer.getClassName(), opset)!.convert(context)));
+    const outputTensor = node.outputTensors[0]!;
+    values.set(outputTensor, output, layerType);
+    if (output !== INPUT_NAME) graph.setShape(output, shapeDims(outputTensor.shape), values.typeOf(output));
+  }
+}
+
+/** The model's output as the logits (float32 at every precision) and their Softmax, the probabilities. */
+function addOutputs(graph: GraphBuilder, values: GraphValues, model: tf.LayersModel): void {
+  const modelOutput = values.of(model.outputs[0]!);
   if (modelOutput === undefined || modelOutput === INPUT_NAME) throw new MlpxError('cannot export: the model output is not computed from its input');
   // The outputs are float32 at every precision; softmax runs on the float32 logits.
-  const logits = asType(modelOutput, 'float32');
+  const logits = values.asType(modelOutput, 'float32');
   graph.renameValue(logits, LOGITS_NAME);
   const probabilities = graph.op('Softmax', [LOGITS_NAME], { name: PROBABILITIES_NAME, attributes: { axis: attr.int(-1) } });
   graph.renameValue(probabilities, PROBABILITIES_NAME);
+}
 
-  const outputDims = shapeDims(outputTensor.shape);
-  const extraOutputs = [...new Set(denseInputs.values())].filter((name) => name !== INPUT_NAME).map((name) => ({ name }));
+/** The ModelProto's bytes: the graph with its input, its two outputs and `extraOutputs`, and the options' metadata. */
+function encodeGraph(model: tf.LayersModel, graph: GraphBuilder, options: ExportOptions, extraOutputs: readonly string[]): Uint8Array {
+  const outputDims = shapeDims(model.outputs[0]!.shape);
   const graphProto = graph.toGraphProto({
     name: model.name,
     doc: `${model.name}: raw 0-255 pixels in (NHWC), logits and softmax probabilities out.`,
     inputs: [{ name: INPUT_NAME, dims: shapeDims(model.inputs[0]!.shape) }],
-    outputs: [{ name: LOGITS_NAME, dims: outputDims }, { name: PROBABILITIES_NAME, dims: outputDims }, ...extraOutputs],
+    outputs: [{ name: LOGITS_NAME, dims: outputDims }, { name: PROBABILITIES_NAME, dims: outputDims }, ...extraOutputs.map((name) => ({ name }))],
   });
-  const bytes = encodeModel({
-    ir_version: irVersionFor(opset),
-    opset_import: [{ domain: '', version: opset }, ...graph.usedDomains.map((domain) => ({ domain, version: 1 }))],
+  return encodeModel({
+    ir_version: irVersionFor(graph.opset),
+    opset_import: [{ domain: '', version: graph.opset }, ...graph.usedDomains.map((domain) => ({ domain, version: 1 }))],
     producer_name: PRODUCER_NAME,
     producer_version: options.producerVersion ?? '',
     model_version: 1,
@@ -176,11 +227,28 @@ function buildOnnx(model: tf.LayersModel, options: ExportOptions, denseInputsAsO
     graph: graphProto,
     metadata_props: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });
-  return { bytes, denseInputs };
+}
+
+/** The ONNX model of `model`: the options and the model checked, each layer's nodes from its converter, then the outputs. */
+function buildOnnx(model: tf.LayersModel, options: ExportOptions, build: BuildOptions = {}): BuiltGraph {
+  const opset = options.opset ?? DEFAULT_OPSET;
+  const fft = options.fft ?? 'matmul';
+  checkOptions(opset, fft);
+  const layers = layersToConvert(model, opset);
+  const denseInputs = new Map<string, string>();
+  const given = options.numerics ?? FP32;
+  const numerics: Numerics = build.denseInputsAsOutputs ? { ...given, onDenseInput: (name, value) => denseInputs.set(name, value) } : given;
+  const graph = new GraphBuilder(opset, numerics);
+  const values = new GraphValues(graph, model.inputs[0]!);
+  const conversion: LayerConversion = { graph, values, opset, fft, half: numerics.precision === 'fp16' };
+  for (const layer of layers) convertLayer(conversion, layer);
+  addOutputs(graph, values, model);
+  const extraOutputs = [...new Set(denseInputs.values())].filter((name) => name !== INPUT_NAME);
+  return { bytes: encodeGraph(model, graph, options, extraOutputs), denseInputs };
 }
 
 export function exportToOnnx(model: tf.LayersModel, options: ExportOptions = {}): Uint8Array {
-  return buildOnnx(model, options, false).bytes;
+  return buildOnnx(model, options).bytes;
 }
 
 /**
@@ -189,5 +257,5 @@ export function exportToOnnx(model: tf.LayersModel, options: ExportOptions = {})
  * node name to the output holding its input.
  */
 export function exportForCalibration(model: tf.LayersModel, options: Omit<ExportOptions, 'numerics'> = {}): BuiltGraph {
-  return buildOnnx(model, { ...options, numerics: FP32 }, true);
+  return buildOnnx(model, { ...options, numerics: FP32 }, { denseInputsAsOutputs: true });
 }

@@ -9,7 +9,8 @@ export { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
 export { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from './onnx/versions.js';
 
 // Converters: one per tfjs layer class; add one with registerConverter.
-export { converterFor, registerConverter, registeredClassNames, type Converter, type ConverterContext, type FftMode } from './converters/index.js';
+export { converterFor, registerConverter, registeredClassNames, type Converter, type ConverterContext } from './converters/index.js';
+export type { FftMode } from './emit/real-dft2d.js';
 
 // Verification against ONNX Runtime.
 export { DEFAULT_TOLERANCE, verificationImages, verifyExport, type VerificationBatch, type VerificationReport } from './verify/verify-export.js';
@@ -33,7 +34,7 @@ export { defaultModelName, MAX_MODEL_NAME_LENGTH, modelNameProblem } from './tri
 export { modelVersions, nextVersion } from './triton/model-versions.js';
 
 // Reduced precision (int8, fp16): calibration and the accuracy gate.
-export { FP32, PRECISIONS, type ActivationQuantization, type Numerics, type Precision } from './precision/numerics.js';
+export { FP32, PRECISIONS, type ActivationQuantization, type Numerics, type Precision } from './onnx/numerics.js';
 export {
   CALIBRATION_METHODS,
   calibrateActivations,
@@ -45,4 +46,4 @@ export {
   type CalibrationOptions,
 } from './precision/calibrate.js';
 export { DEFAULT_MAX_ACCURACY_DROP, type AccuracyGate } from './precision/reduced-precision.js';
-export { quantizePerColumn } from './precision/int8-dense.js';
+export { quantizePerColumn } from './emit/int8-dense.js';

@@ -38,10 +38,10 @@ export {
   type BackendChoice,
   type SelectBackendOptions,
   type SelectedBackend,
-} from './backend/select-backend.js';
+} from './backends/select-backend.js';
 
 // Training.
-export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './training/fit.js';
+export { fit, TrainingStopped, type EpochLogs, type FitOptions, type FitResult, type FitState, type StepLogs, type TrainingObserver } from './fit/fit.js';
 export { evaluate } from './training/evaluate.js';
 export { TrainingDiverged } from './training/step-metrics.js';
 export type { Scores } from './training/metrics.js';
@@ -49,7 +49,7 @@ export type { Scores } from './training/metrics.js';
 // Runs: the run folder and its files.
 export { resumeRun, RunStopped, trainRun, type TrainRunHooks, type TrainRunResult } from './run/train-run.js';
 export { CHECKPOINT_JSON, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint/checkpoint-files.js';
-export { SEED_LEARNING_RATES, SEED_RECIPE, type TrainSettings } from './run/recipe.js';
+export { SEED_LEARNING_RATES, SEED_RECIPE, type TrainSettings } from './training/recipe.js';
 export { CURVES_SVG, LABELS_JSON, METRICS_JSON, parseLabels, parseRunMetrics, type RunMetrics } from './run/run-metrics.js';
 export { defaultRunFolder, LATEST, RUNS_ROOT } from './run/run-folder.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './run/model-files.js';

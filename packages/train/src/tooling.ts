@@ -7,14 +7,14 @@
  */
 
 // Engines.
-export { describeAdapter, probeWebgpuAdapter, probeWebgpuAdapterInChild, type WebgpuAdapterInfo } from './backend/webgpu-adapter.js';
-export { INSTALL_JSON, readTensorflowInstall, TENSORFLOW_LIBRARIES, tensorflowRoot, type TensorflowInstall } from './backend/tensorflow/tensorflow-install.js';
-export { activeTensorflowVersion, ADDON_PATH, loadInstalledTensorflow, STDERR_CAPTURE_PATH } from './backend/tensorflow/load-tensorflow.js';
-export { linkSharedTfjs } from './backend/tensorflow/link-tfjs.js';
-export { tensorflowBackend } from './backend/tensorflow/tfjs-node-backend.js';
-export { listTensorflowDevices } from './backend/tensorflow/list-devices.js';
-export { describeCudaWheels, findCudaWheels, type CudaWheels } from './backend/tensorflow/cuda-wheels.js';
-export { outputTail, runCommand } from './backend/tensorflow/run-command.js';
+export { describeAdapter, probeWebgpuAdapter, probeWebgpuAdapterInChild, type WebgpuAdapterInfo } from './backends/webgpu/webgpu-adapter.js';
+export { INSTALL_JSON, readTensorflowInstall, TENSORFLOW_LIBRARIES, tensorflowRoot, type TensorflowInstall } from './backends/tensorflow/tensorflow-install.js';
+export { activeTensorflowVersion, ADDON_PATH, loadInstalledTensorflow, STDERR_CAPTURE_PATH } from './backends/tensorflow/load-tensorflow.js';
+export { linkSharedTfjs } from './backends/tensorflow/link-tfjs.js';
+export { tensorflowBackend } from './backends/tensorflow/tfjs-node-backend.js';
+export { listTensorflowDevices } from './backends/tensorflow/list-devices.js';
+export { describeCudaWheels, findCudaWheels, type CudaWheels } from './backends/tensorflow/cuda-wheels.js';
+export { outputTail, runCommand } from './backends/tensorflow/run-command.js';
 export { autoThreads, DataParallelTrainStep } from './parallel/data-parallel-step.js';
 
 // Messages.
@@ -30,7 +30,7 @@ export {
 export { countWebgpuWork, type WebgpuCounter, type WebgpuCounts } from './bench/webgpu-step-counters.js';
 export { measureTrainingThroughputInChild, type IsolatedTrainingThroughput } from './bench/isolated-training-throughput.js';
 export { KERAS_PEER_SCRIPT, kerasPeerPython, measureKerasPeerThroughput, type KerasPeerThroughput } from './bench/keras-peer-throughput.js';
-export { buildPlainClassifier } from './baseline/build-plain-classifier.js';
+export { buildPlainClassifier } from './models/build-plain-classifier.js';
 export { measurePredictThroughput } from './bench/predict-throughput.js';
 export { trainingFlopsPerImage } from './bench/training-flops.js';
 export { measureMatmulGflops } from './bench/matmul-peak.js';

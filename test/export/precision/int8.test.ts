@@ -12,7 +12,7 @@ import { exportToOnnx } from '@mlpx/export/src/export-to-onnx.js';
 import { FLOAT16_STORAGE_MIN } from '@mlpx/export/src/onnx/graph-builder.js';
 import { MAX_OPSET, MIN_OPSET } from '@mlpx/export/src/onnx/versions.js';
 import { calibrateActivations } from '@mlpx/export/src/precision/calibrate.js';
-import { activationQuantization, quantizePerColumn } from '@mlpx/export/src/precision/int8-dense.js';
+import { activationQuantization, quantizePerColumn } from '@mlpx/export/src/emit/int8-dense.js';
 import { openSession, runBatch } from '@mlpx/infer/src/runtime/onnxruntime-node.js';
 import { FNetBlock, GMlpBlock, MixerBlock } from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';

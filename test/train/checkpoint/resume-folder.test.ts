@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrainSettings } from '@mlpx/train/src/run/recipe.js';
+import type { TrainSettings } from '@mlpx/train/src/training/recipe.js';
 import { resumeRun, RunStopped, trainRun } from '@mlpx/train/src/run/train-run.js';
 import { useBackend } from '../../helpers/backend.js';
 import { tempDir } from '../../helpers/dataset-fixtures.js';

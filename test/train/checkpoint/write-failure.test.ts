@@ -6,7 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '@mlpx/train/src/checkpoint/checkpoint-files.js';
-import type { FitState } from '@mlpx/train/src/training/fit.js';
+import type { FitState } from '@mlpx/train/src/fit/fit.js';
 import { tempDir } from '../../helpers/dataset-fixtures.js';
 
 let diskFull = false;

@@ -5,10 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { selectBackend } from '@mlpx/train/src/backends/select-backend.js';
 import { countWebgpuWork } from '@mlpx/train/src/bench/webgpu-step-counters.js';
 import { dropoutMask } from '@mlpx/train/src/layers/ops/dropout.js';
-import { dropoutMaskOnWebgpu, dropoutOnWebgpu } from '@mlpx/train/src/backend/webgpu/ops/dropout.js';
+import { dropoutMaskOnWebgpu, dropoutOnWebgpu } from '@mlpx/train/src/backends/webgpu/ops/dropout.js';
 import { useSwiftShader } from '../../helpers/swiftshader.js';
 
 useSwiftShader();

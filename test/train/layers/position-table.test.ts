@@ -13,10 +13,10 @@ import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
 import type { ModelConfig } from '@mlpx/train/src/models/model-config.js';
 import { saveModel, loadModel } from '@mlpx/train/src/run/model-files.js';
-import type { TrainSettings } from '@mlpx/train/src/run/recipe.js';
+import type { TrainSettings } from '@mlpx/train/src/training/recipe.js';
 import { AdamW } from '@mlpx/train/src/training/adamw.js';
 import { trainStep } from '@mlpx/train/src/training/train-step.js';
-import type { FitState } from '@mlpx/train/src/training/fit.js';
+import type { FitState } from '@mlpx/train/src/fit/fit.js';
 import { useBackend } from '../../helpers/backend.js';
 import { tempDir } from '../../helpers/dataset-fixtures.js';
 

@@ -1,12 +1,12 @@
 /**
  * mlpx's fused WebGPU shaders against the generic ops on wasm, op by op: GELU (both forms),
  * layer norm, and the dense layer's flag form, forward values and gradients from the same
- * inputs. The whole-step parity (test/train/backend/webgpu-training.test.ts) rests on these.
+ * inputs. The whole-step parity (test/train/backends/webgpu-training.test.ts) rests on these.
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { describe, it } from 'vitest';
-import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { selectBackend } from '@mlpx/train/src/backends/select-backend.js';
 import { denseLastAxis } from '@mlpx/train/src/layers/ops/dense.js';
 import { gelu } from '@mlpx/train/src/layers/ops/gelu.js';
 import { layerNorm } from '@mlpx/train/src/layers/ops/layer-norm.js';

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { selectBackend } from '@mlpx/train/src/backends/select-backend.js';
 import { zoomImages, zoomImagesWithGathers, zoomTaps, zoomTapTensors } from '@mlpx/train/src/layers/ops/zoom.js';
 import { closeness, expectClose } from '../../helpers/closeness.js';
 

@@ -9,7 +9,7 @@ import { BUILT_IN_FAMILIES } from '@mlpx/train/src/models/families/index.js';
 import { checkModelConfig, isModelName, MODEL_NAMES, type ModelConfig } from '@mlpx/train/src/models/model-config.js';
 import { modelFamilies, modelFamily, registerModelFamily } from '@mlpx/train/src/models/model-families.js';
 import type { ModelFamily } from '@mlpx/train/src/models/model-family.js';
-import { SEED_LEARNING_RATES } from '@mlpx/train/src/run/recipe.js';
+import { SEED_LEARNING_RATES } from '@mlpx/train/src/training/recipe.js';
 import { REPO_ROOT } from '../../helpers/run-cli.js';
 
 const train = (path: string): string => readFileSync(join(REPO_ROOT, 'packages', 'train', path), 'utf8');

@@ -14,7 +14,7 @@ import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
 import { headOf } from '@mlpx/core/src/images/image-split.js';
 import { validationSplit } from '@mlpx/train/src/training/batches.js';
 import { evaluate } from '@mlpx/train/src/training/evaluate.js';
-import { fit } from '@mlpx/train/src/training/fit.js';
+import { fit } from '@mlpx/train/src/fit/fit.js';
 import { useBackend } from '../../helpers/backend.js';
 
 useBackend('wasm');

@@ -1,13 +1,13 @@
 /**
  * The layout of per-backend code (docs/backends.md): the generic modules (layers, models,
- * training, runs, checkpoints, data, the plain baseline) never ask which backend is active and
- * import no backend's own modules; they define their ops with defineOp and look a form up with
- * op.form(), the one place (backend/op-forms.ts) that reads the active backend. Each backend's
- * forms live in backend/<name>/ops/, named as the generic module that defines the op, and are
- * registered in backend/<name>/register.ts. The benchmarks and data-parallel training (bench/,
- * parallel/) may read the active backend's name, to report it or to start a worker thread on the
- * same backend, but never compare backend names: what differs by backend is a property the
- * backend registers.
+ * training, the fit loop, runs, checkpoints, data) never ask which backend is active and import
+ * no backend's own modules; they define their ops with defineOp and look a form up with
+ * op.form(), the one place (backend-api/op-forms.ts) that reads the active backend, and ask what
+ * a backend is through its traits (backend-api/backend-traits.ts). Each backend's forms live in
+ * backends/<name>/ops/, named as the generic module that defines the op, and are registered in
+ * backends/<name>/register.ts. The benchmarks and data-parallel training (bench/, parallel/) may
+ * read the active backend's name, to report it or to start a worker thread on the same backend,
+ * but never compare backend names: what differs by backend is a trait the backend declares.
  */
 import { readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -16,9 +16,9 @@ import { importGraph, sourceFiles } from '../../helpers/import-graph.js';
 import { REPO_ROOT } from '../../helpers/run-cli.js';
 
 const SOURCE = join(REPO_ROOT, 'packages', 'train', 'src');
-const GENERIC = ['layers', 'models', 'training', 'run', 'checkpoint', 'data', 'baseline'];
-/** The modules of backend/ that generic code may import: the table, the registration, the choice of backend. */
-const SHARED = new Set(['backend/op-forms.ts', 'backend/register-forms.ts', 'backend/select-backend.ts']);
+const GENERIC = ['layers', 'models', 'training', 'fit', 'run', 'checkpoint', 'data'];
+/** The modules of backends/ that generic code may import: the registration and the choice of backend. */
+const SHARED = new Set(['backends/register-forms.ts', 'backends/select-backend.ts']);
 const BACKENDS = ['host', 'tensorflow', 'webgpu'];
 /** Modules that measure or split the generic training step: they name the active backend but choose nothing by its name. */
 const MEASURING = ['bench', 'parallel'];
@@ -42,7 +42,7 @@ describe('generic modules', () => {
   it("import none of a backend's own modules", () => {
     const found = generic.flatMap((file) =>
       imports(file)
-        .filter((id) => id.startsWith('backend/') && !SHARED.has(id))
+        .filter((id) => id.startsWith('backends/') && !SHARED.has(id))
         .map((id) => `${relative(SOURCE, file)} -> ${id}`),
     );
     expect(found).toEqual([]);
@@ -67,17 +67,17 @@ describe('the benchmarks and data-parallel training', () => {
 
 describe("each backend's forms", () => {
   for (const backend of BACKENDS) {
-    it(`on ${backend}: every file in backend/${backend}/ops/ is named as a generic module and registered by register.ts`, () => {
-      const register = join(SOURCE, 'backend', backend, 'register.ts');
+    it(`on ${backend}: every file in backends/${backend}/ops/ is named as a generic module and registered by register.ts`, () => {
+      const register = join(SOURCE, 'backends', backend, 'register.ts');
       const registered = new Set(imports(register));
-      for (const form of sourceFiles(join(SOURCE, 'backend', backend, 'ops'))) {
+      for (const form of sourceFiles(join(SOURCE, 'backends', backend, 'ops'))) {
         const name = basename(form);
         const generics = [...GENERIC, ...MEASURING].flatMap((folder) => sourceFiles(join(SOURCE, folder))).filter((file) => basename(file) === name);
-        expect(generics.length, `backend/${backend}/ops/${name} is named as no generic module`).toBeGreaterThan(0);
+        expect(generics.length, `backends/${backend}/ops/${name} is named as no generic module`).toBeGreaterThan(0);
         const used =
           registered.has(relative(SOURCE, form)) ||
-          sourceFiles(join(SOURCE, 'backend', backend, 'ops')).some((other) => imports(other).includes(relative(SOURCE, form)));
-        expect(used, `backend/${backend}/ops/${name} is neither registered nor used by another form`).toBe(true);
+          sourceFiles(join(SOURCE, 'backends', backend, 'ops')).some((other) => imports(other).includes(relative(SOURCE, form)));
+        expect(used, `backends/${backend}/ops/${name} is neither registered nor used by another form`).toBe(true);
       }
     });
   }

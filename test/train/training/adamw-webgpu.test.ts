@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { selectBackend } from '@mlpx/train/src/backends/select-backend.js';
 import { countWebgpuWork } from '@mlpx/train/src/bench/webgpu-step-counters.js';
 import { AdamW, type AdamWState } from '@mlpx/train/src/training/adamw.js';
 import { expectClose } from '../../helpers/closeness.js';

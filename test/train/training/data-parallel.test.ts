@@ -10,7 +10,7 @@ import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
 import { MODEL_NAMES } from '@mlpx/train/src/models/model-config.js';
 import { autoThreads, checkDataParallelBackend, DataParallelTrainStep, splitBatch } from '@mlpx/train/src/parallel/data-parallel-step.js';
-import { fit } from '@mlpx/train/src/training/fit.js';
+import { fit } from '@mlpx/train/src/fit/fit.js';
 import { gradientsOfSlice } from '@mlpx/train/src/training/train-step.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';

@@ -5,7 +5,7 @@ import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
 import { MODEL_NAMES, type ModelConfig } from '@mlpx/train/src/models/model-config.js';
 import { evaluate } from '@mlpx/train/src/training/evaluate.js';
-import { fit } from '@mlpx/train/src/training/fit.js';
+import { fit } from '@mlpx/train/src/fit/fit.js';
 import { useBackend } from '../../helpers/backend.js';
 import { smallModelConfig } from '../../helpers/small-model-config.js';
 import { syntheticImages } from '../../helpers/synthetic-images.js';

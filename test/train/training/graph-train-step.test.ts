@@ -1,6 +1,6 @@
 /**
  * The training step on native TensorFlow runs as one recorded graph per batch shape
- * (backend/tensorflow/graph/): from the same weights, batches and random stream, a run of steps through
+ * (backends/tensorflow/graph/): from the same weights, batches and random stream, a run of steps through
  * GraphTrainStep gives what trainStep gives op by op: the same losses and counts every step, the
  * same weights and AdamW moments after the last, the same optimizer step and the random stream
  * left in the same state (the step inputs, masks and augmentation taps, were drawn afresh each
@@ -8,16 +8,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
+import { selectBackend } from '@mlpx/train/src/backends/select-backend.js';
 import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
 import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
 import { MODEL_NAMES, type ModelConfig, type ModelName } from '@mlpx/train/src/models/model-config.js';
 import { AdamW } from '@mlpx/train/src/training/adamw.js';
 import { gatherBatch } from '@mlpx/train/src/training/batches.js';
-import { GraphTrainStep } from '@mlpx/train/src/backend/tensorflow/graph/graph-train-step.js';
-import { OpRecorder } from '@mlpx/train/src/backend/tensorflow/graph/op-recorder.js';
-import { tensorflowBackend } from '@mlpx/train/src/backend/tensorflow/tfjs-node-backend.js';
+import { GraphTrainStep } from '@mlpx/train/src/backends/tensorflow/graph/graph-train-step.js';
+import { OpRecorder } from '@mlpx/train/src/backends/tensorflow/graph/op-recorder.js';
+import { tensorflowBackend } from '@mlpx/train/src/backends/tensorflow/tfjs-node-backend.js';
 import { trainStep } from '@mlpx/train/src/training/train-step.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { smallModelConfig } from '../../helpers/small-model-config.js';

@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { MlpxError } from '@mlpx/core/src/errors.js';
-import { selectBackend } from '@mlpx/train/src/backend/select-backend.js';
-import { runFlatProgram } from '@mlpx/train/src/backend/webgpu/flat-program.js';
+import { selectBackend } from '@mlpx/train/src/backends/select-backend.js';
+import { runFlatProgram } from '@mlpx/train/src/backends/webgpu/flat-program.js';
 import { countWebgpuWork } from '@mlpx/train/src/bench/webgpu-step-counters.js';
 import { emptyTotals } from '@mlpx/train/src/training/metrics.js';
 import { StepMetrics } from '@mlpx/train/src/training/step-metrics.js';

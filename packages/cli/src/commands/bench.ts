@@ -217,6 +217,143 @@ function table(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What one bench run measures, and with what, from its flags. */
+interface BenchSetup {
+  readonly quick: boolean;
+  readonly models: readonly ModelName[];
+  readonly backends: readonly TrainingBackend[];
+  /** With --peer: the peer's Python. */
+  readonly python: string | undefined;
+  readonly architecture: Architecture;
+  readonly inputShape: [number, number, number];
+  readonly trainingBatch: number;
+  /** Progress on stderr, silent with --json. */
+  readonly progress: (message: string) => void;
+}
+
+/** The run's setup from its flags; the backends left out by default are noted in `skipped`. */
+async function benchSetup(flags: BenchFlags, skipped: BenchReport['skipped']): Promise<BenchSetup> {
+  const quick = flags.quick === true;
+  const models = parseList(flags.models, MODEL_NAMES, '--models');
+  const peer = flags.peer === undefined ? undefined : parsePeer(flags.peer);
+  const named = flags.backends ? parseList(flags.backends, TRAINING_BACKENDS, '--backends') : undefined;
+  // Before the default backends' WebGPU probe: they never include tensorflow.
+  const python = peer ? await peerPython(peer, named ?? []) : undefined;
+  const backends = named ?? (await defaultBackends(skipped));
+  const progress = (message: string): void => {
+    if (!flags.json) info(message);
+  };
+  const architecture: Architecture = quick
+    ? { imageSize: 16, patchSize: 4, embeddingDim: 16, blocks: 1, dropout: 0.2, gelu: 'exact' }
+    : { ...SEED_ARCHITECTURE };
+  const trainingBatch = flags.batch ?? (quick ? 32 : 128);
+  return { quick, models, backends, python, architecture, inputShape: [32, 32, 3], trainingBatch, progress };
+}
+
+/** The report before any measurement: the machine and the configuration. */
+function emptyReport(setup: BenchSetup, skipped: BenchReport['skipped']): BenchReport {
+  const { quick, architecture, inputShape, trainingBatch } = setup;
+  return {
+    machine: {
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      cores: availableParallelism(),
+      node: process.version,
+      platform: `${process.platform}/${process.arch}`,
+    },
+    configuration: { quick, architecture, inputShape, trainingBatch },
+    training: [],
+    skipped,
+    inference: [],
+    peakRssMiB: 0,
+  };
+}
+
+/** One model's training on `backend` (against the peer's, with --peer on tensorflow) and its plain baseline's. */
+async function benchModelTraining(
+  model: ModelName,
+  backend: TrainingBackend,
+  matmulGflops: number,
+  setup: BenchSetup,
+  report: BenchReport,
+): Promise<BenchReport['training'][number]> {
+  const { quick, architecture, inputShape, trainingBatch, python, progress } = setup;
+  const options = { model, architecture, inputShape, batchSize: trainingBatch, warmupSteps: 1, steps: quick ? 1 : 3 };
+  const threads = autoThreads(backend, trainingBatch);
+  let result: TrainingThroughput & Partial<PeerFigures>;
+  if (python !== undefined && backend === 'tensorflow') {
+    // Two processes side by side swing more than one: more steps, each side the same.
+    result = await measureAgainstPeer(report, python, { ...options, threads, warmupSteps: quick ? 1 : 2, steps: quick ? 1 : 8 }, progress);
+  } else {
+    progress(`training ${model} on ${backend}...`);
+    result = await measureTrainingThroughput({ ...options, threads });
+  }
+  progress(`  the plain tfjs baseline of ${model} on ${backend}...`);
+  const baseline = await measurePlainTrainingThroughput(options);
+  const flops = trainingFlopsPerImage({ model, inputChannels: inputShape[2], numClasses: 100, ...architecture });
+  return {
+    model,
+    backend,
+    threads: result.threads,
+    imagesPerSec: result.imagesPerSec,
+    baselineImagesPerSec: baseline.imagesPerSec,
+    gflops: (result.imagesPerSec * flops) / 1e9,
+    peakGflops: matmulGflops * result.threads,
+    ...(result.peerImagesPerSec === undefined
+      ? {}
+      : { peakRssMiB: result.peakRssMiB, peerImagesPerSec: result.peerImagesPerSec, peerPeakRssMiB: result.peerPeakRssMiB }),
+    ...gpuWorkFigures(result.gpuWorkPerStep, baseline.gpuWorkPerStep),
+  };
+}
+
+/** Each model's training on `backend`, into the report; a backend that cannot be selected is skipped. */
+async function benchTrainingOn(backend: TrainingBackend, setup: BenchSetup, report: BenchReport): Promise<void> {
+  try {
+    await selectBackend(backend);
+  } catch (error) {
+    report.skipped.push({ backend, reason: describeError(error).split('\n').join(' ') });
+    return;
+  }
+  const matmulGflops = await measureMatmulGflops(setup.quick ? 2 : 7);
+  for (const model of setup.models) report.training.push(await benchModelTraining(model, backend, matmulGflops, setup, report));
+}
+
+/** Each model's inference, exported to ONNX on onnxruntime-node against TensorFlow.js predict, into the report (on wasm). */
+async function benchInference(setup: BenchSetup, report: BenchReport): Promise<void> {
+  const { quick, architecture, inputShape, progress } = setup;
+  for (const model of setup.models) {
+    progress(`inference of ${model}...`);
+    randomSource.reseed(1);
+    const pixels = Uint8Array.from({ length: 64 * 32 * 32 * 3 }, (_, i) => (i * 7919) % 256);
+    const classifier = buildClassifier(
+      { model, inputHeight: 32, inputWidth: 32, inputChannels: 3, numClasses: 100, ...architecture },
+      channelStatistics(pixels, 3),
+    );
+    const onnx = exportToOnnx(classifier);
+    for (const batch of quick ? [1, 16] : [1, 128]) {
+      const volume = quick ? { repetitions: 1, imagesPerRepetition: batch } : { repetitions: 3, imagesPerRepetition: 256 };
+      report.inference.push({
+        model,
+        ep: 'cpu',
+        batch,
+        imagesPerSec: await measureInferenceThroughput({ model: onnx, inputShape, batchSize: batch, ...volume }),
+        tfjsImagesPerSec: await measurePredictThroughput(classifier, { batchSize: batch, ...volume }),
+      });
+    }
+    classifier.dispose();
+  }
+}
+
+async function runBench(flags: BenchFlags): Promise<void> {
+  const skipped: BenchReport['skipped'] = [];
+  const setup = await benchSetup(flags, skipped);
+  const report = emptyReport(setup, skipped);
+  for (const backend of setup.backends) await benchTrainingOn(backend, setup, report);
+  await selectBackend('wasm');
+  await benchInference(setup, report);
+  report.peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : table(report));
+}
+
 export function benchCommand(): Command {
   return new Command('bench')
     .option('--quick', 'a few steps of a tiny configuration: a smoke run, not a measurement')
@@ -228,96 +365,5 @@ export function benchCommand(): Command {
       '--peer <name>',
       `also train each model with a peer on tensorflow (needs it in --backends), each side in a process of its own: ${PEERS.join(', ')} (the seed's Keras model, on the TensorFlow \`mlpx setup tensorflow\` installed)`,
     )
-    .action(async (flags: BenchFlags) => {
-      const quick = flags.quick === true;
-      const models = parseList(flags.models, MODEL_NAMES, '--models');
-      const skipped: BenchReport['skipped'] = [];
-      const peer = flags.peer === undefined ? undefined : parsePeer(flags.peer);
-      const named = flags.backends ? parseList(flags.backends, TRAINING_BACKENDS, '--backends') : undefined;
-      // Before the default backends' WebGPU probe: they never include tensorflow.
-      const python = peer ? await peerPython(peer, named ?? []) : undefined;
-      const backends = named ?? (await defaultBackends(skipped));
-      const progress = (message: string): void => {
-        if (!flags.json) info(message);
-      };
-      const architecture: Architecture = quick
-        ? { imageSize: 16, patchSize: 4, embeddingDim: 16, blocks: 1, dropout: 0.2, gelu: 'exact' }
-        : { ...SEED_ARCHITECTURE };
-      const inputShape: [number, number, number] = [32, 32, 3];
-      const trainingBatch = flags.batch ?? (quick ? 32 : 128);
-      const report: BenchReport = {
-        machine: {
-          cpu: cpus()[0]?.model.trim() ?? 'unknown',
-          cores: availableParallelism(),
-          node: process.version,
-          platform: `${process.platform}/${process.arch}`,
-        },
-        configuration: { quick, architecture, inputShape, trainingBatch },
-        training: [],
-        skipped,
-        inference: [],
-        peakRssMiB: 0,
-      };
-      for (const backend of backends) {
-        try {
-          await selectBackend(backend);
-        } catch (error) {
-          skipped.push({ backend, reason: describeError(error).split('\n').join(' ') });
-          continue;
-        }
-        const matmulGflops = await measureMatmulGflops(quick ? 2 : 7);
-        for (const model of models) {
-          const options = { model, architecture, inputShape, batchSize: trainingBatch, warmupSteps: 1, steps: quick ? 1 : 3 };
-          const threads = autoThreads(backend, trainingBatch);
-          let result: TrainingThroughput & Partial<PeerFigures>;
-          if (python !== undefined && backend === 'tensorflow') {
-            // Two processes side by side swing more than one: more steps, each side the same.
-            result = await measureAgainstPeer(report, python, { ...options, threads, warmupSteps: quick ? 1 : 2, steps: quick ? 1 : 8 }, progress);
-          } else {
-            progress(`training ${model} on ${backend}...`);
-            result = await measureTrainingThroughput({ ...options, threads });
-          }
-          progress(`  the plain tfjs baseline of ${model} on ${backend}...`);
-          const baseline = await measurePlainTrainingThroughput(options);
-          const flops = trainingFlopsPerImage({ model, inputChannels: inputShape[2], numClasses: 100, ...architecture });
-          report.training.push({
-            model,
-            backend,
-            threads: result.threads,
-            imagesPerSec: result.imagesPerSec,
-            baselineImagesPerSec: baseline.imagesPerSec,
-            gflops: (result.imagesPerSec * flops) / 1e9,
-            peakGflops: matmulGflops * result.threads,
-            ...(result.peerImagesPerSec === undefined
-              ? {}
-              : { peakRssMiB: result.peakRssMiB, peerImagesPerSec: result.peerImagesPerSec, peerPeakRssMiB: result.peerPeakRssMiB }),
-            ...gpuWorkFigures(result.gpuWorkPerStep, baseline.gpuWorkPerStep),
-          });
-        }
-      }
-      await selectBackend('wasm');
-      for (const model of models) {
-        progress(`inference of ${model}...`);
-        randomSource.reseed(1);
-        const pixels = Uint8Array.from({ length: 64 * 32 * 32 * 3 }, (_, i) => (i * 7919) % 256);
-        const classifier = buildClassifier(
-          { model, inputHeight: 32, inputWidth: 32, inputChannels: 3, numClasses: 100, ...architecture },
-          channelStatistics(pixels, 3),
-        );
-        const onnx = exportToOnnx(classifier);
-        for (const batch of quick ? [1, 16] : [1, 128]) {
-          const volume = quick ? { repetitions: 1, imagesPerRepetition: batch } : { repetitions: 3, imagesPerRepetition: 256 };
-          report.inference.push({
-            model,
-            ep: 'cpu',
-            batch,
-            imagesPerSec: await measureInferenceThroughput({ model: onnx, inputShape, batchSize: batch, ...volume }),
-            tfjsImagesPerSec: await measurePredictThroughput(classifier, { batchSize: batch, ...volume }),
-          });
-        }
-        classifier.dispose();
-      }
-      report.peakRssMiB = process.resourceUsage().maxRSS / 1024;
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : table(report));
-    });
+    .action(runBench);
 }

@@ -155,9 +155,9 @@ function tritonOptions(repository: string, output: string | undefined, flags: Ex
   };
 }
 
-export function exportCommand(): Command {
-  return new Command('export')
-    .argument('[output]', `the .onnx file to write (default ${DEFAULT_OUTPUT}; with --triton, only when named)`)
+/** The flags of the .onnx file itself: the run, the opset, the Fourier form, the tolerance, and the precision with its calibration and accuracy gate. */
+function withModelFlags(command: Command): Command {
+  return command
     .option('-r, --run <dir>', 'the run folder to export', DEFAULT_RUN)
     .option('--opset <n>', `ONNX opset, ${MIN_OPSET} to ${MAX_OPSET}`, opset, DEFAULT_OPSET)
     .addOption(
@@ -186,7 +186,12 @@ export function exportCommand(): Command {
       nonNegativeNumber,
       DEFAULT_MAX_ACCURACY_DROP * 100,
     )
-    .option('--data-file <path>', "int8, fp16: a local copy of the run's dataset (as for mlpx train), when it is not where training found it")
+    .option('--data-file <path>', "int8, fp16: a local copy of the run's dataset (as for mlpx train), when it is not where training found it");
+}
+
+/** --triton and the flags of the Triton model repository it writes (TRITON_ONLY). */
+function withTritonFlags(command: Command): Command {
+  return command
     .option('--triton <repo>', 'write a Triton model repository here: <repo>/<name>/<version>/model.onnx, labels.txt, config.pbtxt, and a KServe manifest')
     .option('--model-name <name>', "the model's name in the repository and on KServe (default: model family and dataset, e.g. mixer-fashion-mnist)")
     .option('--model-version <n>', 'the version folder to write (default: the next free one, 1 in a new model)', positiveInteger)
@@ -212,53 +217,68 @@ export function exportCommand(): Command {
         .default(DEFAULT_TRITON_SETTINGS.accelerator),
     )
     .option('--storage-uri <uri>', "the InferenceService's storageUri: where the repository folder is uploaded, e.g. s3://bucket/models")
-    .option('--force', 'replace an existing version folder, and a config.pbtxt, labels.txt or manifest that differs')
-    .action(async (output: string | undefined, flags: ExportFlags, command: Command) => {
-      if (flags.triton === undefined) {
-        const stray = TRITON_ONLY.find((name) => command.getOptionValueSource(name) === 'cli');
-        if (stray)
-          throw new MlpxError(
-            `${command.options.find((o) => o.attributeName() === stray)!.long} needs --triton REPO (it configures the Triton model repository)`,
-          );
-      }
-      const rangeScale = process.env['MLPX_TEST_CALIBRATION_RANGE_SCALE']; // tests of the accuracy gate only
-      const common = {
-        run: flags.run,
-        opset: flags.opset,
-        fft: flags.fft,
-        tolerance: flags.tolerance,
-        mlpxVersion: MLPX_VERSION,
-        precision: flags.precision,
-        calibrationImages: flags.calibration,
-        calibrationMethod: flags.calibrationMethod,
-        maxAccuracyDrop: flags.maxAccuracyDrop / 100,
-        ...(flags.dataFile === undefined ? {} : { dataFile: flags.dataFile }),
-        ...(rangeScale === undefined ? {} : { calibrationRangeScale: Number(rangeScale) }),
-        onInfo: info,
-      };
-      if (flags.triton !== undefined && flags.precision !== 'fp32')
-        throw new MlpxError(
-          `--precision ${flags.precision} does not combine with --triton yet: export the .onnx with --precision ${flags.precision}, or the repository in fp32`,
-        );
-      const triton = flags.triton === undefined ? undefined : tritonOptions(flags.triton, output, flags, common);
-      if (triton) checkTritonExportOptions(triton);
-      // wasm, not auto: the exporter reads weights synchronously, which WebGPU in Node cannot do.
-      const backend = await selectBackend('wasm');
-      info(
-        flags.precision === 'fp32'
-          ? `exporting ${flags.run} (opset ${flags.opset}, --fft ${flags.fft}); checking against TensorFlow.js on ${backend.name}`
-          : `exporting ${flags.run} as ${flags.precision} (opset ${flags.opset}, --fft ${flags.fft}); checking its accuracy on the run's test images with ONNX Runtime`,
-      );
-      if (!triton) {
-        process.stdout.write(describe(await exportRun({ ...common, output: output ?? DEFAULT_OUTPUT })));
-        return;
-      }
-      const result = await exportToTriton(triton);
-      process.stdout.write(tritonReport(result, triton.repository, flags));
-      if (result.storageUriPlaceholder) {
-        info(
-          `note: ${result.manifest.path} has a placeholder storageUri: set it to the URI you upload ${triton.repository} to (e.g. s3://bucket/models), or export again with --storage-uri`,
-        );
-      }
-    });
+    .option('--force', 'replace an existing version folder, and a config.pbtxt, labels.txt or manifest that differs');
+}
+
+/** Refuses a Triton-only flag given on the command line without --triton. */
+function refuseStrayTritonFlags(flags: ExportFlags, command: Command): void {
+  if (flags.triton !== undefined) return;
+  const stray = TRITON_ONLY.find((name) => command.getOptionValueSource(name) === 'cli');
+  if (stray)
+    throw new MlpxError(`${command.options.find((o) => o.attributeName() === stray)!.long} needs --triton REPO (it configures the Triton model repository)`);
+}
+
+/** What the .onnx export and the Triton one share, from the flags. */
+function commonOptions(flags: ExportFlags): Omit<ExportRunOptions, 'output'> {
+  const rangeScale = process.env['MLPX_TEST_CALIBRATION_RANGE_SCALE']; // tests of the accuracy gate only
+  return {
+    run: flags.run,
+    opset: flags.opset,
+    fft: flags.fft,
+    tolerance: flags.tolerance,
+    mlpxVersion: MLPX_VERSION,
+    precision: flags.precision,
+    calibrationImages: flags.calibration,
+    calibrationMethod: flags.calibrationMethod,
+    maxAccuracyDrop: flags.maxAccuracyDrop / 100,
+    ...(flags.dataFile === undefined ? {} : { dataFile: flags.dataFile }),
+    ...(rangeScale === undefined ? {} : { calibrationRangeScale: Number(rangeScale) }),
+    onInfo: info,
+  };
+}
+
+/** Writes the Triton model repository and reports its files (and a placeholder storageUri). */
+async function exportTriton(triton: TritonExportOptions, flags: ExportFlags): Promise<void> {
+  const result = await exportToTriton(triton);
+  process.stdout.write(tritonReport(result, triton.repository, flags));
+  if (result.storageUriPlaceholder) {
+    info(
+      `note: ${result.manifest.path} has a placeholder storageUri: set it to the URI you upload ${triton.repository} to (e.g. s3://bucket/models), or export again with --storage-uri`,
+    );
+  }
+}
+
+async function runExport(output: string | undefined, flags: ExportFlags, command: Command): Promise<void> {
+  refuseStrayTritonFlags(flags, command);
+  const common = commonOptions(flags);
+  if (flags.triton !== undefined && flags.precision !== 'fp32')
+    throw new MlpxError(
+      `--precision ${flags.precision} does not combine with --triton yet: export the .onnx with --precision ${flags.precision}, or the repository in fp32`,
+    );
+  const triton = flags.triton === undefined ? undefined : tritonOptions(flags.triton, output, flags, common);
+  if (triton) checkTritonExportOptions(triton);
+  // wasm, not auto: the exporter reads weights synchronously, which WebGPU in Node cannot do.
+  const backend = await selectBackend('wasm');
+  info(
+    flags.precision === 'fp32'
+      ? `exporting ${flags.run} (opset ${flags.opset}, --fft ${flags.fft}); checking against TensorFlow.js on ${backend.name}`
+      : `exporting ${flags.run} as ${flags.precision} (opset ${flags.opset}, --fft ${flags.fft}); checking its accuracy on the run's test images with ONNX Runtime`,
+  );
+  if (triton) await exportTriton(triton, flags);
+  else process.stdout.write(describe(await exportRun({ ...common, output: output ?? DEFAULT_OUTPUT })));
+}
+
+export function exportCommand(): Command {
+  const command = new Command('export').argument('[output]', `the .onnx file to write (default ${DEFAULT_OUTPUT}; with --triton, only when named)`);
+  return withTritonFlags(withModelFlags(command)).action(runExport);
 }

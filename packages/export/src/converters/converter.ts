@@ -4,9 +4,8 @@
  * the layer's inputs and returns the name of its output.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { FftMode } from '../emit/real-dft2d.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
-
-export type FftMode = 'matmul' | 'dft';
 
 export interface ConverterContext {
   readonly graph: GraphBuilder;

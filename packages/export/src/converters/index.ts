@@ -14,4 +14,4 @@ export { patchPositionEmbeddingConverter } from './patch-position-embedding.js';
 export { patchesConverter } from './patches.js';
 export { trainingOnlyConverters } from './training-only.js';
 export { converterFor, registerConverter, registeredClassNames } from './registry.js';
-export type { Converter, ConverterContext, FftMode } from './converter.js';
+export type { Converter, ConverterContext } from './converter.js';

@@ -1,7 +1,7 @@
 /**
  * Dense layers on [B, R, F] tensors, kernels and biases baked in as constants.
  *   denseLastAxis:  x W + b                         over the feature axis (MatMul + Add; in an int8
- *                   graph, QuantizeLinear + MatMulIntegerToFloat: precision/int8-dense.ts)
+ *                   graph, QuantizeLinear + MatMulIntegerToFloat: emit/int8-dense.ts)
  *   denseOverRows:  T(Dense(T(x))) without the transposes: W^T x + b[:, None], where T swaps the
  *                   last two axes. This is the seed's token mixing (MLP-Mixer) and spatial
  *                   projection (gMLP): a dense layer over the patch axis. W^T is folded at export
@@ -9,7 +9,7 @@
  */
 import type { GraphBuilder } from '../onnx/graph-builder.js';
 import type { DenseWeights } from './dense-weights.js';
-import { int8DenseLastAxis } from '../precision/int8-dense.js';
+import { int8DenseLastAxis } from './int8-dense.js';
 
 export function denseLastAxis(graph: GraphBuilder, x: string, weights: DenseWeights, name: string): string {
   const { numerics } = graph;

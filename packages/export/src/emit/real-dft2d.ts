@@ -35,7 +35,7 @@
  *     rows' groups (a second set of R1 rows in its matrix), and one set of matrices serves all.
  *  5. a Transpose from (k1, k2) to k = k1 + R1 k2, and a Reshape to [B, N, D].
  *
- * In an int8 graph (precision/numerics.ts) the second stage is int8 too: QuantizeLinear of the first
+ * In an int8 graph (onnx/numerics.ts) the second stage is int8 too: QuantizeLinear of the first
  * stage's output before the regroup, MatMulIntegerToFloat with the matrices in int8 (one scale:
  * they are cosines and sines); the other stages stay float32.
  *
@@ -46,8 +46,10 @@
 import { realDftMatrices } from '@mlpx/train';
 import { attr } from '../onnx/attributes.js';
 import { type GraphBuilder, MICROSOFT_DOMAIN } from '../onnx/graph-builder.js';
-import { quantizePerTensor } from '../precision/int8-dense.js';
-import type { FftMode } from '../converters/converter.js';
+import { quantizePerTensor } from './int8-dense.js';
+
+/** FNet's Fourier transform: 'matmul' (matrix products, every opset and execution provider) or 'dft' (the DFT operator, opset 17+). */
+export type FftMode = 'matmul' | 'dft';
 
 export const MIN_DFT_OPSET = 17;
 

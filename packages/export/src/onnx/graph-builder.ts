@@ -5,7 +5,7 @@
  */
 import { attr, type Attribute, attributeProto } from './attributes.js';
 import { DataType } from '@mlpx/core';
-import { FP32, type Numerics } from '../precision/numerics.js';
+import { FP32, type Numerics } from './numerics.js';
 
 /** A dimension: a size, or a symbolic name such as 'batch'. */
 export type Dim = number | string;
@@ -122,7 +122,7 @@ export class GraphBuilder {
 
   constructor(
     readonly opset: number,
-    /** The precision the emitters write (precision/numerics.ts); float32 by default. */
+    /** The precision the emitters write (numerics.ts); float32 by default. */
     readonly numerics: Numerics = FP32,
   ) {}
 

@@ -14,8 +14,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { INPUT_NAME } from '@mlpx/core';
 import { openSession, runAllOutputs } from '@mlpx/infer/tooling';
 import { exportForCalibration, type ExportOptions } from '../export-to-onnx.js';
-import { activationQuantization } from './int8-dense.js';
-import type { ActivationQuantization } from './numerics.js';
+import { activationQuantization } from '../emit/int8-dense.js';
+import type { ActivationQuantization } from '../onnx/numerics.js';
 
 export type CalibrationMethod = 'minmax' | 'percentile';
 export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ['minmax', 'percentile'];

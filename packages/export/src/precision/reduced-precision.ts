@@ -17,7 +17,7 @@ import { withLocalCopyHint } from '@mlpx/train/tooling';
 import { exportToOnnx, type ExportOptions } from '../export-to-onnx.js';
 import { summarizeOnnx } from '../onnx-summary.js';
 import { calibrateActivations, DEFAULT_CALIBRATION_IMAGES, type Calibration, type CalibrationMethod } from './calibrate.js';
-import type { Numerics, Precision } from './numerics.js';
+import type { Numerics, Precision } from '../onnx/numerics.js';
 
 /** The default largest top-1 drop below the trained accuracy, as a fraction: 0.5 points. */
 export const DEFAULT_MAX_ACCURACY_DROP = 0.005;

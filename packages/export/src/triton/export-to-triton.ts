@@ -81,12 +81,12 @@ async function readExisting(path: string): Promise<string | undefined> {
   }
 }
 
-/** What to do with a file the repository may already hold: throws when it differs and `force` is off. */
-function decide(path: string, existing: string | undefined, intended: string, force: boolean): TritonFile['status'] {
+/** What to do with a file the repository may already hold: throws when it differs, unless `replace` (--force) says to replace it. */
+function decide(path: string, existing: string | undefined, intended: string, options: { replace: boolean }): TritonFile['status'] {
   if (existing === undefined) return 'wrote';
   const difference = firstDifference(existing, intended);
   if (difference === undefined) return 'kept';
-  if (!force) throw new MlpxError(`${path} differs from what this export writes (${difference}); ${REFUSAL_HINT}`);
+  if (!options.replace) throw new MlpxError(`${path} differs from what this export writes (${difference}); ${REFUSAL_HINT}`);
   return 'replaced';
 }
 
@@ -199,14 +199,14 @@ export async function exportToTriton(options: TritonExportOptions): Promise<Trit
     manifest: inferenceServiceManifest({ name: modelName, storageUri, instanceKind: settings.instanceKind }),
   };
   const status = {
-    labels: decide(labelsPath, existingLabels, texts.labels, force),
-    config: decide(configPath, existingConfig, texts.config, force),
+    labels: decide(labelsPath, existingLabels, texts.labels, { replace: force }),
+    config: decide(configPath, existingConfig, texts.config, { replace: force }),
     // A manifest still holding the placeholder takes the storageUri given now.
     manifest:
       options.storageUri !== undefined &&
       existingManifest === inferenceServiceManifest({ name: modelName, storageUri: undefined, instanceKind: settings.instanceKind })
         ? 'replaced'
-        : decide(manifestPath, existingManifest, texts.manifest, force),
+        : decide(manifestPath, existingManifest, texts.manifest, { replace: force }),
   };
 
   if (options.output !== undefined) await writeFileAtomic(options.output, bytes);

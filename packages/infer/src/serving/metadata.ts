@@ -15,8 +15,8 @@ export function serverMetadata(version: string): string {
   return JSON.stringify({ name: 'mlpx', version, extensions: EXTENSIONS });
 }
 
-/** `versions`: the one asked for, or (unversioned) every version served, as Triton lists them. */
-export function modelMetadata(model: ServedModel, version: ServedVersion, versioned: boolean): string {
+/** `versions`: the one asked for (versioned), or every version served, as Triton lists them. */
+export function modelMetadata(model: ServedModel, version: ServedVersion, { versioned }: { readonly versioned: boolean }): string {
   const [height, width, channels] = version.inputShape;
   return JSON.stringify({
     name: model.name,

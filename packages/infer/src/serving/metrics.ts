@@ -28,54 +28,61 @@ export interface ServerMetrics {
   render(): Promise<{ text: string; contentType: string }>;
 }
 
-export function createServerMetrics(): ServerMetrics {
-  const registry = new Registry();
+/** The metrics, registered in `registry`. */
+function createInstruments(registry: Registry) {
   const labelNames = ['model', 'version'] as const;
-  const requests = new Counter({
-    name: 'mlpx_inference_requests_total',
-    help: 'Inference requests answered, by HTTP status.',
-    labelNames: [...labelNames, 'status'],
-    registers: [registry],
-  });
-  const failures = new Counter({
-    name: 'mlpx_inference_failures_total',
-    help: 'Inference requests answered with an error (HTTP status >= 400).',
-    labelNames: [...labelNames, 'status'],
-    registers: [registry],
-  });
-  const images = new Counter({ name: 'mlpx_inference_images_total', help: 'Images classified.', labelNames, registers: [registry] });
-  const pending = new Gauge({
-    name: 'mlpx_inference_pending_requests',
-    help: 'Inference requests waiting in the batching queue or running now.',
-    labelNames,
-    registers: [registry],
-  });
-  const batchSize = new Histogram({
-    name: 'mlpx_inference_batch_size',
-    help: 'Images in one ONNX Runtime run.',
-    labelNames,
-    buckets: BATCH_BUCKETS,
-    registers: [registry],
-  });
-  const queueSeconds = new Histogram({
-    name: 'mlpx_inference_queue_seconds',
-    help: "A request's wait in the batching queue before its run starts, in seconds.",
-    labelNames,
-    buckets: SECONDS_BUCKETS,
-    registers: [registry],
-  });
-  const computeSeconds = new Histogram({
-    name: 'mlpx_inference_compute_seconds',
-    help: 'One ONNX Runtime run, in seconds.',
-    labelNames,
-    buckets: SECONDS_BUCKETS,
-    registers: [registry],
-  });
+  return {
+    requests: new Counter({
+      name: 'mlpx_inference_requests_total',
+      help: 'Inference requests answered, by HTTP status.',
+      labelNames: [...labelNames, 'status'],
+      registers: [registry],
+    }),
+    failures: new Counter({
+      name: 'mlpx_inference_failures_total',
+      help: 'Inference requests answered with an error (HTTP status >= 400).',
+      labelNames: [...labelNames, 'status'],
+      registers: [registry],
+    }),
+    images: new Counter({ name: 'mlpx_inference_images_total', help: 'Images classified.', labelNames, registers: [registry] }),
+    pending: new Gauge({
+      name: 'mlpx_inference_pending_requests',
+      help: 'Inference requests waiting in the batching queue or running now.',
+      labelNames,
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: 'mlpx_inference_batch_size',
+      help: 'Images in one ONNX Runtime run.',
+      labelNames,
+      buckets: BATCH_BUCKETS,
+      registers: [registry],
+    }),
+    queueSeconds: new Histogram({
+      name: 'mlpx_inference_queue_seconds',
+      help: "A request's wait in the batching queue before its run starts, in seconds.",
+      labelNames,
+      buckets: SECONDS_BUCKETS,
+      registers: [registry],
+    }),
+    computeSeconds: new Histogram({
+      name: 'mlpx_inference_compute_seconds',
+      help: 'One ONNX Runtime run, in seconds.',
+      labelNames,
+      buckets: SECONDS_BUCKETS,
+      registers: [registry],
+    }),
+  };
+}
 
-  const requestChildren = new Map<string, { inc(): void }>();
-  const countRequest = (model: string, version: string, status: number): void => {
+type Instruments = ReturnType<typeof createInstruments>;
+
+/** ServerMetrics.countRequest over `instruments`, each label set's children looked up once. */
+function requestCounter({ requests, failures }: Instruments): ServerMetrics['countRequest'] {
+  const children = new Map<string, { inc(): void }>();
+  return (model, version, status) => {
     const key = `${model}\u0000${version}\u0000${status}`;
-    let child = requestChildren.get(key);
+    let child = children.get(key);
     if (!child) {
       const labels = { model, version, status: String(status) };
       const request = requests.labels(labels);
@@ -86,42 +93,50 @@ export function createServerMetrics(): ServerMetrics {
           failure?.inc();
         },
       };
-      requestChildren.set(key, child);
+      children.set(key, child);
     }
     child.inc();
   };
+}
 
-  const versionMetrics = new Map<string, BatchObserver>();
+/** One version's batch observer, bound to its labels (its pending gauge starts at 0). */
+function versionObserver(instruments: Instruments, model: string, version: string): BatchObserver {
+  const labels = { model, version };
+  const imageCount = instruments.images.labels(labels);
+  const batches = instruments.batchSize.labels(labels);
+  const compute = instruments.computeSeconds.labels(labels);
+  const queue = instruments.queueSeconds.labels(labels);
+  const waiting = instruments.pending.labels(labels);
+  waiting.set(0);
+  return {
+    enqueued: () => waiting.inc(),
+    dispatched: (seconds) => queue.observe(seconds),
+    ran: (count, _requests, seconds) => {
+      imageCount.inc(count);
+      batches.observe(count);
+      compute.observe(seconds);
+    },
+    settled: (requests) => waiting.dec(requests),
+  };
+}
+
+export function createServerMetrics(): ServerMetrics {
+  const registry = new Registry();
+  const instruments = createInstruments(registry);
+  const versionObservers = new Map<string, BatchObserver>();
   const forVersion = (model: string, version: string): BatchObserver => {
     const key = `${model}\u0000${version}`;
-    let found = versionMetrics.get(key);
+    let found = versionObservers.get(key);
     if (!found) {
-      const labels = { model, version };
-      const imageCount = images.labels(labels);
-      const batches = batchSize.labels(labels);
-      const compute = computeSeconds.labels(labels);
-      const queue = queueSeconds.labels(labels);
-      const waiting = pending.labels(labels);
-      waiting.set(0);
-      found = {
-        enqueued: () => waiting.inc(),
-        dispatched: (seconds) => queue.observe(seconds),
-        ran: (count, _requests, seconds) => {
-          imageCount.inc(count);
-          batches.observe(count);
-          compute.observe(seconds);
-        },
-        settled: (requests) => waiting.dec(requests),
-      };
-      versionMetrics.set(key, found);
+      found = versionObserver(instruments, model, version);
+      versionObservers.set(key, found);
     }
     return found;
   };
-
   return {
     registry,
     forVersion,
-    countRequest,
+    countRequest: requestCounter(instruments),
     render: async () => ({ text: await registry.metrics(), contentType: registry.contentType }),
   };
 }

@@ -52,8 +52,8 @@ export class VersionStatistics implements BatchObserver {
 
   settled(): void {}
 
-  /** An inference request to this version answered, successfully or not, `seconds` after it arrived. */
-  answered(ok: boolean, seconds: number): void {
+  /** An inference request to this version answered, successfully (ok) or not, `seconds` after it arrived. */
+  answered({ ok, seconds }: { readonly ok: boolean; readonly seconds: number }): void {
     const into = ok ? this.success : this.fail;
     into.count++;
     into.ns += nanoseconds(seconds);

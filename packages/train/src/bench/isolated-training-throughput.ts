@@ -5,7 +5,7 @@
  * figures compare one model's training with one model's training.
  */
 import { fileURLToPath } from 'node:url';
-import type { BackendChoice } from '../backend/select-backend.js';
+import type { BackendChoice } from '../backends/select-backend.js';
 import { positiveNumber, runJsonChild } from '../process/json-child-process.js';
 import type { TrainingThroughput, TrainingThroughputOptions } from './training-throughput.js';
 

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MlpxError } from '@mlpx/core';
-import { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from '../backend/tensorflow/tensorflow-install.js';
+import { readTensorflowInstall, tensorflowRoot, type TensorflowInstall } from '../backends/tensorflow/tensorflow-install.js';
 import { SEED_ARCHITECTURE, type Architecture } from '../models/model-config.js';
 import { modelFamily } from '../models/model-families.js';
 import { positiveNumber, runJsonChild } from '../process/json-child-process.js';

@@ -4,28 +4,18 @@
  * patches), the median of timed repetitions after warm-up, in GFLOP/s. Where an op has run when
  * it returns (wasm, cpu, TensorFlow on the CPU) copying its 8 MB result out is not timed; on a GPU
  * (webgpu, TensorFlow's CUDA build), which computes asynchronously, each repetition is timed to
- * the end of its readback. Which of the two a backend is, it registers (resultsReadyOnReturnOp).
+ * the end of its readback. Which of the two a backend is, it declares (its resultsReadyOnReturn trait).
  */
 import * as tf from '@tensorflow/tfjs';
 import { median } from '@mlpx/core';
-import { defineOp } from '../backend/op-forms.js';
-
-/** Whether an op's result has been computed when the op returns, on the active backend (its device). */
-export type ResultsReadyOnReturnForm = () => boolean;
-
-/**
- * Plain: no, so each repetition is timed to the end of its readback (right for a backend that
- * computes asynchronously, a GPU). The host backends register yes, and native TensorFlow yes when
- * it computes on the CPU.
- */
-export const resultsReadyOnReturnOp = defineOp<ResultsReadyOnReturnForm>('resultsReadyOnReturn', () => false);
+import { backendTraits } from '../backend-api/backend-traits.js';
 
 export async function measureMatmulGflops(repetitions = 7): Promise<number> {
   const [rows, inner, columns] = [8192, 256, 256];
   const a = tf.randomNormal([rows, inner], 0, 1, 'float32', 1) as tf.Tensor2D;
   const b = tf.randomNormal([inner, columns], 0, 1, 'float32', 2) as tf.Tensor2D;
   const rates: number[] = [];
-  const synchronous = resultsReadyOnReturnOp.form()();
+  const synchronous = backendTraits().resultsReadyOnReturn();
   try {
     for (let r = 0; r < repetitions + 2; r++) {
       const started = performance.now();

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describeError } from '@mlpx/core';
-import { selectBackend } from '../backend/select-backend.js';
+import { selectBackend } from '../backends/select-backend.js';
 import type { IsolatedTrainingThroughput, TrainingChildRequest } from './isolated-training-throughput.js';
 import { measureTrainingThroughput } from './training-throughput.js';
 

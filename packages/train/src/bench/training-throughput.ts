@@ -10,13 +10,14 @@ import seedrandom from 'seedrandom';
 import { median } from '@mlpx/core';
 import { channelStatistics, type ChannelStatistics } from '../layers/normalization.js';
 import { randomSource } from '../layers/random-source.js';
-import { buildPlainClassifier } from '../baseline/build-plain-classifier.js';
+import { buildPlainClassifier } from '../models/build-plain-classifier.js';
 import { buildClassifier } from '../models/build-classifier.js';
 import { SEED_ARCHITECTURE, type Architecture, type ModelConfig, type ModelName } from '../models/model-config.js';
 import { AdamW } from '../training/adamw.js';
 import { metricsReadsDeferred } from '../training/step-metrics.js';
-import { startTrainStep } from '../training/step-runner.js';
-import { gpuWorkCounterOp, type WebgpuCounts } from './webgpu-step-counters.js';
+import { startTrainStep } from '../fit/start-train-step.js';
+import { backendTraits } from '../backend-api/backend-traits.js';
+import type { WebgpuCounts } from './webgpu-step-counters.js';
 
 export interface TrainingThroughputOptions {
   readonly model: ModelName;
@@ -46,7 +47,7 @@ export interface TrainingThroughput {
 
 /** Counts the GPU work of the timed steps where the backend has a counter (webgpu); a no-op elsewhere. */
 function gpuWorkCounter(): { startTimedSteps(): void; perStep(steps: number): WebgpuCounts | undefined; stop(): void } {
-  const counter = gpuWorkCounterOp.form()?.();
+  const counter = backendTraits().gpuWorkCounter?.();
   return {
     startTimedSteps: () => counter?.reset(),
     perStep: (steps) => {

@@ -8,42 +8,19 @@
  * These counts are what a machine without a GPU can measure honestly (on SwiftShader they are the
  * same as on a real adapter); images/s on SwiftShader are not.
  *
- * The counting is webgpu's own (backend/webgpu/ops/webgpu-step-counters.ts), registered as the
- * form of gpuWorkCounterOp; other backends have none.
+ * The counting is webgpu's own (backends/webgpu/ops/webgpu-step-counters.ts), declared as its
+ * gpuWorkCounter trait; other backends have none.
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../backend/op-forms.js';
+import { backendTraits, type GpuWorkCounter, type GpuWorkCounts } from '../backend-api/backend-traits.js';
 
-export interface WebgpuCounts {
-  /** Compute shader dispatches. */
-  dispatches: number;
-  /** Buffers acquired from the buffer manager, and how many of those were new allocations. */
-  bufferAcquires: number;
-  bufferAllocations: number;
-  /** Reads of GPU data back to the CPU (each one waits for the GPU). */
-  readbacks: number;
-  readbackBytes: number;
-  /** Data written from the CPU to the GPU. */
-  uploads: number;
-  uploadBytes: number;
-}
-
-export interface WebgpuCounter {
-  /** The counts since start (or since the last reset). */
-  snapshot(): WebgpuCounts;
-  reset(): void;
-  /** Restores the backend's own methods. */
-  stop(): void;
-}
-
-/** Starts counting the active backend's GPU work; undefined (plain) for a backend that has no counter. */
-export type GpuWorkCounterForm = (() => WebgpuCounter) | undefined;
-
-export const gpuWorkCounterOp = defineOp<GpuWorkCounterForm>('gpuWorkCounter', undefined);
+/** The counts of webgpu's counter (the backend traits' GpuWorkCounts). */
+export type WebgpuCounts = GpuWorkCounts;
+export type WebgpuCounter = GpuWorkCounter;
 
 /** Starts counting on the active backend, which must be webgpu. */
 export function countWebgpuWork(): WebgpuCounter {
-  const start = gpuWorkCounterOp.form();
+  const start = backendTraits().gpuWorkCounter;
   if (!start) throw new Error(`counting WebGPU work needs the webgpu backend (active: ${tf.getBackend()})`);
   return start();
 }

@@ -11,17 +11,17 @@ import { join } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
 import type { ModelConfig } from '../models/model-config.js';
 import { hasPositionEmbedding } from '../models/model-families.js';
-import type { TrainSettings } from '../run/recipe.js';
-import type { FitState } from '../training/fit.js';
+import type { TrainSettings } from '../training/recipe.js';
+import type { FitState } from '../fit/fit.js';
+import { packTensors, storedTensors, unpackTensors, type NamedWeights, type TensorEntry } from './checkpoint-tensors.js';
+
+export type { NamedWeights } from './checkpoint-tensors.js';
 
 export const CHECKPOINT_JSON = 'checkpoint.json';
 const FORMAT = 'mlpx-checkpoint';
 const VERSION = 1;
 const BINARY = /^checkpoint-.*\.bin$/;
 const TEMPORARY = /^\.checkpoint.*\.tmp-[0-9a-f]+$/;
-
-/** The model weights, by name, as the checkpoint stores them. */
-export type NamedWeights = ReadonlyMap<string, { values: Float32Array; shape: readonly number[] }>;
 
 export interface Checkpoint {
   /** The binary file checkpoint.json names (set when read). */
@@ -31,14 +31,6 @@ export interface Checkpoint {
   readonly weights: NamedWeights;
   readonly state: FitState;
   readonly createdAt: string;
-}
-
-interface TensorEntry {
-  readonly name: string;
-  readonly dtype: 'float32' | 'int32';
-  readonly shape: readonly number[];
-  /** Byte offset in the binary file. */
-  readonly offset: number;
 }
 
 interface CheckpointJson {
@@ -60,24 +52,8 @@ interface CheckpointJson {
 
 export async function writeCheckpoint(folder: string, checkpoint: Checkpoint): Promise<void> {
   const { state } = checkpoint;
-  const arrays: { name: string; data: Float32Array | Int32Array; shape: readonly number[] }[] = [];
-  for (const [name, weight] of checkpoint.weights) arrays.push({ name: `weight:${name}`, data: weight.values, shape: weight.shape });
-  state.optimizer.m.forEach((m, i) => m && arrays.push({ name: `adam_m:${i}`, data: m, shape: [m.length] }));
-  state.optimizer.v.forEach((v, i) => v && arrays.push({ name: `adam_v:${i}`, data: v, shape: [v.length] }));
-  state.bestWeights?.forEach((w, i) => arrays.push({ name: `best:${i}`, data: w, shape: [w.length] }));
-  if (state.inProgress) arrays.push({ name: 'order', data: state.inProgress.order, shape: [state.inProgress.order.length] });
-
-  const bytes = arrays.reduce((sum, a) => sum + a.data.length * 4, 0);
-  const binary = new Uint8Array(bytes);
-  const view = new DataView(binary.buffer);
-  const tensors: TensorEntry[] = [];
-  let offset = 0;
-  for (const array of arrays) {
-    const float = array.data instanceof Float32Array;
-    tensors.push({ name: array.name, dtype: float ? 'float32' : 'int32', shape: array.shape, offset });
-    array.data.forEach((value, i) => (float ? view.setFloat32(offset + i * 4, value, true) : view.setInt32(offset + i * 4, value, true)));
-    offset += array.data.length * 4;
-  }
+  const { binary, entries: tensors } = packTensors(storedTensors(checkpoint.weights, state));
+  const bytes = binary.length;
   const epochTag = state.inProgress ? `${state.inProgress.epoch}-${state.inProgress.nextStep}` : `${state.epochsDone}-end`;
   const name = `checkpoint-${epochTag}-${randomBytes(3).toString('hex')}.bin`;
   const { bestWeights: _best, optimizer, inProgress, ...plain } = state;
@@ -171,33 +147,10 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
     throw invalid(binaryPath, describeError(error));
   }
   if (binary.length !== json.bytes) throw incomplete(folder, `${binaryPath} has ${binary.length} bytes, the checkpoint says ${json.bytes} (${path})`);
-  const view = new DataView(binary.buffer, binary.byteOffset, binary.byteLength);
-  const read = (entry: TensorEntry): Float32Array | Int32Array => {
-    const count = entry.shape.reduce((a, b) => a * b, 1);
-    if (!Number.isInteger(count) || count < 0 || entry.offset < 0 || entry.offset + count * 4 > binary.length) {
-      throw invalid(binaryPath, `tensor ${entry.name} lies outside the file`);
-    }
-    const out = entry.dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
-    for (let i = 0; i < count; i++) out[i] = entry.dtype === 'int32' ? view.getInt32(entry.offset + i * 4, true) : view.getFloat32(entry.offset + i * 4, true);
-    return out;
-  };
-  const weights = new Map<string, { values: Float32Array; shape: readonly number[] }>();
-  const m: (Float32Array | undefined)[] = Array.from({ length: json.state.variables }, () => undefined);
-  const v: (Float32Array | undefined)[] = Array.from({ length: json.state.variables }, () => undefined);
-  const best: Float32Array[] = [];
-  let order: Int32Array | undefined;
   // Array.isArray above narrowed the entries to any[]: they are the checkpoint's tensor entries.
   const entries: readonly TensorEntry[] = json.tensors as readonly TensorEntry[];
-  for (const entry of entries) {
-    const [kind, key] = [entry.name.slice(0, entry.name.indexOf(':')), entry.name.slice(entry.name.indexOf(':') + 1)];
-    const data = read(entry);
-    if (entry.name === 'order') order = data as Int32Array;
-    else if (kind === 'weight') weights.set(key, { values: data as Float32Array, shape: entry.shape });
-    else if (kind === 'adam_m') m[Number(key)] = data as Float32Array;
-    else if (kind === 'adam_v') v[Number(key)] = data as Float32Array;
-    else if (kind === 'best') best[Number(key)] = data as Float32Array;
-    else throw invalid(path, `unknown tensor ${entry.name}`);
-  }
+  const problems = { inTable: (what: string) => invalid(path, what), inBinary: (what: string) => invalid(binaryPath, what) };
+  const { weights, m, v, best, order } = unpackTensors(entries, binary, json.state.variables, problems);
   const { inProgress, hasBestWeights, variables: _variables, optimizer, ...plain } = json.state;
   if (inProgress && !order) throw invalid(path, 'an epoch in progress without its shuffle order');
   const state: FitState = {

@@ -19,7 +19,7 @@ import { extname, join } from 'node:path';
 import seedrandom from 'seedrandom';
 
 import { decodeImage, MlpxError } from '@mlpx/core';
-import { shuffledIndices } from '../training/batches.js';
+import { shuffledIndices } from './shuffled-indices.js';
 import { classInterleavedOrder } from './class-interleave.js';
 import type { ImageDataset, ImageSplit, LoadDatasetOptions } from './dataset.js';
 import { forEachConcurrent } from './map-concurrent.js';

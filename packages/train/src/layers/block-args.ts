@@ -10,10 +10,17 @@ export interface BlockOptions {
 }
 
 /**
- * A block layer's computation, as a backend computes it: from the input and the block's weights
- * (in the order its layer lists them) to the output, differentiable in all of them.
+ * A block layer's computation, as a backend computes it: from the input `x` and the block's
+ * weights, each by its name in the block's inputs record (MixerBlockInputs, ...), to the output,
+ * differentiable in all of them.
  */
-export type BlockForm = (inputs: readonly tf.Tensor[], options: BlockOptions) => tf.Tensor;
+export type BlockForm<Inputs extends BlockInputs> = (inputs: Inputs, options: BlockOptions) => tf.Tensor;
+
+/** What every block's inputs record holds: the block's input `x`, [batch, patches, channels], and its weights by name. */
+export interface BlockInputs {
+  readonly x: tf.Tensor;
+  readonly [weight: string]: tf.Tensor;
+}
 
 export function checkBlockArgs(layer: string, args: { dropoutRate: number; gelu?: GeluApproximation }): void {
   if (!(args.dropoutRate >= 0 && args.dropoutRate < 1)) {

@@ -11,9 +11,9 @@
  * Usage: new FNetBlock({ dropoutRate: 0.2 }).apply(x)   // x: [batch, patches, channels]
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../backend/op-forms.js';
+import { defineOp } from '../backend-api/op-forms.js';
 import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
-import { type BlockForm, checkBlockArgs, checkBlockInputShape } from './block-args.js';
+import { type BlockForm, type BlockInputs, checkBlockArgs, checkBlockInputShape } from './block-args.js';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
 import { denseLastAxis } from './ops/dense.js';
 import { dropout } from './ops/dropout.js';
@@ -21,19 +21,31 @@ import { gelu, type GeluApproximation } from './ops/gelu.js';
 import { layerNorm } from './ops/layer-norm.js';
 import { realDft2d } from './ops/real-dft2d.js';
 
-/**
- * The block from mlpx's ops, each of which takes its own backend's form. Inputs, in this order:
- * x, norm1 gamma and beta, ffn_1 kernel and bias, ffn_2 kernel and bias, norm2 gamma and beta.
- */
-const fnetBlockOfOps: BlockForm = ([input, gamma1, beta1, w1, b1, w2, b2, gamma2, beta2], options) => {
-  const x = layerNorm(tf.add(realDft2d(input!), input!), gamma1!, beta1!);
-  const hidden = dropout(gelu(denseLastAxis(x, w1!, b1!), options.gelu), options.dropoutRate, options.training);
-  const ffn = denseLastAxis(hidden, w2!, b2!);
-  return layerNorm(tf.add(x, ffn), gamma2!, beta2!);
+/** The block's input and weights, by name, as every form of the block takes them. */
+export interface FNetBlockInputs extends BlockInputs {
+  /** norm1's scale and offset. */
+  readonly gamma1: tf.Tensor;
+  readonly beta1: tf.Tensor;
+  /** ffn_1's and ffn_2's kernel and bias. */
+  readonly w1: tf.Tensor;
+  readonly b1: tf.Tensor;
+  readonly w2: tf.Tensor;
+  readonly b2: tf.Tensor;
+  /** norm2's scale and offset. */
+  readonly gamma2: tf.Tensor;
+  readonly beta2: tf.Tensor;
+}
+
+/** The block from mlpx's ops, each of which takes its own backend's form. */
+const fnetBlockOfOps: BlockForm<FNetBlockInputs> = ({ x: input, gamma1, beta1, w1, b1, w2, b2, gamma2, beta2 }, options) => {
+  const x = layerNorm(tf.add(realDft2d(input), input), gamma1, beta1);
+  const hidden = dropout(gelu(denseLastAxis(x, w1, b1), options.gelu), options.dropoutRate, options.training);
+  const ffn = denseLastAxis(hidden, w2, b2);
+  return layerNorm(tf.add(x, ffn), gamma2, beta2);
 };
 
-/** The block's forms (tensorflow: one tape node with its backward pass written out, backend/tensorflow/ops/fnet-block.ts). */
-export const fnetBlockOp = defineOp<BlockForm>('fnetBlock', fnetBlockOfOps);
+/** The block's forms (tensorflow: one tape node with its backward pass written out, backends/tensorflow/ops/fnet-block.ts). */
+export const fnetBlockOp = defineOp<BlockForm<FNetBlockInputs>>('fnetBlock', fnetBlockOfOps);
 
 export interface FNetBlockArgs extends LayerArgs {
   /** Dropout inside the feed-forward network, in [0, 1). */
@@ -71,17 +83,18 @@ export class FNetBlock extends BlockLayer {
     return tf.tidy(() => {
       const input = singleInput(inputs, 'FNetBlock');
       const training = kwargs['training'] === true;
-      const weights = [
-        this.norm1.gamma,
-        this.norm1.beta,
-        this.ffn1.kernel,
-        this.ffn1.bias,
-        this.ffn2.kernel,
-        this.ffn2.bias,
-        this.norm2.gamma,
-        this.norm2.beta,
-      ];
-      return fnetBlockOp.form()([input, ...weights.map((w) => w.read())], { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
+      const blockInputs: FNetBlockInputs = {
+        x: input,
+        gamma1: this.norm1.gamma.read(),
+        beta1: this.norm1.beta.read(),
+        w1: this.ffn1.kernel.read(),
+        b1: this.ffn1.bias.read(),
+        w2: this.ffn2.kernel.read(),
+        b2: this.ffn2.bias.read(),
+        gamma2: this.norm2.gamma.read(),
+        beta2: this.norm2.beta.read(),
+      };
+      return fnetBlockOp.form()(blockInputs, { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
     });
   }
 

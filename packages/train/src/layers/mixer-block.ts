@@ -12,30 +12,43 @@
  * Usage: new MixerBlock({ dropoutRate: 0.2 }).apply(x)   // x: [batch, patches, channels]
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../backend/op-forms.js';
+import { defineOp } from '../backend-api/op-forms.js';
 import { BlockLayer, type DenseWeights, type NormWeights } from './block-layer.js';
 import { type Kwargs, type LayerArgs, singleInput, singleShape } from './layer-types.js';
 import { denseLastAxis, transposeLastTwo } from './ops/dense.js';
 import { dropout } from './ops/dropout.js';
 import { gelu, type GeluApproximation } from './ops/gelu.js';
 import { layerNorm } from './ops/layer-norm.js';
-import { type BlockForm, checkBlockArgs, checkBlockInputShape } from './block-args.js';
+import { type BlockForm, type BlockInputs, checkBlockArgs, checkBlockInputShape } from './block-args.js';
 
-/**
- * The block from mlpx's ops, each of which takes its own backend's form. Inputs, in this order:
- * x, gamma, beta (the shared LayerNormalization), then the kernel and bias of token_mlp_1,
- * token_mlp_2, channel_mlp_1, channel_mlp_2.
- */
-const mixerBlockOfOps: BlockForm = ([input, gamma, beta, w1, b1, w2, b2, w3, b3, w4, b4], options) => {
+/** The block's input and weights, by name, as every form of the block takes them. */
+export interface MixerBlockInputs extends BlockInputs {
+  /** The shared LayerNormalization's scale and offset. */
+  readonly gamma: tf.Tensor;
+  readonly beta: tf.Tensor;
+  /** token_mlp_1's and token_mlp_2's kernel and bias. */
+  readonly w1: tf.Tensor;
+  readonly b1: tf.Tensor;
+  readonly w2: tf.Tensor;
+  readonly b2: tf.Tensor;
+  /** channel_mlp_1's and channel_mlp_2's kernel and bias. */
+  readonly w3: tf.Tensor;
+  readonly b3: tf.Tensor;
+  readonly w4: tf.Tensor;
+  readonly b4: tf.Tensor;
+}
+
+/** The block from mlpx's ops, each of which takes its own backend's form. */
+const mixerBlockOfOps: BlockForm<MixerBlockInputs> = ({ x: input, gamma, beta, w1, b1, w2, b2, w3, b3, w4, b4 }, options) => {
   const mlp = (x: tf.Tensor, kernel1: tf.Tensor, bias1: tf.Tensor, kernel2: tf.Tensor, bias2: tf.Tensor): tf.Tensor =>
     dropout(denseLastAxis(gelu(denseLastAxis(x, kernel1, bias1), options.gelu), kernel2, bias2), options.dropoutRate, options.training);
-  const tokens = transposeLastTwo(layerNorm(input!, gamma!, beta!));
-  const x = tf.add(input!, transposeLastTwo(mlp(tokens, w1!, b1!, w2!, b2!)));
-  return tf.add(x, mlp(layerNorm(x, gamma!, beta!), w3!, b3!, w4!, b4!));
+  const tokens = transposeLastTwo(layerNorm(input, gamma, beta));
+  const x = tf.add(input, transposeLastTwo(mlp(tokens, w1, b1, w2, b2)));
+  return tf.add(x, mlp(layerNorm(x, gamma, beta), w3, b3, w4, b4));
 };
 
-/** The block's forms (tensorflow: one tape node with its backward pass written out, backend/tensorflow/ops/mixer-block.ts). */
-export const mixerBlockOp = defineOp<BlockForm>('mixerBlock', mixerBlockOfOps);
+/** The block's forms (tensorflow: one tape node with its backward pass written out, backends/tensorflow/ops/mixer-block.ts). */
+export const mixerBlockOp = defineOp<BlockForm<MixerBlockInputs>>('mixerBlock', mixerBlockOfOps);
 
 export interface MixerBlockArgs extends LayerArgs {
   /** Dropout after each MLP, in [0, 1). */
@@ -87,12 +100,20 @@ export class MixerBlock extends BlockLayer {
     return tf.tidy(() => {
       const input = singleInput(inputs, 'MixerBlock');
       const training = kwargs['training'] === true;
-      const weights = [this.token1, this.token2, this.channel1, this.channel2].flatMap((d) => [d.kernel.read(), d.bias.read()]);
-      return mixerBlockOp.form()([input, this.norm.gamma.read(), this.norm.beta.read(), ...weights], {
-        dropoutRate: this.dropoutRate,
-        training,
-        gelu: this.gelu,
-      });
+      const blockInputs: MixerBlockInputs = {
+        x: input,
+        gamma: this.norm.gamma.read(),
+        beta: this.norm.beta.read(),
+        w1: this.token1.kernel.read(),
+        b1: this.token1.bias.read(),
+        w2: this.token2.kernel.read(),
+        b2: this.token2.bias.read(),
+        w3: this.channel1.kernel.read(),
+        b3: this.channel1.bias.read(),
+        w4: this.channel2.kernel.read(),
+        b4: this.channel2.bias.read(),
+      };
+      return mixerBlockOp.form()(blockInputs, { dropoutRate: this.dropoutRate, training, gelu: this.gelu });
     });
   }
 

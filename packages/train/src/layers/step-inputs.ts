@@ -6,7 +6,7 @@
  *   const mask = stepInput(() => tf.tensor(dropoutMask(size, rate, randomSource.nextSeed()), shape));
  *
  * Run op by op, that is all stepInput does. While a step is being recorded into a TensorFlow
- * graph (backend/tensorflow/graph/graph-train-step.ts), the tensors become the graph's inputs and the functions are kept:
+ * graph (backends/tensorflow/graph/graph-train-step.ts), the tensors become the graph's inputs and the functions are kept:
  * each later step calls them again, in the recorded order, and feeds what they return, so the
  * graph sees fresh draws, in the same order, from the same stream as the step run op by op.
  *

@@ -13,7 +13,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_NAME, LOGITS_NAME } from '@mlpx/core';
-import { registerBackendForms } from '../backend/register-forms.js';
 import { BilinearResize } from '../layers/bilinear-resize.js';
 import { Normalization, type ChannelStatistics } from '../layers/normalization.js';
 import { PatchEmbedding } from '../layers/patch-embedding.js';
@@ -52,9 +51,6 @@ export function preprocessingLayers(config: ModelConfig, input: tf.SymbolicTenso
 
 export function buildClassifier(config: ModelConfig, statistics: ChannelStatistics): tf.LayersModel {
   checkModelConfig(config);
-  // The backends' forms of the layers' ops, and the global average pooling's (a Mean's) gradient
-  // (layers/ops/mean-gradient.ts): registered once, by the first model built or backend selected.
-  registerBackendForms();
   const input = tf.input({ shape: [config.inputHeight, config.inputWidth, config.inputChannels], name: INPUT_NAME });
   const { patches, normalization } = preprocessingLayers(config, input);
   let x = new PatchEmbedding({ units: config.embeddingDim, name: 'patch_embedding' }).apply(patches) as tf.SymbolicTensor;

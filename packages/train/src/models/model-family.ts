@@ -22,7 +22,7 @@ export interface BlockSettings {
   readonly gelu: GeluApproximation;
 }
 
-/** Sizes of one block of the plain baseline (baseline/build-plain-classifier.ts). */
+/** Sizes of one block of the plain baseline (models/build-plain-classifier.ts). */
 export interface PlainBlockSizes {
   readonly patches: number;
   readonly channels: number;

@@ -17,23 +17,16 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { MlpxError } from '@mlpx/core';
-import { defineOp } from '../backend/op-forms.js';
+import { backendsWhere, backendTraits } from '../backend-api/backend-traits.js';
 import { randomSource } from '../layers/random-source.js';
 import { modelFamilies } from '../models/model-families.js';
 import type { AdamW } from '../training/adamw.js';
 import { gradientsOfSlice, type SliceGradients } from '../training/train-step.js';
 import type { WorkerReply, WorkerRequest } from './messages.js';
 
-/**
- * Whether a backend's training step can be split across threads, each worker with its own
- * instance of the backend: plain, no (a GPU backend parallelises inside each op); the host
- * backends, which compute on this machine's CPU, register yes (backend/host/register.ts).
- */
-export const dataParallelStepsOp = defineOp<boolean>('dataParallelSteps', false);
-
-/** The backends that split steps across threads. */
+/** The backends that split steps across threads (their dataParallelSteps trait: the host backends). */
 function dataParallelBackends(): string[] {
-  return dataParallelStepsOp.backends().filter((backend) => dataParallelStepsOp.formOn(backend));
+  return backendsWhere((traits) => traits.dataParallelSteps);
 }
 
 /** The most threads `auto` picks, and the fewest examples a thread gets. */
@@ -42,18 +35,18 @@ const MIN_EXAMPLES_PER_THREAD = 16;
 
 /**
  * How many threads a training step uses when the user does not say: one per core (at most 4) on
- * the backends that split steps (dataParallelStepsOp: the CPU backends), if the batch gives each
- * at least 16 examples; 1 elsewhere. It asks the backends' registered forms, which selectBackend
- * registers: call it once a backend is selected.
+ * the backends that split steps (the dataParallelSteps trait: the CPU backends), if the batch gives each
+ * at least 16 examples; 1 elsewhere. It asks the backends' declared traits, which selectBackend
+ * declares: call it once a backend is selected.
  */
 export function autoThreads(backend: string, batchSize: number): number {
-  if (!dataParallelStepsOp.formOn(backend)) return 1;
+  if (!backendTraits(backend).dataParallelSteps) return 1;
   return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_THREADS, Math.floor(batchSize / MIN_EXAMPLES_PER_THREAD)));
 }
 
 /** Throws, naming the flag, when `threads` > 1 is asked of a backend that does not split steps (as autoThreads, once a backend is selected). */
 export function checkDataParallelBackend(backend: string, threads: number): void {
-  if (threads > 1 && !dataParallelStepsOp.formOn(backend)) {
+  if (threads > 1 && !backendTraits(backend).dataParallelSteps) {
     throw new MlpxError(
       `--threads ${threads}: data-parallel training runs on ${dataParallelBackends().join(' or ')}, not ${backend} (which parallelises inside each op); drop --threads`,
     );

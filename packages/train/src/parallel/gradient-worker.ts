@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type BackendChoice } from '../backend/select-backend.js';
+import { selectBackend, type BackendChoice } from '../backends/select-backend.js';
 import '../layers/index.js';
 import { randomSource } from '../layers/random-source.js';
 import { gradientsOfSlice } from '../training/train-step.js';

@@ -4,7 +4,7 @@
  * it opens in any browser and diffs as text.
  */
 import { TOP_K } from '@mlpx/core';
-import type { EpochLogs } from '../training/fit.js';
+import type { EpochLogs } from '../fit/fit.js';
 
 interface Series {
   readonly label: string;

@@ -9,7 +9,7 @@ import '../layers/index.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
-import { registerBackendForms } from '../backend/register-forms.js';
+import { registerBackendForms } from '../backends/register-forms.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';

@@ -5,8 +5,8 @@
  */
 import { describeError, MlpxError } from '@mlpx/core';
 import type { ModelConfig } from '../models/model-config.js';
-import type { EpochLogs } from '../training/fit.js';
-import type { TrainSettings } from './recipe.js';
+import type { EpochLogs } from '../fit/fit.js';
+import type { TrainSettings } from '../training/recipe.js';
 
 export const METRICS_JSON = 'metrics.json';
 export const LABELS_JSON = 'labels.json';

@@ -5,11 +5,10 @@
  * a thin layer over these functions; other programs can call them too.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MlpxError, reportedTopK, writeFileAtomic } from '@mlpx/core';
-import { selectBackend, type SelectedBackend } from '../backend/select-backend.js';
+import { MlpxError, packageVersion, reportedTopK, writeFileAtomic } from '@mlpx/core';
+import { selectBackend, type SelectedBackend } from '../backends/select-backend.js';
 import { autoThreads, checkDataParallelBackend } from '../parallel/data-parallel-step.js';
 import { CHECKPOINT_JSON, readCheckpoint, removeStaleCheckpointFiles, resumePoint, writeCheckpoint, type Checkpoint } from '../checkpoint/checkpoint-files.js';
 import type { ImageDataset, LoadDatasetOptions } from '../data/dataset.js';
@@ -22,11 +21,11 @@ import { checkArchitecture, checkModelConfig, type ModelConfig } from '../models
 import { hasPositionEmbedding } from '../models/model-families.js';
 import { validationSplit } from '../training/batches.js';
 import { evaluate } from '../training/evaluate.js';
-import { fit, TrainingStopped, type TrainingObserver } from '../training/fit.js';
+import { fit, TrainingStopped, type TrainingObserver } from '../fit/fit.js';
 import { TrainingDiverged } from '../training/step-metrics.js';
 import { curvesSvg } from './curves-svg.js';
 import { saveModel } from './model-files.js';
-import { SEED_RECIPE, type TrainSettings } from './recipe.js';
+import { SEED_RECIPE, type TrainSettings } from '../training/recipe.js';
 import { checkRunFolderFree, createRunFolder, defaultRunFolder, markLatest } from './run-folder.js';
 import { CURVES_SVG, LABELS_JSON, METRICS_JSON, type RunMetrics } from './run-metrics.js';
 
@@ -56,7 +55,7 @@ export class RunStopped extends MlpxError {
   }
 }
 
-const MLPX_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const MLPX_VERSION = packageVersion(import.meta.url);
 
 function asSettingsError(check: () => void): void {
   try {

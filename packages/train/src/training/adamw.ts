@@ -9,12 +9,12 @@
  * Written here rather than taken from tf.train.adam so the decay is tfa's and the state (moments,
  * step) is plain data that can be saved and restored. The update is an op with backend forms
  * (adamWUpdateOp): plain, it is tfjs ops (updateWithTensors), which on native TensorFlow are
- * recorded into the step's graph with the step size fed (backend/tensorflow/graph/); on webgpu it
+ * recorded into the step's graph with the step size fed (backends/tensorflow/graph/); on webgpu it
  * is two fused shaders per weight, the moments kept as one [m; v] buffer (packedMomentsOf;
- * backend/webgpu/ops/adamw.ts).
+ * backends/webgpu/ops/adamw.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../backend/op-forms.js';
+import { defineOp } from '../backend-api/op-forms.js';
 
 export interface AdamWOptions {
   learningRate: number;

@@ -3,24 +3,18 @@
  * from the device and added up. How often is the backend's: plain, every step (tfjs-node and
  * wasm compute synchronously, so reading costs nothing); on webgpu once a second (and at the end
  * of an epoch and before a checkpoint), all pending steps in one readback, so that the GPU never
- * waits for the CPU between steps (backend/webgpu/ops/step-metrics.ts). The totals, and the step
+ * waits for the CPU between steps (its metricsReadIntervalMs trait, backends/webgpu/register.ts). The totals, and the step
  * a diverging loss is reported at, are the same either way: each step's values are kept apart and
  * added on the CPU in order.
  */
 import * as tf from '@tensorflow/tfjs';
 import { MlpxError } from '@mlpx/core';
-import { defineOp } from '../backend/op-forms.js';
+import { backendTraits } from '../backend-api/backend-traits.js';
 import { addTotals, type Totals } from './metrics.js';
-
-/** How long, in milliseconds, steps run between two reads of their metrics: 0 reads every step. */
-export type MetricsReadIntervalForm = number;
-
-/** The read interval's forms: every step unless a backend defers its reads. */
-export const metricsReadIntervalOp = defineOp<MetricsReadIntervalForm>('metricsReadInterval', 0);
 
 /** Whether the active backend reads steps' metrics back less often than every step. */
 export function metricsReadsDeferred(): boolean {
-  return metricsReadIntervalOp.form() > 0;
+  return backendTraits().metricsReadIntervalMs > 0;
 }
 
 /**
@@ -58,7 +52,7 @@ interface PendingStep {
 export class StepMetrics {
   private readonly pending: PendingStep[] = [];
   private lastRead = performance.now();
-  private readonly readInterval = metricsReadIntervalOp.form();
+  private readonly readInterval = backendTraits().metricsReadIntervalMs;
 
   constructor(
     private readonly totals: Totals,

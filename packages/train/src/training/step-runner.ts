@@ -1,16 +1,14 @@
 /**
- * The training step as fit and the benchmarks run it: split across threads
- * (DataParallelTrainStep), or on one thread in the backend's form (trainStepRunnerOp): plain,
- * trainStep op by op; on native TensorFlow one recorded graph per step (GraphTrainStep,
- * backend/tensorflow/graph/), behind one interface.
+ * The training step behind one interface, TrainStepRunner, and its one-thread forms
+ * (trainStepRunnerOp): plain, trainStep op by op; on native TensorFlow one recorded graph per step
+ * (GraphTrainStep, backends/tensorflow/graph/). Split across threads it is DataParallelTrainStep
+ * (parallel/); fit/start-train-step.ts picks between them.
  *
- *   const runner = await startTrainStep(model, threads);
  *   const totals = await runner.step(optimizer, variables, images, labels);   // each batch
  *   await runner.close();
  */
 import type * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../backend/op-forms.js';
-import { DataParallelTrainStep } from '../parallel/data-parallel-step.js';
+import { defineOp } from '../backend-api/op-forms.js';
 import type { AdamW } from './adamw.js';
 import { trainStep } from './train-step.js';
 
@@ -30,8 +28,3 @@ export const trainStepRunnerOp = defineOp<TrainStepRunnerForm>('trainStepRunner'
   step: async (optimizer, variables, images, labels) => trainStep(model, optimizer, variables, images, labels),
   close: async () => {},
 }));
-
-export async function startTrainStep(model: tf.LayersModel, threads = 1): Promise<TrainStepRunner> {
-  if (threads > 1) return DataParallelTrainStep.start(model, threads);
-  return trainStepRunnerOp.form()(model);
-}

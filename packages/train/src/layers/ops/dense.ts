@@ -9,11 +9,11 @@
  * runs 7 to 25 times slower than the plain form (docs/toolchain-notes.md). The values are the same up to
  * rounding (test/train/layers/fast-gradients.test.ts). That is the op's plain form. TensorFlow
  * and WebGPU take a matmul's transpose flags for free (an explicit transpose is a copy, and on
- * webgpu one more dispatch), so their forms use flags instead (backend/tensorflow/ops/dense.ts,
- * backend/webgpu/ops/dense.ts, which also adds the bias in the matmul's shader).
+ * webgpu one more dispatch), so their forms use flags instead (backends/tensorflow/ops/dense.ts,
+ * backends/webgpu/ops/dense.ts, which also adds the bias in the matmul's shader).
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../../backend/op-forms.js';
+import { defineOp } from '../../backend-api/op-forms.js';
 import { denseOfConstantInput } from './dense-of-constant-input.js';
 
 /**

@@ -8,7 +8,7 @@
  * about a third of that.
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../../backend/op-forms.js';
+import { defineOp } from '../../backend-api/op-forms.js';
 import { randomSource } from '../random-source.js';
 import { stepInput } from '../step-inputs.js';
 
@@ -138,7 +138,7 @@ export type DropoutForm = (x: tf.Tensor, rate: number, draw: () => MaskDraw) => 
 
 /**
  * The mask's forms. Plain: drawn in JavaScript and uploaded, a step input (step-inputs.ts). On
- * webgpu a shader draws the same mask, so that none is uploaded (backend/webgpu/ops/dropout.ts).
+ * webgpu a shader draws the same mask, so that none is uploaded (backends/webgpu/ops/dropout.ts).
  */
 export const dropoutMaskOp = defineOp<DropoutMaskForm>('dropoutMask', (shape, rate, draw) =>
   stepInput(() => {

@@ -5,7 +5,7 @@
  * tanh:  0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../../backend/op-forms.js';
+import { defineOp } from '../../backend-api/op-forms.js';
 
 export type GeluApproximation = 'exact' | 'tanh';
 
@@ -24,7 +24,7 @@ function geluWithTfjsOps(x: tf.Tensor, approximation: GeluApproximation): tf.Ten
   });
 }
 
-/** GELU's forms (webgpu: one shader forward and one backward, backend/webgpu/ops/gelu.ts). */
+/** GELU's forms (webgpu: one shader forward and one backward, backends/webgpu/ops/gelu.ts). */
 export const geluOp = defineOp<GeluForm>('gelu', geluWithTfjsOps);
 
 export function gelu(x: tf.Tensor, approximation: GeluApproximation): tf.Tensor {

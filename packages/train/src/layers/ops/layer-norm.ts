@@ -9,11 +9,11 @@
  * where autodiff of the same forward takes a dozen broadcasting ops. Checked against autodiff
  * (layerNormAutodiff) in test/train/layers/fast-gradients.test.ts. The sums over rows are an op
  * of their own: the host backends (wasm, cpu) compute them in one pass over dy and x^
- * (backend/host/ops/layer-norm.ts), where wasm's Sum over leading axes is slow. On webgpu the
- * whole layer is six shaders (backend/webgpu/ops/layer-norm.ts).
+ * (backends/host/ops/layer-norm.ts), where wasm's Sum over leading axes is slow. On webgpu the
+ * whole layer is six shaders (backends/webgpu/ops/layer-norm.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../../backend/op-forms.js';
+import { defineOp } from '../../backend-api/op-forms.js';
 
 export const LAYER_NORM_EPSILON = 1e-6;
 
@@ -34,7 +34,7 @@ export const layerNormParameterGradientsOp = defineOp<LayerNormParameterGradient
 /**
  * (x - mean) * rstd over the last axis, and rstd = 1 / sqrt(var + eps). A form that takes the
  * input scaled by c passes epsilon c^2 eps, which gives the same x^
- * (backend/tensorflow/ops/gmlp-block.ts).
+ * (backends/tensorflow/ops/gmlp-block.ts).
  */
 export function standardize(x: tf.Tensor, epsilon = LAYER_NORM_EPSILON): { normalized: tf.Tensor; rstd: tf.Tensor } {
   // tf.moments' own ops, with x - mean computed once (moments computes it for the variance and

@@ -12,7 +12,7 @@
  * form for the active backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../../backend/op-forms.js';
+import { defineOp } from '../../backend-api/op-forms.js';
 
 type GradFunc = tf.GradFunc;
 

@@ -107,7 +107,7 @@ function interleavedLeft(patches: number): tf.Tensor2D {
 
 /**
  * The same map as applyRealDft2d with no transposes, for native TensorFlow (the FNet block's
- * TensorFlow form used it until the real-input FFT of backend/tensorflow/ops/real-dft2d.ts, 2 to
+ * TensorFlow form used it until the real-input FFT of backends/tensorflow/ops/real-dft2d.ts, 2 to
  * 3 times faster there, replaced it): Y = X [C_D | S_D] as one 2-D matmul, then per example out = L Y', with Y' the
  * free [2N, D] view of Y and L the interleaved [C_N | -S_N], a batched matmul whose kernel
  * broadcasts L over the batch. On TensorFlow the two transposes of the wasm form are full copies

@@ -11,7 +11,7 @@
  * after the first wrongly (test/train/layers/zoom.test.ts records both).
  */
 import * as tf from '@tensorflow/tfjs';
-import { defineOp } from '../../backend/op-forms.js';
+import { defineOp } from '../../backend-api/op-forms.js';
 import { stepInput } from '../step-inputs.js';
 
 /** TensorFlow's REFLECT coordinate mapping (d c b a | a b c d | d c b a), clamped to the image. */
@@ -152,7 +152,7 @@ export type ZoomForm = (images: tf.Tensor4D, zooms: () => ImageZooms) => tf.Tens
  * and a weighted sum per axis, the taps as tensors (zoomTapTensors) made inside a step input, so
  * that a recorded step graph is fed each step's (layers/step-inputs.ts). On the host backends
  * (wasm, cpu) the interpolation runs in JavaScript on the tensor's data, 10x faster than the wasm
- * Gather kernel (backend/host/ops/zoom.ts). Both give the same values up to rounding
+ * Gather kernel (backends/host/ops/zoom.ts). Both give the same values up to rounding
  * (test/train/layers/zoom.test.ts); the images need no gradient.
  */
 export const zoomOp = defineOp<ZoomForm>('zoom', (images, zooms) =>

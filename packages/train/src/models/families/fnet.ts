@@ -4,8 +4,8 @@
  * embedding after the patch embedding, as the seed's FNet does.
  */
 import * as tf from '@tensorflow/tfjs';
-import { add, chain, layer, norm } from '../../baseline/plain-graph.js';
-import { PlainFourierTransform } from '../../baseline/plain-layers.js';
+import { add, chain, layer, norm } from '../../layers/plain/plain-graph.js';
+import { PlainFourierTransform } from '../../layers/plain/plain-layers.js';
 import { FNetBlock } from '../../layers/fnet-block.js';
 import { denseFlops } from '../block-flops.js';
 import type { ModelFamily } from '../model-family.js';

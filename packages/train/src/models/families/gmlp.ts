@@ -3,8 +3,8 @@
  * the other after a projection over patches (layers/gmlp-block.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { add, chain, layer, norm, swap } from '../../baseline/plain-graph.js';
-import { ChannelHalves } from '../../baseline/plain-layers.js';
+import { add, chain, layer, norm, swap } from '../../layers/plain/plain-graph.js';
+import { ChannelHalves } from '../../layers/plain/plain-layers.js';
 import { GMlpBlock } from '../../layers/gmlp-block.js';
 import { denseFlops } from '../block-flops.js';
 import type { ModelFamily } from '../model-family.js';

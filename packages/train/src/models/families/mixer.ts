@@ -3,7 +3,7 @@
  * mixing, each an MLP with a residual (layers/mixer-block.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { add, chain, layer, norm, swap, type Apply } from '../../baseline/plain-graph.js';
+import { add, chain, layer, norm, swap, type Apply } from '../../layers/plain/plain-graph.js';
 import { MixerBlock } from '../../layers/mixer-block.js';
 import { denseFlops } from '../block-flops.js';
 import type { ModelFamily } from '../model-family.js';
