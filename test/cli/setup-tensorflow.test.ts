@@ -86,7 +86,7 @@ describe('mlpx setup tensorflow: one clear error per problem, nothing left behin
       env: { MLPX_TENSORFLOW_DIR: root },
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/--backend tensorflow: no backend could be loaded:\n {2}tensorflow: .*damaged.*install\.json is damaged \(not JSON/);
+    expect(result.stderr).toMatch(/--backend tensorflow could not be loaded: .*damaged.*install\.json is damaged \(not JSON/);
     expect(result.stderr).toMatch(/run `mlpx setup tensorflow --force`/);
     expect(result.stderr).not.toMatch(STACK_LINE);
   });

@@ -14,7 +14,7 @@
  *               (gpu-devices.ts): the probe would only print Dawn's native warnings.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describeError, MlpxError } from '@mlpx/core';
+import { firstThatLoads, NoneLoadedError, skipCandidate, type Skip, type SkippedCandidate } from '@mlpx/core';
 import type { BackendChoice } from '../backend-api/backend-choices.js';
 import { noWebgpuDeviceReason } from './webgpu/gpu-devices.js';
 import { registerBackendForms } from './register-forms.js';
@@ -29,7 +29,7 @@ export interface SelectedBackend {
   /** What was loaded, e.g. '@tensorflow/tfjs-backend-wasm 4.22.0 (SIMD)'. */
   readonly description: string;
   /** Why each backend tried before it was not used. */
-  readonly skipped: readonly { name: string; reason: string }[];
+  readonly skipped: readonly SkippedCandidate[];
   /** The WebGPU adapter, when the backend is webgpu. */
   readonly adapter?: WebgpuAdapterInfo;
 }
@@ -81,39 +81,48 @@ const LOADERS: Record<Exclude<Candidate, 'webgpu'>, () => Promise<string>> = {
   cpu: loadCpu,
 };
 
+/** What loading one backend gives: its description, and the adapter for webgpu. */
+interface LoadedBackend {
+  readonly description: string;
+  readonly adapter?: WebgpuAdapterInfo;
+}
+
+async function loadCandidate(name: Candidate, choice: BackendChoice, options: SelectBackendOptions): Promise<LoadedBackend | Skip> {
+  if (name !== 'webgpu') return { description: await LOADERS[name]() };
+  const adapter = await (options.probeWebgpu ?? (choice === 'auto' ? probeWhereUseful : probeWebgpuAdapter))();
+  if (choice === 'auto' && adapter.software) {
+    return skipCandidate(`only a software adapter is available (${describeAdapter(adapter)}), which trains slower than wasm`);
+  }
+  return { description: await loadWebgpu(adapter), adapter };
+}
+
 export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions = {}): Promise<SelectedBackend> {
   // The backends' forms of mlpx's ops (backends/<name>/register.ts), registered once, here rather than on import.
   registerBackendForms();
   const candidates: readonly Candidate[] = choice === 'auto' ? ['tensorflow', 'webgpu', 'wasm', 'cpu'] : [choice];
-  const skipped: { name: string; reason: string }[] = [];
-  for (const name of candidates) {
-    try {
-      if (name === 'webgpu') {
-        const adapter = await (options.probeWebgpu ?? (choice === 'auto' ? probeWhereUseful : probeWebgpuAdapter))();
-        if (choice === 'auto' && adapter.software) {
-          throw new Error(`only a software adapter is available (${describeAdapter(adapter)}), which trains slower than wasm`);
-        }
-        return { name, description: await loadWebgpu(adapter), skipped, adapter };
-      }
-      return { name, description: await LOADERS[name](), skipped };
-    } catch (error) {
-      skipped.push({ name, reason: describeError(error) });
-    }
+  try {
+    const { value, chosen, skipped } = await firstThatLoads(candidates, (name) => loadCandidate(name, choice, options), { heading: heading(choice) });
+    return { name: chosen, description: value.description, skipped, ...(value.adapter ? { adapter: value.adapter } : {}) };
+  } catch (error) {
+    if (error instanceof NoneLoadedError) throw new NoBackendError(choice, error.skipped as readonly SkippedCandidate<Candidate>[]);
+    throw error;
   }
-  throw new NoBackendError(choice, skipped);
 }
 
-/** No backend of those asked for could load; `skipped` says why for each. */
-export class NoBackendError extends MlpxError {
+function heading(choice: BackendChoice): string {
+  return choice === 'auto' ? '--backend auto: no backend could be loaded' : `--backend ${choice} could not be loaded`;
+}
+
+/** No backend of those asked for could load; `skipped` says why for each (the one format of @mlpx/core's firstThatLoads). */
+export class NoBackendError extends NoneLoadedError<Candidate> {
   constructor(
     readonly choice: BackendChoice,
-    readonly skipped: readonly { name: string; reason: string }[],
+    skipped: readonly SkippedCandidate<Candidate>[],
   ) {
-    const reasons = skipped.map((s) => `  ${s.name}: ${s.reason}`).join('\n');
     const hint =
       choice === 'tensorflow'
-        ? '\nRun `mlpx setup tensorflow` (or `mlpx setup tensorflow --gpu` for CUDA) to build it (https://github.com/mlpx/mlpx/blob/main/docs/native-tensorflow.md).'
-        : '';
-    super(`--backend ${choice}: no backend could be loaded:\n${reasons}${hint}`);
+        ? 'Run `mlpx setup tensorflow` (or `mlpx setup tensorflow --gpu` for CUDA) to build it (https://github.com/mlpx/mlpx/blob/main/docs/native-tensorflow.md).'
+        : undefined;
+    super(heading(choice), skipped, hint);
   }
 }
