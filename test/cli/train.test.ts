@@ -133,7 +133,7 @@ describe('mlpx train with bad input: one clear message, exit 1, nothing written'
       name: 'a tensorflow backend that is not set up',
       args: () => ['--backend', 'tensorflow'],
       message:
-        /tensorflow: no engine set up in .*no-engine \(run `mlpx setup tensorflow`\); @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed\nRun `mlpx setup tensorflow`/,
+        /--backend tensorflow could not be loaded: no engine set up in .*no-engine \(run `mlpx setup tensorflow`\); @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed\nRun `mlpx setup tensorflow`/,
     },
   ];
   for (const c of cases) {
