@@ -7,16 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { describe, it } from 'vitest';
 import { exportToOnnx } from '@mlpx/export/src/export-to-onnx.js';
-import {
-  BilinearResize,
-  FNetBlock,
-  GMlpBlock,
-  MixerBlock,
-  Normalization,
-  PatchEmbedding,
-  PatchPositionEmbedding,
-  Patches,
-} from '@mlpx/train/src/layers/index.js';
+import { BilinearResize, Normalization, PatchEmbedding, PatchPositionEmbedding, Patches } from '@mlpx/train/src/layers/index.js';
+import { blockCases } from '../families/family-cases.js';
 import { useBackend } from '../helpers/backend.js';
 import { expectClose } from '../helpers/closeness.js';
 import { randomInput, singleLayerModel } from '../helpers/single-layer-model.js';
@@ -34,11 +26,8 @@ const CASES: [string, () => tf.layers.Layer, number[]][] = [
   ['PatchEmbedding', () => new PatchEmbedding({ units: 8 }), [6, 16]],
   ['GlobalAveragePooling1D', () => tf.layers.globalAveragePooling1d({}), [6, 8]],
   ['PatchPositionEmbedding', () => new PatchPositionEmbedding({}), [6, 8]],
-  ['MixerBlock', () => new MixerBlock({ dropoutRate: 0 }), [8, 16]],
-  ['FNetBlock', () => new FNetBlock({ dropoutRate: 0 }), [8, 16]],
-  ['FNetBlock 7 patches (odd)', () => new FNetBlock({ dropoutRate: 0 }), [7, 12]],
-  ["FNetBlock 64x256 (the seed's)", () => new FNetBlock({ dropoutRate: 0 }), [64, 256]],
-  ['GMlpBlock', () => new GMlpBlock({ dropoutRate: 0 }), [8, 16]],
+  // Each model family's blocks, from its own cases (test/families/).
+  ...blockCases().map((block): [string, () => tf.layers.Layer, number[]] => [block.name, block.make, [...block.shape]]),
 ];
 
 async function run(bytes: Uint8Array, provider: string, input: tf.Tensor): Promise<Float32Array> {

@@ -1,5 +1,5 @@
 /**
- * The three models, trained briefly on Fashion-MNIST, exported at opset 13 (matmul Fourier
+ * Every model family, trained briefly on Fashion-MNIST, exported at opset 13 (matmul Fourier
  * transform) and 17 (both forms): logits within 1e-4 and identical top-1 against TensorFlow.js on
  * real images and random pixels, at batch 1, 7 and 128; every model passes the ONNX checker.
  */
@@ -10,6 +10,7 @@ import { decodeModel } from '@mlpx/core/src/onnx/schema.js';
 import { summarizeOnnx } from '@mlpx/export/src/onnx-summary.js';
 import { verificationImages, verifyExport } from '@mlpx/export/src/verify/verify-export.js';
 import { MODEL_NAMES } from '@mlpx/train/src/models/model-config.js';
+import { casesOf } from '../families/family-cases.js';
 import { useBackend } from '../helpers/backend.js';
 import { checkOnnxModel } from '../helpers/onnx-checker.js';
 import { fashionTestImages, trainedModel } from '../helpers/trained-models.js';
@@ -58,9 +59,8 @@ describe.each(MODEL_NAMES)('%s exported to ONNX', (name) => {
     for (const node of nodes.filter((n) => n.op_type === 'Transpose')) {
       expect(producer.get(node.input![0]!)?.op_type).not.toBe('Transpose');
     }
-    // NHWC -> NCHW and back around the Resize, and the patch grid; FNet's factored Fourier
-    // transform puts each block's channels back in order with one more.
-    expect(summarizeOnnx(bytes).operators['Transpose']).toBe(name === 'fnet' ? 3 + 2 : 3);
+    // NHWC -> NCHW and back around the Resize, and the patch grid, and what the family's blocks add (its cases).
+    expect(summarizeOnnx(bytes).operators['Transpose']).toBe(casesOf(name).exportedTransposes);
     expect(nodes.every((n) => n.name && /^[a-z_0-9]+(\/[A-Za-z_0-9]+)*(_\d+)?$/.test(n.name))).toBe(true);
     expect(nodes.some((n) => n.name!.startsWith(`${name}_block_1/`))).toBe(true);
     const opNames = graph.input!.map((v) => v.name).concat(graph.output!.map((v) => v.name));

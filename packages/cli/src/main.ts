@@ -15,7 +15,7 @@ import { MLPX_VERSION } from './version.js';
 const COMMANDS: readonly { name: string; description: string; load: () => Promise<Command> }[] = [
   {
     name: 'train',
-    description: 'train MLP-Mixer, FNet or gMLP with the seed recipe and write a run folder',
+    description: 'train an attention-free MLP image classifier (--model: its model families) with the seed recipe and write a run folder',
     load: async () => (await import('./commands/train.js')).trainCommand(),
   },
   {
@@ -50,7 +50,7 @@ const COMMANDS: readonly { name: string; description: string; load: () => Promis
   },
   {
     name: 'bench',
-    description: 'measure training and inference throughput of the three models, side by side, on this machine',
+    description: 'measure training and inference throughput of each model family, side by side, on this machine',
     load: async () => (await import('./commands/bench.js')).benchCommand(),
   },
   {
@@ -63,7 +63,7 @@ const COMMANDS: readonly { name: string; description: string; load: () => Promis
 /** The command line, with the full definition of `requested` (a subcommand name) and stubs for the rest. */
 export async function program(requested?: string): Promise<Command> {
   const cli = new Command('mlpx')
-    .description('Train MLP-Mixer, FNet and gMLP image classifiers in Node.js, export them to ONNX, run them anywhere.')
+    .description('Train attention-free MLP image classifiers in Node.js, export them to ONNX, run them anywhere.')
     .version(MLPX_VERSION)
     .exitOverride();
   for (const { name, description, load } of COMMANDS) {

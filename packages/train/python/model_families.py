@@ -1,16 +1,25 @@
-"""The model families mlpx ships (MLP-Mixer, FNet, gMLP), read from ../model-families.json.
+"""The model families mlpx ships (MLP-Mixer, FNet, gMLP), read from ../dist/model-families.json.
 
-That file is the one list the Python tooling shares with @mlpx/train (whose models/families/*.ts
-hold the same facts; a test checks they agree): each family's name (mlpx's --model), display
-name, the seed's learning rate, whether the classifier adds FNet's position embedding, and the
-Keras layer class in seed_layers.py that mirrors its block.
+@mlpx/train's build writes that file (scripts/write-model-families.mjs) from the families' own
+entries (src/models/families/*.ts), the one statement of their facts: each family's name (mlpx's
+--model), display name, the seed's learning rate, whether the classifier adds FNet's position
+embedding, and the Keras layer class in seed_layers.py that mirrors its block.
 """
 import json
 from pathlib import Path
 
-_FILE = Path(__file__).resolve().parent.parent / "model-families.json"
+_FILE = Path(__file__).resolve().parent.parent / "dist" / "model-families.json"
 
-FAMILIES = {family["name"]: family for family in json.loads(_FILE.read_text(encoding="utf-8"))["families"]}
+
+def _read_families():
+    try:
+        text = _FILE.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SystemExit(f"{_FILE} is missing: @mlpx/train's build writes it (npm run build in the repository)") from None
+    return {family["name"]: family for family in json.loads(text)["families"]}
+
+
+FAMILIES = _read_families()
 MODEL_NAMES = tuple(FAMILIES)
 # The families with a Keras block in seed_layers.py: the ones the Keras peer and fixtures cover.
 KERAS_MODEL_NAMES = tuple(name for name, family in FAMILIES.items() if family.get("kerasBlock"))

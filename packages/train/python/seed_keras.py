@@ -23,7 +23,7 @@ from keras import layers
 from model_families import LEARNING_RATES, has_position_embedding
 from seed_layers import Patches, make_block
 
-# The seed's per-model learning rates are model-families.json's (model_families.py); its AdamW
+# The seed's per-model learning rates are the families' own (model_families.py); its AdamW
 # weight decay (docs/seed.md, "Training"):
 WEIGHT_DECAY = 1e-4
 

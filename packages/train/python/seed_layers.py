@@ -46,6 +46,10 @@ class Patches(layers.Layer):
 class MLPMixerLayer(layers.Layer):
     """Token mixing then channel mixing, with one LayerNormalization shared by both (the seed's quirk)."""
 
+    @classmethod
+    def from_sizes(cls, num_patches, embedding_dim, gelu, dropout_rate=None):
+        return cls(num_patches, embedding_dim, gelu, dropout_rate)
+
     def __init__(self, num_patches, embedding_dim, gelu, dropout_rate=None):
         super().__init__()
         self.mlp1 = keras.Sequential(_with_dropout([layers.Dense(num_patches), gelu(), layers.Dense(num_patches)], dropout_rate))
@@ -72,6 +76,11 @@ class MLPMixerLayer(layers.Layer):
 class FNetLayer(layers.Layer):
     """The real part of the 2-D FFT over (patches, channels) in place of attention, then a feed-forward net."""
 
+    @classmethod
+    def from_sizes(cls, num_patches, embedding_dim, gelu, dropout_rate=None):
+        del num_patches  # the Fourier transform mixes patches without weights
+        return cls(embedding_dim, gelu, dropout_rate)
+
     def __init__(self, embedding_dim, gelu, dropout_rate=None):
         super().__init__()
         # The seed's Dropout sits between the GELU and the second Dense.
@@ -92,6 +101,10 @@ class FNetLayer(layers.Layer):
 
 class GMLPLayer(layers.Layer):
     """Channel projection, the spatial gating unit, channel projection; the residual is from the normalised x (the seed's)."""
+
+    @classmethod
+    def from_sizes(cls, num_patches, embedding_dim, gelu, dropout_rate=None):
+        return cls(num_patches, embedding_dim, gelu, dropout_rate)
 
     def __init__(self, num_patches, embedding_dim, gelu, dropout_rate=None):
         super().__init__()
@@ -118,17 +131,12 @@ class GMLPLayer(layers.Layer):
         }
 
 
-# How each Keras block class is built from the sizes every block is given (FNet's needs no patch count).
-_BLOCK_BUILDERS = {
-    "MLPMixerLayer": lambda num_patches, embedding_dim, gelu, dropout_rate: MLPMixerLayer(num_patches, embedding_dim, gelu, dropout_rate),
-    "FNetLayer": lambda num_patches, embedding_dim, gelu, dropout_rate: FNetLayer(embedding_dim, gelu, dropout_rate),
-    "GMLPLayer": lambda num_patches, embedding_dim, gelu, dropout_rate: GMLPLayer(num_patches, embedding_dim, gelu, dropout_rate),
-}
-
-
 def make_block(model_name, num_patches, embedding_dim, gelu, dropout_rate=None):
-    """One block of model_name, a family of model-families.json (its kerasBlock names the class)."""
+    """One block of model_name: the class its family's kerasBlock names (model_families.py), built by its from_sizes."""
     keras_block = family(model_name).get("kerasBlock")
     if keras_block is None:
-        raise ValueError(f"model {model_name!r} has no Keras block (model-families.json names none)")
-    return _BLOCK_BUILDERS[keras_block](num_patches, embedding_dim, gelu, dropout_rate)
+        raise ValueError(f"model {model_name!r} has no Keras block (its family names none)")
+    block_class = globals().get(keras_block)
+    if not (isinstance(block_class, type) and issubclass(block_class, layers.Layer)):
+        raise ValueError(f"model {model_name!r}: its Keras block {keras_block} is not a layer class of seed_layers.py")
+    return block_class.from_sizes(num_patches, embedding_dim, gelu, dropout_rate)

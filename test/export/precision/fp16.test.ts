@@ -11,16 +11,8 @@ import { decodeModel, DataType } from '@mlpx/core/src/onnx/schema.js';
 import { exportToOnnx } from '@mlpx/export/src/export-to-onnx.js';
 import { toFloat16Bits } from '@mlpx/export/src/onnx/graph-builder.js';
 import { openSession, runBatch } from '@mlpx/infer/src/runtime/onnxruntime-node.js';
-import {
-  BilinearResize,
-  FNetBlock,
-  GMlpBlock,
-  MixerBlock,
-  Normalization,
-  PatchEmbedding,
-  PatchPositionEmbedding,
-  Patches,
-} from '@mlpx/train/src/layers/index.js';
+import { BilinearResize, Normalization, PatchEmbedding, PatchPositionEmbedding, Patches } from '@mlpx/train/src/layers/index.js';
+import { familyCases } from '../../families/family-cases.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { CHECKER_MAX_OPSET, checkOnnxModel } from '../../helpers/onnx-checker.js';
@@ -35,9 +27,8 @@ const CASES: [string, () => tf.layers.Layer, number[]][] = [
   ['PatchEmbedding', () => new PatchEmbedding({ units: 8 }), [6, 16]],
   ['GlobalAveragePooling1D', () => tf.layers.globalAveragePooling1d({}), [6, 8]],
   ['PatchPositionEmbedding', () => new PatchPositionEmbedding({}), [6, 8]],
-  ['MixerBlock', () => new MixerBlock({ dropoutRate: 0 }), [8, 16]],
-  ['FNetBlock', () => new FNetBlock({ dropoutRate: 0 }), [8, 16]],
-  ['GMlpBlock', () => new GMlpBlock({ dropoutRate: 0 }), [8, 16]],
+  // Each model family's block on its first (small) shape, from its own cases (test/families/).
+  ...familyCases().map(({ blocks: [block] }): [string, () => tf.layers.Layer, number[]] => [block!.name, block!.make, [...block!.shape]]),
 ];
 
 describe('float16 rounding', () => {

@@ -14,7 +14,8 @@ import { MAX_OPSET, MIN_OPSET } from '@mlpx/export/src/onnx/versions.js';
 import { calibrateActivations } from '@mlpx/export/src/precision/calibrate.js';
 import { activationQuantization, quantizePerColumn } from '@mlpx/export/src/emit/int8-dense.js';
 import { openSession, runBatch } from '@mlpx/infer/src/runtime/onnxruntime-node.js';
-import { FNetBlock, GMlpBlock, MixerBlock } from '@mlpx/train/src/layers/index.js';
+import { MixerBlock } from '@mlpx/train/src/layers/index.js';
+import { familyCases } from '../../families/family-cases.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { CHECKER_MAX_OPSET, checkOnnxModel } from '../../helpers/onnx-checker.js';
@@ -77,12 +78,13 @@ describe('int8 weights and activations', () => {
 });
 
 const BLOCKS: [string, () => tf.layers.Layer, number[], { int8: number; float: number; quantize?: number }][] = [
-  // MatMulIntegerToFloat for the channel MLP; the token MLP (the kernel on the left) stays MatMul.
-  ['MixerBlock', () => new MixerBlock({ dropoutRate: 0 }), [8, 16], { int8: 2, float: 2 }],
-  // The feed-forward layers and the Fourier transform's second channel stage; its patch and first channel stages stay MatMul.
-  ['FNetBlock', () => new FNetBlock({ dropoutRate: 0 }), [8, 16], { int8: 3, float: 2 }],
-  // The channel projections (u and v from one QuantizeLinear); the spatial projection stays MatMul.
-  ['GMlpBlock', () => new GMlpBlock({ dropoutRate: 0 }), [8, 16], { int8: 3, float: 1, quantize: 2 }],
+  // Each model family's block and what its int8 export holds, from its own cases (test/families/).
+  ...familyCases().map(({ blocks: [block], int8 }): [string, () => tf.layers.Layer, number[], typeof int8] => [
+    block!.name,
+    block!.make,
+    [...block!.shape],
+    int8,
+  ]),
   ['Dense over [B, R, F]', () => tf.layers.dense({ units: 12 }), [6, 16], { int8: 1, float: 0 }],
   ['Dense over [B, F] (the head)', () => tf.layers.dense({ units: 10 }), [24], { int8: 1, float: 0 }],
 ];

@@ -40,8 +40,8 @@ describe('model names', () => {
   });
   it('derives the default from the model family and the dataset', () => {
     expect(defaultModelName('mixer', 'fashion-mnist')).toBe('mixer-fashion-mnist');
-    expect(defaultModelName('gmlp', 'cifar100')).toBe('gmlp-cifar100');
-    expect(defaultModelName('fnet', 'folder:/data/My_Flowers/')).toBe('fnet-my-flowers');
+    expect(defaultModelName('resmlp12', 'cifar100')).toBe('resmlp12-cifar100');
+    expect(defaultModelName('mixer', 'folder:/data/My_Flowers/')).toBe('mixer-my-flowers');
     expect(defaultModelName(undefined, undefined)).toBe('model');
   });
   it('derives a valid name from anything', () => {

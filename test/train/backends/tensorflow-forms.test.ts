@@ -7,15 +7,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { selectBackend } from '@mlpx/train/src/backends/select-backend.js';
-import { FNetBlock } from '@mlpx/train/src/layers/fnet-block.js';
-import { GMlpBlock } from '@mlpx/train/src/layers/gmlp-block.js';
-import { MixerBlock } from '@mlpx/train/src/layers/mixer-block.js';
 import { denseLastAxis, denseLastAxisAutodiff } from '@mlpx/train/src/layers/ops/dense.js';
 import { gelu, geluGradient, type GeluApproximation } from '@mlpx/train/src/layers/ops/gelu.js';
 import { applyRealDft2d, applyRealDft2dBatched } from '@mlpx/train/src/layers/ops/real-dft2d.js';
 import { realDft2dByFft } from '@mlpx/train/src/backends/tensorflow/ops/real-dft2d.js';
 import { useTiledMeanGradient } from '@mlpx/train/src/layers/ops/mean-gradient.js';
 import { randomSource } from '@mlpx/train/src/layers/random-source.js';
+import { familyCases } from '../../families/family-cases.js';
 import { expectClose } from '../../helpers/closeness.js';
 import { describeWithTensorflow } from '../../helpers/tensorflow.js';
 
@@ -104,8 +102,6 @@ describeWithTensorflow('the tensorflow forms of the ops', () => {
   }
 });
 
-type BlockClass = typeof MixerBlock | typeof FNetBlock | typeof GMlpBlock;
-
 /** The block's output and the gradients of sum(upstream * output) for the input and every weight. */
 async function blockStep(block: tf.layers.Layer, x: tf.Tensor, upstream: tf.Tensor): Promise<Float32Array[]> {
   randomSource.reseed(77);
@@ -121,17 +117,14 @@ async function blockStep(block: tf.layers.Layer, x: tf.Tensor, upstream: tf.Tens
 }
 
 describeWithTensorflow('the tensorflow forms of the blocks', () => {
-  const blocks: [string, BlockClass][] = [
-    ['MixerBlock', MixerBlock],
-    ['FNetBlock', FNetBlock],
-    ['GMlpBlock', GMlpBlock],
-  ];
-  for (const [name, Block] of blocks) {
+  // Each model family's block, from its own cases (test/families/).
+  for (const { blocks, block: makeBlock } of familyCases()) {
+    const name = blocks[0]!.name;
     for (const approximation of ['exact', 'tanh'] as GeluApproximation[]) {
       it(`${name} (${approximation} GELU, dropout on): the wasm block's output and gradients within 1e-4`, async () => {
         await selectBackend('wasm');
         randomSource.reseed(3);
-        const block = new Block({ dropoutRate: 0.2, gelu: approximation });
+        const block = makeBlock({ dropoutRate: 0.2, gelu: approximation });
         const x = tf.randomNormal([4, 36, 20], 0, 1, 'float32', 8);
         const upstream = tf.randomNormal([4, 36, 20], 0, 1, 'float32', 9);
         block.apply(x); // builds the weights

@@ -1,7 +1,9 @@
 /** mlpx's layers against the seed's Keras layers (fixtures from test/tools/keras_reference.py). */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { BilinearResize, FNetBlock, GMlpBlock, MixerBlock, Normalization, Patches } from '@mlpx/train/src/layers/index.js';
+import { BilinearResize, Normalization, Patches } from '@mlpx/train/src/layers/index.js';
+import { modelFamily } from '@mlpx/train/src/models/model-families.js';
+import { familyCases } from '../../families/family-cases.js';
 import type { GeluApproximation } from '@mlpx/train/src/layers/ops/gelu.js';
 import { useBackend } from '../../helpers/backend.js';
 import { expectClose } from '../../helpers/closeness.js';
@@ -22,10 +24,11 @@ async function expectMatchesKeras(fixtureName: string, make: (fixture: ReturnTyp
 }
 
 describe('layers match the seed in Keras', () => {
-  for (const gelu of ['exact', 'tanh'] as GeluApproximation[]) {
-    it(`MixerBlock (${gelu} GELU)`, () => expectMatchesKeras(`mixer-block-${gelu}`, () => new MixerBlock({ dropoutRate: 0.2, gelu })));
-    it(`FNetBlock (${gelu} GELU)`, () => expectMatchesKeras(`fnet-block-${gelu}`, () => new FNetBlock({ dropoutRate: 0.2, gelu })));
-    it(`GMlpBlock (${gelu} GELU)`, () => expectMatchesKeras(`gmlp-block-${gelu}`, () => new GMlpBlock({ dropoutRate: 0.2, gelu })));
+  // Each model family with a Keras block (its kerasBlock), against the fixture keras_reference.py wrote for it.
+  for (const { family, block, blocks } of familyCases().filter((c) => modelFamily(c.family).kerasBlock !== undefined)) {
+    for (const gelu of ['exact', 'tanh'] as GeluApproximation[]) {
+      it(`${blocks[0]!.name} (${gelu} GELU)`, () => expectMatchesKeras(`${family}-block-${gelu}`, () => block({ dropoutRate: 0.2, gelu })));
+    }
   }
   it('Normalization', () => expectMatchesKeras('normalization', () => new Normalization({})));
   it('BilinearResize (half-pixel centres)', () =>

@@ -1,17 +1,21 @@
 /**
- * The registry of model families: the built-in ones, the one list the Python tooling reads
- * (packages/train/model-families.json) agreeing with them, and what it refuses.
+ * The registry of model families: the built-in ones with their own test cases (test/families/),
+ * the facts the Python tooling reads (written by the build from the entries), and what it refuses.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_FAMILIES } from '@mlpx/train/src/models/families/index.js';
 import { checkModelConfig, isModelName, MODEL_NAMES, type ModelConfig } from '@mlpx/train/src/models/model-config.js';
 import { modelFamilies, modelFamily, registerModelFamily } from '@mlpx/train/src/models/model-families.js';
 import type { ModelFamily } from '@mlpx/train/src/models/model-family.js';
 import { SEED_LEARNING_RATES } from '@mlpx/train/src/training/recipe.js';
+import { familyCases } from '../../families/family-cases.js';
 import { REPO_ROOT } from '../../helpers/run-cli.js';
 
+const run = promisify(execFile);
 const train = (path: string): string => readFileSync(join(REPO_ROOT, 'packages', 'train', path), 'utf8');
 
 interface FamilyFacts {
@@ -23,45 +27,51 @@ interface FamilyFacts {
 }
 
 describe('model families', () => {
-  it("are MLP-Mixer, FNet and gMLP, with the seed's learning rates; only FNet has the position embedding", () => {
-    expect(MODEL_NAMES).toEqual(['mixer', 'fnet', 'gmlp']);
+  it("are the registry's, each with its own test cases and the learning rate and position embedding they give", () => {
     expect(modelFamilies().map((f) => f.name)).toEqual(MODEL_NAMES);
-    expect(SEED_LEARNING_RATES).toEqual({ mixer: 0.005, fnet: 0.001, gmlp: 0.003 });
-    expect(
-      modelFamilies()
-        .filter((f) => f.positionEmbedding)
-        .map((f) => f.name),
-    ).toEqual(['fnet']);
+    expect(BUILT_IN_FAMILIES.map((f) => f.name)).toEqual(MODEL_NAMES);
+    for (const cases of familyCases()) {
+      const family = modelFamily(cases.family);
+      expect(family.learningRate, cases.family).toBe(cases.learningRate);
+      expect((SEED_LEARNING_RATES as Record<string, number>)[cases.family], cases.family).toBe(cases.learningRate);
+      expect(family.positionEmbedding, cases.family).toBe(cases.positionEmbedding);
+    }
   });
 
-  it('agree with model-families.json, the list the Python tooling reads', () => {
-    const json = JSON.parse(train('model-families.json')) as { families: FamilyFacts[] };
-    const facts = BUILT_IN_FAMILIES.map(({ name, displayName, learningRate, positionEmbedding, kerasBlock }) => ({
+  it('reach the Python tooling as the build wrote them from the entries (dist/model-families.json, read by python/model_families.py)', async () => {
+    const { stdout } = await run('python3', ['-c', 'import json, model_families; print(json.dumps(list(model_families.FAMILIES.values())))'], {
+      cwd: join(REPO_ROOT, 'packages', 'train', 'python'),
+    });
+    const facts: FamilyFacts[] = BUILT_IN_FAMILIES.map(({ name, displayName, learningRate, positionEmbedding, kerasBlock }) => ({
       name,
       displayName,
       learningRate,
       positionEmbedding,
-      kerasBlock,
+      ...(kerasBlock === undefined ? {} : { kerasBlock }),
     }));
-    expect(json.families).toEqual(facts);
+    expect(JSON.parse(stdout)).toEqual(facts);
   });
 
-  it('name Keras block classes that python/seed_layers.py defines and builds', () => {
+  it('name Keras block classes that python/seed_layers.py defines, each built from the sizes every block is given', () => {
     const python = train('python/seed_layers.py');
     for (const family of BUILT_IN_FAMILIES) {
-      expect(python, family.kerasBlock).toContain(`class ${family.kerasBlock}(layers.Layer):`);
-      expect(python, family.kerasBlock).toContain(`"${family.kerasBlock}": lambda`);
+      const start = python.indexOf(`class ${family.kerasBlock}(layers.Layer):`);
+      expect(start, family.kerasBlock).toBeGreaterThan(0);
+      const body = python.slice(start, python.indexOf('\nclass ', start + 1) >>> 0);
+      expect(body, family.kerasBlock).toContain('def from_sizes(cls, num_patches, embedding_dim, gelu, dropout_rate=None):');
     }
   });
 
-  it('ship model-families.json with @mlpx/train', () => {
-    expect((JSON.parse(train('package.json')) as { files: string[] }).files).toContain('model-families.json');
+  it('ship the facts with @mlpx/train: the build writes them into dist/, which the package holds', () => {
+    const manifest = JSON.parse(train('package.json')) as { files: string[]; scripts: Record<string, string> };
+    expect(manifest.files).toContain('dist');
+    expect(manifest.scripts['prepack']).toContain('scripts/write-model-families.mjs');
   });
 
   it('name the known families for an unknown model, in lookups and in checkModelConfig', () => {
-    expect(isModelName('gmlp')).toBe(true);
+    expect(MODEL_NAMES.every(isModelName)).toBe(true);
     expect(isModelName('resnet')).toBe(false);
-    expect(() => modelFamily('resnet')).toThrow(/^unknown model 'resnet': the model families are mixer, fnet, gmlp$/);
+    expect(() => modelFamily('resnet')).toThrow(`unknown model 'resnet': the model families are ${MODEL_NAMES.join(', ')}`);
     const config: ModelConfig = {
       model: 'resnet',
       inputHeight: 8,
@@ -79,9 +89,10 @@ describe('model families', () => {
   });
 
   it('refuses a name already taken, and a name that cannot prefix layer names', () => {
-    const like = (name: string): ModelFamily => ({ ...modelFamily('mixer'), name });
-    expect(() => registerModelFamily(like('gmlp'))).toThrow(/model family 'gmlp' is already registered/);
+    const [first, last] = [MODEL_NAMES[0]!, MODEL_NAMES[MODEL_NAMES.length - 1]!];
+    const like = (name: string): ModelFamily => ({ ...modelFamily(first), name });
+    expect(() => registerModelFamily(like(last))).toThrow(`model family '${last}' is already registered`);
     expect(() => registerModelFamily(like('My Family'))).toThrow(/model family name 'My Family' must be lower-case letters and digits/);
-    expect(modelFamilies()).toHaveLength(3);
+    expect(modelFamilies()).toHaveLength(MODEL_NAMES.length);
   });
 });

@@ -65,12 +65,19 @@ function positionEmbeddingFamilies(): string[] {
     .map((family) => family.name);
 }
 
+/** "mixer (MLP-Mixer), fnet (FNet), ...": each family's name and the name people know it by. */
+function familiesForPeople(): string {
+  return modelFamilies()
+    .map((family) => `${family.name} (${family.displayName})`)
+    .join(', ');
+}
+
 export function trainCommand(): Command {
   const learningRates = modelFamilies()
     .map((family) => `${family.name} ${family.learningRate}`)
     .join(', ');
   return new Command('train')
-    .addOption(new Option('-m, --model <name>', 'architecture').choices(modelFamilyNames()).default('mixer'))
+    .addOption(new Option('-m, --model <name>', `model family: ${familiesForPeople()}`).choices(modelFamilyNames()).default('mixer'))
     .option(
       '-d, --dataset <spec>',
       "'cifar100', 'fashion-mnist', 'fashion-mnist-sample' (the first 10,000 training and 2,000 test images, shipped with mlpx) or 'folder:<dir>' (one sub-folder per class)",

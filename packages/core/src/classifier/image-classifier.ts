@@ -67,7 +67,7 @@ export interface ImageClassifier<Input, Provider extends string = string> {
   readonly labels: readonly string[];
   /** The size of the images the model takes; other sizes are resized to it (raw pixels must be this size). */
   readonly inputSize: InputSize;
-  /** The model family ('mixer', 'fnet', 'gmlp', ...), when the model records it. */
+  /** The model family (`mlpx train --model`'s name, e.g. 'mixer'), when the model records it. */
   readonly family: string | undefined;
   /** The accuracy recorded at training, when the model carries it. */
   readonly trained: TrainedAccuracy | undefined;

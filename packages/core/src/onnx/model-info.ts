@@ -13,7 +13,7 @@ export interface ModelInfo {
   /** [height, width, channels] of one input image. */
   readonly inputShape: readonly [number, number, number];
   readonly labels: readonly string[];
-  /** The model family's name ('mixer', 'fnet', 'gmlp', or one registered with @mlpx/train's registerModelFamily) when recorded. */
+  /** The model family's name (one of @mlpx/train's, e.g. 'mixer', or one registered with its registerModelFamily) when recorded. */
   readonly family: string | undefined;
   /** What training measured, when recorded (models exported by mlpx). */
   readonly trained: TrainedAccuracy | undefined;

@@ -9,7 +9,7 @@ import { isModelFamily, modelFamily } from './model-families.js';
 
 export type { Architecture, ModelConfig, ModelName } from './classifier-config.js';
 
-/** The families mlpx ships: 'mixer', 'fnet', 'gmlp' (model-families.ts; registerModelFamily adds others). */
+/** The families mlpx ships (models/families/index.ts; registerModelFamily adds others). */
 export const MODEL_NAMES: readonly BuiltInModelName[] = BUILT_IN_FAMILIES.map((family) => family.name);
 
 export const SEED_ARCHITECTURE = {

@@ -37,7 +37,7 @@ export interface BlockFlops {
   readonly dft: number;
 }
 
-/** The facts the Python tooling shares (packages/train/model-families.json holds the built-in ones). */
+/** The facts the Python tooling shares (the build writes the built-in ones to dist/model-families.json: scripts/write-model-families.mjs). */
 export interface ModelFamilyFacts {
   /** `--model`'s value, the ModelConfig's model, and the prefix of the block layers' names. */
   readonly name: string;
