@@ -187,9 +187,9 @@ describe('mlpx train writes a run folder', () => {
     const metrics = JSON.parse(await readFile(join(folder, 'metrics.json'), 'utf8')) as RunMetrics;
     expect(metrics.backend).toMatchObject({ name: 'wasm', threads });
     expect(metrics.dataset).toMatchObject({ name: 'fashion-mnist-sample', inputShape: [28, 28, 1], numClasses: 10, trainImages: 540, validationImages: 60 });
-    // The seed's frozen position table, recorded so that the run resumes with it.
-    expect(metrics.settings.architecture.positionTable).toBe('frozen');
-    expect(metrics.modelConfig.positionTable).toBe('frozen');
+    // The seed's frozen position table, FNet's own option, recorded so that the run resumes with it.
+    expect(metrics.settings.architecture.familyOptions).toEqual({ positionTable: 'frozen' });
+    expect(metrics.modelConfig.familyOptions).toEqual({ positionTable: 'frozen' });
     expect(metrics.history).toHaveLength(2);
     expect(Object.keys(metrics.history[0]!)).toEqual(
       expect.arrayContaining(['loss', 'accuracy', 'top5', 'valLoss', 'valAccuracy', 'valTop5', 'learningRate', 'imagesPerSec']),

@@ -20,7 +20,7 @@ interface ArrayDoc {
 
 export interface TrajectoryFixture {
   generatedBy: string;
-  config: Omit<ModelConfig, 'positionTable'>;
+  config: ModelConfig;
   optimizer: { name: string; learningRate: number; weightDecay: number; epsilon: number };
   trainableWeights: number;
   statistics: { mean: ArrayDoc; variance: ArrayDoc };
@@ -53,9 +53,10 @@ export interface TrajectoryDifference {
 }
 
 /** The model the fixture trained, built by mlpx with the fixture's initial weights. */
-export function classifierFor(fixture: TrajectoryFixture, positionTable: ModelConfig['positionTable'] = 'frozen'): tf.LayersModel {
+export function classifierFor(fixture: TrajectoryFixture): tf.LayersModel {
   const statistics = { mean: new Float32Array(fixture.statistics.mean.values), variance: new Float32Array(fixture.statistics.variance.values) };
-  const model = buildClassifier({ ...fixture.config, positionTable }, statistics);
+  // FNet's position table frozen, as the seed's: the family's default.
+  const model = buildClassifier(fixture.config, statistics);
   const fromStatistics = new Set(['normalization/mean', 'normalization/variance']);
   const set = model.weights.filter((w) => !fromStatistics.has(w.originalName)).map((w) => w.originalName);
   expect(set.sort()).toEqual(Object.keys(fixture.initialWeights).sort());

@@ -18,11 +18,13 @@ export {
   MODEL_NAMES,
   SEED_ARCHITECTURE,
   type Architecture,
+  type FamilyOptionValues,
   type ModelConfig,
   type ModelName,
 } from './models/model-config.js';
 export { isModelFamily, modelFamilies, modelFamily, modelFamilyNames, registerModelFamily } from './models/model-families.js';
-export type { BlockFlops, BlockSettings, ModelFamily, ModelFamilyFacts, PlainBlockSizes } from './models/model-family.js';
+export type { BlockFlops, BlockSettings, FamilyOption, ModelFamily, ModelFamilyFacts, PlainBlockSizes } from './models/model-family.js';
+export { familyOptionValues } from './models/family-options.js';
 export { BUILT_IN_FAMILIES, type BuiltInModelName } from './models/families/index.js';
 export { denseFlops } from './models/block-flops.js';
 

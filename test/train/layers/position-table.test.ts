@@ -1,7 +1,9 @@
 /**
- * FNet's position table: frozen by default as in the seed (a fixed random constant, saved with the
- * model, never seen by the optimizer), trained on request, and 'trained' for runs saved before the
- * setting existed (a layer config or checkpoint without the field).
+ * FNet's position table, FNet's own option (familyOptions.positionTable): frozen by default as in
+ * the seed (a fixed random constant, saved with the model, never seen by the optimizer), trained on
+ * request, and 'trained' for runs saved before the setting existed (a layer config or checkpoint
+ * without the field); a checkpoint that recorded it beside the sizes, before familyOptions, reads
+ * back with it in familyOptions, and a config that gives it there still works, with a warning.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -11,7 +13,8 @@ import { channelStatistics } from '@mlpx/train/src/layers/normalization.js';
 import { PatchPositionEmbedding, type PositionTable } from '@mlpx/train/src/layers/patch-position-embedding.js';
 import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
-import type { ModelConfig } from '@mlpx/train/src/models/model-config.js';
+import { familyOptionValues } from '@mlpx/train/src/models/family-options.js';
+import { checkModelConfig, type ModelConfig } from '@mlpx/train/src/models/model-config.js';
 import { saveModel, loadModel } from '@mlpx/train/src/run/model-files.js';
 import type { TrainSettings } from '@mlpx/train/src/training/recipe.js';
 import { AdamW } from '@mlpx/train/src/training/adamw.js';
@@ -37,7 +40,7 @@ function fnet(positionTable?: PositionTable): tf.LayersModel {
     blocks: 1,
     dropout: 0.1,
     gelu: 'exact',
-    ...(positionTable ? { positionTable } : {}),
+    ...(positionTable ? { familyOptions: { positionTable } } : {}),
   };
   randomSource.reseed(5);
   return buildClassifier(
@@ -142,7 +145,7 @@ describe('FNet position table', () => {
     expect(() => new PatchPositionEmbedding({ table: 'learned' as PositionTable })).toThrow(/frozen or trained/);
   });
 
-  it('resumes an old FNet checkpoint (no positionTable) as trained, and a new one as recorded', async () => {
+  it('resumes an old FNet checkpoint (no positionTable) as trained, one from before familyOptions and a new one as recorded', async () => {
     const state: FitState = {
       epochsDone: 1,
       history: [],
@@ -154,17 +157,73 @@ describe('FNet position table', () => {
       trainedImages: 10,
     };
     const architecture = { imageSize: 8, patchSize: 4, embeddingDim: 8, blocks: 1, dropout: 0.1, gelu: 'exact' } as const;
-    const write = async (name: string, model: TrainSettings['model'], positionTable?: PositionTable): Promise<Checkpoint> => {
+    const write = async (name: string, model: TrainSettings['model'], recorded: object = {}): Promise<Checkpoint> => {
       const folder = `${work.path}/${name}`;
       await mkdir(folder);
-      const settings = { dataset: 'fashion-mnist', model, architecture: { ...architecture, ...(positionTable ? { positionTable } : {}) } } as TrainSettings;
+      const settings = { dataset: 'fashion-mnist', model, architecture: { ...architecture, ...recorded } } as TrainSettings;
       await writeCheckpoint(folder, { settings, modelConfig: { model, ...settings.architecture } as ModelConfig, weights: new Map(), state, createdAt: '' });
       return readCheckpoint(folder);
     };
     const old = await write('old', 'fnet');
-    expect(old.settings.architecture.positionTable).toBe('trained');
-    expect(old.modelConfig.positionTable).toBe('trained');
-    expect((await write('new', 'fnet', 'frozen')).settings.architecture.positionTable).toBe('frozen');
-    expect((await write('mixer', 'mixer')).settings.architecture.positionTable).toBeUndefined();
+    expect(old.settings.architecture.familyOptions).toEqual({ positionTable: 'trained' });
+    expect(old.modelConfig.familyOptions).toEqual({ positionTable: 'trained' });
+    // Recorded beside the sizes, as checkpoints did before familyOptions.
+    const beside = await write('beside', 'fnet', { positionTable: 'frozen' });
+    for (const record of [beside.settings.architecture, beside.modelConfig]) {
+      expect(record.familyOptions).toEqual({ positionTable: 'frozen' });
+      expect(record).not.toHaveProperty('positionTable');
+    }
+    const recent = await write('new', 'fnet', { familyOptions: { positionTable: 'frozen' } });
+    expect(recent.settings.architecture.familyOptions).toEqual({ positionTable: 'frozen' });
+    expect(recent.modelConfig.familyOptions).toEqual({ positionTable: 'frozen' });
+    const mixer = await write('mixer', 'mixer');
+    expect(mixer.settings.architecture).toEqual(architecture);
+    expect(mixer.modelConfig).toEqual({ model: 'mixer', ...architecture });
+  });
+
+  it('is checked as FNet declares it, and refused for a family without it', () => {
+    const base = { model: 'fnet', inputHeight: 8, inputWidth: 8, inputChannels: 3, numClasses: 4, imageSize: 8, patchSize: 4, embeddingDim: 8, blocks: 1 };
+    const config = { ...base, dropout: 0.1, gelu: 'exact' } as const;
+    expect(() => checkModelConfig({ ...config, familyOptions: { positionTable: 'learned' } })).toThrow('position table must be frozen or trained, got learned');
+    expect(() => checkModelConfig({ ...config, model: 'gmlp', familyOptions: { positionTable: 'trained' } })).toThrow('model gmlp has no option positionTable');
+    expect(() => checkModelConfig({ ...config, familyOptions: { tables: 'trained' } })).toThrow('model fnet has no option tables (its options: positionTable)');
+    expect(familyOptionValues('fnet', config)).toEqual({ positionTable: 'frozen' });
+    expect(familyOptionValues('gmlp', config)).toEqual({});
+  });
+
+  it('still works given beside the sizes (the deprecated ModelConfig.positionTable), with one warning', async () => {
+    const warnings: { code?: string; message: string }[] = [];
+    const listen = (warning: Error & { code?: string }): void => {
+      warnings.push({ code: warning.code, message: warning.message });
+    };
+    process.on('warning', listen);
+    try {
+      const config: ModelConfig = {
+        model: 'fnet',
+        inputHeight: 8,
+        inputWidth: 8,
+        inputChannels: 3,
+        numClasses: 4,
+        imageSize: 8,
+        patchSize: 4,
+        embeddingDim: 8,
+        blocks: 1,
+        dropout: 0.1,
+        gelu: 'exact',
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old place under test
+        positionTable: 'trained',
+      };
+      for (let i = 0; i < 2; i++) {
+        const model = buildClassifier(config, { mean: new Float32Array(3), variance: new Float32Array(3).fill(1) });
+        expect((model.getLayer('position_embedding') as PatchPositionEmbedding).table).toBe('trained');
+        model.dispose();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings).toEqual([
+      { code: 'MLPX_DEP006', message: 'positionTable in a model config or architecture is deprecated: use familyOptions: { positionTable }' },
+    ]);
   });
 });

@@ -7,17 +7,17 @@ import {
   modelFamilies,
   modelFamily,
   modelFamilyNames,
-  POSITION_TABLES,
   SEED_ARCHITECTURE,
   SEED_RECIPE,
   resumeRun,
   RunStopped,
   trainRun,
   type BackendChoice,
+  type FamilyOption,
+  type FamilyOptionValues,
   type TrainRunHooks,
   type GeluApproximation,
   type ModelName,
-  type PositionTable,
   type TrainSettings,
 } from '@mlpx/train';
 import { nonNegativeInteger, openFraction, positiveInteger, positiveNumber, rate, nonNegativeNumber } from '../option-parsers.js';
@@ -47,7 +47,7 @@ interface TrainFlags {
   dropout: number;
   gelu: GeluApproximation;
   augment: boolean;
-  positionTable: PositionTable;
+  // And one flag per family option (familyOptionFlags), under the option's key.
   validationSplit: number;
   seed: number;
   backend: BackendChoice;
@@ -58,11 +58,55 @@ interface TrainFlags {
 
 const INPUT_SIZE: RenamedFlag = { command: 'train', old: '--input-size', current: '--load-size', why: 'images resized as loaded' };
 
-/** The families with FNet's position embedding: the ones --position-table applies to. */
-function positionEmbeddingFamilies(): string[] {
-  return modelFamilies()
-    .filter((family) => family.positionEmbedding)
-    .map((family) => family.name);
+/** The flag of a family's own option (FNet's positionTable: --position-table), and the families that have that option. */
+interface FamilyOptionFlag {
+  readonly key: string;
+  readonly flag: string;
+  /** The first family's declaration: families that share a key share its flag. */
+  readonly option: FamilyOption;
+  readonly families: string[];
+}
+
+/** One flag per key of the registered families' own options (ModelFamily.options). */
+function familyOptionFlags(): FamilyOptionFlag[] {
+  const flags = new Map<string, FamilyOptionFlag>();
+  for (const family of modelFamilies()) {
+    for (const [key, option] of Object.entries(family.options ?? {})) {
+      const flag = flags.get(key) ?? { key, flag: `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, option, families: [] };
+      flag.families.push(family.name);
+      flags.set(key, flag);
+    }
+  }
+  return [...flags.values()];
+}
+
+/** The commander option of a family option's flag. */
+function familyOption({ flag, option, families }: FamilyOptionFlag): Option {
+  return new Option(`${flag} <${option.valueName}>`, `${families.join(', ')} only: ${option.description}`).choices(option.choices).default(option.default);
+}
+
+/** Refuses a family option's flag given for a model whose family does not have that option. */
+function checkFamilyOptionFlags(flags: TrainFlags, command: Command): void {
+  for (const { key, flag, option, families } of familyOptionFlags()) {
+    if (!families.includes(flags.model) && command.getOptionValueSource(key) === 'cli') {
+      throw new MlpxError(`${flag} applies to --model ${families.join(' or ')} only (${flags.model} has no ${option.label})`);
+    }
+  }
+}
+
+/** The chosen model's own options from their flags (their defaults unless given), if its family has any. */
+function familyOptionsOf(flags: TrainFlags): FamilyOptionValues | undefined {
+  const given = flags as unknown as Readonly<Record<string, string>>;
+  const keys = Object.keys(modelFamily(flags.model).options ?? {});
+  return keys.length > 0 ? Object.fromEntries(keys.map((key) => [key, given[key]!])) : undefined;
+}
+
+/** ", frozen position table": the family's own options, as the progress line names them. */
+function familyOptionsText(settings: TrainSettings): string {
+  const options = modelFamily(settings.model).options ?? {};
+  return Object.entries(settings.architecture.familyOptions ?? {})
+    .map(([key, value]) => `, ${value} ${options[key]?.label ?? key}`)
+    .join('');
 }
 
 /** "mixer (MLP-Mixer), fnet (FNet), ...": each family's name and the name people know it by. */
@@ -76,7 +120,7 @@ export function trainCommand(): Command {
   const learningRates = modelFamilies()
     .map((family) => `${family.name} ${family.learningRate}`)
     .join(', ');
-  return new Command('train')
+  const command = new Command('train')
     .addOption(new Option('-m, --model <name>', `model family: ${familiesForPeople()}`).choices(modelFamilyNames()).default('mixer'))
     .option(
       '-d, --dataset <spec>',
@@ -106,12 +150,9 @@ export function trainCommand(): Command {
     .option('--blocks <n>', 'number of blocks', positiveInteger, SEED_ARCHITECTURE.blocks)
     .option('--dropout <rate>', 'dropout rate', rate, SEED_ARCHITECTURE.dropout)
     .addOption(new Option('--gelu <form>', 'GELU form (the seed ran exact)').choices(GELU_APPROXIMATIONS).default(SEED_ARCHITECTURE.gelu))
-    .option('--no-augment', 'train without the random flip and zoom augmentation (the seed augments)')
-    .addOption(
-      new Option('--position-table <mode>', "fnet only: 'frozen', the seed's fixed random table, or 'trained', learned with the weights")
-        .choices(POSITION_TABLES)
-        .default('frozen'),
-    )
+    .option('--no-augment', 'train without the random flip and zoom augmentation (the seed augments)');
+  for (const flag of familyOptionFlags()) command.addOption(familyOption(flag));
+  return command
     .option(
       '--validation-split <fraction>',
       'the last fraction of the training images validates (Keras validation_split; folder: datasets: that fraction of each class)',
@@ -135,8 +176,8 @@ export function trainCommand(): Command {
         );
         if (given.length > 0)
           throw new MlpxError(`--resume continues with the run's own settings (--threads aside); drop ${given.map((o) => o.long).join(', ')}`);
-      } else if (!modelFamily(flags.model).positionEmbedding && command.getOptionValueSource('positionTable') === 'cli') {
-        throw new MlpxError(`--position-table applies to --model ${positionEmbeddingFamilies().join(' or ')} only (${flags.model} has no position embedding)`);
+      } else {
+        checkFamilyOptionFlags(flags, command);
       }
       await runTrain(withLoadSize(flags));
     });
@@ -154,6 +195,7 @@ function withLoadSize(flags: TrainFlags): TrainFlags {
 
 async function runTrain(flags: TrainFlags): Promise<void> {
   const family = modelFamily(flags.model);
+  const familyOptions = familyOptionsOf(flags);
   const settings: TrainSettings = {
     dataset: flags.dataset,
     model: flags.model,
@@ -165,7 +207,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       dropout: flags.dropout,
       gelu: flags.gelu,
       augment: flags.augment,
-      ...(family.positionEmbedding ? { positionTable: flags.positionTable } : {}),
+      ...(familyOptions === undefined ? {} : { familyOptions }),
     },
     epochs: flags.epochs,
     batchSize: flags.batchSize,
@@ -200,7 +242,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       info(
         `model: ${settings.model}, image ${settings.architecture.imageSize}, patch ${settings.architecture.patchSize}, ` +
           `embedding ${settings.architecture.embeddingDim}, ${settings.architecture.blocks} block${settings.architecture.blocks === 1 ? '' : 's'}` +
-          `${settings.architecture.positionTable ? `, ${settings.architecture.positionTable} position table` : ''}; lr ${settings.learningRate}, ` +
+          `${familyOptionsText(settings)}; lr ${settings.learningRate}, ` +
           `batch ${settings.batchSize}, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}`,
       );
     },

@@ -19,6 +19,8 @@ export const DEPRECATIONS = {
   /** @mlpx/web's classify(image) result read as the array of predictions it used to be. */
   MLPX_DEP005:
     "reading classify(image)'s result as an array of predictions is deprecated: it is a Classification, use (await classifier.classify(image)).predictions",
+  /** @mlpx/train's ModelConfig.positionTable (and an Architecture's), FNet's own option beside the sizes every family shares. */
+  MLPX_DEP006: 'positionTable in a model config or architecture is deprecated: use familyOptions: { positionTable }',
 } as const;
 
 export type DeprecationCode = keyof typeof DEPRECATIONS;

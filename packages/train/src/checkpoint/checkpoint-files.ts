@@ -10,7 +10,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
 import type { ModelConfig } from '../models/model-config.js';
-import { hasPositionEmbedding } from '../models/model-families.js';
+import { recordedFamilyOptions } from '../models/family-options.js';
 import type { TrainSettings } from '../training/recipe.js';
 import type { FitState } from '../fit/fit.js';
 import { packTensors, storedTensors, unpackTensors, type NamedWeights, type TensorEntry } from './checkpoint-tensors.js';
@@ -159,20 +159,19 @@ export async function readCheckpoint(folder: string): Promise<Checkpoint> {
     ...(inProgress ? { inProgress: { ...inProgress, order: order! } } : {}),
     ...(hasBestWeights ? { bestWeights: best } : {}),
   };
-  return { binary: json.binary, ...withPositionTable(json.settings, json.modelConfig), weights, state, createdAt: json.createdAt };
+  return { binary: json.binary, ...withRecordedOptions(json.settings, json.modelConfig), weights, state, createdAt: json.createdAt };
 }
 
 /**
- * FNet checkpoints written before `positionTable` existed trained the table: they resume that way
- * rather than with today's default (the seed's frozen table), which would change the run.
+ * The family's own options as recorded, read the way they are written today (family-options.ts):
+ * one recorded beside the sizes (FNet's positionTable, before familyOptions) moved into
+ * familyOptions, and one the checkpoint lacks set as runs had it before it existed (FNet
+ * checkpoints written before positionTable trained the table: they resume that way rather than
+ * with today's default, the seed's frozen table, which would change the run).
  */
-function withPositionTable(settings: TrainSettings, modelConfig: ModelConfig): Pick<Checkpoint, 'settings' | 'modelConfig'> {
-  // A damaged checkpoint without an architecture is left to the model's own checks to report.
-  if (!hasPositionEmbedding(settings.model) || typeof settings.architecture !== 'object' || settings.architecture.positionTable !== undefined) {
-    return { settings, modelConfig };
-  }
+function withRecordedOptions(settings: TrainSettings, modelConfig: ModelConfig): Pick<Checkpoint, 'settings' | 'modelConfig'> {
   return {
-    settings: { ...settings, architecture: { ...settings.architecture, positionTable: 'trained' } },
-    modelConfig: { ...modelConfig, positionTable: 'trained' },
+    settings: { ...settings, architecture: recordedFamilyOptions(settings.model, settings.architecture) },
+    modelConfig: recordedFamilyOptions(modelConfig.model, modelConfig),
   };
 }

@@ -13,8 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_NAME, LOGITS_NAME } from '@mlpx/core';
 import type { ChannelStatistics } from '../layers/normalization.js';
-import { PatchPositionEmbedding } from '../layers/patch-position-embedding.js';
-import { preprocessingLayers } from './build-classifier.js';
+import { positionEmbeddingLayer, preprocessingLayers } from './build-classifier.js';
 import { checkModelConfig, type ModelConfig } from './model-config.js';
 import { modelFamily } from './model-families.js';
 import type { PlainBlockSizes } from './model-family.js';
@@ -26,7 +25,7 @@ export function buildPlainClassifier(config: ModelConfig, statistics: ChannelSta
   const { patches, normalization } = preprocessingLayers(config, input);
   let x = layer(tf.layers.dense({ units: config.embeddingDim, name: 'patch_embedding' }))(patches);
   const family = modelFamily(config.model);
-  if (family.positionEmbedding) x = layer(new PatchPositionEmbedding({ table: config.positionTable ?? 'frozen', name: 'position_embedding' }))(x);
+  if (family.positionEmbedding) x = layer(positionEmbeddingLayer(config))(x);
   const sizes: PlainBlockSizes = {
     patches: (config.imageSize / config.patchSize) ** 2,
     channels: config.embeddingDim,

@@ -25,11 +25,24 @@ export interface ModelConfig {
   /** Training-time augmentation (the seed's RandomFlip + RandomZoom); true by default. */
   readonly augment?: boolean;
   /**
-   * FNet's position table: 'frozen' (the seed's fixed random constant) by default, or 'trained'.
-   * Runs saved before the setting existed trained it (see checkpoint-files.ts).
+   * The family's own options by key, as its `options` declares them (FNet's `positionTable`:
+   * 'frozen', the seed's fixed random table, by default, or 'trained'); an option left out takes
+   * its default (models/family-options.ts).
+   */
+  readonly familyOptions?: FamilyOptionValues;
+  /**
+   * @deprecated FNet's position table sits in `familyOptions` now: `familyOptions: { positionTable }`
+   * (this field still works, with a one-time warning, MLPX_DEP006). Runs and checkpoints that
+   * recorded it here read back with it moved there.
    */
   readonly positionTable?: PositionTable;
 }
 
-/** The sizes a user chooses; the input sizes come from the dataset. */
-export type Architecture = Pick<ModelConfig, 'imageSize' | 'patchSize' | 'embeddingDim' | 'blocks' | 'dropout' | 'gelu' | 'augment' | 'positionTable'>;
+/** The values of a family's own options, by key (ModelFamily.options). */
+export type FamilyOptionValues = Readonly<Record<string, string>>;
+
+/** The sizes a user chooses, and the family's own options; the input sizes come from the dataset. */
+export type Architecture = Pick<
+  ModelConfig,
+  'imageSize' | 'patchSize' | 'embeddingDim' | 'blocks' | 'dropout' | 'gelu' | 'augment' | 'familyOptions' | 'positionTable'
+>;

@@ -2,12 +2,12 @@
  * The classifier's settings (classifier-config.ts) checked, the seed's defaults for them (docs/seed.md:
  * image 64, patch 8, embedding 256, 4 blocks, dropout 0.2, exact GELU), and the families' names.
  */
-import { isPositionTable, POSITION_TABLES } from '../layers/patch-position-embedding.js';
-import type { Architecture, ModelConfig } from './classifier-config.js';
+import type { Architecture, ModelConfig, ModelName } from './classifier-config.js';
 import { BUILT_IN_FAMILIES, type BuiltInModelName } from './families/index.js';
+import { checkFamilyOptions } from './family-options.js';
 import { isModelFamily, modelFamily } from './model-families.js';
 
-export type { Architecture, ModelConfig, ModelName } from './classifier-config.js';
+export type { Architecture, FamilyOptionValues, ModelConfig, ModelName } from './classifier-config.js';
 
 /** The families mlpx ships (models/families/index.ts; registerModelFamily adds others). */
 export const MODEL_NAMES: readonly BuiltInModelName[] = BUILT_IN_FAMILIES.map((family) => family.name);
@@ -38,22 +38,20 @@ function checkPositiveIntegers<T extends object>(values: T, keys: readonly (keyo
   }
 }
 
-/** Throws with a message naming the offending setting. */
-export function checkArchitecture(architecture: Architecture): void {
+/** Throws with a message naming the offending setting; given the model, its family's own options too (family-options.ts). */
+export function checkArchitecture(architecture: Architecture, model?: ModelName): void {
   checkPositiveIntegers(architecture, ['imageSize', 'patchSize', 'embeddingDim', 'blocks']);
   if (architecture.imageSize % architecture.patchSize !== 0) {
     throw new RangeError(`patch size ${architecture.patchSize} does not divide image size ${architecture.imageSize}`);
   }
   if (!(architecture.dropout >= 0 && architecture.dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${architecture.dropout}`);
-  if (architecture.positionTable !== undefined && !isPositionTable(architecture.positionTable)) {
-    throw new RangeError(`position table must be ${POSITION_TABLES.join(' or ')}, got ${String(architecture.positionTable)}`);
-  }
+  if (model !== undefined) checkFamilyOptions(model, architecture);
 }
 
 /** Throws with a message naming the offending setting. */
 export function checkModelConfig(config: ModelConfig): void {
   modelFamily(config.model);
-  checkArchitecture(config);
+  checkArchitecture(config, config.model);
   checkPositiveIntegers(config, ['inputHeight', 'inputWidth', 'inputChannels', 'numClasses']);
   if (config.numClasses < 2) throw new RangeError(`a classifier needs at least 2 classes, got ${config.numClasses}`);
 }

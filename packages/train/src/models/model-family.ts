@@ -1,7 +1,8 @@
 /**
  * What a model family is (model-families.ts holds the registered ones). A family (MLP-Mixer,
  * FNet, gMLP, or one a user adds) is everything mlpx needs to know about one kind of block: how to build it, whether
- * the classifier adds FNet's position embedding, the learning rate `mlpx train` uses by default,
+ * the classifier adds FNet's position embedding, its own options (FNet's position table), the
+ * learning rate `mlpx train` uses by default,
  * its matmul FLOPs, its plain-tfjs form for `mlpx bench`'s baseline, and the Keras layer that
  * mirrors it in the Python tooling. The classifier around the blocks is the same for every family
  * (build-classifier.ts). The ONNX converter of the block's layer class is registered with
@@ -50,7 +51,31 @@ export interface ModelFamilyFacts {
   readonly kerasBlock?: string;
 }
 
+/**
+ * One option of a family's own (FNet's position table): a choice among named values, set in the
+ * config's `familyOptions` under its key and, for `mlpx train`, by the flag of that key in kebab
+ * case (positionTable: --position-table).
+ */
+export interface FamilyOption {
+  /** What it chooses, for people: "frozen position table" in `mlpx train`'s progress, its errors. */
+  readonly label: string;
+  /** `mlpx train --help`'s text for the flag (after "<the families that have it> only: "). */
+  readonly description: string;
+  /** The flag's value in its help: `--position-table <mode>`. */
+  readonly valueName: string;
+  readonly choices: readonly string[];
+  /** A new run's value when none is chosen. */
+  readonly default: string;
+  /**
+   * The value of a run recorded before the option existed (its checkpoint and metrics.json lack
+   * it), when that is not the default: such a run resumes as it ran.
+   */
+  readonly unrecorded?: string;
+}
+
 export interface ModelFamily extends ModelFamilyFacts {
+  /** The family's own options, by key (models/family-options.ts); none if absent. */
+  readonly options?: Readonly<Record<string, FamilyOption>>;
   /** Block i of a classifier of this family, input and output [batch, patches, channels]. */
   block(settings: BlockSettings, config: ModelConfig): tf.layers.Layer;
   /** The block's forward matmul FLOPs per image, for bench/training-flops.ts. */

@@ -1,9 +1,12 @@
 /**
  * metrics.json: everything a run measured, and what later steps need (export writes the test
  * accuracy and which test images it was measured on into the ONNX metadata; eval checks against
- * it). Its shape is part of the public API: add fields, do not rename them.
+ * it). Its shape is part of the public API: add fields, do not rename them. (One field moved: FNet's
+ * positionTable, beside the sizes in settings.architecture and modelConfig until it went into their
+ * familyOptions with the family's other options; parseRunMetrics reads either.)
  */
 import { describeError, MlpxError } from '@mlpx/core';
+import { recordedFamilyOptions } from '../models/family-options.js';
 import type { ModelConfig } from '../models/model-config.js';
 import type { EpochLogs } from '../fit/fit.js';
 import type { TrainSettings } from '../training/recipe.js';
@@ -93,7 +96,13 @@ export function parseRunMetrics(text: string, path: string): RunMetrics {
     throw problem('test is missing or incomplete');
   }
   if (!Array.isArray(history) || !object(settings) || !object(backend)) throw problem('history, settings or backend is missing');
-  return value as unknown as RunMetrics;
+  const metrics = value as unknown as RunMetrics;
+  // The family's own options as written today, from a run of before familyOptions too (family-options.ts).
+  return {
+    ...metrics,
+    settings: { ...metrics.settings, architecture: recordedFamilyOptions(metrics.settings.model, metrics.settings.architecture) },
+    modelConfig: recordedFamilyOptions(metrics.modelConfig.model, metrics.modelConfig),
+  };
 }
 
 /** Reads labels.json text back: a list of `classes` names. */

@@ -18,7 +18,7 @@ import { channelStatistics } from '../layers/normalization.js';
 import { randomSource } from '../layers/random-source.js';
 import { buildClassifier } from '../models/build-classifier.js';
 import { checkArchitecture, checkModelConfig, type ModelConfig } from '../models/model-config.js';
-import { hasPositionEmbedding } from '../models/model-families.js';
+import { withFamilyOptions } from '../models/family-options.js';
 import { validationSplit } from '../training/batches.js';
 import { evaluate } from '../training/evaluate.js';
 import { fit, TrainingStopped, type TrainingObserver } from '../fit/fit.js';
@@ -205,19 +205,12 @@ async function train(run: RunToTrain): Promise<TrainRunResult> {
   }
 }
 
-/**
- * The position table (FNet's, or any family with a position embedding), written into the settings: a checkpoint without it is one from before
- * the setting existed, which resumes as 'trained' (checkpoint-files.ts).
- */
-function withPositionTable(settings: TrainSettings): TrainSettings {
-  if (!hasPositionEmbedding(settings.model)) return settings;
-  return { ...settings, architecture: { ...settings.architecture, positionTable: settings.architecture.positionTable ?? 'frozen' } };
-}
-
 export async function trainRun(given: TrainSettings, hooks: TrainRunHooks = {}, out?: string): Promise<TrainRunResult> {
   const started = performance.now();
-  const settings = withPositionTable(given);
-  asSettingsError(() => checkArchitecture(settings.architecture));
+  asSettingsError(() => checkArchitecture(given.architecture, given.model));
+  // The family's own options (FNet's position table) written into the settings, defaults and all:
+  // a checkpoint without one is from before the option existed (checkpoint-files.ts).
+  const settings: TrainSettings = { ...given, architecture: withFamilyOptions(given.model, given.architecture) };
   const folder = out ?? defaultRunFolder(settings.model, settings.dataset);
   await checkRunFolderFree(folder);
   return train({ settings, folder, hooks, prepared: await prepare(settings, hooks), started });
