@@ -15,7 +15,9 @@ import { randomSource } from '@mlpx/train/src/layers/random-source.js';
 import { buildClassifier } from '@mlpx/train/src/models/build-classifier.js';
 import { familyOptionValues } from '@mlpx/train/src/models/family-options.js';
 import { checkModelConfig, type ModelConfig } from '@mlpx/train/src/models/model-config.js';
+import { modelFamilies } from '@mlpx/train/src/models/model-families.js';
 import { saveModel, loadModel } from '@mlpx/train/src/run/model-files.js';
+import { parseRunMetrics, type RunMetrics } from '@mlpx/train/src/run/run-metrics.js';
 import type { TrainSettings } from '@mlpx/train/src/training/recipe.js';
 import { AdamW } from '@mlpx/train/src/training/adamw.js';
 import { trainStep } from '@mlpx/train/src/training/train-step.js';
@@ -181,14 +183,43 @@ describe('FNet position table', () => {
     expect(mixer.modelConfig).toEqual({ model: 'mixer', ...architecture });
   });
 
+  it("reads a run's metrics.json the same way: from before the option, from before familyOptions, and today's", () => {
+    const metricsWith = (recorded: object): RunMetrics => {
+      const architecture = { imageSize: 8, patchSize: 4, ...recorded };
+      const metrics = {
+        modelConfig: { model: 'fnet', ...architecture },
+        dataset: { name: 'fashion-mnist', inputShape: [28, 28, 1], numClasses: 10 },
+        test: { dataset: 'fashion-mnist', images: 10, accuracy: 0.5, top5: 0.8 },
+        history: [],
+        settings: { model: 'fnet', architecture },
+        backend: {},
+      };
+      return parseRunMetrics(JSON.stringify(metrics), 'metrics.json');
+    };
+    const cases: [object, string][] = [
+      [{}, 'trained'],
+      [{ positionTable: 'frozen' }, 'frozen'],
+      [{ familyOptions: { positionTable: 'frozen' } }, 'frozen'],
+    ];
+    for (const [recorded, table] of cases) {
+      const metrics = metricsWith(recorded);
+      expect(metrics.settings.architecture).toEqual({ imageSize: 8, patchSize: 4, familyOptions: { positionTable: table } });
+      expect(metrics.modelConfig).toEqual({ model: 'fnet', imageSize: 8, patchSize: 4, familyOptions: { positionTable: table } });
+    }
+  });
+
   it('is checked as FNet declares it, and refused for a family without it', () => {
     const base = { model: 'fnet', inputHeight: 8, inputWidth: 8, inputChannels: 3, numClasses: 4, imageSize: 8, patchSize: 4, embeddingDim: 8, blocks: 1 };
     const config = { ...base, dropout: 0.1, gelu: 'exact' } as const;
     expect(() => checkModelConfig({ ...config, familyOptions: { positionTable: 'learned' } })).toThrow('position table must be frozen or trained, got learned');
-    expect(() => checkModelConfig({ ...config, model: 'gmlp', familyOptions: { positionTable: 'trained' } })).toThrow('model gmlp has no option positionTable');
+    // A family without options of its own (the registry's first such).
+    const other = modelFamilies().find((family) => family.options === undefined)!.name;
+    expect(() => checkModelConfig({ ...config, model: other, familyOptions: { positionTable: 'trained' } })).toThrow(
+      `model ${other} has no option positionTable`,
+    );
     expect(() => checkModelConfig({ ...config, familyOptions: { tables: 'trained' } })).toThrow('model fnet has no option tables (its options: positionTable)');
     expect(familyOptionValues('fnet', config)).toEqual({ positionTable: 'frozen' });
-    expect(familyOptionValues('gmlp', config)).toEqual({});
+    expect(familyOptionValues(other, config)).toEqual({});
   });
 
   it('still works given beside the sizes (the deprecated ModelConfig.positionTable), with one warning', async () => {
