@@ -10,11 +10,11 @@
 import { writeFileSync } from 'node:fs';
 
 const [model, output] = process.argv.slice(2);
+const train = await import('@mlpx/train');
 if (!model || !output) {
-  console.error('usage: node scripts/bench/seed-export.mjs <mixer|fnet|gmlp> <out.onnx>');
+  console.error(`usage: node scripts/bench/seed-export.mjs <${train.MODEL_NAMES.join('|')}> <out.onnx>`);
   process.exit(1);
 }
-const train = await import('@mlpx/train');
 const { exportToOnnx } = await import('@mlpx/export');
 await train.selectBackend('wasm');
 train.randomSource.reseed(1);

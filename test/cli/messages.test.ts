@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onnxruntimeLibraryFolder } from '@mlpx/infer/src/cuda/cuda-install.js';
 import { loadLibrary } from '@mlpx/infer/src/cuda/load-library.js';
 import { inspectProviderFile, PROVIDER_LIBRARIES } from '@mlpx/infer/src/cuda/provider-links.js';
+import { MODEL_NAMES } from '@mlpx/train/src/models/model-config.js';
 import type { TrainSettings } from '@mlpx/train/src/training/recipe.js';
 import { RunStopped, trainRun } from '@mlpx/train/src/run/train-run.js';
 import { useBackend } from '../helpers/backend.js';
@@ -59,7 +60,8 @@ describe("commander's flag errors", () => {
     },
     {
       args: ['train', '--model', 'resnet'],
-      line: "mlpx: error: option '-m, --model <name>' argument 'resnet' is invalid: allowed choices are mixer, fnet, gmlp (see `mlpx train --help`)",
+      // The choices are the registry's families, in its order.
+      line: `mlpx: error: option '-m, --model <name>' argument 'resnet' is invalid: allowed choices are ${MODEL_NAMES.join(', ')} (see \`mlpx train --help\`)`,
     },
     { args: ['infer', '--model', 'x.onnx'], line: "mlpx: error: missing required argument 'paths' (see `mlpx infer --help`)" },
     { args: ['setup', 'cuda', '--bogus'], line: "mlpx: error: unknown option '--bogus' (see `mlpx setup cuda --help`)" },

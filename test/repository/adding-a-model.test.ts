@@ -1,7 +1,8 @@
 /**
  * docs/adding-a-model.md lists the files a new model family adds or changes, and nothing else
  * lists the families: every source, Python or test file that names each built-in family (by its
- * quoted name, its block's class, its block's file, or its Keras block) is one the document's
+ * quoted name, its block's class, its block's file, or its Keras block, or in a list of their names
+ * or display names written out) is one the document's
  * table lists, and each built-in family has each per-family file the table names. The generic
  * tests loop over the registry and the families' own cases (test/families/) instead.
  */
@@ -42,6 +43,11 @@ function codeFiles(): string[] {
   return files;
 }
 
+/** The words one after another, as a list is written: separated by a comma, a bar or a slash, "or" or "and". */
+function writtenOut(words: string[]): string {
+  return `(?<![\\w-])${words.join('\\s*[,|/]?\\s*(?:or\\s+|and\\s+)?')}(?![\\w-])`;
+}
+
 /** The tokens by which a file can name a family, one list per way of naming. */
 function namings(): string[][] {
   const cases = familyCases();
@@ -51,6 +57,9 @@ function namings(): string[][] {
     cases.map((c) => `\\b${escape(c.blocks[0]!.name)}\\b`),
     cases.map((c) => `\\b${escape(c.family)}-block\\b`),
     cases.map((c) => (modelFamily(c.family).kerasBlock ? `\\b${escape(modelFamily(c.family).kerasBlock!)}\\b` : undefined)),
+    // A list written out, in the registry's order ("foo, bar or baz", "<foo|bar|baz>"), of the names and of the display names.
+    [writtenOut(cases.map((c) => escape(c.family)))],
+    [writtenOut(cases.map((c) => escape(modelFamily(c.family).displayName)))],
   ];
   return ways.filter((way) => way.every((token) => token !== undefined)) as string[][];
 }

@@ -1,4 +1,4 @@
-"""The model families mlpx ships (MLP-Mixer, FNet, gMLP), read from ../dist/model-families.json.
+"""The model families mlpx ships, read from ../dist/model-families.json.
 
 @mlpx/train's build writes that file (scripts/write-model-families.mjs) from the families' own
 entries (src/models/families/*.ts), the one statement of their facts: each family's name (mlpx's

@@ -1,4 +1,4 @@
-"""The seed's three classifiers (MLP-Mixer, FNet, gMLP) as Keras 3 models, compiled as the seed compiles them.
+"""The seed's classifiers (one per model family with a Keras block) as Keras 3 models, compiled as the seed compiles them.
 
 The seed is the Keras example "Image classification with modern MLP models" (keras-io,
 examples/vision/mlp_image_classification.py, 2021; docs/seed.md in the repository lists

@@ -1,4 +1,4 @@
-"""The seed's layers in Keras: Patches and the MLP-Mixer, FNet and gMLP blocks.
+"""The seed's layers in Keras: Patches and each model family's block (the class its kerasBlock names).
 
 The seed is the Keras example "Image classification with modern MLP models" (keras-io,
 examples/vision/mlp_image_classification.py; docs/seed.md lists its facts). One statement

@@ -1,5 +1,6 @@
 /**
- * @mlpx/train: MLP-Mixer, FNet and gMLP as TensorFlow.js layers, their datasets, and training.
+ * @mlpx/train: attention-free MLP image classifiers (its model families, models/families/) as
+ * TensorFlow.js layers, their datasets, and training.
  * Importing this package registers the custom layer classes, so tf.loadLayersModel (or
  * loadModel below) can read a saved run, and nothing in tfjs's kernel or gradient registries: the
  * backends' forms of mlpx's ops are registered when selectBackend selects a backend or

@@ -1,12 +1,12 @@
 /**
- * What a model family is (model-families.ts holds the registered ones). A family (MLP-Mixer,
- * FNet, gMLP, or one a user adds) is everything mlpx needs to know about one kind of block: how to build it, whether
- * the classifier adds FNet's position embedding, its own options (FNet's position table), the
- * learning rate `mlpx train` uses by default,
- * its matmul FLOPs, its plain-tfjs form for `mlpx bench`'s baseline, and the Keras layer that
- * mirrors it in the Python tooling. The classifier around the blocks is the same for every family
- * (build-classifier.ts). The ONNX converter of the block's layer class is registered with
- * @mlpx/export's registerConverter (docs/adding-a-model.md).
+ * What a model family is (model-families.ts holds the registered ones). A family (one mlpx ships,
+ * models/families/, or one a user adds) is everything mlpx needs to know about one kind of block:
+ * how to build it, whether the classifier adds FNet's position embedding, its own options (FNet's
+ * position table), the learning rate `mlpx train` uses by default, its matmul FLOPs, its
+ * plain-tfjs form for `mlpx bench`'s baseline, and the Keras layer that mirrors it in the Python
+ * tooling. The classifier around the blocks is the same for every family (build-classifier.ts).
+ * The ONNX converter of the block's layer class is registered with @mlpx/export's
+ * registerConverter (docs/adding-a-model.md).
  *
  *   registerModelFamily(toyFamily);
  *   buildClassifier({ model: 'toy', ... }, statistics);
