@@ -7,8 +7,10 @@
  */
 import { readdirSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import type { GeluApproximation } from '@mlpx/train/src/layers/ops/gelu.js';
-import { modelFamilies } from '@mlpx/train/src/models/model-families.js';
+import { SEED_ARCHITECTURE } from '@mlpx/train/src/models/model-config.js';
+import { modelFamilies, modelFamily } from '@mlpx/train/src/models/model-families.js';
 
 /** A block layer on one [patches, channels] input shape. */
 export interface BlockCase {
@@ -18,13 +20,23 @@ export interface BlockCase {
   readonly shape: readonly [number, number];
 }
 
-export interface FamilyCases {
+/**
+ * The cases of a whole classifier of the family: its entry's facts and its FLOPs. Every family has
+ * these, a family from outside mlpx too (test/train/families/toy-family/toy-cases.ts).
+ */
+export interface ModelCases {
   /** The family's name in the registry (`--model`). */
   readonly family: string;
   /** The learning rate the family's entry gives (the seed's, for the built-in ones), as published. */
   readonly learningRate: number;
   /** Whether the classifier adds the position embedding. */
   readonly positionEmbedding: boolean;
+  /** The block's matmul FLOPs in one training step per image (forward, dx, dW) at the seed configuration, worked out by hand. */
+  readonly seedBlockTrainingFlops: number;
+}
+
+/** A built-in family's cases: the whole classifier's, its block's on its own (its converter, int8 form, TensorFlow form, Keras peer), and its export's. */
+export interface FamilyCases extends ModelCases {
   /** The family's block layer, as the classifier builds it with these options. */
   readonly block: (options: { dropoutRate: number; gelu?: GeluApproximation }) => tf.layers.Layer;
   /** The block (dropout 0) on the small shape every converter test uses first, then any other shape worth a case. */
@@ -34,10 +46,8 @@ export interface FamilyCases {
    * last axis), the MatMuls kept in float32, and QuantizeLinear nodes where not one per int8 layer.
    */
   readonly int8: { readonly int8: number; readonly float: number; readonly quantize?: number };
-  /** Transpose nodes in the opset-17 export of a trained classifier of 28x28x1 images. */
+  /** Transpose nodes in the opset-17 export of a trained classifier of 28x28x1 images (test/helpers/trained-models.ts). */
   readonly exportedTransposes: number;
-  /** The block's matmul FLOPs in one training step per image (forward, dx, dW) at the seed configuration, worked out by hand. */
-  readonly seedBlockTrainingFlops: number;
 }
 
 const FOLDER = import.meta.dirname;
@@ -72,4 +82,25 @@ export function casesOf(name: string): FamilyCases {
 /** Every family's blocks, each case named by the block's class as the converter tests name them. */
 export function blockCases(): BlockCase[] {
   return familyCases().flatMap((c) => c.blocks);
+}
+
+/** The sizes of the seed configuration (CIFAR-100's images) that the FLOP cases are worked out at. */
+export const SEED_SIZES = { inputChannels: 3, numClasses: 100, ...SEED_ARCHITECTURE };
+
+/**
+ * A training step's matmul FLOPs per image at the seed configuration, given the block's: 64
+ * patches of 8x8x3 = 192 features embedded in 256 channels (forward and dW, no dx), 4 blocks, the
+ * head to 100 classes (forward, dx, dW).
+ */
+export function seedTrainingFlops(cases: ModelCases): number {
+  const embedding = 2 * (2 * 64 * 192 * 256);
+  const head = 3 * (2 * 256 * 100);
+  return embedding + SEED_SIZES.blocks * cases.seedBlockTrainingFlops + head;
+}
+
+/** The family's entry in the registry gives the facts its cases state. */
+export function expectFacts(cases: ModelCases): void {
+  const family = modelFamily(cases.family);
+  expect(family.learningRate, cases.family).toBe(cases.learningRate);
+  expect(family.positionEmbedding, cases.family).toBe(cases.positionEmbedding);
 }

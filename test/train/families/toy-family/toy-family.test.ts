@@ -3,7 +3,8 @@
  * registered with @mlpx/train's registerModelFamily and @mlpx/export's registerConverter, it
  * trains as `mlpx train` trains (trainRun: the shipped Fashion-MNIST sample, the run folder),
  * exports as `mlpx export` exports (exportRun: checked against TensorFlow.js on ONNX Runtime), and
- * the exported graph matches TensorFlow.js on real images too. Only public API is used.
+ * the exported graph matches TensorFlow.js on real images too. Only public API is used (and the
+ * test helpers of the families' cases, test/families/family-cases.ts, for its own, toy-cases.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { buildClassifier, loadModel, MODEL_NAMES, modelFamilyNames, registerMode
 import { buildPlainClassifier, measureKerasPeerThroughput, trainingFlopsPerImage } from '@mlpx/train/tooling';
 import { tempDir } from '../../../helpers/dataset-fixtures.js';
 import { fashionTestImages } from '../../../helpers/trained-models.js';
+import { expectFacts, SEED_SIZES, seedTrainingFlops } from '../../../families/family-cases.js';
+import { toyCases } from './toy-cases.js';
 import { toyBlockConverter } from './toy-converter.js';
 import { toyFamily } from './toy-family.js';
 
@@ -101,6 +104,11 @@ describe('a model family registered from outside mlpx (the toy family)', () => {
     const sizes = { model: 'toy', inputChannels: 1, numClasses: 10, imageSize: 28, patchSize: 7, embeddingDim: 16, blocks: 2 };
     // 16 patches of 7x7 = 49 features: embedding (forward, dW), two blocks x3, head x3.
     expect(trainingFlopsPerImage(sizes)).toBe(2 * (2 * 16 * 49 * 16) + 2 * 3 * (2 * 16 * 16 * 16) + 3 * (2 * 16 * 10));
+  });
+
+  it('meets its own cases (toy-cases.ts) as the built-in families meet theirs: its facts, its FLOPs at the seed configuration', () => {
+    expectFacts(toyCases);
+    expect(trainingFlopsPerImage({ model: 'toy', ...SEED_SIZES })).toBe(seedTrainingFlops(toyCases));
   });
 
   it('has no Keras peer, and mlpx bench --peer keras says so instead of running Python', async () => {
