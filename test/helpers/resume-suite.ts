@@ -1,17 +1,25 @@
 /**
  * The resume tests, for one backend: a run stopped (after an epoch, or in the middle of one) and
  * resumed from its checkpoint ends with the weights and history of an uninterrupted run on the
- * same backend. test/train/checkpoint/resume*.test.ts run it on wasm and on tensorflow.
+ * same backend, and a history.csv with each epoch once. test/train/checkpoint/resume*.test.ts run
+ * it on wasm and on tensorflow.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readCheckpoint } from '@mlpx/train/src/checkpoint/checkpoint-files.js';
+import { HISTORY_CSV } from '@mlpx/train/src/run/history-csv.js';
 import { loadModel } from '@mlpx/train/src/run/model-files.js';
 import type { TrainSettings } from '@mlpx/train/src/training/recipe.js';
 import { resumeRun, RunStopped, trainRun } from '@mlpx/train/src/run/train-run.js';
 import { expectClose } from './closeness.js';
 import { tempDir } from './dataset-fixtures.js';
+
+/** The data rows of a run's history.csv. */
+function historyRows(folder: string): string[] {
+  return readFileSync(join(folder, HISTORY_CSV), 'utf8').trimEnd().split('\n').slice(1);
+}
 
 async function finalWeights(folder: string): Promise<Float32Array[]> {
   const model = await loadModel(folder);
@@ -79,8 +87,12 @@ export function resumeTests(backend: 'wasm' | 'tensorflow'): void {
       } else {
         expect(checkpoint.state.inProgress).toMatchObject({ epoch: 2, nextStep: 4 });
       }
+      expect(historyRows(folder)).toHaveLength(checkpoint.state.epochsDone);
       const resumed = await resumeRun(folder);
       expect(resumed.metrics.history.map((h) => h.loss)).toEqual(referenceHistory);
+      // history.csv holds every epoch once, as the uninterrupted run's does.
+      expect(readFileSync(join(folder, HISTORY_CSV), 'utf8')).toBe(readFileSync(join(work.path, 'uninterrupted', HISTORY_CSV), 'utf8'));
+      expect(historyRows(folder)).toHaveLength(referenceHistory.length);
       const weights = await finalWeights(folder);
       // Was `<= 1e-6`; strictly below 1e-6 now (tighter by the equality alone).
       weights.forEach((w, i) => expectClose(w, reference[i]!, { absolute: 1e-6, what: `weight ${i}` }));

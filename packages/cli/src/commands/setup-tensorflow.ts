@@ -1,6 +1,6 @@
 /** `mlpx setup tensorflow`: native TensorFlow for `--backend tensorflow`, built from PyPI's wheels. */
 import { Command } from 'commander';
-import { formatDuration, info, progressStream } from '../progress/terminal.js';
+import { formatDuration, info, isInteractive, progressStream } from '../progress/terminal.js';
 import type { SetupProgress } from '../setup/tensorflow/setup-progress.js';
 import { setupTensorflow } from '../setup/tensorflow/setup-tensorflow.js';
 import { DEFAULT_TENSORFLOW_VERSION } from '../setup/tensorflow/tensorflow-versions.js';
@@ -13,22 +13,30 @@ interface SetupTensorflowFlags {
   force?: boolean;
 }
 
-/** One line per step ("[2/6] Installing …"), the tools' own progress beneath it, then its time. */
+/**
+ * One line per step ("[2/6] Installing …... done (41 s)"). On a terminal, a long step's status
+ * (what pip is doing) is shown at the end of its line and replaced as it changes; elsewhere (a
+ * log, CI) the line is written once.
+ */
 function stepProgress(): SetupProgress {
-  let lineOpen = false;
+  let line = '';
+  let shown = '';
+  const show = (text: string): void => {
+    progressStream.write(`\r${text}\x1b[K`);
+    shown = text;
+  };
   return {
     step(index, total, title) {
-      progressStream.write(`[${index}/${total}] ${title}...`);
-      lineOpen = true;
+      line = `[${index}/${total}] ${title}...`;
+      progressStream.write(line);
+      shown = line;
     },
-    output(text) {
-      if (lineOpen) progressStream.write('\n');
-      lineOpen = false;
-      progressStream.write(text);
+    status(text) {
+      if (isInteractive()) show(`${line} ${text}`);
     },
     done(seconds) {
-      progressStream.write(`${lineOpen ? ' ' : '      '}done (${formatDuration(seconds)})\n`);
-      lineOpen = false;
+      if (shown !== line) show(line);
+      progressStream.write(` done (${formatDuration(seconds)})\n`);
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * One `mlpx train` run end to end: backend, data, model, training with a checkpoint after every
  * epoch, test evaluation, and the run folder (model.json + weights.bin, metrics.json,
- * labels.json, curves.svg). resumeRun continues an interrupted run from its checkpoint. The CLI is
+ * labels.json, curves.svg, history.csv). resumeRun continues an interrupted run from its checkpoint. The CLI is
  * a thin layer over these functions; other programs can call them too.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -24,6 +24,7 @@ import { evaluate } from '../training/evaluate.js';
 import { fit, TrainingStopped, type TrainingObserver } from '../fit/fit.js';
 import { TrainingDiverged } from '../training/step-metrics.js';
 import { curvesSvg } from './curves-svg.js';
+import { HISTORY_CSV, historyCsv } from './history-csv.js';
 import { saveModel } from './model-files.js';
 import { SEED_RECIPE, type TrainSettings } from '../training/recipe.js';
 import { checkRunFolderFree, createRunFolder, defaultRunFolder, markLatest } from './run-folder.js';
@@ -160,8 +161,10 @@ async function train(run: RunToTrain): Promise<TrainRunResult> {
         threads,
         ...(checkpoint ? { resume: checkpoint.state } : {}),
         ...(hooks.stopRequested ? { stopRequested: () => hooks.stopRequested!() } : {}),
-        onCheckpoint: async (state) =>
-          writeCheckpoint(folder, { settings, modelConfig: config, weights: await namedWeights(model), state, createdAt: new Date().toISOString() }),
+        onCheckpoint: async (state) => {
+          await writeCheckpoint(folder, { settings, modelConfig: config, weights: await namedWeights(model), state, createdAt: new Date().toISOString() });
+          await writeFileAtomic(join(folder, HISTORY_CSV), historyCsv(state.history, reportedTopK(dataset.classNames.length)));
+        },
       });
     } catch (error) {
       if (error instanceof TrainingStopped) throw new RunStopped(folder, error.epoch, error.step);

@@ -3,9 +3,11 @@
  * folder, so the user's own Pythons are never touched. Python is only TensorFlow's installer
  * here; mlpx never imports TensorFlow from Python to train.
  */
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { MlpxError } from '@mlpx/core';
 import { outputTail, runCommand } from '@mlpx/train/tooling';
+import { PipProgress } from './pip-progress.js';
 
 export interface PythonInfo {
   readonly path: string;
@@ -48,20 +50,35 @@ export async function createVenv(python: PythonInfo, venv: string): Promise<void
   }
 }
 
-/** pip-installs one requirement into the venv, echoing pip's progress. */
-export async function pipInstall(venv: string, requirement: string, echo?: (text: string) => void): Promise<void> {
+/** Where pip's output goes, and who hears what it is doing. */
+export interface PipOutput {
+  /** The log file that gets pip's whole output (created or appended to). */
+  readonly log: string;
+  /** Each new status of the install ("collecting absl-py (12 packages)"). */
+  readonly status?: (status: string) => void;
+}
+
+/** pip-installs one requirement into the venv: pip's output to the log, its progress as statuses. */
+export async function pipInstall(venv: string, requirement: string, output: PipOutput): Promise<void> {
   const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--upgrade', requirement];
-  const result = await runCommand(venvPython(venv), args, echo ? { echo } : {});
+  const log = createWriteStream(output.log, { flags: 'a' });
+  const progress = new PipProgress(output.status ?? (() => {}));
+  const result = await runCommand(venvPython(venv), args, {
+    echo: (text) => {
+      log.write(text);
+      progress.read(text);
+    },
+  });
+  await new Promise<void>((resolve) => log.end(resolve));
   if (result.code === 0) return;
-  const output = `${result.stdout}\n${result.stderr}`;
-  if (/No matching distribution|Could not find a version/.test(output)) {
+  if (/No matching distribution|Could not find a version/.test(`${result.stdout}\n${result.stderr}`)) {
     const python = (await findPython(venvPython(venv))).version;
     throw new MlpxError(
       `PyPI has no ${requirement} for Python ${python} on ${process.platform}/${process.arch} (pip: "No matching distribution"); ` +
         'choose another version with --tensorflow, or another Python with --python',
     );
   }
-  throw new MlpxError(`pip install ${requirement} failed:\n${outputTail(result)}`);
+  throw new MlpxError(`pip install ${requirement} failed (its whole output: ${output.log}):\n${outputTail(result)}`);
 }
 
 export interface InstalledTensorflow {

@@ -8,8 +8,8 @@ export interface SetupProgress {
   step(index: number, total: number, title: string): void;
   /** The current step ended. */
   done(seconds: number): void;
-  /** Output of a long step's tool (pip's download progress), as it arrives. */
-  output?(text: string): void;
+  /** What a long step is doing now, in a few words ("collecting absl-py (12 packages)"). */
+  status?(text: string): void;
 }
 
 /** Runs one step: its title, its work, its time. */

@@ -27,6 +27,9 @@ export interface PypiRequest {
   readonly python?: string;
 }
 
+/** pip's output, in the engine's build folder. */
+export const PIP_LOG = 'pip-install.log';
+
 /** The pip requirement a request installs. */
 export function tensorflowRequirement(gpu: boolean, version: string): string {
   if (gpu) return `tensorflow[and-cuda]==${version}`;
@@ -43,7 +46,8 @@ export async function tensorflowFromPypi(build: string, request: PypiRequest, st
     `Installing ${requirement} into ${venv} (pip; a few hundred MB${request.gpu ? ', and several GB of CUDA wheels' : ''})`,
     async () => {
       await createVenv(await findPython(request.python), venv);
-      await pipInstall(venv, requirement, progress?.output?.bind(progress));
+      // pip's hundred lines go to a log beside the venv; the step's line shows what pip is doing.
+      await pipInstall(venv, requirement, { log: join(build, PIP_LOG), ...(progress?.status ? { status: progress.status.bind(progress) } : {}) });
       const located = await locateTensorflow(python);
       if (!located) throw new MlpxError(`pip installed ${requirement}, yet ${python} finds no tensorflow package`);
       distribution = located.distribution;
