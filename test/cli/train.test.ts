@@ -183,7 +183,7 @@ describe('mlpx train writes a run folder', () => {
     expect(await readlink(join(cwd, 'runs', 'latest'))).toBe(runs[0]);
     const folder = join(cwd, 'runs', runs[0]!);
     const files = (await readdir(folder)).sort();
-    expect(files.filter((f) => !f.startsWith('checkpoint'))).toEqual(['curves.svg', 'labels.json', 'metrics.json', 'model.json', 'weights.bin']);
+    expect(files.filter((f) => !f.startsWith('checkpoint'))).toEqual(['curves.svg', 'history.csv', 'labels.json', 'metrics.json', 'model.json', 'weights.bin']);
     expect(files.filter((f) => f.startsWith('checkpoint'))).toEqual([expect.stringMatching(/^checkpoint-2-end-[0-9a-f]+\.bin$/), 'checkpoint.json']);
 
     const metrics = JSON.parse(await readFile(join(folder, 'metrics.json'), 'utf8')) as RunMetrics;
