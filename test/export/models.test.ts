@@ -33,7 +33,7 @@ describe.each(MODEL_NAMES)('%s exported to ONNX', (name) => {
 
   for (const { opset, fft } of EXPORTS) {
     it(`opset ${opset}, --fft ${fft}: matches TensorFlow.js on real and random images at batch 1, 7 and 128`, async () => {
-      const bytes = exportToOnnx(model, { opset, fft });
+      const bytes = exportToOnnx(model, { opset, converterOptions: { fft } });
       await checkOnnxModel(bytes);
       const real = await fashionTestImages(128);
       const random = verificationImages(128, 28, 28, 1, 3);

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describeError, MlpxError, writeFileAtomic } from '@mlpx/core';
 import { CHECKPOINT_JSON, LABELS_JSON, LATEST, loadModel, METRICS_JSON, MODEL_JSON, parseLabels, parseRunMetrics, RUNS_ROOT } from '@mlpx/train';
 import type { FftMode } from './emit/real-dft2d.js';
-import { exportToOnnx, weightReader } from './export-to-onnx.js';
+import { converterOptionsOf, exportToOnnx, weightReader } from './export-to-onnx.js';
 import { summarizeOnnx, type OnnxSummary } from './onnx-summary.js';
 import { DEFAULT_OPSET } from './onnx/versions.js';
 import { runMetadata } from './run-metadata.js';
@@ -29,6 +29,9 @@ export interface ExportRunOptions extends Omit<ReducedPrecisionOptions, 'precisi
   readonly run?: string;
   readonly output: string;
   readonly opset?: number;
+  /** The options of the converters that have their own (ExportOptions.converterOptions): `{ fft: 'dft' }`. */
+  readonly converterOptions?: Readonly<Record<string, string>>;
+  /** @deprecated use `converterOptions: { fft }` (MLPX_DEP007). */
   readonly fft?: FftMode;
   readonly tolerance?: number;
   readonly mlpxVersion: string;
@@ -108,7 +111,7 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
   try {
     const exportOptions = {
       opset,
-      fft: options.fft ?? 'matmul',
+      converterOptions: converterOptionsOf(options),
       producerVersion: options.mlpxVersion,
       description: `${metrics.modelConfig.model} trained by mlpx on ${metrics.dataset.name}; test top-1 ${(metrics.test.accuracy * 100).toFixed(2)}% on ${metrics.test.images} images${precision === 'fp32' ? '' : `; ${precision}`}`,
       metadata: runMetadata({ metrics, labels, normalization: normalizationStatistics(model), mlpxVersion: options.mlpxVersion }),

@@ -7,14 +7,15 @@
  * [batch, classes].
  */
 import type * as tf from '@tensorflow/tfjs';
-import { encodeModel, INPUT_NAME, LOGITS_NAME, MlpxError, PROBABILITIES_NAME } from '@mlpx/core';
+import { encodeModel, INPUT_NAME, LOGITS_NAME, MlpxError, PROBABILITIES_NAME, warnDeprecated } from '@mlpx/core';
 import type { ConverterContext } from './converters/converter.js';
 import { converterFor, registeredClassNames } from './converters/index.js';
 import { attr } from './onnx/attributes.js';
 import { type Dim, type ElementType, Float16RangeError, GraphBuilder, NonFiniteWeightError } from './onnx/graph-builder.js';
 import { FP32, type Numerics } from './onnx/numerics.js';
 import { DEFAULT_OPSET, irVersionFor, MAX_OPSET, MIN_OPSET } from './onnx/versions.js';
-import { type FftMode, MIN_DFT_OPSET } from './emit/real-dft2d.js';
+import type { FftMode } from './emit/real-dft2d.js';
+import { checkConverterOptions, optionsOf } from './converters/converter-options.js';
 
 export const BATCH_DIM = 'batch';
 export const PRODUCER_NAME = 'mlpx';
@@ -22,7 +23,12 @@ export const PRODUCER_NAME = 'mlpx';
 export interface ExportOptions {
   /** ONNX opset, 13 to 21 (default 17). */
   readonly opset?: number;
-  /** FNet's Fourier transform: 'matmul' (default, every EP) or 'dft' (the DFT operator, opset 17+). */
+  /**
+   * The options of the converters that have their own, by name: `{ fft: 'dft' }` writes FNet's
+   * Fourier transform as the DFT operator (opset 17+) instead of matrix products (the default).
+   */
+  readonly converterOptions?: Readonly<Record<string, string>>;
+  /** @deprecated FNet's converter's own option: use `converterOptions: { fft }` (MLPX_DEP007). */
   readonly fft?: FftMode;
   /** metadata_props written into the model. */
   readonly metadata?: Readonly<Record<string, string>>;
@@ -58,14 +64,20 @@ function shapeDims(shape: readonly (number | null)[]): Dim[] {
   return shape.map((d) => (d === null ? BATCH_DIM : d));
 }
 
-function checkOptions(opset: number, fft: FftMode): void {
+function checkOpset(opset: number): void {
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new MlpxError(`--opset ${opset} is not supported: choose ${MIN_OPSET} to ${MAX_OPSET} (default ${DEFAULT_OPSET})`);
   }
-  if (fft !== 'matmul' && fft !== 'dft') throw new MlpxError(`--fft ${String(fft)} is not supported: choose matmul or dft`);
-  if (fft === 'dft' && opset < MIN_DFT_OPSET) {
-    throw new MlpxError(`--fft dft needs --opset ${MIN_DFT_OPSET} or later (the DFT operator); use --fft matmul for opset ${opset}`);
-  }
+}
+
+/** The converters' options of an export: `converterOptions`, with the deprecated `fft` among them. */
+export function converterOptionsOf(options: Pick<ExportOptions, 'converterOptions' | 'fft'>): Readonly<Record<string, string>> {
+  // The one place that reads the deprecated field, to carry it over for this release.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  const { fft } = options;
+  if (fft === undefined) return options.converterOptions ?? {};
+  warnDeprecated('MLPX_DEP007');
+  return { fft, ...options.converterOptions };
 }
 
 /** The layer's weight named `<layer>/<suffix>` (or ending in `/<suffix>`): its values and shape. */
@@ -153,7 +165,8 @@ interface LayerConversion {
   readonly graph: GraphBuilder;
   readonly values: GraphValues;
   readonly opset: number;
-  readonly fft: FftMode;
+  /** The converters' options chosen for this export, by name. */
+  readonly converterOptions: Readonly<Record<string, string>>;
   /** fp16: the layers compute in float16 but those of FLOAT32_LAYERS_IN_FP16. */
   readonly half: boolean;
 }
@@ -173,7 +186,8 @@ function convertOrExplain(layer: tf.layers.Layer, convert: () => string): string
 
 /** The nodes of each call of `layer` in the model, from its converter. */
 function convertLayer(conversion: LayerConversion, layer: tf.layers.Layer): void {
-  const { graph, values, opset, fft } = conversion;
+  const { graph, values, opset } = conversion;
+  const converter = converterFor(layer.getClassName(), opset)!;
   const layerType: ElementType = conversion.half && !FLOAT32_LAYERS_IN_FP16.has(layer.getClassName()) ? 'float16' : 'float32';
   for (const node of layer.inboundNodes) {
     const found = node.inputTensors.map((t) => values.of(t));
@@ -182,7 +196,7 @@ function convertLayer(conversion: LayerConversion, layer: tf.layers.Layer): void
     const context: ConverterContext = {
       graph,
       opset,
-      fft,
+      options: optionsOf(converter, conversion.converterOptions),
       layer,
       inputs,
       inputShape: node.inputTensors[0]!.shape,
@@ -190,7 +204,7 @@ function convertLayer(conversion: LayerConversion, layer: tf.layers.Layer): void
       weight: weightReader(layer),
       constant: (suffix, data, dims) => graph.floatConstant(`${layer.name}/${suffix}`, data, dims),
     };
-    const output = convertOrExplain(layer, () => graph.withFloatType(layerType, () => converterFor(layer.getClassName(), opset)!.convert(context)));
+    const output = convertOrExplain(layer, () => graph.withFloatType(layerType, () => converter.convert(context)));
     const outputTensor = node.outputTensors[0]!;
     values.set(outputTensor, output, layerType);
     if (output !== INPUT_NAME) graph.setShape(output, shapeDims(outputTensor.shape), values.typeOf(output));
@@ -232,15 +246,16 @@ function encodeGraph(model: tf.LayersModel, graph: GraphBuilder, options: Export
 /** The ONNX model of `model`: the options and the model checked, each layer's nodes from its converter, then the outputs. */
 function buildOnnx(model: tf.LayersModel, options: ExportOptions, build: BuildOptions = {}): BuiltGraph {
   const opset = options.opset ?? DEFAULT_OPSET;
-  const fft = options.fft ?? 'matmul';
-  checkOptions(opset, fft);
+  const converterOptions = converterOptionsOf(options);
+  checkOpset(opset);
+  checkConverterOptions(converterOptions, opset);
   const layers = layersToConvert(model, opset);
   const denseInputs = new Map<string, string>();
   const given = options.numerics ?? FP32;
   const numerics: Numerics = build.denseInputsAsOutputs ? { ...given, onDenseInput: (name, value) => denseInputs.set(name, value) } : given;
   const graph = new GraphBuilder(opset, numerics);
   const values = new GraphValues(graph, model.inputs[0]!);
-  const conversion: LayerConversion = { graph, values, opset, fft, half: numerics.precision === 'fp16' };
+  const conversion: LayerConversion = { graph, values, opset, converterOptions, half: numerics.precision === 'fp16' };
   for (const layer of layers) convertLayer(conversion, layer);
   addOutputs(graph, values, model);
   const extraOutputs = [...new Set(denseInputs.values())].filter((name) => name !== INPUT_NAME);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModel } from '@mlpx/core/src/onnx/schema.js';
 import { channelFactors, matmulForm } from '@mlpx/export/src/emit/real-dft2d.js';
+import { fnetBlockConverter } from '@mlpx/export/src/converters/fnet-block.js';
+import { exportToOnnx } from '@mlpx/export/src/export-to-onnx.js';
 import { MAX_OPSET, MIN_OPSET } from '@mlpx/export/src/onnx/versions.js';
 import { FNetBlock, type GeluApproximation } from '@mlpx/train/src/layers/index.js';
 import { useBackend } from '../../helpers/backend.js';
@@ -90,7 +92,25 @@ describe('FNetBlock converter with the DFT operator', () => {
   for (const opset of [17, 18, 20, 21]) {
     it(`matches tfjs at opset ${opset}, --fft dft`, async () => {
       const model = singleLayerModel(() => new FNetBlock({ dropoutRate: 0.2 }), [6, 8]);
-      await expectOnnxParity(model, randomInput([3, 6, 8]), { opset, fft: 'dft' });
+      await expectOnnxParity(model, randomInput([3, 6, 8]), { opset, converterOptions: { fft: 'dft' } });
     });
   }
+});
+
+describe("FNetBlock's converter options", () => {
+  it("are its own: declared by the converter, checked in the flag's words, and the old ExportOptions.fft still works", () => {
+    const model = singleLayerModel(() => new FNetBlock({ dropoutRate: 0 }), [6, 8]);
+    expect(fnetBlockConverter.options?.['fft']?.choices).toEqual(['matmul', 'dft']);
+    expect(() => exportToOnnx(model, { opset: 13, converterOptions: { fft: 'dft' } })).toThrow(
+      /^--fft dft needs --opset 17 or later \(the DFT operator\); use --fft matmul for opset 13$/,
+    );
+    expect(() => exportToOnnx(model, { converterOptions: { fft: 'fast' } })).toThrow(/^--fft fast is not supported: choose matmul or dft$/);
+    expect(() => exportToOnnx(model, { converterOptions: { window: 'hann' } })).toThrow(/^no converter has an option window \(the converters' options: fft\)$/);
+    const operators = (bytes: Uint8Array): string[] => (decodeModel(bytes).graph.node ?? []).map((n) => n.op_type!);
+    expect(operators(exportToOnnx(model, { opset: 17, converterOptions: { fft: 'dft' } }))).toContain('DFT');
+    // The deprecated place still works for this release.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    expect(operators(exportToOnnx(model, { opset: 17, fft: 'dft' }))).toContain('DFT');
+    expect(operators(exportToOnnx(model, { opset: 17 }))).not.toContain('DFT');
+  });
 });

@@ -234,7 +234,7 @@ function commonOptions(flags: ExportFlags): Omit<ExportRunOptions, 'output'> {
   return {
     run: flags.run,
     opset: flags.opset,
-    fft: flags.fft,
+    converterOptions: { fft: flags.fft },
     tolerance: flags.tolerance,
     mlpxVersion: MLPX_VERSION,
     precision: flags.precision,

@@ -21,6 +21,8 @@ export const DEPRECATIONS = {
     "reading classify(image)'s result as an array of predictions is deprecated: it is a Classification, use (await classifier.classify(image)).predictions",
   /** @mlpx/train's ModelConfig.positionTable (and an Architecture's), FNet's own option beside the sizes every family shares. */
   MLPX_DEP006: 'positionTable in a model config or architecture is deprecated: use familyOptions: { positionTable }',
+  /** @mlpx/export's ExportOptions.fft (and exportRun's), FNet's converter's own option among the export's generic ones. */
+  MLPX_DEP007: 'fft in export options is deprecated: use converterOptions: { fft }',
 } as const;
 
 export type DeprecationCode = keyof typeof DEPRECATIONS;

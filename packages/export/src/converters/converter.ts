@@ -4,13 +4,24 @@
  * the layer's inputs and returns the name of its output.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { FftMode } from '../emit/real-dft2d.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
+
+/**
+ * An option of a converter's own (FNetBlock's `fft`: its Fourier transform as matrix products or
+ * as the DFT operator), set by name in an export's `converterOptions` (converter-options.ts).
+ */
+export interface ConverterOption {
+  readonly choices: readonly string[];
+  readonly default: string;
+  /** Why `value` cannot be written at `opset` (in the flag's words), or undefined. */
+  readonly problem?: (value: string, opset: number) => string | undefined;
+}
 
 export interface ConverterContext {
   readonly graph: GraphBuilder;
   readonly opset: number;
-  readonly fft: FftMode;
+  /** This converter's own options (Converter.options), each as chosen for the export or its default. */
+  readonly options: Readonly<Record<string, string>>;
   readonly layer: tf.layers.Layer;
   /** ONNX value names of the layer's inputs. */
   readonly inputs: readonly string[];
@@ -31,5 +42,7 @@ export interface Converter {
   readonly minOpset: number;
   /** The highest, when an operator it uses changed after it. */
   readonly maxOpset?: number;
+  /** Its own options, by name, if it has any. */
+  readonly options?: Readonly<Record<string, ConverterOption>>;
   convert(context: ConverterContext): string;
 }

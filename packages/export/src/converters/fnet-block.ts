@@ -7,7 +7,7 @@
 import type { FNetBlock } from '@mlpx/train';
 import { denseLastAxis } from '../emit/dense.js';
 import { gelu } from '../emit/gelu.js';
-import { realDft2d } from '../emit/real-dft2d.js';
+import { FFT_MODES, MIN_DFT_OPSET, realDft2d, type FftMode } from '../emit/real-dft2d.js';
 import type { Converter } from './converter.js';
 import { denseWeightsOf, layerNormOf } from './layer-weights.js';
 import { registerConverter } from './registry.js';
@@ -15,8 +15,20 @@ import { registerConverter } from './registry.js';
 export const fnetBlockConverter: Converter = {
   className: 'FNetBlock',
   minOpset: 13,
+  options: {
+    // The Fourier transform: factored matrix products (every runtime) or the DFT operator (opset 17+).
+    fft: {
+      choices: FFT_MODES,
+      default: 'matmul',
+      problem: (value, opset) =>
+        value === 'dft' && opset < MIN_DFT_OPSET
+          ? `--fft dft needs --opset ${MIN_DFT_OPSET} or later (the DFT operator); use --fft matmul for opset ${opset}`
+          : undefined,
+    },
+  },
   convert(context) {
-    const { graph, layer, inputs, inputShape, name, fft } = context;
+    const { graph, layer, inputs, inputShape, name } = context;
+    const fft = context.options['fft'] as FftMode;
     const approximation = (layer as FNetBlock).gelu;
     const [, patches, channels] = inputShape as [null, number, number];
     const dense = (prefix: string) => denseWeightsOf(context, prefix);

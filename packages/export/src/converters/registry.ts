@@ -21,6 +21,11 @@ export function converterFor(className: string, opset: number): Converter | unde
   return converters.get(className)?.find((c) => c.minOpset <= opset && (c.maxOpset === undefined || opset <= c.maxOpset));
 }
 
+/** Every registered converter, in the order of their class names. */
+export function registeredConverters(): Converter[] {
+  return [...converters.keys()].sort().flatMap((className) => converters.get(className)!);
+}
+
 /** Registered class names, for error messages and the layer table of docs/architecture.md. */
 export function registeredClassNames(): string[] {
   return [...converters.keys()].sort();

@@ -49,7 +49,8 @@ import { type GraphBuilder, MICROSOFT_DOMAIN } from '../onnx/graph-builder.js';
 import { quantizePerTensor } from './int8-dense.js';
 
 /** FNet's Fourier transform: 'matmul' (matrix products, every opset and execution provider) or 'dft' (the DFT operator, opset 17+). */
-export type FftMode = 'matmul' | 'dft';
+export const FFT_MODES = ['matmul', 'dft'] as const;
+export type FftMode = (typeof FFT_MODES)[number];
 
 export const MIN_DFT_OPSET = 17;
 

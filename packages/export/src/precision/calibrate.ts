@@ -13,7 +13,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { INPUT_NAME } from '@mlpx/core';
 import { openSession, runAllOutputs } from '@mlpx/infer/tooling';
-import { exportForCalibration, type ExportOptions } from '../export-to-onnx.js';
+import { converterOptionsOf, exportForCalibration, type ExportOptions } from '../export-to-onnx.js';
 import { activationQuantization } from '../emit/int8-dense.js';
 import type { ActivationQuantization } from '../onnx/numerics.js';
 
@@ -27,7 +27,7 @@ export const DEFAULT_CALIBRATION_IMAGES = 512;
 const BINS = 4096;
 const BATCH = 64;
 
-export interface CalibrationOptions extends Pick<ExportOptions, 'opset' | 'fft'> {
+export interface CalibrationOptions extends Pick<ExportOptions, 'opset' | 'converterOptions' | 'fft'> {
   readonly method?: CalibrationMethod;
   /** percentile: the central share of the values kept, in percent. */
   readonly percentile?: number;
@@ -59,7 +59,7 @@ export async function calibrateActivations(
   if (count < 1) throw new RangeError('calibration needs at least one image');
   const { bytes, denseInputs } = exportForCalibration(model, {
     ...(options.opset === undefined ? {} : { opset: options.opset }),
-    ...(options.fft === undefined ? {} : { fft: options.fft }),
+    converterOptions: converterOptionsOf(options),
   });
   const outputs = [...new Set(denseInputs.values())];
   const { session } = await openSession(bytes, ['cpu'], 'the calibration graph');

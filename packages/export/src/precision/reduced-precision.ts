@@ -128,7 +128,7 @@ export async function exportReducedPrecision(
     const images = Float32Array.from(dataset.train.images.subarray(0, count * pixels));
     calibration = await calibrateActivations(model, images, [count, height, width, channels], {
       ...(exportOptions.opset === undefined ? {} : { opset: exportOptions.opset }),
-      ...(exportOptions.fft === undefined ? {} : { fft: exportOptions.fft }),
+      ...(exportOptions.converterOptions === undefined ? {} : { converterOptions: exportOptions.converterOptions }),
       ...(options.calibrationMethod === undefined ? {} : { method: options.calibrationMethod }),
       ...(options.calibrationRangeScale === undefined ? {} : { rangeScale: options.calibrationRangeScale }),
     });

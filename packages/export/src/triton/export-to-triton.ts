@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describeError, METADATA_KEYS, MlpxError, parseModelInfo, writeFileAtomic } from '@mlpx/core';
 import { exportRun, type ExportRunOptions, type ExportRunResult } from '../export-run.js';
+import { converterOptionsOf } from '../export-to-onnx.js';
 import { inferenceServiceFile, inferenceServiceManifest, STORAGE_URI_PLACEHOLDER, storageUriProblem } from './inference-service.js';
 import { labelsFile } from './labels-file.js';
 import { CONFIG_FILE, LABELS_FILE, MODEL_FILE, tritonModelConfig } from './model-config.js';
@@ -143,7 +144,7 @@ async function exportVerified(options: TritonExportOptions): Promise<{ run: Expo
     const exportOptions: ExportRunOptions = {
       run: options.run,
       opset: options.opset,
-      fft: options.fft,
+      converterOptions: converterOptionsOf(options),
       tolerance: options.tolerance,
       mlpxVersion: options.mlpxVersion,
       output: staged,
