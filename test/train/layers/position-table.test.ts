@@ -29,21 +29,23 @@ useBackend('wasm');
 
 const TABLE = 'position_embedding/embeddings';
 
+/** A small FNet classifier's configuration, without its own options. */
+const FNET_CONFIG: ModelConfig = {
+  model: 'fnet',
+  inputHeight: 8,
+  inputWidth: 8,
+  inputChannels: 3,
+  numClasses: 4,
+  imageSize: 8,
+  patchSize: 4,
+  embeddingDim: 8,
+  blocks: 1,
+  dropout: 0.1,
+  gelu: 'exact',
+};
+
 function fnet(positionTable?: PositionTable): tf.LayersModel {
-  const config: ModelConfig = {
-    model: 'fnet',
-    inputHeight: 8,
-    inputWidth: 8,
-    inputChannels: 3,
-    numClasses: 4,
-    imageSize: 8,
-    patchSize: 4,
-    embeddingDim: 8,
-    blocks: 1,
-    dropout: 0.1,
-    gelu: 'exact',
-    ...(positionTable ? { familyOptions: { positionTable } } : {}),
-  };
+  const config: ModelConfig = { ...FNET_CONFIG, ...(positionTable ? { familyOptions: { positionTable } } : {}) };
   randomSource.reseed(5);
   return buildClassifier(
     config,
@@ -230,17 +232,7 @@ describe('FNet position table', () => {
     process.on('warning', listen);
     try {
       const config: ModelConfig = {
-        model: 'fnet',
-        inputHeight: 8,
-        inputWidth: 8,
-        inputChannels: 3,
-        numClasses: 4,
-        imageSize: 8,
-        patchSize: 4,
-        embeddingDim: 8,
-        blocks: 1,
-        dropout: 0.1,
-        gelu: 'exact',
+        ...FNET_CONFIG,
         // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old place under test
         positionTable: 'trained',
       };
