@@ -87,15 +87,14 @@ export function blockCases(): BlockCase[] {
 /** The sizes of the seed configuration (CIFAR-100's images) that the FLOP cases are worked out at. */
 export const SEED_SIZES = { inputChannels: 3, numClasses: 100, ...SEED_ARCHITECTURE };
 
-/**
- * A training step's matmul FLOPs per image at the seed configuration, given the block's: 64
- * patches of 8x8x3 = 192 features embedded in 256 channels (forward and dW, no dx), 4 blocks, the
- * head to 100 classes (forward, dx, dW).
- */
+/** The patch embedding's training FLOPs per image at the seed configuration: 64 patches of 8x8x3 = 192 features to 256 channels, forward and dW (no dx). */
+export const SEED_EMBEDDING_FLOPS = 2 * (2 * 64 * 192 * 256);
+/** The head's: 256 channels to 100 classes, forward, dx and dW. */
+export const SEED_HEAD_FLOPS = 3 * (2 * 256 * 100);
+
+/** A training step's matmul FLOPs per image at the seed configuration, given the block's: the embedding, 4 blocks, the head. */
 export function seedTrainingFlops(cases: ModelCases): number {
-  const embedding = 2 * (2 * 64 * 192 * 256);
-  const head = 3 * (2 * 256 * 100);
-  return embedding + SEED_SIZES.blocks * cases.seedBlockTrainingFlops + head;
+  return SEED_EMBEDDING_FLOPS + SEED_SIZES.blocks * cases.seedBlockTrainingFlops + SEED_HEAD_FLOPS;
 }
 
 /** The family's entry in the registry gives the facts its cases state. */

@@ -1,14 +1,8 @@
 /** The matmul FLOPs of a training step, against each family's counts written out by hand for the seed configuration (test/families/). */
 import { describe, expect, it } from 'vitest';
 import { trainingFlopsPerImage } from '@mlpx/train/src/bench/training-flops.js';
-import { SEED_ARCHITECTURE } from '@mlpx/train/src/models/model-config.js';
 import { modelFamilies } from '@mlpx/train/src/models/model-families.js';
-import { familyCases, seedTrainingFlops } from '../../families/family-cases.js';
-
-const seed = { inputChannels: 3, numClasses: 100, ...SEED_ARCHITECTURE };
-// 64 patches of 8x8x3 = 192 features, embedding 256, 4 blocks, 100 classes.
-const embedding = 2 * (2 * 64 * 192 * 256); // forward and dW, no dx
-const head = 3 * (2 * 256 * 100);
+import { familyCases, SEED_EMBEDDING_FLOPS as embedding, SEED_HEAD_FLOPS as head, SEED_SIZES as seed, seedTrainingFlops } from '../../families/family-cases.js';
 
 describe('trainingFlopsPerImage', () => {
   for (const cases of familyCases()) {
