@@ -199,7 +199,10 @@ async function train(run: RunToTrain): Promise<TrainRunResult> {
     };
     await saveModel(model, folder);
     await writeFileAtomic(join(folder, LABELS_JSON), `${JSON.stringify(dataset.classNames, null, 2)}\n`);
-    await writeFileAtomic(join(folder, CURVES_SVG), curvesSvg(result.history, `${settings.model} on ${dataset.name}`, reportedTopK(dataset.classNames.length)));
+    const topK = reportedTopK(dataset.classNames.length);
+    await writeFileAtomic(join(folder, CURVES_SVG), curvesSvg(result.history, `${settings.model} on ${dataset.name}`, topK));
+    // Again at the end: an early stop ends fit before the last epoch's checkpoint.
+    await writeFileAtomic(join(folder, HISTORY_CSV), historyCsv(result.history, topK));
     await writeFileAtomic(join(folder, METRICS_JSON), `${JSON.stringify(metrics, null, 2)}\n`); // written last: the run is finished
     await markLatest(folder);
     return { folder, metrics };
