@@ -21,7 +21,8 @@ export const CHECKPOINT_JSON = 'checkpoint.json';
 const FORMAT = 'mlpx-checkpoint';
 const VERSION = 1;
 const BINARY = /^checkpoint-.*\.bin$/;
-const TEMPORARY = /^\.checkpoint.*\.tmp-[0-9a-f]+$/;
+/** A temporary file of writeFileAtomic (`.<name>.tmp-<hex>`): the run folder's checkpoint files, history.csv, the model's files. */
+const TEMPORARY = /^\..+\.tmp-[0-9a-f]+$/;
 
 export interface Checkpoint {
   /** The binary file checkpoint.json names (set when read). */
@@ -80,8 +81,10 @@ export async function writeCheckpoint(folder: string, checkpoint: Checkpoint): P
 }
 
 /**
- * Removes the binaries checkpoint.json does not name, and temporary files a killed process left
- * behind (a kill between writing checkpoint.json and this clean-up leaves an old binary).
+ * Removes the binaries checkpoint.json does not name, and the temporary files of atomic writes a
+ * killed process left behind in the run folder, whichever file they were for (a kill between
+ * writing checkpoint.json and this clean-up leaves an old binary; one while history.csv is written
+ * after it, that file's temporary).
  */
 export async function removeStaleCheckpointFiles(folder: string, current: string): Promise<void> {
   for (const file of await readdir(folder)) {
